@@ -1,0 +1,62 @@
+import type { Problem, Result } from '../util/result.ts';
+import { fail } from '../util/result.ts';
+import { TableBuilder } from './table-builder.ts';
+import type { Table } from './table.ts';
+
+/** 1-based line of a character offset in `text`. */
+function lineOf(text: string, offset: number): number {
+  let line = 1;
+  for (let i = 0; i < offset && i < text.length; i++) if (text.charCodeAt(i) === 10) line++;
+  return line;
+}
+
+/**
+ * Parses a JSON array of records (`[{"a": 1, "b": "x"}, ...]`) into a table. Columns are the union
+ * of keys in order of first appearance; `null`/absent fields are missing; nested values are kept as
+ * JSON text, with a warning.
+ * Cost: O(characters).
+ * @example parseJsonRecords('[{"a":1}]', 'x.json')
+ */
+export function parseJsonRecords(text: string, file: string): Result<Table> {
+  if (text.trim() === '') return fail({ kind: 'empty-file', file, message: `${file} is empty.` });
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (e) {
+    const msg = (e as Error).message;
+    const pos = /position (\d+)/.exec(msg);
+    const where = pos ? ` near line ${lineOf(text, Number(pos[1]))}` : '';
+    return fail({ kind: 'bad-json', file, message: `${file} is not valid JSON${where}: ${msg}` });
+  }
+  if (!Array.isArray(data)) {
+    return fail({ kind: 'not-records', file, message: `${file} must hold a JSON array of records ([{...}, {...}]); it holds ${typeof data === 'object' && data ? 'an object' : typeof data}.` });
+  }
+  const keys = new Map<string, number>();
+  for (let i = 0; i < data.length; i++) {
+    const rec = data[i];
+    if (rec === null || typeof rec !== 'object' || Array.isArray(rec)) {
+      return fail({ kind: 'not-records', file, row: i + 1, message: `${file}: element ${i + 1} of the array is not a record (an object with named fields).` });
+    }
+    for (const k of Object.keys(rec)) if (!keys.has(k)) keys.set(k, keys.size);
+  }
+  const names = [...keys.keys()];
+  const warnings: Problem[] = [];
+  const nested = new Set<string>();
+  const builder = new TableBuilder(file, names);
+  const rows = data.map((rec: Record<string, unknown>) =>
+    names.map((k) => {
+      const v = rec[k];
+      if (v === null || v === undefined) return '';
+      if (typeof v === 'object') {
+        nested.add(k);
+        return JSON.stringify(v);
+      }
+      if (typeof v === 'number' && !Number.isFinite(v)) return '';
+      return String(v);
+    }),
+  );
+  builder.addRows(rows);
+  for (const k of nested) warnings.push({ kind: 'nested-value', file, column: k, message: `${file}: column "${k}" holds nested values; they are kept as JSON text.` });
+  const result = builder.finish();
+  return result.ok ? { ...result, warnings: [...warnings, ...result.warnings] } : result;
+}

@@ -1,0 +1,151 @@
+import type { Problem, Result } from '../util/result.ts';
+import { fail, ok } from '../util/result.ts';
+import { isMissing, type Column, type Table } from './table.ts';
+
+/** How many bad rows we name before summarising the rest. */
+const MAX_NAMED_ROWS = 5;
+
+/**
+ * Builds a {@link Table} from rows that arrive in chunks (a streaming CSV parser, a JSON array).
+ * It repairs the header (empty and duplicate names get unique names, with a warning), rejects ragged
+ * rows naming the first few, and dictionary-encodes cells as they come so memory stays small.
+ *
+ * Cost: O(cells) time; memory O(rows × columns × 4 bytes + distinct cells).
+ * @example
+ *   const b = new TableBuilder('a.csv', ['x', 'y']);
+ *   b.addRows([['1', 'a'], ['2', 'b']]);
+ *   const t = b.finish(); // t.ok && t.value.rowCount === 2
+ */
+export class TableBuilder {
+  readonly names: string[];
+  private readonly lookups: Map<string, number>[];
+  private readonly dictionaries: string[][];
+  private codes: Int32Array[];
+  private rowCount = 0;
+  private readonly warnings: Problem[] = [];
+  private readonly ragged: { row: number; fields: number }[] = [];
+  private raggedCount = 0;
+
+  constructor(
+    readonly file: string,
+    header: string[],
+  ) {
+    this.names = repairHeader(file, header, this.warnings);
+    this.lookups = this.names.map(() => new Map());
+    this.dictionaries = this.names.map(() => []);
+    this.codes = this.names.map(() => new Int32Array(1024));
+  }
+
+  /** Rows seen so far. */
+  get rows(): number {
+    return this.rowCount;
+  }
+
+  /**
+   * Appends data rows. `rows[i]` is the list of raw cell strings of one row.
+   * A row whose field count differs from the header's is recorded as ragged and skipped.
+   */
+  addRows(rows: readonly (readonly string[])[]): void {
+    const width = this.names.length;
+    for (const fields of rows) {
+      if (fields.length !== width) {
+        this.raggedCount++;
+        if (this.ragged.length < MAX_NAMED_ROWS) this.ragged.push({ row: this.rowCount + this.raggedCount, fields: fields.length });
+        continue;
+      }
+      this.ensureCapacity(this.rowCount + 1);
+      for (let c = 0; c < width; c++) {
+        const v = String(fields[c] ?? '').trim();
+        let code = -1;
+        if (!isMissing(v)) {
+          const lookup = this.lookups[c]!;
+          const found = lookup.get(v);
+          if (found === undefined) {
+            code = this.dictionaries[c]!.length;
+            this.dictionaries[c]!.push(v);
+            lookup.set(v, code);
+          } else code = found;
+        }
+        this.codes[c]![this.rowCount] = code;
+      }
+      this.rowCount++;
+    }
+  }
+
+  /** Finishes the table, or explains why the input cannot become one. */
+  finish(): Result<Table> {
+    const file = this.file;
+    if (this.raggedCount > 0) {
+      const first = this.ragged[0]!;
+      const named = this.ragged.map((r) => `row ${r.row} has ${r.fields}`).join(', ');
+      const more = this.raggedCount > this.ragged.length ? ` and ${this.raggedCount - this.ragged.length} more rows` : '';
+      return fail(
+        {
+          kind: 'ragged-rows',
+          file,
+          row: first.row,
+          message: `${file}: ${this.raggedCount} row(s) do not have the header's ${this.names.length} fields: ${named}${more}. Check for unquoted delimiters or a missing field.`,
+        },
+        this.warnings,
+      );
+    }
+    if (this.rowCount === 0) {
+      return fail({ kind: 'header-only', file, message: `${file} has a header row but no data rows.` }, this.warnings);
+    }
+    const columns: Column[] = this.names.map((name, c) => ({
+      name,
+      dictionary: this.dictionaries[c]!,
+      codes: this.codes[c]!.slice(0, this.rowCount),
+    }));
+    for (const col of columns) {
+      if (col.dictionary.length === 0) {
+        this.warnings.push({
+          kind: 'all-missing',
+          file,
+          column: col.name,
+          message: `${file}: column "${col.name}" has no values (all ${this.rowCount} rows are missing); it is ignored.`,
+        });
+      }
+    }
+    return ok({ columns, rowCount: this.rowCount }, this.warnings);
+  }
+
+  private ensureCapacity(n: number): void {
+    if (n <= this.codes[0]!.length) return;
+    const cap = Math.max(n, this.codes[0]!.length * 2);
+    this.codes = this.codes.map((old) => {
+      const next = new Int32Array(cap);
+      next.set(old);
+      return next;
+    });
+  }
+}
+
+/** Gives every column a non-empty, unique name; warns about each repair. */
+function repairHeader(file: string, header: string[], warnings: Problem[]): string[] {
+  const seen = new Map<string, number>();
+  const names: string[] = [];
+  header.forEach((raw, i) => {
+    let name = String(raw ?? '').trim();
+    if (name === '') {
+      name = `column_${i + 1}`;
+      warnings.push({ kind: 'empty-column-name', file, column: name, message: `${file}: column ${i + 1} has no name; it is called "${name}".` });
+    }
+    const count = seen.get(name) ?? 0;
+    if (count > 0) {
+      let candidate = `${name}_${count + 1}`;
+      while (seen.has(candidate)) candidate = `${candidate}_`;
+      warnings.push({
+        kind: 'duplicate-column-name',
+        file,
+        column: candidate,
+        message: `${file}: column ${i + 1} repeats the name "${name}"; it is called "${candidate}".`,
+      });
+      seen.set(name, count + 1);
+      name = candidate;
+    }
+    seen.set(name, Math.max(1, seen.get(name) ?? 0));
+    names.push(name);
+  });
+  return names;
+}

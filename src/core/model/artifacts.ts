@@ -1,0 +1,32 @@
+import * as tf from '@tensorflow/tfjs';
+import type { ModelArtifacts } from './spec.ts';
+
+/**
+ * Serializes a tfjs LayersModel to plain data (topology JSON + one weights buffer), the same
+ * content as tfjs's `model.json` + `weights.bin`.
+ */
+export async function modelToArtifacts(model: tf.LayersModel): Promise<ModelArtifacts> {
+  let captured: tf.io.ModelArtifacts | null = null;
+  await model.save(
+    tf.io.withSaveHandler(async (a) => {
+      captured = a;
+      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+    }),
+  );
+  const a = captured! as tf.io.ModelArtifacts;
+  const wd = a.weightData!;
+  const weightData = Array.isArray(wd) ? tf.io.concatenateArrayBuffers(wd) : (wd as ArrayBuffer);
+  return { modelTopology: a.modelTopology as object, weightSpecs: a.weightSpecs as ModelArtifacts['weightSpecs'], weightData: weightData.slice(0) };
+}
+
+/** Rebuilds a LayersModel from {@link ModelArtifacts}. The caller disposes it. */
+export async function artifactsToModel(a: ModelArtifacts): Promise<tf.LayersModel> {
+  return tf.loadLayersModel(tf.io.fromMemory({ modelTopology: a.modelTopology, weightSpecs: a.weightSpecs, weightData: a.weightData.slice(0) }));
+}
+
+/** Frees a model's weights and its optimizer's state (Adam moments); `model.dispose()` alone keeps the latter. */
+export function disposeModel(model: tf.LayersModel): void {
+  const opt = (model as { optimizer?: tf.Optimizer }).optimizer;
+  model.dispose();
+  opt?.dispose();
+}

@@ -1,0 +1,94 @@
+import { unzipSync, zipSync } from 'fflate';
+import type { Preprocessor } from '../data/preprocess.ts';
+import type { Result } from '../util/result.ts';
+import { fail, ok } from '../util/result.ts';
+import type { ModelArtifacts, RunRecord, TrainedModel } from './spec.ts';
+
+/**
+ * The portable model format, shared by the app and the command line. A model directory (or a zip
+ * of the same files) holds:
+ * - `model.json` + `weights.bin` — standard tfjs layers-model files (`tf.loadLayersModel` reads them);
+ * - `preprocessing.json` — the fitted {@link Preprocessor};
+ * - `run.json` — the {@link RunRecord} that produced it.
+ */
+export const BUNDLE_FILES = Object.freeze(['model.json', 'weights.bin', 'preprocessing.json', 'run.json'] as const);
+
+export interface ModelBundle {
+  model: TrainedModel;
+  run: RunRecord;
+}
+
+const enc = new TextEncoder();
+const json = (v: unknown) => enc.encode(JSON.stringify(v, null, 1));
+
+/** The bundle's files as bytes. */
+export function bundleToFiles(b: ModelBundle): Record<string, Uint8Array> {
+  const a = b.model.artifacts;
+  return {
+    'model.json': json({
+      format: 'layers-model',
+      generatedBy: 'Benchtop',
+      convertedBy: null,
+      modelTopology: a.modelTopology,
+      weightsManifest: [{ paths: ['weights.bin'], weights: a.weightSpecs }],
+    }),
+    'weights.bin': new Uint8Array(a.weightData.slice(0)),
+    'preprocessing.json': json(b.model.preprocessor),
+    'run.json': json(b.run),
+  };
+}
+
+/**
+ * Reads a bundle from its files, checking each one. `source` names the directory or zip in messages.
+ * Errors: a missing file, unreadable JSON, a wrong format tag, a weights file of the wrong size.
+ */
+export function filesToBundle(files: Record<string, Uint8Array>, source: string): Result<ModelBundle> {
+  for (const f of BUNDLE_FILES) if (!files[f]) return fail({ kind: 'missing-file', file: source, message: `${source} is not a Benchtop model: it has no ${f} (expected ${BUNDLE_FILES.join(', ')}).` });
+  const parse = (name: string): Result<Record<string, unknown>> => {
+    try {
+      return ok(JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(files[name]!)));
+    } catch (e) {
+      return fail({ kind: 'bad-json', file: `${source}/${name}`, message: `${source}/${name} is not valid JSON: ${(e as Error).message}` });
+    }
+  };
+  const modelJson = parse('model.json');
+  if (!modelJson.ok) return modelJson;
+  const pre = parse('preprocessing.json');
+  if (!pre.ok) return pre;
+  const run = parse('run.json');
+  if (!run.ok) return run;
+  if (pre.value.format !== 'benchtop-preprocessor@1') return fail({ kind: 'bad-format', file: `${source}/preprocessing.json`, message: `${source}/preprocessing.json has format "${String(pre.value.format)}", expected "benchtop-preprocessor@1".` });
+  if (run.value.format !== 'benchtop-run@1') return fail({ kind: 'bad-format', file: `${source}/run.json`, message: `${source}/run.json has format "${String(run.value.format)}", expected "benchtop-run@1".` });
+  const manifest = modelJson.value.weightsManifest as { weights: ModelArtifacts['weightSpecs'] }[] | undefined;
+  if (!modelJson.value.modelTopology || !Array.isArray(manifest)) return fail({ kind: 'bad-format', file: `${source}/model.json`, message: `${source}/model.json is not a tfjs layers model (no modelTopology or weightsManifest).` });
+  const weightSpecs = manifest.flatMap((g) => g.weights);
+  const expected = weightSpecs.reduce((s, w) => s + w.shape.reduce((a, b) => a * b, 1) * 4, 0);
+  const bin = files['weights.bin']!;
+  if (bin.byteLength !== expected) return fail({ kind: 'bad-weights', file: `${source}/weights.bin`, message: `${source}/weights.bin has ${bin.byteLength} bytes; model.json describes ${expected}.` });
+  const weightData = bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.byteLength) as ArrayBuffer;
+  return ok({
+    model: { artifacts: { modelTopology: modelJson.value.modelTopology as object, weightSpecs, weightData }, preprocessor: pre.value as unknown as Preprocessor },
+    run: run.value as unknown as RunRecord,
+  });
+}
+
+/** Zips the bundle's files (no compression of weights beyond deflate level 6). */
+export function zipBundle(b: ModelBundle): Uint8Array {
+  return zipSync(bundleToFiles(b), { level: 6 });
+}
+
+/** Reads a zipped bundle; files may sit at the root or inside one top-level folder. */
+export function unzipBundle(bytes: Uint8Array, source: string): Result<ModelBundle> {
+  let entries: Record<string, Uint8Array>;
+  try {
+    entries = unzipSync(bytes);
+  } catch (e) {
+    return fail({ kind: 'bad-zip', file: source, message: `${source} is not a readable zip file: ${(e as Error).message}` });
+  }
+  const files: Record<string, Uint8Array> = {};
+  for (const [path, data] of Object.entries(entries)) {
+    const base = path.split('/').pop()!;
+    if ((BUNDLE_FILES as readonly string[]).includes(base)) files[base] = data;
+  }
+  return filesToBundle(files, source);
+}
