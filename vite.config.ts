@@ -1,6 +1,7 @@
 import { defineConfig, type Plugin } from 'vite';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { VitePWA } from 'vite-plugin-pwa';
+import pkg from './package.json' with { type: 'json' };
 
 /**
  * Cross-origin isolation (COOP + COEP) on every server we run: it unlocks SharedArrayBuffer,
@@ -32,10 +33,33 @@ function isolation(): Plugin {
   };
 }
 
+/**
+ * tfjs-backend-wasm starts its pthreads from `factory.toString()` in a Blob. Its Emscripten factory
+ * reads `_scriptDir` from an enclosing closure, guarded by `typeof`; a minifier that knows the
+ * variable is declared drops the guard, and the Blob worker then dies with "e is not defined".
+ * Those two reads only matter when no `mainScriptUrlOrBlob`/`locateFile` is given, and tfjs always
+ * gives both, so we cut them out of the factory before it is bundled.
+ */
+function tfjsWasmThreadsFix(): Plugin {
+  return {
+    name: 'benchtop-tfjs-wasm-threads-fix',
+    enforce: 'pre',
+    transform(code, id) {
+      if (!/tfjs-backend-wasm-threaded-simd\.js$/.test(id.split('?')[0]!)) return null;
+      const fixed = code
+        .replace('typeof _scriptDir !== "undefined" && _scriptDir', 'false')
+        .replace('Module["mainScriptUrlOrBlob"]||_scriptDir', 'Module["mainScriptUrlOrBlob"]');
+      if (fixed.split('_scriptDir').length !== 5) this.error('tfjs-backend-wasm changed: review benchtop-tfjs-wasm-threads-fix');
+      return { code: fixed, map: null };
+    },
+  };
+}
+
 export default defineConfig({
   plugins: [
     svelte(),
     isolation(),
+    tfjsWasmThreadsFix(),
     VitePWA({
       registerType: 'autoUpdate',
       injectRegister: null,
@@ -55,9 +79,10 @@ export default defineConfig({
       },
     }),
   ],
+  define: { __APP_VERSION__: JSON.stringify(pkg.version) },
   server: { headers: isolationHeaders },
   preview: { headers: isolationHeaders },
-  worker: { format: 'es' },
+  worker: { format: 'es', plugins: () => [tfjsWasmThreadsFix()] },
   build: {
     target: 'es2022',
     chunkSizeWarningLimit: 6000,

@@ -10,6 +10,15 @@ export interface BackendProbe {
   detail: string;
 }
 
+/** The backend a worker runs, why, and what the probes found. */
+export interface BackendStatus {
+  backend: BackendName;
+  reason: string;
+  threads?: number;
+  simd?: boolean;
+  probes: BackendProbe[];
+}
+
 export interface BackendChoice {
   backend: BackendName;
   reason: string;

@@ -1,0 +1,13 @@
+import { chromium } from 'playwright-core';
+const b = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox','--disable-background-networking','--disable-component-update','--disable-sync','--no-first-run','--enable-unsafe-webgpu','--enable-unsafe-swiftshader'] });
+const p = await b.newPage();
+p.on('console', m => console.log('console', m.type(), m.text().slice(0, 500)));
+p.on('pageerror', e => console.log('pageerror', e.message));
+p.on('requestfailed', r => console.log('failed', r.url(), r.failure()?.errorText));
+p.on('worker', w => { console.log('worker', w.url()); });
+await p.goto(process.argv[2] ?? 'http://localhost:4173/');
+await p.waitForTimeout(Number(process.argv[3] ?? 8000));
+console.log(await p.locator('main').getAttribute('data-ready'));
+console.log((await p.locator('body').innerText()).slice(0, 1500));
+await p.screenshot({ path: '/tmp/shot.png', fullPage: true });
+await b.close();

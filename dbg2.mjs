@@ -1,0 +1,15 @@
+import { chromium } from 'playwright-core';
+const b = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox','--disable-background-networking','--disable-component-update','--disable-sync','--no-first-run','--enable-unsafe-webgpu','--enable-unsafe-swiftshader'] });
+const p = await b.newPage();
+p.on('console', m => console.log('console', m.type(), m.text().slice(0, 300)));
+p.on('pageerror', e => console.log('pageerror', e.message));
+await p.goto('http://localhost:4173/');
+await p.waitForSelector('main[data-ready="true"]');
+await p.waitForFunction(() => globalThis.__benchtopPlotlyLoaded === true);
+await p.evaluate(() => { window.__lt = []; new PerformanceObserver(l => { for (const e of l.getEntries()) window.__lt.push([Math.round(e.startTime), Math.round(e.duration)]); }).observe({type:'longtask'}); window.__t0 = performance.now(); });
+await p.getByTestId('train').click();
+await p.waitForSelector('[data-testid="run-view"][data-status="completed"]', { timeout: 120000 });
+await p.waitForTimeout(1000);
+console.log(JSON.stringify(await p.evaluate(() => ({ t0: Math.round(window.__t0), lt: window.__lt }))));
+await p.screenshot({ path: '/tmp/shot.png', fullPage: true });
+await b.close();

@@ -1,0 +1,280 @@
+import { proxy, transfer, wrap, type Remote } from 'comlink';
+import { CATALOG, DEFAULT_DATASET, type CatalogId } from '../core/data/catalog.ts';
+import { withRole, withType, type ColumnRole, type ColumnType, type Schema } from '../core/data/schema.ts';
+import type { SplitKind, SplitSpec } from '../core/data/split.ts';
+import type { ParseProgress } from '../core/data/parse-delimited.ts';
+import { inferTask } from '../core/data/preprocess.ts';
+import { DEFAULT_TRAIN_CONFIG, type BackendName, type EpochRecord, type RunRecord, type TrainConfig, type TrainProgress } from '../core/model/spec.ts';
+import type { Problem } from '../core/util/result.ts';
+import type { DataApi, DatasetInfo } from '../../workers/data.api.ts';
+import type { FingerprintCheck, TrainApi } from '../../workers/train.api.ts';
+import type { BackendStatus } from '../core/runtime/backend-policy.ts';
+import { MAX_STORED_DATASET_BYTES, Repository } from './storage/repository.ts';
+
+type DataRemote = Remote<DataApi & { connect(port: MessagePort): void }>;
+type TrainRemote = Remote<TrainApi & { connectData(port: MessagePort): void }>;
+
+export interface TrainingState {
+  runId: string;
+  runName: string;
+  progress: TrainProgress | null;
+  history: EpochRecord[];
+  task: 'classification' | 'regression';
+  cancelling: boolean;
+}
+
+const plain = <T>(v: T): T => $state.snapshot(v) as T;
+
+/**
+ * The app's state: owns the two workers and the repository; components read its fields and call
+ * its methods. Nothing heavy runs here — parsing and training happen in the workers.
+ */
+export class Workbench {
+  dataset = $state<DatasetInfo | null>(null);
+  schema = $state<Schema | null>(null);
+  loading = $state<{ file: string; fraction: number; rows: number } | null>(null);
+  error = $state<Problem | null>(null);
+  warnings = $state<Problem[]>([]);
+  notice = $state<string | null>(null);
+
+  config = $state<TrainConfig>(structuredClone(DEFAULT_TRAIN_CONFIG) as TrainConfig);
+  splitKind = $state<SplitKind>('stratified');
+  timeColumn = $state<string | undefined>(undefined);
+  fractions = $state<[number, number, number]>([0.7, 0.15, 0.15]);
+
+  backendRequest = $state<BackendName | 'auto'>('auto');
+  backend = $state<BackendStatus | null>(null);
+  training = $state<TrainingState | null>(null);
+  runs = $state<RunRecord[]>([]);
+  selectedRunId = $state<string | null>(null);
+  checks = $state<Record<string, FingerprintCheck | Problem>>({});
+  ready = $state(false);
+
+  readonly selectedRun = $derived(this.runs.find((r) => r.id === this.selectedRunId) ?? null);
+  readonly task = $derived(this.schema ? inferTask(this.schema) : 'classification');
+
+  private data!: DataRemote;
+  private trainer!: TrainRemote;
+  private repo!: Repository;
+
+  /** Starts workers, opens storage, restores the last session (or opens the default dataset). */
+  async init(): Promise<void> {
+    const dataWorker = new Worker(new URL('../../workers/data.worker.ts', import.meta.url), { type: 'module', name: 'benchtop-data' });
+    const trainWorker = new Worker(new URL('../../workers/train.worker.ts', import.meta.url), { type: 'module', name: 'benchtop-train' });
+    this.data = wrap(dataWorker) as DataRemote;
+    this.trainer = wrap(trainWorker) as TrainRemote;
+    const channel = new MessageChannel();
+    await this.data.connect(transfer(channel.port1, [channel.port1]));
+    await this.trainer.connectData(transfer(channel.port2, [channel.port2]));
+
+    this.repo = await Repository.open(undefined, () => {
+      this.notice = 'Benchtop was updated in another tab; reload this tab to continue.';
+    });
+    this.runs = await this.repo.listRuns();
+    const settings = await this.repo.getSettings();
+    this.selectedRunId = settings.selectedRun && this.runs.some((r) => r.id === settings.selectedRun) ? settings.selectedRun : (this.runs[0]?.id ?? null);
+    const backendPromise = this.setBackend('auto');
+    if (settings.dataset?.kind === 'stored' && (await this.loadStored(settings.dataset.id))) {
+      // restored
+    } else if (settings.dataset?.kind === 'catalog' && settings.dataset.catalogId in CATALOG) await this.loadCatalog(settings.dataset.catalogId as CatalogId);
+    else await this.loadCatalog(DEFAULT_DATASET);
+    await backendPromise;
+    this.ready = true;
+  }
+
+  /** Chooses a backend for the training worker and shows which one runs and why. */
+  async setBackend(choice: BackendName | 'auto'): Promise<void> {
+    this.backendRequest = choice;
+    this.backend = await this.trainer.setBackend(choice);
+  }
+
+  private accept(info: DatasetInfo, warnings: Problem[]): void {
+    this.dataset = info;
+    this.schema = info.schema;
+    this.warnings = warnings;
+    this.error = null;
+    if (info.split) {
+      this.splitKind = info.split.kind;
+      this.timeColumn = info.split.timeColumn;
+    } else {
+      this.splitKind = inferTask(info.schema) === 'classification' ? 'stratified' : 'random';
+      this.timeColumn = info.schema.columns.find((c) => c.type === 'date')?.name;
+    }
+  }
+
+  /** Opens a dataset the app ships. */
+  async loadCatalog(id: CatalogId): Promise<void> {
+    this.loading = { file: CATALOG[id].file, fraction: 0, rows: 0 };
+    const res = await this.data.loadCatalog(id);
+    this.loading = null;
+    if (!res.ok) {
+      this.error = res.error;
+      return;
+    }
+    this.accept(res.value, res.warnings);
+    await this.repo.saveSettings({ dataset: { kind: 'catalog', catalogId: id }, selectedRun: this.selectedRunId });
+  }
+
+  private async loadStored(id: string): Promise<boolean> {
+    const stored = await this.repo.getDataset(id);
+    if (!stored) return false;
+    const res = await this.data.restoreTable(stored.table, stored.name, stored.label);
+    if (!res.ok) return false;
+    this.accept(res.value, []);
+    return true;
+  }
+
+  /**
+   * Imports a person's file. On any error the message names file/row/column and the dataset that
+   * was loaded stays loaded.
+   */
+  async importFile(file: File): Promise<void> {
+    this.error = null;
+    this.loading = { file: file.name, fraction: 0, rows: 0 };
+    const onProgress = (p: ParseProgress) => {
+      this.loading = { file: file.name, fraction: p.totalBytes ? Math.min(1, p.bytes / p.totalBytes) : 0, rows: p.rows };
+    };
+    let res;
+    try {
+      res = await this.data.importFile(file, proxy(onProgress));
+    } finally {
+      this.loading = null;
+    }
+    if (!res.ok) {
+      this.error = res.error;
+      this.warnings = res.warnings;
+      return;
+    }
+    this.accept(res.value, res.warnings);
+    if (res.value.bytes <= MAX_STORED_DATASET_BYTES) {
+      const t = await this.data.getTable(res.value.id);
+      if (t.ok) {
+        const saved = await this.repo.saveDataset({ id: res.value.id, name: res.value.name, label: res.value.schema.label, savedAt: new Date().toISOString(), table: t.value.table });
+        if (saved.ok) await this.repo.saveSettings({ dataset: { kind: 'stored', id: res.value.id }, selectedRun: this.selectedRunId });
+        else this.warnings = [...this.warnings, saved.error];
+      }
+    } else {
+      this.warnings = [...this.warnings, { kind: 'not-stored', file: file.name, message: `${file.name} is too large to keep across reloads (over ${MAX_STORED_DATASET_BYTES / 2 ** 20} MB in memory); re-import it after a reload.` }];
+    }
+  }
+
+  setRole(column: string, role: ColumnRole): void {
+    if (this.schema) this.schema = withRole(plain(this.schema), column, role);
+  }
+
+  setType(column: string, type: ColumnType): void {
+    if (this.schema) this.schema = withType(plain(this.schema), column, type);
+  }
+
+  /** The split the next run will use. */
+  splitSpec(): SplitSpec {
+    return { kind: this.splitKind, fractions: plain(this.fractions), seed: this.config.seed, timeColumn: this.splitKind === 'time' ? this.timeColumn : undefined };
+  }
+
+  /** Trains in the worker with live progress; the finished (or cancelled) run is saved with its model. */
+  async train(): Promise<void> {
+    if (!this.dataset || !this.schema || this.training) return;
+    this.error = null;
+    const runId = crypto.randomUUID();
+    const kind = this.config.model.kind === 'mlp' ? `MLP ${this.config.model.hidden.join('-')}` : 'Logistic';
+    const runName = `${kind} · ${this.dataset.name} · #${this.runs.length + 1}`;
+    this.training = { runId, runName, progress: null, history: [], task: this.task, cancelling: false };
+    const onProgress = (p: TrainProgress) => {
+      if (this.training) this.training.progress = p;
+    };
+    const onEpoch = (e: EpochRecord) => {
+      if (this.training) this.training.history = [...this.training.history, e];
+    };
+    const res = await this.trainer.train(
+      { runId, runName, datasetId: this.dataset.id, schema: plain(this.schema), split: this.splitSpec(), config: plain(this.config) },
+      proxy(onProgress),
+      proxy(onEpoch),
+    );
+    this.training = null;
+    if (!res.ok) {
+      this.error = res.error;
+      this.warnings = res.warnings;
+      return;
+    }
+    this.warnings = res.warnings;
+    const saved = await this.repo.saveRun(res.value.run, res.value.model);
+    if (!saved.ok) this.error = saved.error;
+    this.runs = await this.repo.listRuns();
+    this.selectRun(runId);
+  }
+
+  /** Stops the running training within one batch. */
+  async cancel(): Promise<void> {
+    if (!this.training) return;
+    this.training.cancelling = true;
+    await this.trainer.cancel();
+  }
+
+  selectRun(id: string | null): void {
+    this.selectedRunId = id;
+    const ds = this.dataset;
+    void this.repo.saveSettings({ dataset: ds ? (ds.source.kind === 'catalog' ? { kind: 'catalog', catalogId: ds.source.catalogId } : { kind: 'stored', id: ds.id }) : null, selectedRun: id });
+  }
+
+  /** Makes sure the run's dataset is loaded in the data worker (shipped or stored). */
+  private async ensureDataset(run: RunRecord): Promise<boolean> {
+    if (this.dataset?.id === run.dataset.id) return true;
+    const entry = (Object.keys(CATALOG) as CatalogId[]).find((k) => CATALOG[k].file === run.dataset.name);
+    if (entry) {
+      await this.loadCatalog(entry);
+      if (this.dataset?.id === run.dataset.id) return true;
+    }
+    return this.loadStored(run.dataset.id);
+  }
+
+  /** Loads the saved model and checks that it predicts what it predicted right after training. */
+  async checkRun(id: string): Promise<void> {
+    const run = this.runs.find((r) => r.id === id);
+    const model = await this.repo.getModel(id);
+    if (!run || !model) {
+      this.checks = { ...this.checks, [id]: { kind: 'missing-model', message: 'This run has no saved model.' } };
+      return;
+    }
+    if (!(await this.ensureDataset(plain(run)))) {
+      this.checks = { ...this.checks, [id]: { kind: 'missing-dataset', message: `The dataset ${run.dataset.name} (${run.dataset.id.slice(0, 12)}) is not available; import it again to check this model.` } };
+      return;
+    }
+    const res = await this.trainer.checkFingerprint(model, plain(run));
+    this.checks = { ...this.checks, [id]: res.ok ? res.value : res.error };
+  }
+
+  async deleteRun(id: string): Promise<void> {
+    await this.repo.deleteRun(id);
+    this.runs = await this.repo.listRuns();
+    if (this.selectedRunId === id) this.selectRun(this.runs[0]?.id ?? null);
+  }
+
+  /** The run's model as a zip the command line reads with `--model`. */
+  async exportRun(id: string): Promise<{ name: string; blob: Blob } | null> {
+    const run = this.runs.find((r) => r.id === id);
+    const model = await this.repo.getModel(id);
+    if (!run || !model) return null;
+    const bytes = await this.trainer.exportBundle({ run: plain(run), model });
+    const safe = run.name.replace(/[^\w.-]+/g, '-').replace(/-+/g, '-').slice(0, 60);
+    return { name: `${safe}.benchtop.zip`, blob: new Blob([bytes as BlobPart], { type: 'application/zip' }) };
+  }
+
+  /** Imports a model written by `benchtop train --out` (its files, or a zip) as a run. */
+  async importModel(files: File[]): Promise<void> {
+    this.error = null;
+    const payload = await Promise.all(files.map(async (f) => ({ name: f.webkitRelativePath || f.name, bytes: new Uint8Array(await f.arrayBuffer()) })));
+    const res = await this.trainer.importBundle(payload);
+    if (!res.ok) {
+      this.error = res.error;
+      return;
+    }
+    const saved = await this.repo.saveRun(res.value.run, res.value.model);
+    if (!saved.ok) {
+      this.error = saved.error;
+      return;
+    }
+    this.runs = await this.repo.listRuns();
+    this.selectRun(res.value.run.id);
+    this.notice = `Imported model "${res.value.run.name}".`;
+  }
+}

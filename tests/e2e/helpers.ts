@@ -1,0 +1,37 @@
+import { expect, type Page } from '@playwright/test';
+
+/** Opens the app and waits until the workers are up and the default dataset is loaded. */
+export async function openApp(page: Page): Promise<void> {
+  await page.goto('/');
+  await expect(page.locator('main[data-ready="true"]')).toBeVisible({ timeout: 60_000 });
+}
+
+/** Waits until the lazily loaded Plotly has been evaluated (it is preloaded when the page is idle). */
+export async function waitForPlotly(page: Page): Promise<void> {
+  await page.waitForFunction(() => (globalThis as { __benchtopPlotlyLoaded?: boolean }).__benchtopPlotlyLoaded === true, null, { timeout: 60_000 });
+}
+
+/** Starts recording long tasks (> 50 ms) on the main thread; read them with {@link longTasks}. */
+export async function recordLongTasks(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const w = window as unknown as { __longTasks: number[] };
+    w.__longTasks = [];
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) w.__longTasks.push(e.duration);
+    }).observe({ type: 'longtask', buffered: false });
+  });
+}
+
+export async function longTasks(page: Page): Promise<number[]> {
+  return page.evaluate(() => (window as unknown as { __longTasks: number[] }).__longTasks);
+}
+
+/** Collects every request the page makes to another origin (none are allowed). */
+export function watchForeignRequests(page: Page): string[] {
+  const foreign: string[] = [];
+  page.on('request', (req) => {
+    const url = new URL(req.url());
+    if (!['localhost', '127.0.0.1'].includes(url.hostname) && !['data:', 'blob:'].includes(url.protocol)) foreign.push(req.url());
+  });
+  return foreign;
+}

@@ -1,0 +1,140 @@
+import type { Schema } from '../src/core/data/schema.ts';
+import type { SplitSpec } from '../src/core/data/split.ts';
+import type { Table } from '../src/core/data/table.ts';
+import type { Task } from '../src/core/data/preprocess.ts';
+import { unzipBundle, zipBundle, filesToBundle, type ModelBundle } from '../src/core/model/model-bundle.ts';
+import { maxAbsDifference, predictTableRows } from '../src/core/model/predict-table.ts';
+import { runTraining } from '../src/core/model/run-training.ts';
+import type { BackendName, EpochRecord, RunRecord, TrainConfig, TrainedModel, TrainProgress } from '../src/core/model/spec.ts';
+import type { Result } from '../src/core/util/result.ts';
+import { fail, ok } from '../src/core/util/result.ts';
+import { activateBackend, liveTensors, type BackendStatus } from './tf-runtime.ts';
+
+export interface TrainJob {
+  runId: string;
+  runName: string;
+  datasetId: string;
+  schema: Schema;
+  split: SplitSpec;
+  task?: Task;
+  config: TrainConfig;
+}
+
+export interface FingerprintCheck {
+  rows: number;
+  maxAbsDiff: number;
+  outputs: number[];
+}
+
+type TableSource = (id: string) => Promise<Result<{ table: Table; name: string }>>;
+
+/**
+ * The training worker's API over the core: backend choice, training with progress and cancel,
+ * prediction with a saved model, and model bundles in and out. Every call returns a Result; nothing
+ * throws across the boundary except bugs.
+ * @param tables where tables come from (the data worker, over a MessagePort; a Map in tests).
+ */
+export function createTrainApi(opts: { tables?: TableSource; wasmPaths?: Readonly<Record<string, string>>; runtime: string; appVersion: string }) {
+  let tables = opts.tables;
+  let status: BackendStatus | null = null;
+  let cancelRequested = false;
+  let busy = false;
+
+  async function ensureBackend(): Promise<BackendStatus> {
+    return (status ??= await activateBackend('auto', opts.wasmPaths));
+  }
+
+  async function table(id: string) {
+    if (!tables) return fail<{ table: Table; name: string }>({ kind: 'no-data-source', message: 'The training worker is not connected to the data worker.' });
+    return tables(id);
+  }
+
+  return {
+    /** Connects the table source (the data worker's API over a port). */
+    setTableSource(source: TableSource) {
+      tables = source;
+    },
+
+    /** Chooses and starts a backend (`auto` picks the best available) and says which and why. */
+    async setBackend(requested: BackendName | 'auto'): Promise<BackendStatus> {
+      if (busy) return ensureBackend();
+      status = await activateBackend(requested, opts.wasmPaths);
+      return status;
+    },
+
+    async backend(): Promise<BackendStatus> {
+      return ensureBackend();
+    },
+
+    /**
+     * Trains a model. Progress comes at most every 100 ms, an epoch record after each epoch.
+     * `cancel()` stops it within one batch; the partial run and model are still returned.
+     */
+    async train(job: TrainJob, onProgress?: (p: TrainProgress) => void, onEpoch?: (e: EpochRecord) => void): Promise<Result<{ run: RunRecord; model: TrainedModel }>> {
+      if (busy) return fail({ kind: 'busy', message: 'A model is already training; cancel it or wait.' });
+      busy = true;
+      cancelRequested = false;
+      try {
+        const st = await ensureBackend();
+        const t = await table(job.datasetId);
+        if (!t.ok) return t;
+        return await runTraining(
+          {
+            runId: job.runId,
+            runName: job.runName,
+            table: t.value.table,
+            dataset: { id: job.datasetId, name: t.value.name },
+            schema: job.schema,
+            split: job.split,
+            task: job.task,
+            config: job.config,
+            environment: { backend: st.backend, backendReason: st.reason, threads: st.threads, simd: st.simd, runtime: opts.runtime, appVersion: opts.appVersion },
+          },
+          { onProgress, onEpoch, isCancelled: () => cancelRequested },
+        );
+      } catch (e) {
+        return fail({ kind: 'training-failed', message: `Training failed on ${status?.backend ?? 'the backend'}: ${(e as Error).message}` });
+      } finally {
+        busy = false;
+      }
+    },
+
+    /** Asks a running `train` to stop after its current batch. */
+    async cancel(): Promise<void> {
+      cancelRequested = true;
+    },
+
+    /**
+     * Predicts the run's fingerprint rows with a saved model and compares them with what the model
+     * predicted when it was trained.
+     */
+    async checkFingerprint(model: TrainedModel, run: RunRecord): Promise<Result<FingerprintCheck>> {
+      await ensureBackend();
+      const t = await table(run.dataset.id);
+      if (!t.ok) return t;
+      const out = await predictTableRows(model, t.value.table, Uint32Array.from(run.fingerprint.rows), t.value.name);
+      if (!out.ok) return out;
+      return ok({ rows: run.fingerprint.rows.length, maxAbsDiff: maxAbsDifference(out.value, run.fingerprint.outputs), outputs: Array.from(out.value) });
+    },
+
+    /** A zip of the model directory (`model.json`, `weights.bin`, `preprocessing.json`, `run.json`). */
+    async exportBundle(bundle: ModelBundle): Promise<Uint8Array> {
+      return zipBundle(bundle);
+    },
+
+    /** Reads a model the command line (or another Benchtop) wrote: a zip, or the directory's files. */
+    async importBundle(files: { name: string; bytes: Uint8Array }[]): Promise<Result<ModelBundle>> {
+      if (files.length === 1 && /\.zip$/i.test(files[0]!.name)) return unzipBundle(files[0]!.bytes, files[0]!.name);
+      const byName: Record<string, Uint8Array> = {};
+      for (const f of files) byName[f.name.split('/').pop()!] = f.bytes;
+      return filesToBundle(byName, files.map((f) => f.name).join(', ') || 'the selected files');
+    },
+
+    /** Live tensor count, so tests can prove nothing leaks. */
+    async tensors(): Promise<number> {
+      return liveTensors();
+    },
+  };
+}
+
+export type TrainApi = ReturnType<typeof createTrainApi>;

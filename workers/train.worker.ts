@@ -1,0 +1,14 @@
+import { expose, wrap } from 'comlink';
+import { createTrainApi } from './train.api.ts';
+import type { DataApi } from './data.api.ts';
+import { TFJS_WASM_PATHS } from './wasm-assets.ts';
+
+const api = createTrainApi({ wasmPaths: TFJS_WASM_PATHS, runtime: navigator.userAgent, appVersion: __APP_VERSION__ });
+expose({
+  ...api,
+  /** Receives a port to the data worker, so tables go worker to worker. */
+  connectData(port: MessagePort) {
+    const data = wrap<DataApi>(port);
+    api.setTableSource((id) => data.getTable(id));
+  },
+});
