@@ -1,0 +1,187 @@
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import { parseArgs } from 'node:util';
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
+import { datasetVersionId } from '../src/core/data/dataset-hash.ts';
+import { inferSchema, withRole } from '../src/core/data/schema.ts';
+import type { SplitKind } from '../src/core/data/split.ts';
+import { runTraining } from '../src/core/model/run-training.ts';
+import { DEFAULT_TRAIN_CONFIG, MODEL_KINDS, type ModelKind, type OptimizerKind, type TrainConfig } from '../src/core/model/spec.ts';
+import type { Problem } from '../src/core/util/result.ts';
+import { readTableFile, writeBundle } from './node-io.ts';
+
+const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
+const HELP = `benchtop ${VERSION} — the Benchtop ML workbench on the command line (same core as the app)
+
+Usage: benchtop <command> [options]
+
+Commands:
+  train     Train a model on a CSV/TSV/JSON file and write a model directory
+  help      Show this help (also --help); "benchtop <command> --help" for a command
+
+Every command prints JSON on stdout; problems go to stderr as JSON with a non-zero exit code.
+`;
+
+const TRAIN_HELP = `benchtop train --data FILE --label COL [options] --out DIR
+
+Trains with the same code as the app and writes a model directory (model.json, weights.bin,
+preprocessing.json, run.json; or a zip when DIR ends in .zip) that the app imports and that every
+later command accepts as --model DIR. Prints a JSON summary with the metrics.
+
+Options:
+  --data FILE          CSV, TSV or JSON array of records (required)
+  --label COL          column to predict (required)
+  --out DIR            where to write the model (required)
+  --model KIND         logistic | mlp (default mlp)
+  --hidden LIST        MLP hidden layer widths, e.g. 128,64 (default 128,64)
+  --epochs N           default 20
+  --batch-size N       default 32
+  --lr X               learning rate, default 0.001
+  --optimizer NAME     adam | sgd | momentum (default adam)
+  --seed S             seed for split, initial weights and batch order (default 42)
+  --split KIND         stratified | random | time (default stratified; random for regression)
+  --time-column COL    column that orders rows for --split time
+  --ignore LIST        columns not to use as features, comma-separated
+  --backend NAME       wasm | cpu (default wasm)
+`;
+
+function problem(p: Problem, code = 2): number {
+  process.stderr.write(JSON.stringify({ ok: false, error: p }, null, 2) + '\n');
+  return code;
+}
+
+function positiveInt(name: string, v: string | undefined, dflt: number): number {
+  if (v === undefined) return dflt;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`--${name} must be a positive integer, got "${v}"`);
+  return n;
+}
+
+class UsageError extends Error {}
+
+async function train(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      data: { type: 'string' },
+      label: { type: 'string' },
+      out: { type: 'string' },
+      model: { type: 'string', default: 'mlp' },
+      hidden: { type: 'string' },
+      epochs: { type: 'string' },
+      'batch-size': { type: 'string' },
+      lr: { type: 'string' },
+      optimizer: { type: 'string', default: 'adam' },
+      seed: { type: 'string' },
+      split: { type: 'string' },
+      'time-column': { type: 'string' },
+      ignore: { type: 'string' },
+      backend: { type: 'string', default: 'wasm' },
+      help: { type: 'boolean' },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    process.stdout.write(TRAIN_HELP);
+    return 0;
+  }
+  for (const req of ['data', 'label', 'out'] as const) if (!values[req]) throw new UsageError(`--${req} is required`);
+  if (!(MODEL_KINDS as readonly string[]).includes(values.model!)) throw new UsageError(`--model must be one of ${MODEL_KINDS.join(', ')}, got "${values.model}"`);
+  if (!['wasm', 'cpu'].includes(values.backend!)) throw new UsageError(`--backend must be wasm or cpu, got "${values.backend}"`);
+  if (!['adam', 'sgd', 'momentum'].includes(values.optimizer!)) throw new UsageError(`--optimizer must be adam, sgd or momentum`);
+  const seed = values.seed === undefined ? DEFAULT_TRAIN_CONFIG.seed : Number(values.seed);
+  if (!Number.isInteger(seed)) throw new UsageError(`--seed must be an integer, got "${values.seed}"`);
+  const lr = values.lr === undefined ? DEFAULT_TRAIN_CONFIG.learningRate : Number(values.lr);
+  if (!(lr > 0)) throw new UsageError(`--lr must be a positive number, got "${values.lr}"`);
+  const hidden = values.hidden ? values.hidden.split(',').map((s) => positiveInt('hidden', s.trim(), 1)) : [...DEFAULT_TRAIN_CONFIG.model.hidden];
+  const config: TrainConfig = {
+    model: { ...DEFAULT_TRAIN_CONFIG.model, kind: values.model as ModelKind, hidden },
+    epochs: positiveInt('epochs', values.epochs, DEFAULT_TRAIN_CONFIG.epochs),
+    batchSize: positiveInt('batch-size', values['batch-size'], DEFAULT_TRAIN_CONFIG.batchSize),
+    learningRate: lr,
+    optimizer: values.optimizer as OptimizerKind,
+    seed,
+  };
+
+  const table = await readTableFile(values.data!);
+  if (!table.ok) return problem(table.error);
+  const name = basename(values.data!);
+  let schema = inferSchema(table.value, null, values.ignore ? values.ignore.split(',').map((s) => s.trim()) : []);
+  if (!schema.columns.some((c) => c.name === values.label)) {
+    return problem({ kind: 'missing-column', file: name, column: values.label, message: `${name} has no column "${values.label}". Columns: ${schema.columns.map((c) => c.name).join(', ')}` });
+  }
+  schema = withRole(schema, values.label!, 'label');
+  const splitKind = (values.split ?? 'stratified') as SplitKind;
+  if (!['stratified', 'random', 'time'].includes(splitKind)) throw new UsageError(`--split must be stratified, random or time`);
+
+  await tf.setBackend(values.backend!);
+  await tf.ready();
+  const result = await runTraining({
+    runId: randomUUID(),
+    runName: `${config.model.kind === 'mlp' ? `MLP ${hidden.join('-')}` : 'Logistic'} · ${name} · cli`,
+    table: table.value,
+    dataset: { id: datasetVersionId(table.value), name },
+    schema,
+    split: { kind: splitKind, fractions: [0.7, 0.15, 0.15], seed, timeColumn: values['time-column'] },
+    config,
+    environment: { backend: values.backend as 'wasm' | 'cpu', backendReason: 'chosen with --backend', runtime: `node ${process.version}`, appVersion: VERSION },
+  });
+  if (!result.ok) return problem(result.error);
+  await writeBundle(values.out!, result.value);
+  const run = result.value.run;
+  process.stdout.write(
+    JSON.stringify(
+      {
+        ok: true,
+        out: values.out,
+        run: run.id,
+        model: config.model.kind,
+        task: run.task,
+        label: run.label,
+        dataset: run.dataset,
+        backend: run.environment.backend,
+        seed,
+        epochs: run.history.length,
+        splitSizes: run.splitSizes,
+        metrics: run.metrics,
+        samplesPerSecond: Math.round(run.samplesPerSecond),
+        warnings: result.warnings.map((w) => w.message),
+      },
+      null,
+      2,
+    ) + '\n',
+  );
+  return 0;
+}
+
+/** Runs the command line; returns the exit code. */
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case undefined:
+      case 'help':
+      case '--help':
+      case '-h':
+        process.stdout.write(HELP);
+        return 0;
+      case '--version':
+        process.stdout.write(VERSION + '\n');
+        return 0;
+      case 'train':
+        return await train(rest);
+      default:
+        process.stderr.write(`benchtop: unknown command "${command}"\n\n${HELP}`);
+        return 64;
+    }
+  } catch (e) {
+    if (e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      process.stderr.write(`benchtop ${command}: ${(e as Error).message}\nRun "benchtop ${command} --help" for the options.\n`);
+      return 64;
+    }
+    throw e;
+  }
+}

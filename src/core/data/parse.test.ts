@@ -1,0 +1,106 @@
+import { describe, expect, it } from 'vitest';
+import { parseDelimitedBytes } from './parse-delimited.ts';
+import { parseJsonRecords } from './parse-json.ts';
+import { cell } from './table.ts';
+
+const bytes = (s: string) => new TextEncoder().encode(s);
+
+describe('parseDelimitedBytes: bad input gets a message naming file, row and column', () => {
+  it('empty file', () => {
+    const r = parseDelimitedBytes(new Uint8Array(0), 'empty.csv');
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.error).toMatchObject({ kind: 'empty-file', file: 'empty.csv' });
+  });
+  it('whitespace-only file is empty too', () => {
+    const r = parseDelimitedBytes(bytes('\n \r\n'), 'blank.csv');
+    expect(!r.ok && r.error.kind).toBe('empty-file');
+  });
+  it('header only', () => {
+    const r = parseDelimitedBytes(bytes('a,b,c\n'), 'h.csv');
+    expect(!r.ok && r.error.kind).toBe('header-only');
+  });
+  it('ragged rows are named by row number', () => {
+    const r = parseDelimitedBytes(bytes('a,b,c\n1,2,3\n4,5\n6,7,8\n9,10,11,12\n'), 'ragged.csv');
+    expect(r.ok).toBe(false);
+    if (!r.ok) {
+      expect(r.error.kind).toBe('ragged-rows');
+      expect(r.error.row).toBe(2);
+      expect(r.error.message).toContain('row 2 has 2');
+      expect(r.error.message).toContain('row 4 has 4');
+      expect(r.error.message).toContain('ragged.csv');
+    }
+  });
+  it('non-UTF-8 bytes are found with their line', () => {
+    const latin1 = Uint8Array.from([...bytes('name,city\nAnn,Paris\nJos'), 0xe9, ...bytes(',K\xf6ln\n')]);
+    const r = parseDelimitedBytes(latin1, 'latin1.csv');
+    expect(r.ok).toBe(false);
+    if (!r.ok) {
+      expect(r.error.kind).toBe('not-utf8');
+      expect(r.error.message).toContain('line 3');
+      expect(r.error.row).toBe(2);
+    }
+  });
+  it('overlong and surrogate encodings are rejected', () => {
+    expect(parseDelimitedBytes(Uint8Array.from([0x61, 0x0a, 0xc0, 0xaf, 0x0a]), 'x.csv').ok).toBe(false);
+    expect(parseDelimitedBytes(Uint8Array.from([0x61, 0x0a, 0xed, 0xa0, 0x80, 0x0a]), 'x.csv').ok).toBe(false);
+  });
+  it('valid multibyte UTF-8 and a BOM are fine', () => {
+    const r = parseDelimitedBytes(bytes('\ufeffstadt,n\nKöln,1\n東京,2\n'), 'ok.csv');
+    expect(r.ok).toBe(true);
+    if (r.ok) {
+      expect(r.value.columns[0]!.name).toBe('stadt');
+      expect(cell(r.value.columns[0]!, 1)).toBe('東京');
+    }
+  });
+  it('duplicate and empty column names are repaired with warnings', () => {
+    const r = parseDelimitedBytes(bytes('x,,x,y\n1,2,3,4\n'), 'dup.csv');
+    expect(r.ok).toBe(true);
+    if (r.ok) {
+      expect(r.value.columns.map((c) => c.name)).toEqual(['x', 'column_2', 'x_2', 'y']);
+      expect(r.warnings.map((w) => w.kind).sort()).toEqual(['duplicate-column-name', 'empty-column-name']);
+    }
+  });
+  it('a column of all NaN is kept, with a warning naming it', () => {
+    const r = parseDelimitedBytes(bytes('a,b\n1,NaN\n2,\n3,NA\n'), 'nan.csv');
+    expect(r.ok).toBe(true);
+    if (r.ok) expect(r.warnings).toContainEqual(expect.objectContaining({ kind: 'all-missing', column: 'b' }));
+  });
+  it('keeps HTML in names and values as plain text', () => {
+    const r = parseDelimitedBytes(bytes('"<script>alert(1)</script>",b\n"<img src=x onerror=alert(2)>",1\n'), 'xss.csv');
+    expect(r.ok).toBe(true);
+    if (r.ok) {
+      expect(r.value.columns[0]!.name).toBe('<script>alert(1)</script>');
+      expect(cell(r.value.columns[0]!, 0)).toBe('<img src=x onerror=alert(2)>');
+    }
+  });
+  it('TSV by extension, quoted delimiters and CRLF', () => {
+    const r = parseDelimitedBytes(bytes('a\tb\r\n"x\ty"\t2\r\n'), 'f.tsv');
+    expect(r.ok && cell(r.value.columns[0]!, 0)).toBe('x\ty');
+  });
+});
+
+describe('parseJsonRecords', () => {
+  it('takes the union of keys; null and absent are missing', () => {
+    const r = parseJsonRecords('[{"a":1,"b":"x"},{"a":null,"c":true}]', 'r.json');
+    expect(r.ok).toBe(true);
+    if (r.ok) {
+      expect(r.value.columns.map((c) => c.name)).toEqual(['a', 'b', 'c']);
+      expect(cell(r.value.columns[0]!, 1)).toBeNull();
+      expect(cell(r.value.columns[2]!, 1)).toBe('true');
+    }
+  });
+  it('explains JSON that is not an array of records', () => {
+    const r1 = parseJsonRecords('{"a":1}', 'o.json');
+    expect(!r1.ok && r1.error.kind).toBe('not-records');
+    const r2 = parseJsonRecords('[1,2]', 'n.json');
+    expect(!r2.ok && r2.error.row).toBe(1);
+    const r3 = parseJsonRecords('[{"a":1},\n{"a":}]', 'bad.json');
+    expect(!r3.ok && r3.error.kind).toBe('bad-json');
+    expect(!r3.ok && r3.error.message).toMatch(/bad\.json/);
+  });
+  it('an empty array is header-only, an empty file is empty', () => {
+    expect(parseJsonRecords('', 'e.json').ok).toBe(false);
+    const r = parseJsonRecords('[]', 'e.json');
+    expect(!r.ok && r.error.kind).toBe('header-only');
+  });
+});
