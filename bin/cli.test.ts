@@ -40,6 +40,21 @@ describe('benchtop command line', () => {
     expect(run.format).toBe('benchtop-run@1');
     const modelJson = JSON.parse(await readFile(join(dir, 'a', 'model.json'), 'utf8'));
     expect(modelJson.weightsManifest[0].paths).toEqual(['weights.bin']);
+
+    const info = await benchtop(['info', '--model', join(dir, 'a'), '--data', join(DATA, 'wine.csv')]);
+    expect(info.code).toBe(0);
+    expect(JSON.parse(info.stdout).fingerprint.maxAbsDiff).toBeLessThan(1e-6);
+    const other = await benchtop(['info', '--model', join(dir, 'a'), '--data', join(DATA, 'german-credit.csv')]);
+    expect(JSON.parse(other.stderr).error.kind).toBe('other-dataset');
+
+    const preds = join(dir, 'preds.csv');
+    const p = await benchtop(['predict', '--model', join(dir, 'a'), '--data', join(DATA, 'wine.csv'), '--out', preds]);
+    expect(p.code).toBe(0);
+    const lines = (await readFile(preds, 'utf8')).trim().split('\n');
+    expect(lines[0]).toBe('predicted,class_0,class_1,class_2');
+    expect(lines).toHaveLength(179);
+    const probs = lines[1]!.split(',').slice(1).map(Number);
+    expect(probs.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
   });
 
   it('bad input exits non-zero with a JSON error naming the file and column', async () => {

@@ -10,7 +10,10 @@ import type { SplitKind } from '../src/core/data/split.ts';
 import { runTraining } from '../src/core/model/run-training.ts';
 import { DEFAULT_TRAIN_CONFIG, MODEL_KINDS, type ModelKind, type OptimizerKind, type TrainConfig } from '../src/core/model/spec.ts';
 import type { Problem } from '../src/core/util/result.ts';
-import { readTableFile, writeBundle } from './node-io.ts';
+import { readBundle, readTableFile, writeBundle } from './node-io.ts';
+import { maxAbsDifference, predictTableRows } from '../src/core/model/predict-table.ts';
+import { argmaxRows } from '../src/core/metrics/argmax-rows.ts';
+import { writeFile } from 'node:fs/promises';
 
 const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -20,6 +23,9 @@ Usage: benchtop <command> [options]
 
 Commands:
   train     Train a model on a CSV/TSV/JSON file and write a model directory
+  predict   Predict every row of a file with a model; write a CSV of classes and probabilities
+  info      Describe a model directory or zip (from train or the app's export); with --data,
+            check that it still predicts what it predicted when it was trained
   help      Show this help (also --help); "benchtop <command> --help" for a command
 
 Every command prints JSON on stdout; problems go to stderr as JSON with a non-zero exit code.
@@ -157,6 +163,96 @@ async function train(argv: string[]): Promise<number> {
   return 0;
 }
 
+const PREDICT_HELP = `benchtop predict --model DIR|ZIP --data FILE --out preds.csv [--backend wasm|cpu]
+
+Applies the model's saved preprocessing and writes one row per input row: the predicted class and
+one probability column per class (named after the classes), or the predicted value for regression.
+`;
+
+const INFO_HELP = `benchtop info --model DIR|ZIP [--data FILE] [--backend wasm|cpu]
+
+Prints the model's run record summary as JSON. With --data (the dataset it was trained on), also
+re-predicts the run's fingerprint rows and reports the largest difference (0 means identical).
+`;
+
+async function startBackend(name: string | undefined): Promise<void> {
+  const backend = name ?? 'wasm';
+  if (!['wasm', 'cpu'].includes(backend)) throw new UsageError(`--backend must be wasm or cpu, got "${backend}"`);
+  await tf.setBackend(backend);
+  await tf.ready();
+}
+
+const csvCell = (v: string) => (/[",\n\r]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
+
+async function predict(argv: string[]): Promise<number> {
+  const { values } = parseArgs({ args: argv, options: { model: { type: 'string' }, data: { type: 'string' }, out: { type: 'string' }, backend: { type: 'string' }, help: { type: 'boolean' } }, strict: true });
+  if (values.help) {
+    process.stdout.write(PREDICT_HELP);
+    return 0;
+  }
+  for (const req of ['model', 'data', 'out'] as const) if (!values[req]) throw new UsageError(`--${req} is required`);
+  const bundle = await readBundle(values.model!);
+  if (!bundle.ok) return problem(bundle.error);
+  const table = await readTableFile(values.data!);
+  if (!table.ok) return problem(table.error);
+  await startBackend(values.backend);
+  const rows = Uint32Array.from({ length: table.value.rowCount }, (_, i) => i);
+  const out = await predictTableRows(bundle.value.model, table.value, rows, basename(values.data!));
+  if (!out.ok) return problem(out.error);
+  const label = bundle.value.model.preprocessor.label;
+  const lines: string[] = [];
+  if (label.task === 'classification') {
+    const k = label.classes.length;
+    lines.push(['predicted', ...label.classes].map(csvCell).join(','));
+    const best = argmaxRows(out.value, k);
+    for (let i = 0; i < rows.length; i++) lines.push([csvCell(label.classes[best[i]!]!), ...Array.from(out.value.subarray(i * k, (i + 1) * k), (p) => String(p))].join(','));
+  } else {
+    lines.push('predicted');
+    for (const v of out.value) lines.push(String(v));
+  }
+  await writeFile(values.out!, lines.join('\n') + '\n');
+  process.stdout.write(JSON.stringify({ ok: true, out: values.out, rows: rows.length, task: label.task }, null, 2) + '\n');
+  return 0;
+}
+
+async function info(argv: string[]): Promise<number> {
+  const { values } = parseArgs({ args: argv, options: { model: { type: 'string' }, data: { type: 'string' }, backend: { type: 'string' }, help: { type: 'boolean' } }, strict: true });
+  if (values.help) {
+    process.stdout.write(INFO_HELP);
+    return 0;
+  }
+  if (!values.model) throw new UsageError('--model is required');
+  const bundle = await readBundle(values.model);
+  if (!bundle.ok) return problem(bundle.error);
+  const { run, model } = bundle.value;
+  const summary: Record<string, unknown> = {
+    ok: true,
+    run: run.id,
+    name: run.name,
+    status: run.status,
+    task: run.task,
+    label: run.label,
+    inputs: model.preprocessor.inputNames.length,
+    classes: model.preprocessor.label.task === 'classification' ? model.preprocessor.label.classes : undefined,
+    dataset: run.dataset,
+    config: run.config,
+    metrics: run.metrics,
+    trainedOn: run.environment,
+  };
+  if (values.data) {
+    const table = await readTableFile(values.data);
+    if (!table.ok) return problem(table.error);
+    const id = datasetVersionId(table.value);
+    if (id !== run.dataset.id) return problem({ kind: 'other-dataset', file: basename(values.data), message: `${basename(values.data)} is dataset ${id.slice(0, 12)}, but the model was trained on ${run.dataset.id.slice(0, 12)} (${run.dataset.name}).` });
+    await startBackend(values.backend);
+    const out = await predictTableRows(model, table.value, Uint32Array.from(run.fingerprint.rows), basename(values.data));
+    if (!out.ok) return problem(out.error);
+    summary.fingerprint = { rows: run.fingerprint.rows.length, maxAbsDiff: maxAbsDifference(out.value, run.fingerprint.outputs), backend: tf.getBackend() };
+  }
+  process.stdout.write(JSON.stringify(summary, null, 2) + '\n');
+  return 0;
+}
+
 /** Runs the command line; returns the exit code. */
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -173,6 +269,10 @@ export async function main(argv: string[]): Promise<number> {
         return 0;
       case 'train':
         return await train(rest);
+      case 'predict':
+        return await predict(rest);
+      case 'info':
+        return await info(rest);
       default:
         process.stderr.write(`benchtop: unknown command "${command}"\n\n${HELP}`);
         return 64;

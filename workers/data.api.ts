@@ -4,6 +4,7 @@ import { parseDelimitedBlob, parseDelimitedBytes, type ParseProgress } from '../
 import { parseJsonRecords } from '../src/core/data/parse-json.ts';
 import { inferSchema, type Schema } from '../src/core/data/schema.ts';
 import { previewRows, tableByteSize, type Table } from '../src/core/data/table.ts';
+import { decodeTable, encodeTable } from '../src/core/data/table-codec.ts';
 import type { Result } from '../src/core/util/result.ts';
 import { fail, ok } from '../src/core/util/result.ts';
 
@@ -85,9 +86,18 @@ export function createDataApi(fetchImpl: typeof fetch, baseUrl: string) {
       return ok(register(parsed.value, name, { kind: 'file' }, null), parsed.warnings);
     },
 
-    /** Re-registers a table the page kept in storage (after a reload). */
-    async restoreTable(table: Table, name: string, label: string | null): Promise<Result<DatasetInfo>> {
-      return ok(register(table, name, { kind: 'file' }, label));
+    /** Re-registers a table the page kept in storage (after a reload), from {@link encodeTable} bytes. */
+    async restoreTable(bytes: Uint8Array, name: string, label: string | null): Promise<Result<DatasetInfo>> {
+      const table = decodeTable(bytes);
+      if (!table.ok) return table;
+      return ok(register(table.value, name, { kind: 'file' }, label));
+    },
+
+    /** A loaded table as one binary buffer, for storage (the caller receives it by transfer). */
+    async encodeTable(id: string): Promise<Result<Uint8Array>> {
+      const t = tables.get(id);
+      if (!t) return fail({ kind: 'not-loaded', message: `Dataset ${id.slice(0, 12)} is not loaded.` });
+      return ok(encodeTable(t.table));
     },
 
     /** A copy of a loaded table (for storage or for the training worker). */

@@ -118,7 +118,8 @@ export class Workbench {
   private async loadStored(id: string): Promise<boolean> {
     const stored = await this.repo.getDataset(id);
     if (!stored) return false;
-    const res = await this.data.restoreTable(stored.table, stored.name, stored.label);
+    const bytes = new Uint8Array(await stored.table.arrayBuffer());
+    const res = await this.data.restoreTable(transfer(bytes, [bytes.buffer]), stored.name, stored.label);
     if (!res.ok) return false;
     this.accept(res.value, []);
     return true;
@@ -131,13 +132,16 @@ export class Workbench {
   async importFile(file: File): Promise<void> {
     this.error = null;
     this.loading = { file: file.name, fraction: 0, rows: 0 };
+    // Progress arrives over its own channel and can land after the result: ignore late ones.
+    let done = false;
     const onProgress = (p: ParseProgress) => {
-      this.loading = { file: file.name, fraction: p.totalBytes ? Math.min(1, p.bytes / p.totalBytes) : 0, rows: p.rows };
+      if (!done) this.loading = { file: file.name, fraction: p.totalBytes ? Math.min(1, p.bytes / p.totalBytes) : 0, rows: p.rows };
     };
     let res;
     try {
       res = await this.data.importFile(file, proxy(onProgress));
     } finally {
+      done = true;
       this.loading = null;
     }
     if (!res.ok) {
@@ -147,9 +151,10 @@ export class Workbench {
     }
     this.accept(res.value, res.warnings);
     if (res.value.bytes <= MAX_STORED_DATASET_BYTES) {
-      const t = await this.data.getTable(res.value.id);
+      const t = await this.data.encodeTable(res.value.id);
       if (t.ok) {
-        const saved = await this.repo.saveDataset({ id: res.value.id, name: res.value.name, label: res.value.schema.label, savedAt: new Date().toISOString(), table: t.value.table });
+        const table = new Blob([t.value as BlobPart], { type: 'application/octet-stream' });
+        const saved = await this.repo.saveDataset({ id: res.value.id, name: res.value.name, label: res.value.schema.label, savedAt: new Date().toISOString(), table });
         if (saved.ok) await this.repo.saveSettings({ dataset: { kind: 'stored', id: res.value.id }, selectedRun: this.selectedRunId });
         else this.warnings = [...this.warnings, saved.error];
       }
@@ -180,10 +185,10 @@ export class Workbench {
     const runName = `${kind} · ${this.dataset.name} · #${this.runs.length + 1}`;
     this.training = { runId, runName, progress: null, history: [], task: this.task, cancelling: false };
     const onProgress = (p: TrainProgress) => {
-      if (this.training) this.training.progress = p;
+      if (this.training?.runId === runId) this.training.progress = p;
     };
     const onEpoch = (e: EpochRecord) => {
-      if (this.training) this.training.history = [...this.training.history, e];
+      if (this.training?.runId === runId) this.training.history = [...this.training.history, e];
     };
     const res = await this.trainer.train(
       { runId, runName, datasetId: this.dataset.id, schema: plain(this.schema), split: this.splitSpec(), config: plain(this.config) },

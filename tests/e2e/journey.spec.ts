@@ -13,8 +13,8 @@ test('default dataset → train an MLP on WASM in the worker → run survives a 
   await expect(status).toHaveAttribute('data-backend', 'wasm');
   await expect(status).toContainText(/WASM, \d+ threads?, SIMD/);
 
-  await page.getByLabel('Epochs').fill('8');
-  await page.getByLabel('Epochs').blur();
+  await page.getByLabel('Epochs', { exact: true }).fill('8');
+  await page.getByLabel('Epochs', { exact: true }).blur();
   await waitForPlotly(page);
   await recordLongTasks(page);
   await page.getByTestId('train').click();

@@ -1,6 +1,5 @@
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 import type { RunRecord, TrainedModel } from '../../core/model/spec.ts';
-import type { Table } from '../../core/data/table.ts';
 import type { Result } from '../../core/util/result.ts';
 import { fail, ok } from '../../core/util/result.ts';
 
@@ -10,7 +9,8 @@ export interface StoredDataset {
   name: string;
   label: string | null;
   savedAt: string;
-  table: Table;
+  /** The table in `encodeTable` form, stored as a Blob so saving never clones cells on the page. */
+  table: Blob;
 }
 
 export interface Settings {

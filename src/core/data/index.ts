@@ -8,3 +8,4 @@ export * from './dataset-hash.ts';
 export * from './split.ts';
 export * from './preprocess.ts';
 export * from './catalog.ts';
+export * from './table-codec.ts';
