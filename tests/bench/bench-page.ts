@@ -1,1 +1,112 @@
-// placeholder until the bench page lands
+// The benchmark page (bench.html, built only for `npm run bench`): Benchtop's training worker on each
+// backend against the naive way — tfjs on the page's main thread — measured side by side in one run.
+import { proxy, transfer, wrap, type Remote } from 'comlink';
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
+import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { TFJS_WASM_PATHS } from '../../workers/wasm-assets.ts';
+import type { DataApi } from '../../workers/data.api.ts';
+import type { TrainApi } from '../../workers/train.api.ts';
+import { DEFAULT_TRAIN_CONFIG, type BackendName } from '../../src/core/model/spec.ts';
+import { parseDelimitedBytes } from '../../src/core/data/parse-delimited.ts';
+import { cell } from '../../src/core/data/table.ts';
+
+export interface BenchRow {
+  name: string;
+  where: 'worker' | 'main thread';
+  backend: string;
+  samplesPerSecond: number;
+  longestTaskMs: number;
+  epochs: number;
+  note?: string;
+}
+
+const EPOCHS: Record<string, number> = { wasm: 8, cpu: 3, webgl: 3, webgpu: 3 };
+
+function observeLongTasks(): () => number {
+  let longest = 0;
+  const obs = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) longest = Math.max(longest, e.duration);
+  });
+  obs.observe({ type: 'longtask', buffered: false });
+  return () => {
+    obs.disconnect();
+    return longest;
+  };
+}
+
+async function inWorker(backend: BackendName): Promise<BenchRow> {
+  const dw = new Worker(new URL('../../workers/data.worker.ts', import.meta.url), { type: 'module' });
+  const tw = new Worker(new URL('../../workers/train.worker.ts', import.meta.url), { type: 'module' });
+  const data = wrap(dw) as Remote<DataApi & { connect(p: MessagePort): void }>;
+  const trainer = wrap(tw) as Remote<TrainApi & { connectData(p: MessagePort): void }>;
+  const ch = new MessageChannel();
+  await data.connect(transfer(ch.port1, [ch.port1]));
+  await trainer.connectData(transfer(ch.port2, [ch.port2]));
+  const ds = await data.loadCatalog('digits');
+  if (!ds.ok) throw new Error(ds.error.message);
+  const status = await trainer.setBackend(backend);
+  const epochs = EPOCHS[backend]!;
+  const stop = observeLongTasks();
+  let progressEvents = 0;
+  const res = await trainer.train(
+    { runId: 'bench', runName: 'bench', datasetId: ds.value.id, schema: ds.value.schema, split: { kind: 'stratified', fractions: [0.7, 0.15, 0.15], seed: 1 }, config: { ...DEFAULT_TRAIN_CONFIG, epochs } },
+    proxy(() => void progressEvents++),
+  );
+  const longest = stop();
+  dw.terminate();
+  tw.terminate();
+  if (!res.ok) throw new Error(res.error.message);
+  return { name: 'Benchtop worker', where: 'worker', backend: status.backend === backend ? backend : `${backend}→${status.backend}`, samplesPerSecond: res.value.run.samplesPerSecond, longestTaskMs: longest, epochs, note: status.reason };
+}
+
+/** The naive way: a tf.sequential MLP 64→128→64→10 trained with model.fit on the main thread. */
+async function onMainThread(backend: string | null): Promise<BenchRow> {
+  if (backend) await tf.setBackend(backend);
+  await tf.ready();
+  const res = await fetch('datasets/digits-8x8.csv');
+  const t = parseDelimitedBytes(new Uint8Array(await res.arrayBuffer()), 'digits-8x8.csv');
+  if (!t.ok) throw new Error(t.error.message);
+  const n = Math.round(t.value.rowCount * 0.7);
+  const X = new Float32Array(n * 64), Y = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < 64; j++) X[i * 64 + j] = Number(cell(t.value.columns[j]!, i)) / 16;
+    Y[i] = Number(cell(t.value.columns[64]!, i));
+  }
+  const model = tf.sequential({ layers: [tf.layers.dense({ units: 128, activation: 'relu', inputShape: [64] }), tf.layers.dense({ units: 64, activation: 'relu' }), tf.layers.dense({ units: 10, activation: 'softmax' })] });
+  model.compile({ optimizer: tf.train.adam(0.001), loss: 'categoricalCrossentropy' });
+  const xs = tf.tensor2d(X, [n, 64]);
+  const ys = tf.oneHot(tf.tensor1d(Y, 'int32'), 10).toFloat();
+  const epochs = EPOCHS[tf.getBackend()] ?? 3;
+  const stop = observeLongTasks();
+  const t0 = performance.now();
+  await model.fit(xs, ys, { epochs, batchSize: 32, shuffle: true, verbose: 0 });
+  const dt = performance.now() - t0;
+  const longest = stop();
+  xs.dispose();
+  ys.dispose();
+  model.dispose();
+  return { name: backend ? 'naive, main thread' : 'naive, main thread (default backend)', where: 'main thread', backend: tf.getBackend(), samplesPerSecond: (n * epochs) / (dt / 1000), longestTaskMs: longest, epochs };
+}
+
+async function main() {
+  setWasmPaths(TFJS_WASM_PATHS as Record<string, string>);
+  const out = document.getElementById('out')!;
+  const rows: BenchRow[] = [];
+  const cases: [string, () => Promise<BenchRow>][] = [
+    ['naive default', () => onMainThread(null)],
+    ['naive wasm', () => onMainThread('wasm')],
+    ...(['wasm', 'cpu', 'webgl', 'webgpu'] as BackendName[]).map((b) => [`worker ${b}`, () => inWorker(b)] as [string, () => Promise<BenchRow>]),
+  ];
+  for (const [label, fn] of cases) {
+    try {
+      rows.push(await fn());
+    } catch (e) {
+      rows.push({ name: label, where: 'worker', backend: '-', samplesPerSecond: NaN, longestTaskMs: NaN, epochs: 0, note: `failed: ${(e as Error).message}` });
+    }
+    out.textContent = JSON.stringify(rows, null, 1);
+  }
+  (window as unknown as { benchResults: BenchRow[] }).benchResults = rows;
+}
+
+void main();
