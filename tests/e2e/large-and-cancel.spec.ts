@@ -16,7 +16,7 @@ async function writeBigCsv(path: string, mb: number): Promise<number> {
     const line = `${vals.join(',')},${['red', 'green', 'blue'][rows % 3]}\n`;
     bytes += line.length;
     rows++;
-    if (!out.write(line)) await new Promise((r) => out.once('drain', r));
+    if (!out.write(line)) await new Promise<void>((r) => out.once('drain', () => r()));
   }
   await new Promise<void>((r) => out.end(() => r()));
   return rows;
