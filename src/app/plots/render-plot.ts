@@ -16,14 +16,40 @@ function loadPlotly(): Promise<PlotlyModule> {
   return plotly;
 }
 
-/** Draws or updates a figure in an element. */
-export async function renderPlot(el: HTMLElement, fig: Figure): Promise<void> {
-  const P = await loadPlotly();
-  await P.react(el, fig.data, fig.layout, { responsive: true, displaylogo: false });
+const pending = new Map<HTMLElement, Figure>();
+let pumping = false;
+
+/**
+ * Draws or updates a figure in an element — later, in its own task. Updates are coalesced per
+ * element (the newest figure wins) and drawn one chart per task with a pause after each, so a
+ * stream of epoch updates never turns into one long main-thread task.
+ */
+export function renderPlot(el: HTMLElement, fig: Figure): void {
+  pending.set(el, fig);
+  if (!pumping) {
+    pumping = true;
+    setTimeout(() => void pump(), 0);
+  }
 }
 
-/** Frees Plotly's listeners on an element. */
+async function pump(): Promise<void> {
+  const P = await loadPlotly();
+  const next = pending.entries().next();
+  if (next.done) {
+    pumping = false;
+    return;
+  }
+  const [el, fig] = next.value;
+  pending.delete(el);
+  const started = performance.now();
+  if (el.isConnected) await P.react(el, fig.data, fig.layout, { responsive: true, displaylogo: false });
+  // Leave the main thread at least as long as the draw took before drawing again.
+  setTimeout(() => void pump(), Math.max(16, performance.now() - started));
+}
+
+/** Frees Plotly's listeners on an element and drops any pending draw. */
 export async function purgePlot(el: HTMLElement): Promise<void> {
+  pending.delete(el);
   if (plotly) (await plotly).purge(el);
 }
 
