@@ -9,6 +9,10 @@ import type { BackendName, EpochRecord, RunRecord, TrainConfig, TrainedModel, Tr
 import type { Result } from '../src/core/util/result.ts';
 import { fail, ok } from '../src/core/util/result.ts';
 import { activateBackend, liveTensors, type BackendStatus } from './tf-runtime.ts';
+import { configureOrt, runOnnx } from './ort-runtime.ts';
+import { exportDenseOnnx } from '../src/core/onnx/export-dense.ts';
+import { rawToOutputs } from '../src/core/model/predict.ts';
+import { transformFeatures } from '../src/core/data/preprocess.ts';
 
 export interface TrainJob {
   runId: string;
@@ -24,9 +28,26 @@ export interface FingerprintCheck {
   rows: number;
   maxAbsDiff: number;
   outputs: number[];
+  /** The same rows through the model exported to ONNX and run by onnxruntime-web in this worker. */
+  onnx: { maxAbsDiff: number; threads: number } | { error: string };
 }
 
 type TableSource = (id: string) => Promise<Result<{ table: Table; name: string }>>;
+
+/** Exports the model to ONNX, runs the fingerprint rows through onnxruntime-web and compares. */
+async function onnxCheck(model: TrainedModel, table: Table, rows: Uint32Array, run: RunRecord): Promise<FingerprintCheck['onnx']> {
+  const pre = model.preprocessor;
+  const bytes = exportDenseOnnx(model.artifacts, pre.inputSize);
+  if (!bytes.ok) return { error: bytes.error.message };
+  const X = transformFeatures(pre, table, rows);
+  if (!X.ok) return { error: X.error.message };
+  try {
+    const res = await runOnnx(bytes.value, X.value, rows.length, pre.inputSize);
+    return { maxAbsDiff: maxAbsDifference(rawToOutputs(pre, res.outputs, rows.length), run.fingerprint.outputs), threads: res.threads };
+  } catch (e) {
+    return { error: `onnxruntime-web could not run the exported model: ${(e as Error).message}` };
+  }
+}
 
 /**
  * The training worker's API over the core: backend choice, training with progress and cancel,
@@ -34,7 +55,8 @@ type TableSource = (id: string) => Promise<Result<{ table: Table; name: string }
  * throws across the boundary except bugs.
  * @param tables where tables come from (the data worker, over a MessagePort; a Map in tests).
  */
-export function createTrainApi(opts: { tables?: TableSource; wasmPaths?: Readonly<Record<string, string>>; runtime: string; appVersion: string }) {
+export function createTrainApi(opts: { tables?: TableSource; wasmPaths?: Readonly<Record<string, string>>; ortPaths?: Readonly<{ wasm: string; mjs: string }>; runtime: string; appVersion: string }) {
+  configureOrt(opts.ortPaths);
   let tables = opts.tables;
   let status: BackendStatus | null = null;
   let cancelRequested = false;
@@ -112,9 +134,10 @@ export function createTrainApi(opts: { tables?: TableSource; wasmPaths?: Readonl
       await ensureBackend();
       const t = await table(run.dataset.id);
       if (!t.ok) return t;
-      const out = await predictTableRows(model, t.value.table, Uint32Array.from(run.fingerprint.rows), t.value.name);
+      const rows = Uint32Array.from(run.fingerprint.rows);
+      const out = await predictTableRows(model, t.value.table, rows, t.value.name);
       if (!out.ok) return out;
-      return ok({ rows: run.fingerprint.rows.length, maxAbsDiff: maxAbsDifference(out.value, run.fingerprint.outputs), outputs: Array.from(out.value) });
+      return ok({ rows: rows.length, maxAbsDiff: maxAbsDifference(out.value, run.fingerprint.outputs), outputs: Array.from(out.value), onnx: await onnxCheck(model, t.value.table, rows, run) });
     },
 
     /** A zip of the model directory (`model.json`, `weights.bin`, `preprocessing.json`, `run.json`). */

@@ -3,6 +3,8 @@
 import tfjsWasm from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import tfjsWasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import tfjsWasmThreadedSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
+import ortWasm from 'onnxruntime-web/ort-wasm-simd-threaded.wasm?url';
+import ortMjs from 'onnxruntime-web/ort-wasm-simd-threaded.mjs?url';
 
 /** File name → same-origin URL, for `setWasmPaths`. */
 export const TFJS_WASM_PATHS: Readonly<Record<string, string>> = Object.freeze({
@@ -11,3 +13,6 @@ export const TFJS_WASM_PATHS: Readonly<Record<string, string>> = Object.freeze({
   'tfjs-backend-wasm-threaded-simd.wasm': tfjsWasmThreadedSimd,
 });
 
+
+/** onnxruntime-web's WASM runtime (SIMD + threads build) and its loader, for `ort.env.wasm.wasmPaths`. */
+export const ORT_WASM_PATHS: Readonly<{ wasm: string; mjs: string }> = Object.freeze({ wasm: ortWasm, mjs: ortMjs });

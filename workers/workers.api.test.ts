@@ -62,6 +62,8 @@ describe('data + training worker APIs', () => {
     expect(res.value.run.metrics.validation.accuracy).toBeGreaterThan(0.9);
     const check = await train.checkFingerprint(res.value.model, res.value.run);
     expect(check.ok && check.value.maxAbsDiff).toBeLessThan(1e-6);
+    expect(check.ok && check.value.onnx).toMatchObject({ maxAbsDiff: expect.any(Number) });
+    if (check.ok && 'maxAbsDiff' in check.value.onnx) expect(check.value.onnx.maxAbsDiff).toBeLessThan(1e-5);
     const zip = await train.exportBundle(res.value);
     const back = await train.importBundle([{ name: 'm.zip', bytes: zip }]);
     expect(back.ok && back.value.run.id).toBe('r');

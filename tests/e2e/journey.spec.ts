@@ -46,5 +46,9 @@ test('default dataset → train an MLP on WASM in the worker → run survives a 
   const check = page.getByTestId('check-result');
   await expect(check).toHaveAttribute('data-max-diff', /.+/);
   expect(Number(await check.getAttribute('data-max-diff'))).toBeLessThan(1e-6);
+  // The same model exported to ONNX and run by onnxruntime-web (its .wasm served by the app) agrees.
+  const onnx = page.getByTestId('onnx-check');
+  await expect(onnx).toHaveAttribute('data-max-diff', /.+/);
+  expect(Number(await onnx.getAttribute('data-max-diff'))).toBeLessThan(1e-5);
   expect(foreign).toEqual([]);
 });

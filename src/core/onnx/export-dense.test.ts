@@ -1,0 +1,59 @@
+import * as tf from '@tensorflow/tfjs';
+import * as ort from 'onnxruntime-web';
+import { describe, expect, it } from 'vitest';
+import { csvTable, shippedTable } from '../../../tests/unit/fixtures.ts';
+import { datasetVersionId } from '../data/dataset-hash.ts';
+import { inferSchema } from '../data/schema.ts';
+import type { Table } from '../data/table.ts';
+import { artifactsToModel, disposeModel } from '../model/artifacts.ts';
+import { runTraining } from '../model/run-training.ts';
+import { DEFAULT_TRAIN_CONFIG, type ModelSpec } from '../model/spec.ts';
+import { exportDenseOnnx } from './export-dense.ts';
+
+ort.env.wasm.numThreads = 1;
+
+async function trainAndCompare(table: Table, label: string, model: Partial<ModelSpec>) {
+  await tf.setBackend('cpu');
+  const r = await runTraining({
+    runId: 'x', runName: 'x', table, dataset: { id: datasetVersionId(table), name: 't' }, schema: inferSchema(table, label),
+    split: { kind: 'random', fractions: [0.7, 0.15, 0.15], seed: 1 },
+    config: { ...DEFAULT_TRAIN_CONFIG, epochs: 2, model: { ...DEFAULT_TRAIN_CONFIG.model, ...model } },
+    environment: { backend: 'cpu', backendReason: '', runtime: 'vitest', appVersion: 'test' },
+  });
+  if (!r.ok) throw new Error(r.error.message);
+  const d = r.value.model.preprocessor.inputSize;
+  const onnx = exportDenseOnnx(r.value.model.artifacts, d);
+  if (!onnx.ok) throw new Error(onnx.error.message);
+  const n = 25;
+  const X = Float32Array.from({ length: n * d }, (_, i) => Math.sin(i * 12.9898) * 2);
+  const m = await artifactsToModel(r.value.model.artifacts);
+  const expected = tf.tidy(() => (m.predict(tf.tensor2d(X, [n, d])) as tf.Tensor).dataSync().slice());
+  disposeModel(m);
+  const session = await ort.InferenceSession.create(onnx.value);
+  const out = await session.run({ features: new ort.Tensor('float32', X, [n, d]) });
+  const got = out.outputs!.data as Float32Array;
+  await session.release();
+  expect(got.length).toBe(expected.length);
+  let diff = 0;
+  for (let i = 0; i < got.length; i++) diff = Math.max(diff, Math.abs(got[i]! - expected[i]!));
+  return diff;
+}
+
+// onnxruntime-web (WASM, in Node) against the tfjs model on the same inputs, per model family.
+describe('ONNX export of dense models runs in onnxruntime-web and matches tfjs', () => {
+  it('softmax regression (multi-class)', async () => {
+    expect(await trainAndCompare(shippedTable('wine.csv'), 'cultivar', { kind: 'logistic' })).toBeLessThan(1e-5);
+  });
+  it('logistic regression (binary, sigmoid)', async () => {
+    expect(await trainAndCompare(shippedTable('breast-cancer-wisconsin.csv'), 'diagnosis', { kind: 'logistic' })).toBeLessThan(1e-5);
+  });
+  for (const activation of ['relu', 'tanh', 'elu', 'sigmoid'] as const) {
+    it(`MLP with ${activation} and dropout`, async () => {
+      expect(await trainAndCompare(shippedTable('german-credit.csv'), 'class', { kind: 'mlp', hidden: [16, 8], activation, dropout: 0.2 })).toBeLessThan(1e-5);
+    });
+  }
+  it('linear regression', async () => {
+    const rows = Array.from({ length: 100 }, (_, i) => `${i},${(i * 7) % 11},${i * 0.5 + ((i * 7) % 11)}`);
+    expect(await trainAndCompare(csvTable(['a,b,y', ...rows].join('\n')), 'y', { kind: 'logistic' })).toBeLessThan(1e-4);
+  });
+});

@@ -1,0 +1,2 @@
+export * from './protobuf-writer.ts';
+export * from './export-dense.ts';

@@ -1,0 +1,35 @@
+// The one file in workers/ that touches onnxruntime-web: sessions run here, inside the worker
+// (not through ORT's own proxy worker), on its WASM backend with SIMD and, when the page is
+// cross-origin isolated, threads.
+import * as ort from 'onnxruntime-web/wasm';
+
+let configured = false;
+
+/** Points ORT at the app's own copies of its runtime files (never a CDN). */
+export function configureOrt(paths?: Readonly<{ wasm: string; mjs: string }>): void {
+  if (configured) return;
+  if (paths) ort.env.wasm.wasmPaths = { wasm: paths.wasm, mjs: paths.mjs };
+  ort.env.wasm.proxy = false;
+  configured = true;
+}
+
+export interface OrtRun {
+  outputs: Float32Array;
+  threads: number;
+}
+
+/**
+ * Runs an ONNX model with one float32 input `features` [n, d] and returns `outputs`.
+ * @throws when ORT cannot load or run the model (callers turn this into a Result).
+ */
+export async function runOnnx(model: Uint8Array, X: Float32Array, n: number, d: number): Promise<OrtRun> {
+  configureOrt();
+  const session = await ort.InferenceSession.create(model, { executionProviders: ['wasm'], graphOptimizationLevel: 'all' });
+  try {
+    const out = await session.run({ features: new ort.Tensor('float32', X, [n, d]) });
+    const t = out.outputs!;
+    return { outputs: Float32Array.from(t.data as Float32Array), threads: Number(ort.env.wasm.numThreads ?? 1) };
+  } finally {
+    await session.release();
+  }
+}
