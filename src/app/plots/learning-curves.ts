@@ -30,12 +30,12 @@ export function learningCurve(history: readonly EpochRecord[], metric: CurveMetr
   return {
     data: [series('train', '#2563eb'), series('validation', '#ea580c')],
     layout: {
-      title: { text: title, font: { size: 14 } },
+      title: { text: title, font: { size: 14 }, x: 0.02, xanchor: 'left' },
       xaxis: { title: { text: 'epoch' }, rangemode: 'tozero' },
       yaxis: { title: { text: NAMES[metric] } },
-      margin: { l: 50, r: 10, t: 36, b: 40 },
-      height: 260,
-      legend: { orientation: 'h', y: -0.25 },
+      margin: { l: 50, r: 10, t: 56, b: 40 },
+      height: 270,
+      legend: { orientation: 'h', x: 0, y: 1.02, yanchor: 'bottom' },
     },
   };
 }
