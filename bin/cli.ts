@@ -4,16 +4,19 @@ import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
+import { registerWasmGradKernels } from '../src/core/model/wasm-grad-kernels.ts';
 import { datasetVersionId } from '../src/core/data/dataset-hash.ts';
 import { inferSchema, withRole } from '../src/core/data/schema.ts';
 import type { SplitKind } from '../src/core/data/split.ts';
 import { runTraining } from '../src/core/model/run-training.ts';
-import { DEFAULT_TRAIN_CONFIG, MODEL_KINDS, type ModelKind, type OptimizerKind, type TrainConfig } from '../src/core/model/spec.ts';
+import { completeConfig, DEFAULT_TRAIN_CONFIG, MODEL_KINDS, type ModelKind, type OptimizerKind, type TrainConfig } from '../src/core/model/spec.ts';
 import type { Problem } from '../src/core/util/result.ts';
 import { readBundle, readTableFile, writeBundle } from './node-io.ts';
 import { maxAbsDifference, predictTableRows } from '../src/core/model/predict-table.ts';
 import { argmaxRows } from '../src/core/metrics/argmax-rows.ts';
 import { writeFile } from 'node:fs/promises';
+
+registerWasmGradKernels();
 
 const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -103,14 +106,14 @@ async function train(argv: string[]): Promise<number> {
   const lr = values.lr === undefined ? DEFAULT_TRAIN_CONFIG.learningRate : Number(values.lr);
   if (!(lr > 0)) throw new UsageError(`--lr must be a positive number, got "${values.lr}"`);
   const hidden = values.hidden ? values.hidden.split(',').map((s) => positiveInt('hidden', s.trim(), 1)) : [...DEFAULT_TRAIN_CONFIG.model.hidden];
-  const config: TrainConfig = {
+  const config: TrainConfig = completeConfig({
     model: { ...DEFAULT_TRAIN_CONFIG.model, kind: values.model as ModelKind, hidden },
     epochs: positiveInt('epochs', values.epochs, DEFAULT_TRAIN_CONFIG.epochs),
     batchSize: positiveInt('batch-size', values['batch-size'], DEFAULT_TRAIN_CONFIG.batchSize),
     learningRate: lr,
     optimizer: values.optimizer as OptimizerKind,
     seed,
-  };
+  });
 
   const table = await readTableFile(values.data!);
   if (!table.ok) return problem(table.error);

@@ -4,6 +4,10 @@ import '@tensorflow/tfjs-backend-webgpu';
 import { getThreadsCount, setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { chooseBackend, type BackendProbe, type BackendStatus } from '../src/core/runtime/backend-policy.ts';
 import type { BackendName } from '../src/core/model/spec.ts';
+import { registerWasmGradKernels } from '../src/core/model/wasm-grad-kernels.ts';
+
+// tfjs-backend-wasm lacks some gradient kernels (Conv2DBackpropFilter, depthwise backprop): add ours.
+registerWasmGradKernels();
 
 export type { BackendStatus };
 

@@ -37,6 +37,7 @@ type TableSource = (id: string) => Promise<Result<{ table: Table; name: string }
 /** Exports the model to ONNX, runs the fingerprint rows through onnxruntime-web and compares. */
 async function onnxCheck(model: TrainedModel, table: Table, rows: Uint32Array, run: RunRecord): Promise<FingerprintCheck['onnx']> {
   const pre = model.preprocessor;
+  if (!model.artifacts) return { error: 'ONNX export covers neural models; classical models are checked in tfjs-free TypeScript only.' };
   const bytes = exportDenseOnnx(model.artifacts, pre.inputSize);
   if (!bytes.ok) return { error: bytes.error.message };
   const X = transformFeatures(pre, table, rows);

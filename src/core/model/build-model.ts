@@ -8,7 +8,14 @@ export function outputUnits(task: Task, classes: number): number {
   return task === 'regression' || classes === 2 ? 1 : classes;
 }
 
-function makeOptimizer(kind: OptimizerKind, lr: number): tf.Optimizer {
+/** Side of the square single-channel image a CNN reads its inputs as, or null when d is not a square. */
+export function imageSide(inputSize: number): number | null {
+  const s = Math.round(Math.sqrt(inputSize));
+  return s * s === inputSize && s >= 4 ? s : null;
+}
+
+/** An optimizer at a learning rate. */
+export function makeOptimizer(kind: OptimizerKind, lr: number): tf.Optimizer {
   switch (kind) {
     case 'adam':
       return tf.train.adam(lr);
@@ -20,27 +27,45 @@ function makeOptimizer(kind: OptimizerKind, lr: number): tf.Optimizer {
 }
 
 /**
- * Builds and compiles a tfjs model: logistic/softmax/linear regression (no hidden layer) or an MLP.
- * Every initializer and dropout layer is seeded from `seed`, so the same seed gives the same weights.
- * Loss: binary or categorical cross-entropy, or mean squared error (on standardized targets).
- * @example const m = buildModel(spec, 64, 'classification', 10, 42, 'adam', 1e-3)
+ * Builds a tfjs network for a neural model family:
+ * - `logistic` / `linear`: one dense layer (sigmoid, softmax or identity);
+ * - `mlp`: dense hidden layers (optional batch norm, then the activation, then dropout);
+ * - `cnn`: the inputs reshaped to a side×side×1 image, then per entry of `filters` a 3×3 conv
+ *   (+ batch norm), ReLU and 2×2 max-pool, then a dense layer of `hidden[0]` units and the output.
+ * Every initializer and dropout layer is seeded from `seed`: the same seed gives the same weights.
+ * The L2 penalty is applied by the training loop, not by layer regularizers.
+ * @example buildModel({ ...DEFAULT_MODEL_SPEC, kind: 'cnn' }, 64, 'classification', 10, 42)
  */
-export function buildModel(spec: ModelSpec, inputSize: number, task: Task, classes: number, seed: number, optimizer: OptimizerKind, learningRate: number): tf.LayersModel {
+export function buildModel(spec: ModelSpec, inputSize: number, task: Task, classes: number, seed: number): tf.LayersModel {
   assert(inputSize > 0, () => `buildModel: inputSize must be positive, got ${inputSize}`);
   const model = tf.sequential();
-  const hidden = spec.kind === 'mlp' ? spec.hidden : [];
-  const regularizer = spec.l2 > 0 ? tf.regularizers.l2({ l2: spec.l2 }) : undefined;
+  let layerSeed = seed;
+  const init = () => tf.initializers.glorotUniform({ seed: layerSeed++ });
+  let first = true;
+  const inputShape = () => {
+    const s = first ? [inputSize] : undefined;
+    first = false;
+    return s;
+  };
+  const hidden = spec.kind === 'mlp' ? spec.hidden : spec.kind === 'cnn' ? spec.hidden.slice(0, 1) : [];
+  if (spec.kind === 'cnn') {
+    const side = imageSide(inputSize);
+    assert(side !== null, () => `a CNN needs a square image input, got ${inputSize} values`);
+    model.add(tf.layers.reshape({ targetShape: [side, side, 1], inputShape: inputShape(), name: 'image' }));
+    spec.filters.forEach((f, i) => {
+      model.add(tf.layers.conv2d({ filters: f, kernelSize: 3, padding: 'same', useBias: !spec.batchNorm, kernelInitializer: init(), name: `conv_${i}` }));
+      if (spec.batchNorm) model.add(tf.layers.batchNormalization({ name: `conv_bn_${i}` }));
+      model.add(tf.layers.activation({ activation: 'relu', name: `conv_relu_${i}` }));
+      model.add(tf.layers.maxPooling2d({ poolSize: 2, padding: 'same', name: `pool_${i}` }));
+    });
+    model.add(tf.layers.flatten({ name: 'flatten' }));
+  }
   hidden.forEach((units, i) => {
-    model.add(
-      tf.layers.dense({
-        units,
-        activation: spec.activation,
-        inputShape: i === 0 ? [inputSize] : undefined,
-        kernelInitializer: tf.initializers.glorotUniform({ seed: seed + i }),
-        kernelRegularizer: regularizer,
-        name: `dense_${i}`,
-      }),
-    );
+    model.add(tf.layers.dense({ units, activation: spec.batchNorm ? 'linear' : spec.activation, useBias: !spec.batchNorm, inputShape: inputShape(), kernelInitializer: init(), name: `dense_${i}` }));
+    if (spec.batchNorm) {
+      model.add(tf.layers.batchNormalization({ name: `bn_${i}` }));
+      model.add(tf.layers.activation({ activation: spec.activation, name: `act_${i}` }));
+    }
     if (spec.dropout > 0) model.add(tf.layers.dropout({ rate: spec.dropout, seed: seed + 1000 + i, name: `dropout_${i}` }));
   });
   const units = outputUnits(task, classes);
@@ -48,15 +73,15 @@ export function buildModel(spec: ModelSpec, inputSize: number, task: Task, class
     tf.layers.dense({
       units,
       activation: task === 'regression' ? 'linear' : units === 1 ? 'sigmoid' : 'softmax',
-      inputShape: hidden.length === 0 ? [inputSize] : undefined,
-      kernelInitializer: tf.initializers.glorotUniform({ seed: seed + hidden.length }),
-      kernelRegularizer: regularizer,
+      inputShape: inputShape(),
+      kernelInitializer: init(),
       name: 'output',
     }),
   );
-  model.compile({
-    optimizer: makeOptimizer(optimizer, learningRate),
-    loss: task === 'regression' ? 'meanSquaredError' : units === 1 ? 'binaryCrossentropy' : 'categoricalCrossentropy',
-  });
   return model;
+}
+
+/** Trainable parameters of a model (for size checks before training). */
+export function countParams(model: tf.LayersModel): number {
+  return model.countParams();
 }

@@ -2,16 +2,18 @@ import { unzipSync, zipSync } from 'fflate';
 import type { Preprocessor } from '../data/preprocess.ts';
 import type { Result } from '../util/result.ts';
 import { fail, ok } from '../util/result.ts';
-import type { ModelArtifacts, RunRecord, TrainedModel } from './spec.ts';
+import type { ClassicalState, ModelArtifacts, RunRecord, TrainedModel } from './spec.ts';
 
 /**
  * The portable model format, shared by the app and the command line. A model directory (or a zip
  * of the same files) holds:
- * - `model.json` + `weights.bin` — standard tfjs layers-model files (`tf.loadLayersModel` reads them);
+ * - `model.json` + `weights.bin` — standard tfjs layers-model files (`tf.loadLayersModel` reads
+ *   them), for networks; or `classical.json` — the fitted state of a tree, forest, boosting, kNN or
+ *   naive Bayes model;
  * - `preprocessing.json` — the fitted {@link Preprocessor};
  * - `run.json` — the {@link RunRecord} that produced it.
  */
-export const BUNDLE_FILES = Object.freeze(['model.json', 'weights.bin', 'preprocessing.json', 'run.json'] as const);
+export const BUNDLE_FILES = Object.freeze(['model.json', 'weights.bin', 'classical.json', 'preprocessing.json', 'run.json'] as const);
 
 export interface ModelBundle {
   model: TrainedModel;
@@ -24,6 +26,7 @@ const json = (v: unknown) => enc.encode(JSON.stringify(v, null, 1));
 /** The bundle's files as bytes. */
 export function bundleToFiles(b: ModelBundle): Record<string, Uint8Array> {
   const a = b.model.artifacts;
+  if (!a) return { 'classical.json': json(b.model.classical), 'preprocessing.json': json(b.model.preprocessor), 'run.json': json(b.run) };
   return {
     'model.json': json({
       format: 'layers-model',
@@ -43,7 +46,8 @@ export function bundleToFiles(b: ModelBundle): Record<string, Uint8Array> {
  * Errors: a missing file, unreadable JSON, a wrong format tag, a weights file of the wrong size.
  */
 export function filesToBundle(files: Record<string, Uint8Array>, source: string): Result<ModelBundle> {
-  for (const f of BUNDLE_FILES) if (!files[f]) return fail({ kind: 'missing-file', file: source, message: `${source} is not a Benchtop model: it has no ${f} (expected ${BUNDLE_FILES.join(', ')}).` });
+  const needed = files['classical.json'] ? ['classical.json', 'preprocessing.json', 'run.json'] : ['model.json', 'weights.bin', 'preprocessing.json', 'run.json'];
+  for (const f of needed) if (!files[f]) return fail({ kind: 'missing-file', file: source, message: `${source} is not a Benchtop model: it has no ${f} (expected ${needed.join(', ')}).` });
   const parse = (name: string): Result<Record<string, unknown>> => {
     try {
       return ok(JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(files[name]!)));
@@ -51,14 +55,20 @@ export function filesToBundle(files: Record<string, Uint8Array>, source: string)
       return fail({ kind: 'bad-json', file: `${source}/${name}`, message: `${source}/${name} is not valid JSON: ${(e as Error).message}` });
     }
   };
-  const modelJson = parse('model.json');
-  if (!modelJson.ok) return modelJson;
   const pre = parse('preprocessing.json');
   if (!pre.ok) return pre;
   const run = parse('run.json');
   if (!run.ok) return run;
   if (pre.value.format !== 'benchtop-preprocessor@1') return fail({ kind: 'bad-format', file: `${source}/preprocessing.json`, message: `${source}/preprocessing.json has format "${String(pre.value.format)}", expected "benchtop-preprocessor@1".` });
   if (run.value.format !== 'benchtop-run@1') return fail({ kind: 'bad-format', file: `${source}/run.json`, message: `${source}/run.json has format "${String(run.value.format)}", expected "benchtop-run@1".` });
+  if (files['classical.json']) {
+    const classical = parse('classical.json');
+    if (!classical.ok) return classical;
+    if (typeof classical.value.kind !== 'string' || classical.value.state === undefined) return fail({ kind: 'bad-format', file: `${source}/classical.json`, message: `${source}/classical.json has no model kind and state.` });
+    return ok({ model: { classical: classical.value as unknown as ClassicalState, preprocessor: pre.value as unknown as Preprocessor }, run: run.value as unknown as RunRecord });
+  }
+  const modelJson = parse('model.json');
+  if (!modelJson.ok) return modelJson;
   const manifest = modelJson.value.weightsManifest as { weights: ModelArtifacts['weightSpecs'] }[] | undefined;
   if (!modelJson.value.modelTopology || !Array.isArray(manifest)) return fail({ kind: 'bad-format', file: `${source}/model.json`, message: `${source}/model.json is not a tfjs layers model (no modelTopology or weightsManifest).` });
   const weightSpecs = manifest.flatMap((g) => g.weights);

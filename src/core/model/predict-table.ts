@@ -1,10 +1,26 @@
 import type { Table } from '../data/table.ts';
 import { transformFeatures } from '../data/preprocess.ts';
+import { predictClassical } from '../classical/classical-model.ts';
 import type { Result } from '../util/result.ts';
 import { ok } from '../util/result.ts';
 import { artifactsToModel, disposeModel } from './artifacts.ts';
-import { predictOutputs } from './predict.ts';
+import { predictOutputs, rawToOutputs } from './predict.ts';
 import type { TrainedModel } from './spec.ts';
+
+/**
+ * Predicts preprocessed rows (row-major n × inputSize) with any trained model: class probabilities
+ * (n × k) or regression values in the label's units.
+ */
+export async function predictMatrix(model: TrainedModel, X: Float32Array, n: number): Promise<Float64Array> {
+  const pre = model.preprocessor;
+  if (model.classical) return rawToOutputs(pre, predictClassical(model.classical, X, n, pre.inputSize), n);
+  const m = await artifactsToModel(model.artifacts!);
+  try {
+    return await predictOutputs(m, pre, X, n);
+  } finally {
+    disposeModel(m);
+  }
+}
 
 /**
  * Loads a saved model and predicts the given rows of a table, applying the saved preprocessing.
@@ -14,12 +30,7 @@ import type { TrainedModel } from './spec.ts';
 export async function predictTableRows(model: TrainedModel, table: Table, rows: Uint32Array, file = 'the dataset'): Promise<Result<Float64Array>> {
   const X = transformFeatures(model.preprocessor, table, rows, file);
   if (!X.ok) return X;
-  const m = await artifactsToModel(model.artifacts);
-  try {
-    return ok(await predictOutputs(m, model.preprocessor, X.value, rows.length));
-  } finally {
-    disposeModel(m);
-  }
+  return ok(await predictMatrix(model, X.value, rows.length));
 }
 
 /** Largest absolute difference between two output vectors (Infinity when lengths differ). */

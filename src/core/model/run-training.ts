@@ -1,14 +1,21 @@
 import type { Schema } from '../data/schema.ts';
 import type { SplitSpec } from '../data/split.ts';
-import type { Table } from '../data/table.ts';
-import type { Task } from '../data/preprocess.ts';
+import { cell, columnByName, type Table } from '../data/table.ts';
+import type { Preprocessor, Task } from '../data/preprocess.ts';
+import { scoreBaselines, type UserBaseline } from '../baselines/baselines.ts';
+import { fitClassical } from '../classical/classical-model.ts';
+import { argmaxRows } from '../metrics/argmax-rows.ts';
+import { createRandom } from '../util/random.ts';
 import type { Result } from '../util/result.ts';
 import { fail, ok } from '../util/result.ts';
 import { disposeModel, modelToArtifacts } from './artifacts.ts';
-import { predictOutputs } from './predict.ts';
-import { prepareData } from './prepare.ts';
-import type { RunEnvironment, RunRecord, TrainConfig, TrainedModel } from './spec.ts';
-import { evaluateSet, trainModel, type TrainCallbacks } from './train-model.ts';
+import { rawToOutputs } from './predict.ts';
+import { predictMatrix } from './predict-table.ts';
+import { prepareData, type EncodedSet } from './prepare.ts';
+import { CLASSICAL_KINDS, type EpochRecord, type RunEnvironment, type RunRecord, type SampleRow, type SplitMetrics, type TrainConfig, type TrainedModel } from './spec.ts';
+import { splitMetrics } from './split-metrics.ts';
+import { trainModel, type TrainCallbacks } from './train-model.ts';
+import { DEFAULT_MEMORY_BUDGET, validateConfig } from './validate-config.ts';
 
 export interface TrainRequest {
   runId: string;
@@ -20,54 +27,140 @@ export interface TrainRequest {
   task?: Task;
   config: TrainConfig;
   environment: RunEnvironment;
+  /** Figures the person entered for an existing solution or a human. */
+  userBaselines?: UserBaseline[];
+  /** Bytes the device allows for training state. */
+  memoryBudget?: number;
 }
 
 /** How many validation rows the fingerprint keeps. */
 export const FINGERPRINT_ROWS = 16;
+/** How many validation rows the sample log keeps. */
+export const SAMPLE_ROWS = 20;
+
+async function metricsOf(model: TrainedModel, set: EncodedSet): Promise<SplitMetrics> {
+  return splitMetrics(model.preprocessor, await predictMatrix(model, set.X, set.y.length), set.y);
+}
+
+function labelString(pre: Preprocessor, v: number): string {
+  return pre.label.task === 'classification' ? (pre.label.classes[v] ?? '?') : String(Number((v * pre.label.std + pre.label.mean).toPrecision(6)));
+}
+
+/** ⟨input, label, prediction⟩ for a seeded sample of validation rows. */
+function sampleRows(pre: Preprocessor, table: Table, set: EncodedSet, outputs: Float64Array, seed: number): SampleRow[] {
+  const rng = createRandom(seed ^ 0x5a3e);
+  const n = set.y.length;
+  const picks = new Set<number>();
+  while (picks.size < Math.min(SAMPLE_ROWS, n)) picks.add(rng.int(n));
+  const k = pre.label.task === 'classification' ? pre.label.classes.length : 1;
+  const pred = k > 1 ? argmaxRows(outputs, k) : null;
+  const cols = pre.features.map((f) => columnByName(table, f.column)!);
+  return [...picks].sort((a, b) => a - b).map((i) => {
+    const row = set.rows[i]!;
+    const input: Record<string, string | null> = {};
+    for (const c of cols) input[c.name] = cell(c, row);
+    return pred
+      ? { row, input, label: labelString(pre, set.y[i]!), prediction: (pre.label as { classes: string[] }).classes[pred[i]!]!, confidence: outputs[i * k + pred[i]!]! }
+      : { row, input, label: labelString(pre, set.y[i]!), prediction: String(Number(outputs[i]!.toPrecision(6))) };
+  });
+}
 
 /**
- * The whole training slice, shared by the worker and the command line: prepare the data, train,
- * evaluate the final weights on every split, serialize the model and write the run record.
- * Returns `{ok:false}` with a message for bad configuration (no label, one class, …).
- * A cancelled run still returns its model and partial history, with status `cancelled`.
+ * The whole training slice, shared by the worker and the command line: check the configuration,
+ * prepare the data, train (a network, or a classical model), evaluate the kept model and the
+ * baselines on every split, serialize the model and write the run record.
+ * Returns `{ok:false}` with a message for bad configuration (no label, one class, a model that
+ * cannot do the task, a hyperparameter out of range, a network too large for the device).
+ * A cancelled or failed (NaN) run still returns its model and partial history, with that status.
  */
 export async function runTraining(req: TrainRequest, cb: TrainCallbacks = {}): Promise<Result<{ run: RunRecord; model: TrainedModel }>> {
   const prepared = prepareData(req.table, req.schema, req.split, req.dataset.name, req.task);
   if (!prepared.ok) return prepared;
   const { pre, train, validation, test, task } = prepared.value;
   if (train.y.length === 0) return fail({ kind: 'empty-split', file: req.dataset.name, message: 'The training split is empty.' }, prepared.warnings);
+  const k = pre.label.task === 'classification' ? pre.label.classes.length : 1;
+  const invalid = validateConfig(req.config, task, pre.inputSize, k, train.y.length, req.memoryBudget ?? DEFAULT_MEMORY_BUDGET);
+  if (invalid) return fail(invalid, prepared.warnings);
   const createdAt = new Date().toISOString();
-  const outcome = await trainModel(pre, train, validation, req.config, cb);
-  try {
-    const nFp = Math.min(FINGERPRINT_ROWS, validation.y.length);
-    const fpOutputs = await predictOutputs(outcome.model, pre, validation.X.subarray(0, nFp * pre.inputSize), nFp);
-    const run: RunRecord = {
-      format: 'benchtop-run@1',
-      id: req.runId,
-      name: req.runName,
-      status: outcome.status,
-      createdAt,
-      durationMs: outcome.durationMs,
-      dataset: { ...req.dataset, rows: req.table.rowCount },
-      label: pre.label.column,
-      task,
-      features: pre.features.map((f) => f.column),
-      split: req.split,
-      splitSizes: { train: train.y.length, validation: validation.y.length, test: test.y.length },
-      config: req.config,
-      history: outcome.history,
-      metrics: {
-        train: await evaluateSet(outcome.model, pre, train),
-        validation: await evaluateSet(outcome.model, pre, validation),
-        test: test.y.length > 0 ? await evaluateSet(outcome.model, pre, test) : undefined,
-      },
-      samplesPerSecond: outcome.samplesPerSecond,
-      environment: req.environment,
-      fingerprint: { rows: Array.from(validation.rows.subarray(0, nFp)), outputs: Array.from(fpOutputs) },
-    };
-    const artifacts = await modelToArtifacts(outcome.model);
-    return ok({ run, model: { artifacts, preprocessor: pre } }, prepared.warnings);
-  } finally {
-    disposeModel(outcome.model);
+  const config = req.config;
+
+  let model: TrainedModel;
+  let history: EpochRecord[];
+  let status: RunRecord['status'] = 'finished';
+  let message: string | undefined;
+  let bestEpoch: number | undefined;
+  let samplesPerSecond: number;
+  let durationMs: number;
+  if ((CLASSICAL_KINDS as readonly string[]).includes(config.model.kind)) {
+    const started = performance.now();
+    history = [];
+    const evalRows = Math.min(train.y.length, cb.trainEvalRows ?? 20000);
+    const trainY = train.y;
+    const rounds = Math.max(1, config.model.nEstimators);
+    const classical = fitClassical(config.model, train.X, trainY, trainY.length, pre.inputSize, task, k, config.seed, (round, predict) => {
+      const record: EpochRecord = {
+        epoch: round,
+        train: splitMetrics(pre, rawToOutputs(pre, predict(train.X.subarray(0, evalRows * pre.inputSize), evalRows), evalRows), train.y.subarray(0, evalRows)),
+        validation: splitMetrics(pre, rawToOutputs(pre, predict(validation.X, validation.y.length), validation.y.length), validation.y),
+        samplesPerSecond: 0,
+        elapsedMs: performance.now() - started,
+      };
+      history.push(record);
+      cb.onEpoch?.(record);
+      cb.onProgress?.({ epoch: round, epochs: rounds, step: 1, stepsPerEpoch: 1, samplesPerSecond: 0, batchLoss: record.train.loss, fraction: round / rounds });
+    }, Math.max(1, Math.ceil(rounds / 50)));
+    durationMs = performance.now() - started;
+    samplesPerSecond = trainY.length / (durationMs / 1000);
+    model = { classical, preprocessor: pre };
+    if (history.length === 0) {
+      const record: EpochRecord = { epoch: 1, train: await metricsOf(model, { ...train, y: train.y }), validation: await metricsOf(model, validation), samplesPerSecond, elapsedMs: durationMs };
+      history.push(record);
+      cb.onEpoch?.(record);
+    }
+  } else {
+    const outcome = await trainModel(pre, train, validation, config, cb);
+    try {
+      model = { artifacts: await modelToArtifacts(outcome.model), preprocessor: pre };
+    } finally {
+      disposeModel(outcome.model);
+    }
+    history = outcome.history;
+    status = outcome.status;
+    message = outcome.message;
+    bestEpoch = outcome.bestEpoch;
+    samplesPerSecond = outcome.samplesPerSecond;
+    durationMs = outcome.durationMs;
   }
+
+  const nFp = Math.min(FINGERPRINT_ROWS, validation.y.length);
+  const valOutputs = await predictMatrix(model, validation.X, validation.y.length);
+  const run: RunRecord = {
+    format: 'benchtop-run@1',
+    id: req.runId,
+    name: req.runName,
+    status,
+    message,
+    bestEpoch,
+    createdAt,
+    durationMs,
+    dataset: { ...req.dataset, rows: req.table.rowCount },
+    label: pre.label.column,
+    task,
+    features: pre.features.map((f) => f.column),
+    split: req.split,
+    splitSizes: { train: train.y.length, validation: validation.y.length, test: test.y.length },
+    config,
+    history,
+    metrics: {
+      train: await metricsOf(model, train),
+      validation: splitMetrics(pre, valOutputs, validation.y),
+      test: test.y.length > 0 ? await metricsOf(model, test) : undefined,
+    },
+    baselines: scoreBaselines(pre, train, { validation, test }, config.seed, req.userBaselines),
+    samples: sampleRows(pre, req.table, validation, valOutputs, config.seed),
+    samplesPerSecond,
+    environment: req.environment,
+    fingerprint: { rows: Array.from(validation.rows.subarray(0, nFp)), outputs: Array.from(valOutputs.subarray(0, nFp * k)) },
+  };
+  return ok({ run, model }, prepared.warnings);
 }

@@ -3,10 +3,10 @@ import type { Preprocessor } from '../data/preprocess.ts';
 import { createRandom, shuffleInPlace } from '../util/random.ts';
 import { yieldToEventLoop } from '../util/yield.ts';
 import { disposeModel } from './artifacts.ts';
-import { buildModel, outputUnits } from './build-model.ts';
+import { buildModel, makeOptimizer, outputUnits } from './build-model.ts';
 import { predictOutputs } from './predict.ts';
 import type { EncodedSet } from './prepare.ts';
-import type { EpochRecord, RunStatus, SplitMetrics, TrainConfig, TrainProgress } from './spec.ts';
+import { learningRateAt, type EpochRecord, type SplitMetrics, type TrainConfig, type TrainProgress } from './spec.ts';
 import { splitMetrics } from './split-metrics.ts';
 
 export interface TrainCallbacks {
@@ -24,7 +24,10 @@ export interface TrainCallbacks {
 export interface TrainOutcome {
   model: tf.LayersModel;
   history: EpochRecord[];
-  status: Exclude<RunStatus, 'failed'>;
+  status: 'finished' | 'cancelled' | 'failed';
+  /** Why training stopped early: NaN/Inf (naming step and layer), early stopping. */
+  message?: string;
+  bestEpoch?: number;
   samplesPerSecond: number;
   durationMs: number;
 }
@@ -36,10 +39,52 @@ export async function evaluateSet(model: tf.LayersModel, pre: Preprocessor, set:
   return splitMetrics(pre, outputs, set.y.subarray(0, n));
 }
 
+/** Per-class loss weights n / (k · n_c) (scikit-learn's "balanced"); absent classes get 0. */
+export function balancedClassWeights(y: Int32Array, k: number): Float32Array {
+  const counts = new Float64Array(k);
+  for (const c of y) counts[c]!++;
+  return Float32Array.from(counts, (c) => (c > 0 ? y.length / (k * c) : 0));
+}
+
+function setLearningRate(opt: tf.Optimizer, lr: number): void {
+  const o = opt as unknown as { learningRate: number; setLearningRate?: (lr: number) => void };
+  if (typeof o.setLearningRate === 'function') o.setLearningRate(lr);
+  else o.learningRate = lr;
+}
+
+/** The trainable variables of a model, each with the layer it belongs to. */
+function variablesByLayer(model: tf.LayersModel): { vars: tf.Variable[]; layerOf: Map<string, string> } {
+  const vars: tf.Variable[] = [];
+  const layerOf = new Map<string, string>();
+  for (const layer of model.layers) {
+    for (const w of layer.trainableWeights) {
+      const v = (w as unknown as { val: tf.Variable }).val;
+      vars.push(v);
+      layerOf.set(v.name, layer.name);
+    }
+  }
+  return { vars, layerOf };
+}
+
+/** Sum of squares per layer, over a map of tensors keyed by variable name. */
+function layerSquares(tensors: Record<string, tf.Tensor>, layerOf: Map<string, string>): { names: string[]; sq: tf.Tensor1D } {
+  const names = [...new Set(layerOf.values())];
+  const sq = tf.tidy(() => {
+    const parts = names.map((layer) => {
+      const ts = Object.entries(tensors).filter(([v]) => layerOf.get(v) === layer).map(([, t]) => tf.sum(tf.square(t)));
+      return ts.length ? tf.addN(ts) : tf.scalar(0);
+    });
+    return tf.stack(parts) as tf.Tensor1D;
+  });
+  return { names, sq };
+}
+
 /**
- * Trains a model with mini-batch gradient descent, one `trainOnBatch` per batch over a seeded
- * shuffle of the training rows each epoch. The whole training matrix is uploaded once and batches
- * are gathered on the backend. Yields to the event loop between batches so a cancel request is seen
+ * Trains a tfjs network with mini-batch gradient descent: a seeded shuffle each epoch, one
+ * `variableGrads` + `applyGradients` step per batch (so gradient norms can be read), optional
+ * class weights, L2, a learning-rate schedule and early stopping on validation loss (restoring the
+ * best weights). A NaN/Inf loss stops the run with a message naming the step and the layer whose
+ * gradients went non-finite. Yields to the event loop between batches so a cancel request is seen
  * within one batch. Same seed, data and backend → same weights.
  * Cost: epochs × n forward+backward passes plus one evaluation pass per epoch.
  */
@@ -50,39 +95,82 @@ export async function trainModel(pre: Preprocessor, train: EncodedSet, validatio
   const units = outputUnits(task, k);
   const n = train.y.length;
   const d = pre.inputSize;
-  const model = buildModel(config.model, d, task, k, config.seed, config.optimizer, config.learningRate);
+  const spec = config.model;
+  const model = buildModel(spec, d, task, k, config.seed);
+  const optimizer = makeOptimizer(config.optimizer, config.learningRate);
+  const { vars, layerOf } = variablesByLayer(model);
+  const kernels = vars.filter((v) => /kernel/.test(v.name));
   const rng = createRandom(config.seed ^ 0x5eed);
+  const weights = task === 'classification' && config.classWeights === 'balanced' ? balancedClassWeights(train.y as Int32Array, k) : null;
   const Xt = tf.tensor2d(train.X, [n, d]);
   const Yt = tf.tidy(() => {
     if (task === 'classification' && units > 1) return tf.oneHot(tf.tensor1d(train.y as Int32Array, 'int32'), k).toFloat();
     return tf.tensor2d(Float32Array.from(train.y), [n, 1]);
   });
+  const Wt = weights ? tf.tensor1d(Float32Array.from(train.y as Int32Array, (c) => weights[c]!)) : null;
+  const eps = 1e-7;
+  const lossFn = (xb: tf.Tensor, yb: tf.Tensor, wb: tf.Tensor | null): tf.Scalar =>
+    tf.tidy(() => {
+      const pred = model.apply(xb, { training: true }) as tf.Tensor;
+      let per: tf.Tensor;
+      if (task === 'regression') per = tf.squeeze(tf.square(tf.sub(pred, yb)), [1]);
+      else if (units === 1) {
+        const p = tf.clipByValue(pred, eps, 1 - eps);
+        per = tf.squeeze(tf.neg(tf.add(tf.mul(yb, tf.log(p)), tf.mul(tf.sub(1, yb), tf.log(tf.sub(1, p))))), [1]);
+      } else per = tf.neg(tf.sum(tf.mul(yb, tf.log(tf.clipByValue(pred, eps, 1))), 1));
+      let loss = tf.mean(wb ? tf.mul(per, wb) : per) as tf.Scalar;
+      if (spec.l2 > 0 && kernels.length) loss = tf.add(loss, tf.mul(spec.l2, tf.addN(kernels.map((v) => tf.sum(tf.square(v)))))) as tf.Scalar;
+      return loss;
+    });
+
   const history: EpochRecord[] = [];
   const order = new Uint32Array(n).map((_, i) => i);
   const batch = Math.max(1, Math.min(config.batchSize, n));
   const steps = Math.ceil(n / batch);
   const every = cb.progressEveryMs ?? 100;
-  let status: 'completed' | 'cancelled' = 'completed';
-  let trainMs = 0, trained = 0, lastReport = -Infinity;
+  let status: TrainOutcome['status'] = 'finished';
+  let message: string | undefined;
+  let trainMs = 0, trained = 0, lastReport = -Infinity, globalStep = 0;
+  let best: { loss: number; epoch: number; weights: tf.Tensor[] } | null = null;
+  let sinceBest = 0;
   try {
-    for (let epoch = 1; epoch <= config.epochs && status === 'completed'; epoch++) {
+    for (let epoch = 1; epoch <= config.epochs && status === 'finished'; epoch++) {
+      const lr = learningRateAt(config, epoch);
+      setLearningRate(optimizer, lr);
       shuffleInPlace(order, rng);
       const epochStart = performance.now();
       let epochSamples = 0;
+      let gradInfo: { global: number; layers: Record<string, number> } | undefined;
       for (let step = 0; step < steps; step++) {
         if (cb.isCancelled?.()) {
           status = 'cancelled';
+          message = `Cancelled at epoch ${epoch}, step ${step + 1}.`;
           break;
         }
+        globalStep++;
         const idx = order.subarray(step * batch, Math.min(n, (step + 1) * batch));
         const t0 = performance.now();
-        const [xb, yb] = tf.tidy(() => {
-          const it = tf.tensor1d(Int32Array.from(idx), 'int32');
-          return [tf.gather(Xt, it), tf.gather(Yt, it)];
-        });
-        const loss = (await model.trainOnBatch(xb, yb)) as number;
-        xb.dispose();
-        yb.dispose();
+        const it = tf.tensor1d(Int32Array.from(idx), 'int32');
+        const xb = tf.gather(Xt, it), yb = tf.gather(Yt, it), wb = Wt ? tf.gather(Wt, it) : null;
+        const { value, grads } = tf.variableGrads(() => lossFn(xb, yb, wb), vars);
+        const loss = (await value.data())[0]!;
+        const last = step === steps - 1;
+        if (!Number.isFinite(loss) || last) {
+          const { names, sq } = layerSquares(grads, layerOf);
+          const values = await sq.data();
+          sq.dispose();
+          const layers: Record<string, number> = {};
+          names.forEach((name, i) => (layers[name] = Math.sqrt(values[i]!)));
+          gradInfo = { global: Math.sqrt(Array.from(values).reduce((a, b) => a + b, 0)), layers };
+          if (!Number.isFinite(loss) || !Number.isFinite(gradInfo.global)) {
+            const bad = names.find((_, i) => !Number.isFinite(values[i]!));
+            status = 'failed';
+            message = `The loss became ${Number.isNaN(loss) ? 'NaN' : loss} at epoch ${epoch}, step ${step + 1} (global step ${globalStep})${bad ? `; the first layer with non-finite gradients is "${bad}"` : ''}. Lower the learning rate, add L2 or batch norm, or check the inputs.`;
+          }
+        }
+        if (status !== 'failed') optimizer.applyGradients(grads);
+        tf.dispose([value, it, xb, yb, ...(wb ? [wb] : []), ...Object.values(grads)]);
+        if (status === 'failed') break;
         const dt = performance.now() - t0;
         trainMs += dt;
         trained += idx.length;
@@ -94,23 +182,61 @@ export async function trainModel(pre: Preprocessor, train: EncodedSet, validatio
         }
         await yieldToEventLoop();
       }
-      if (status === 'cancelled' && epochSamples < n) break;
+      if (status === 'failed' || (status === 'cancelled' && epochSamples < n)) break;
+      const weightSq = tf.tidy(() => {
+        const byName: Record<string, tf.Tensor> = {};
+        for (const v of vars) byName[v.name] = v;
+        return layerSquares(byName, layerOf);
+      });
+      const wv = await weightSq.sq.data();
+      weightSq.sq.dispose();
+      const layerWeightNorms: Record<string, number> = {};
+      weightSq.names.forEach((name, i) => (layerWeightNorms[name] = Math.sqrt(wv[i]!)));
+      const mem = tf.memory();
+      const heap = (performance as unknown as { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize;
       const record: EpochRecord = {
         epoch,
         train: await evaluateSet(model, pre, train, cb.trainEvalRows ?? 20000),
         validation: await evaluateSet(model, pre, validation),
         samplesPerSecond: epochSamples / ((performance.now() - epochStart) / 1000),
         elapsedMs: performance.now() - started,
+        learningRate: lr,
+        gradNorm: gradInfo?.global,
+        layerGradNorms: gradInfo?.layers,
+        layerWeightNorms,
+        tensors: mem.numTensors,
+        tensorBytes: mem.numBytes,
+        jsHeapBytes: heap,
       };
       history.push(record);
       cb.onEpoch?.(record);
+      if (Object.values(layerWeightNorms).some((v) => !Number.isFinite(v))) {
+        const bad = Object.entries(layerWeightNorms).find(([, v]) => !Number.isFinite(v))![0];
+        status = 'failed';
+        message = `Weights of layer "${bad}" became non-finite in epoch ${epoch}. Lower the learning rate or add L2.`;
+        break;
+      }
+      if (config.earlyStoppingPatience > 0) {
+        const vl = record.validation.loss;
+        if (best === null || vl < best.loss) {
+          best?.weights.forEach((w) => w.dispose());
+          best = { loss: vl, epoch, weights: model.getWeights().map((w) => w.clone()) };
+          sinceBest = 0;
+        } else if (++sinceBest >= config.earlyStoppingPatience) {
+          message = `Early stopping: validation loss has not improved for ${sinceBest} epochs; kept the weights of epoch ${best.epoch}.`;
+          break;
+        }
+      }
     }
+    if (best && status !== 'failed' && best.epoch !== history.length) model.setWeights(best.weights);
   } catch (e) {
     disposeModel(model);
+    optimizer.dispose();
     throw e;
   } finally {
-    Xt.dispose();
-    Yt.dispose();
+    best?.weights.forEach((w) => w.dispose());
+    tf.dispose([Xt, Yt, ...(Wt ? [Wt] : [])]);
   }
-  return { model, history, status, samplesPerSecond: trainMs > 0 ? trained / (trainMs / 1000) : 0, durationMs: performance.now() - started };
+  optimizer.dispose();
+  return { model, history, status, message, bestEpoch: best?.epoch ?? history.length, samplesPerSecond: trainMs > 0 ? trained / (trainMs / 1000) : 0, durationMs: performance.now() - started };
 }

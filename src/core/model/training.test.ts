@@ -7,10 +7,13 @@ import { datasetVersionId } from '../data/dataset-hash.ts';
 import { inferSchema, withRole } from '../data/schema.ts';
 import type { SplitSpec } from '../data/split.ts';
 import type { Table } from '../data/table.ts';
+import { registerWasmGradKernels } from './wasm-grad-kernels.ts';
 import { bundleToFiles, filesToBundle, unzipBundle, zipBundle } from './model-bundle.ts';
 import { maxAbsDifference, predictTableRows } from './predict-table.ts';
 import { runTraining, type TrainRequest } from './run-training.ts';
 import { DEFAULT_TRAIN_CONFIG, type BackendName, type TrainConfig } from './spec.ts';
+
+registerWasmGradKernels();
 
 const env = (backend: BackendName) => ({ backend, backendReason: 'test', runtime: 'vitest', appVersion: 'test' });
 
@@ -47,7 +50,7 @@ describe('runTraining', () => {
       const c = await runTraining(request(digits, 'digit', { ...cfg, seed: 43 }));
       if (!a.ok || !b.ok || !c.ok) throw new Error('training failed');
       expect(b.value.run.metrics).toEqual(a.value.run.metrics);
-      expect(new Uint8Array(b.value.model.artifacts.weightData)).toEqual(new Uint8Array(a.value.model.artifacts.weightData));
+      expect(new Uint8Array(b.value.model.artifacts!.weightData)).toEqual(new Uint8Array(a.value.model.artifacts!.weightData));
       expect(c.value.run.metrics.validation.loss).not.toBe(a.value.run.metrics.validation.loss);
       expect(a.value.run.metrics.validation.accuracy).toBeGreaterThan(0.85);
       expect(a.value.run.history).toHaveLength(2);
@@ -79,7 +82,7 @@ describe('runTraining', () => {
     await useBackend('wasm');
     const rows = Array.from({ length: 300 }, (_, i) => `${i / 30},${((i * 7) % 13) / 13},${(3 * i) / 30 + 5}`);
     const t = csvTable(['a,b,y', ...rows].join('\n'));
-    const r = await runTraining(request(t, 'y', { model: { ...DEFAULT_TRAIN_CONFIG.model, kind: 'logistic' }, epochs: 60, learningRate: 0.05 }, { kind: 'random' }));
+    const r = await runTraining(request(t, 'y', { model: { ...DEFAULT_TRAIN_CONFIG.model, kind: 'linear' }, epochs: 60, learningRate: 0.05 }, { kind: 'random' }));
     if (!r.ok) throw new Error(r.error.message);
     expect(r.value.run.task).toBe('regression');
     expect(r.value.run.metrics.validation.r2).toBeGreaterThan(0.99);
