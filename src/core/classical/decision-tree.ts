@@ -151,7 +151,7 @@ export function fitTree(X: Float32Array, y: ArrayLike<number>, n: number, d: num
           const rs = totalS - ls, rs2 = totalS2 - ls2;
           score = ls2 - (ls * ls) / lw + (rs2 - (rs * rs) / rw);
         }
-        if (score < bestScore - 1e-12 * Math.abs(bestScore)) {
+        if (bestFeature < 0 || score < bestScore - 1e-12 * Math.abs(bestScore)) {
           bestScore = score;
           bestFeature = f;
           let t = (a + b) / 2;
