@@ -2,10 +2,15 @@ import type { Schema } from '../src/core/data/schema.ts';
 import type { SplitSpec } from '../src/core/data/split.ts';
 import type { Table } from '../src/core/data/table.ts';
 import type { Task } from '../src/core/data/preprocess.ts';
+import type { UserBaseline } from '../src/core/baselines/baselines.ts';
 import { unzipBundle, zipBundle, filesToBundle, type ModelBundle } from '../src/core/model/model-bundle.ts';
 import { maxAbsDifference, predictTableRows } from '../src/core/model/predict-table.ts';
 import { runTraining } from '../src/core/model/run-training.ts';
-import type { BackendName, EpochRecord, RunRecord, TrainConfig, TrainedModel, TrainProgress } from '../src/core/model/spec.ts';
+import { lrRangeTest, overfitOneBatch, type LrRangeReport, type OverfitReport } from '../src/core/model/debug-aids.ts';
+import { prepareData, type EncodedSet } from '../src/core/model/prepare.ts';
+import { validateConfig } from '../src/core/model/validate-config.ts';
+import type { Preprocessor } from '../src/core/data/preprocess.ts';
+import { completeConfig, NEURAL_KINDS, type BackendName, type EpochRecord, type RunRecord, type TrainConfig, type TrainedModel, type TrainProgress } from '../src/core/model/spec.ts';
 import type { Result } from '../src/core/util/result.ts';
 import { fail, ok } from '../src/core/util/result.ts';
 import { activateBackend, liveTensors, type BackendStatus } from './tf-runtime.ts';
@@ -22,6 +27,8 @@ export interface TrainJob {
   split: SplitSpec;
   task?: Task;
   config: TrainConfig;
+  userBaselines?: UserBaseline[];
+  memoryBudget?: number;
 }
 
 export interface FingerprintCheck {
@@ -72,6 +79,29 @@ export function createTrainApi(opts: { tables?: TableSource; wasmPaths?: Readonl
     return tables(id);
   }
 
+  async function debugRun<T>(job: TrainJob, f: (pre: Preprocessor, train: EncodedSet, config: TrainConfig) => Promise<T>): Promise<Result<T>> {
+    if (busy) return fail({ kind: 'busy', message: 'A model is already training; cancel it or wait.' });
+    busy = true;
+    cancelRequested = false;
+    try {
+      await ensureBackend();
+      const t = await table(job.datasetId);
+      if (!t.ok) return t;
+      const prepared = prepareData(t.value.table, job.schema, job.split, t.value.name, job.task);
+      if (!prepared.ok) return prepared;
+      const config = completeConfig(job.config);
+      const { pre, train, task } = prepared.value;
+      const invalid = validateConfig(config, task, pre.inputSize, pre.label.task === 'classification' ? pre.label.classes.length : 1, train.y.length, job.memoryBudget);
+      if (invalid) return fail(invalid);
+      if (!(NEURAL_KINDS as readonly string[]).includes(config.model.kind)) return fail({ kind: 'bad-config', column: 'model', message: 'This check trains by gradient descent; choose a neural model (logistic, linear, MLP or CNN).' });
+      return ok(await f(pre, train, config));
+    } catch (e) {
+      return fail({ kind: 'training-failed', message: `The check failed: ${(e as Error).message}` });
+    } finally {
+      busy = false;
+    }
+  }
+
   return {
     /** Connects the table source (the data worker's API over a port). */
     setTableSource(source: TableSource) {
@@ -110,7 +140,9 @@ export function createTrainApi(opts: { tables?: TableSource; wasmPaths?: Readonl
             schema: job.schema,
             split: job.split,
             task: job.task,
-            config: job.config,
+            config: completeConfig(job.config),
+            userBaselines: job.userBaselines,
+            memoryBudget: job.memoryBudget,
             environment: { backend: st.backend, backendReason: st.reason, threads: st.threads, simd: st.simd, runtime: opts.runtime, appVersion: opts.appVersion },
           },
           { onProgress, onEpoch, isCancelled: () => cancelRequested },
@@ -120,6 +152,16 @@ export function createTrainApi(opts: { tables?: TableSource; wasmPaths?: Readonl
       } finally {
         busy = false;
       }
+    },
+
+    /** "Overfit one batch": can this configuration memorize 32 training rows? */
+    async overfitBatch(job: TrainJob): Promise<Result<OverfitReport>> {
+      return debugRun(job, (pre, train, config) => overfitOneBatch(pre, train, config, 32, 150, () => cancelRequested));
+    },
+
+    /** Learning-rate range test on the training split. */
+    async lrRange(job: TrainJob): Promise<Result<LrRangeReport>> {
+      return debugRun(job, (pre, train, config) => lrRangeTest(pre, train, config, 1e-6, 1, 100, () => cancelRequested));
     },
 
     /** Asks a running `train` to stop after its current batch. */

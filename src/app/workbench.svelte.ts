@@ -4,7 +4,11 @@ import { withRole, withType, type ColumnRole, type ColumnType, type Schema } fro
 import type { SplitKind, SplitSpec } from '../core/data/split.ts';
 import type { ParseProgress } from '../core/data/parse-delimited.ts';
 import { inferTask } from '../core/data/preprocess.ts';
-import { DEFAULT_TRAIN_CONFIG, type BackendName, type EpochRecord, type RunRecord, type TrainConfig, type TrainProgress } from '../core/model/spec.ts';
+import { describeModel } from '../core/model/describe.ts';
+import { startedRun } from '../core/model/started-run.ts';
+import type { UserBaseline } from '../core/baselines/baselines.ts';
+import type { LrRangeReport, OverfitReport } from '../core/model/debug-aids.ts';
+import { completeConfig, DEFAULT_TRAIN_CONFIG, type BackendName, type EpochRecord, type RunRecord, type TrainConfig, type TrainProgress } from '../core/model/spec.ts';
 import type { Problem } from '../core/util/result.ts';
 import type { DataApi, DatasetInfo } from '../../workers/data.api.ts';
 import type { FingerprintCheck, TrainApi } from '../../workers/train.api.ts';
@@ -25,6 +29,27 @@ export interface TrainingState {
 
 const plain = <T>(v: T): T => $state.snapshot(v) as T;
 
+const lockName = (runId: string) => `benchtop-run-${runId}`;
+
+/** Holds a Web Lock named after the run while `f` runs, so other tabs can tell the run is live. */
+function withRunLock<T>(runId: string, f: () => Promise<T>): Promise<T> {
+  if (!navigator.locks) return f();
+  return navigator.locks.request(lockName(runId), f) as Promise<T>;
+}
+
+/** Whether some tab holds the run's lock (it is still training). */
+async function isRunLive(runId: string): Promise<boolean> {
+  if (!navigator.locks) return false;
+  const q = await navigator.locks.query();
+  return (q.held ?? []).some((l) => l.name === lockName(runId));
+}
+
+/** A quarter of the device's memory (navigator.deviceMemory, in GB) for one model's training state; 1 GB when unknown. */
+function deviceMemoryBudget(): number {
+  const gb = (navigator as { deviceMemory?: number }).deviceMemory;
+  return gb ? (gb * 2 ** 30) / 4 : 2 ** 30;
+}
+
 /**
  * The app's state: owns the two workers and the repository; components read its fields and call
  * its methods. Nothing heavy runs here — parsing and training happen in the workers.
@@ -37,7 +62,7 @@ export class Workbench {
   warnings = $state<Problem[]>([]);
   notice = $state<string | null>(null);
 
-  config = $state<TrainConfig>(structuredClone(DEFAULT_TRAIN_CONFIG) as TrainConfig);
+  config = $state<TrainConfig>(completeConfig(structuredClone(DEFAULT_TRAIN_CONFIG)));
   splitKind = $state<SplitKind>('stratified');
   timeColumn = $state<string | undefined>(undefined);
   fractions = $state<[number, number, number]>([0.7, 0.15, 0.15]);
@@ -49,6 +74,12 @@ export class Workbench {
   selectedRunId = $state<string | null>(null);
   checks = $state<Record<string, FingerprintCheck | Problem>>({});
   ready = $state(false);
+
+  /** Results of the debugging checks. */
+  debug = $state<{ running: 'overfit' | 'lr' | null; overfit?: OverfitReport | Problem; lr?: LrRangeReport | Problem }>({ running: null });
+
+  /** A figure for an existing solution or a human, shown beside the baselines. */
+  userBaseline = $state<UserBaseline | null>(null);
 
   readonly selectedRun = $derived(this.runs.find((r) => r.id === this.selectedRunId) ?? null);
   readonly task = $derived(this.schema ? inferTask(this.schema) : 'classification');
@@ -70,6 +101,7 @@ export class Workbench {
     this.repo = await Repository.open(undefined, () => {
       this.notice = 'Benchtop was updated in another tab; reload this tab to continue.';
     });
+    await this.repo.markInterrupted(isRunLive);
     this.runs = await this.repo.listRuns();
     const settings = await this.repo.getSettings();
     this.selectedRunId = settings.selectedRun && this.runs.some((r) => r.id === settings.selectedRun) ? settings.selectedRun : (this.runs[0]?.id ?? null);
@@ -176,29 +208,53 @@ export class Workbench {
     return { kind: this.splitKind, fractions: plain(this.fractions), seed: this.config.seed, timeColumn: this.splitKind === 'time' ? this.timeColumn : undefined };
   }
 
-  /** Trains in the worker with live progress; the finished (or cancelled) run is saved with its model. */
+  /**
+   * Trains in the worker with live progress. The run is recorded as `running` before training (and
+   * after each epoch), held by a Web Lock while this tab trains it, and saved with its model at the
+   * end — finished, cancelled or failed. Configuration problems are reported before anything starts.
+   */
   async train(): Promise<void> {
-    if (!this.dataset || !this.schema || this.training) return;
+    if (!this.dataset || !this.schema || this.training || this.debug.running) return;
     this.error = null;
     const runId = crypto.randomUUID();
-    const kind = this.config.model.kind === 'mlp' ? `MLP ${this.config.model.hidden.join('-')}` : 'Logistic';
-    const runName = `${kind} · ${this.dataset.name} · #${this.runs.length + 1}`;
+    const runName = `${describeModel(this.config.model)} · ${this.dataset.name} · #${this.runs.length + 1}`;
+    const config = plain(this.config);
+    const split = this.splitSpec();
+    const schema = plain(this.schema);
+    const st = this.backend;
+    const placeholder = startedRun({
+      id: runId,
+      name: runName,
+      dataset: { id: this.dataset.id, name: this.dataset.name, rows: this.dataset.rowCount },
+      schema,
+      split,
+      config,
+      environment: { backend: st?.backend ?? 'cpu', backendReason: st?.reason ?? '', threads: st?.threads, simd: st?.simd, runtime: navigator.userAgent, appVersion: __APP_VERSION__ },
+    });
     this.training = { runId, runName, progress: null, history: [], task: this.task, cancelling: false };
     const onProgress = (p: TrainProgress) => {
       if (this.training?.runId === runId) this.training.progress = p;
     };
     const onEpoch = (e: EpochRecord) => {
-      if (this.training?.runId === runId) this.training.history = [...this.training.history, e];
+      if (this.training?.runId !== runId) return;
+      this.training.history = [...this.training.history, e];
+      placeholder.history = plain(this.training.history);
+      void this.repo.saveRunRecord(placeholder);
     };
-    const res = await this.trainer.train(
-      { runId, runName, datasetId: this.dataset.id, schema: plain(this.schema), split: this.splitSpec(), config: plain(this.config) },
-      proxy(onProgress),
-      proxy(onEpoch),
-    );
+    const user = this.userBaseline && Number.isFinite(this.userBaseline.value) ? [plain(this.userBaseline)] : [];
+    const job = { runId, runName, datasetId: this.dataset.id, schema, split, config, userBaselines: user, memoryBudget: deviceMemoryBudget() };
+    const res = await withRunLock(runId, async () => {
+      await this.repo.saveRunRecord(placeholder);
+      this.runs = await this.repo.listRuns();
+      return this.trainer.train(job, proxy(onProgress), proxy(onEpoch));
+    });
     this.training = null;
     if (!res.ok) {
       this.error = res.error;
       this.warnings = res.warnings;
+      if (res.error.kind === 'training-failed') await this.repo.saveRunRecord({ ...placeholder, status: 'failed', message: res.error.message });
+      else await this.repo.deleteRun(runId);
+      this.runs = await this.repo.listRuns();
       return;
     }
     this.warnings = res.warnings;
@@ -206,6 +262,25 @@ export class Workbench {
     if (!saved.ok) this.error = saved.error;
     this.runs = await this.repo.listRuns();
     this.selectRun(runId);
+  }
+
+  /** The job the next run would be (shared by training and the debugging checks). */
+  private job(runId = 'check') {
+    return { runId, runName: runId, datasetId: this.dataset!.id, schema: plain(this.schema!), split: this.splitSpec(), config: plain(this.config), memoryBudget: deviceMemoryBudget() };
+  }
+
+  /** Runs a debugging check (overfit one batch, LR range test) in the worker. */
+  async runCheck(which: 'overfit' | 'lr'): Promise<void> {
+    if (!this.dataset || !this.schema || this.training || this.debug.running) return;
+    this.debug = { ...this.debug, running: which };
+    const res = which === 'overfit' ? await this.trainer.overfitBatch(this.job()) : await this.trainer.lrRange(this.job());
+    this.debug = { ...this.debug, running: null, [which]: res.ok ? res.value : res.error };
+  }
+
+  /** Uses the LR range test's suggestion as the learning rate. */
+  useSuggestedRate(): void {
+    const lr = this.debug.lr;
+    if (lr && 'suggested' in lr) this.config.learningRate = Number(lr.suggested.toPrecision(2));
   }
 
   /** Stops the running training within one batch. */

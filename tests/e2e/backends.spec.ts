@@ -16,7 +16,7 @@ for (const backend of ['webgl', 'webgpu'] as const) {
     await page.getByLabel('Learning rate', { exact: true }).blur();
     await page.getByTestId('train').click();
     const run = page.getByTestId('run-view');
-    await expect(run).toHaveAttribute('data-status', 'completed', { timeout: 150_000 });
+    await expect(run).toHaveAttribute('data-status', 'finished', { timeout: 150_000 });
     await expect(run).toContainText(backend === 'webgl' ? 'on WebGL' : 'on WebGPU');
     expect(Number(await page.getByTestId('val-accuracy').textContent())).toBeGreaterThan(0.8);
     await run.getByTestId('check-model').click();

@@ -31,8 +31,9 @@ test('a model trained by the CLI imports into the app, and one exported by the a
   await page.getByLabel('Epochs', { exact: true }).blur();
   await page.getByTestId('train').click();
   await expect(page.getByTestId('runs').locator('li')).toHaveCount(2, { timeout: 60_000 });
+  await expect(view).not.toHaveAttribute('data-run-id', summary.run, { timeout: 60_000 });
+  await expect(view).toHaveAttribute('data-status', 'finished');
   const appRun = await view.getAttribute('data-run-id');
-  expect(appRun).not.toBe(summary.run);
   const download = page.waitForEvent('download');
   await view.getByTestId('export-model').click();
   const zip = join(dir, 'app-model.zip');
@@ -55,7 +56,7 @@ test("a person's own file is kept across reloads, and runs on it can still be ch
   await page.getByLabel('Learning rate', { exact: true }).fill('0.01');
   await page.getByLabel('Learning rate', { exact: true }).blur();
   await page.getByTestId('train').click();
-  await expect(page.getByTestId('run-view')).toHaveAttribute('data-status', 'completed', { timeout: 60_000 });
+  await expect(page.getByTestId('run-view')).toHaveAttribute('data-status', 'finished', { timeout: 60_000 });
   await page.reload();
   await expect(page.locator('main[data-ready="true"]')).toBeVisible({ timeout: 60_000 });
   await expect(page.getByTestId('dataset-name')).toHaveText('mine.csv');

@@ -21,7 +21,7 @@ test('default dataset → train an MLP on WASM in the worker → run survives a 
   await expect(page.getByTestId('train-progress')).toBeVisible();
   await expect(page.getByTestId('samples-per-second')).toBeVisible();
   const run = page.getByTestId('run-view');
-  await expect(run).toHaveAttribute('data-status', 'completed', { timeout: 120_000 });
+  await expect(run).toHaveAttribute('data-status', 'finished', { timeout: 120_000 });
   const tasks = await longTasks(page);
   const longest = Math.max(0, ...tasks);
   console.log(`longest main-thread task while training: ${longest.toFixed(0)} ms (${tasks.length} tasks over 50 ms)`);

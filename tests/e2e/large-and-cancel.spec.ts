@@ -53,6 +53,7 @@ test('Cancel stops training within a batch; the cancelled run is kept', async ({
   await page.getByTestId('cancel').click();
   const run = page.getByTestId('run-view');
   await expect(run).toHaveAttribute('data-status', 'cancelled', { timeout: 30_000 });
-  await expect(run).toContainText('Cancelled after');
+  await expect(page.getByTestId('run-status')).toHaveText('cancelled');
+  await expect(page.getByTestId('run-message')).toContainText(/Cancelled at epoch \d+, step \d+/);
   await expect(page.getByTestId('runs').locator('li')).toHaveCount(1);
 });

@@ -21,6 +21,6 @@ test('after the first visit the app opens offline, with its datasets, and trains
   await page.getByLabel('Epochs', { exact: true }).fill('3');
   await page.getByLabel('Epochs', { exact: true }).blur();
   await page.getByTestId('train').click();
-  await expect(page.getByTestId('run-view')).toHaveAttribute('data-status', 'completed', { timeout: 120_000 });
+  await expect(page.getByTestId('run-view')).toHaveAttribute('data-status', 'finished', { timeout: 120_000 });
   await expect(page.getByTestId('backend-status')).toHaveAttribute('data-backend', /wasm|webgl|webgpu|cpu/);
 });

@@ -80,10 +80,37 @@ export class Repository {
     }
   }
 
-  /** All runs, newest first. */
+  /** All runs, newest first. Runs written before run states had `completed` for `finished`. */
   async listRuns(): Promise<RunRecord[]> {
     const runs = await this.db.getAllFromIndex('runs', 'createdAt');
+    for (const r of runs) if ((r.status as string) === 'completed') r.status = 'finished';
     return runs.reverse();
+  }
+
+  /** Saves a run record alone: a run that is starting or in progress (its model comes at the end). */
+  async saveRunRecord(run: RunRecord): Promise<Result<void>> {
+    try {
+      await this.db.put('runs', run);
+      return ok(undefined);
+    } catch (e) {
+      return storageProblem(e, `run "${run.name}"`);
+    }
+  }
+
+  /**
+   * Marks runs left `running` by a page that closed mid-run as `interrupted`. `isLive` says whether
+   * some open tab is still training that run (it holds the run's lock); those are left alone.
+   */
+  async markInterrupted(isLive: (runId: string) => Promise<boolean>): Promise<number> {
+    let n = 0;
+    for (const r of await this.db.getAll('runs')) {
+      if (r.status !== 'running' || (await isLive(r.id))) continue;
+      r.status = 'interrupted';
+      r.message = 'The page was closed or reloaded while this run was training.';
+      await this.db.put('runs', r);
+      n++;
+    }
+    return n;
   }
 
   async getModel(runId: string): Promise<TrainedModel | undefined> {

@@ -19,6 +19,10 @@ export interface TrainCallbacks {
   progressEveryMs?: number;
   /** Cap on rows used for the per-epoch training metrics (the full set is used when smaller). */
   trainEvalRows?: number;
+  /** Learning rate per global step (1-based), overriding the schedule — for the LR range test. */
+  lrAtStep?: (globalStep: number) => number;
+  /** Sees every step's loss; returning true ends training there (status finished). */
+  onStep?: (globalStep: number, learningRate: number, loss: number) => boolean | void;
 }
 
 export interface TrainOutcome {
@@ -133,6 +137,7 @@ export async function trainModel(pre: Preprocessor, train: EncodedSet, validatio
   let trainMs = 0, trained = 0, lastReport = -Infinity, globalStep = 0;
   let best: { loss: number; epoch: number; weights: tf.Tensor[] } | null = null;
   let sinceBest = 0;
+  let stopEarly = false;
   try {
     for (let epoch = 1; epoch <= config.epochs && status === 'finished'; epoch++) {
       const lr = learningRateAt(config, epoch);
@@ -148,6 +153,8 @@ export async function trainModel(pre: Preprocessor, train: EncodedSet, validatio
           break;
         }
         globalStep++;
+        const stepLr = cb.lrAtStep?.(globalStep);
+        if (stepLr !== undefined) setLearningRate(optimizer, stepLr);
         const idx = order.subarray(step * batch, Math.min(n, (step + 1) * batch));
         const t0 = performance.now();
         const it = tf.tensor1d(Int32Array.from(idx), 'int32');
@@ -171,6 +178,10 @@ export async function trainModel(pre: Preprocessor, train: EncodedSet, validatio
         if (status !== 'failed') optimizer.applyGradients(grads);
         tf.dispose([value, it, xb, yb, ...(wb ? [wb] : []), ...Object.values(grads)]);
         if (status === 'failed') break;
+        if (cb.onStep?.(globalStep, stepLr ?? lr, loss)) {
+          stopEarly = true;
+          break;
+        }
         const dt = performance.now() - t0;
         trainMs += dt;
         trained += idx.length;
@@ -182,7 +193,7 @@ export async function trainModel(pre: Preprocessor, train: EncodedSet, validatio
         }
         await yieldToEventLoop();
       }
-      if (status === 'failed' || (status === 'cancelled' && epochSamples < n)) break;
+      if (status === 'failed' || stopEarly || (status === 'cancelled' && epochSamples < n)) break;
       const weightSq = tf.tidy(() => {
         const byName: Record<string, tf.Tensor> = {};
         for (const v of vars) byName[v.name] = v;
