@@ -65,6 +65,61 @@ function sampleRows(pre: Preprocessor, table: Table, set: EncodedSet, outputs: F
   });
 }
 
+export interface FittedModel {
+  model: TrainedModel;
+  history: EpochRecord[];
+  status: RunRecord['status'];
+  message?: string;
+  bestEpoch?: number;
+  samplesPerSecond: number;
+  durationMs: number;
+}
+
+/**
+ * Fits any model family on encoded train/validation sets: a network by gradient descent, or a
+ * classical model (whose per-round validation scores become the history). Never sees a test set —
+ * hyperparameter search calls this directly.
+ */
+export async function fitModel(pre: Preprocessor, task: Task, train: EncodedSet, validation: EncodedSet, config: TrainConfig, cb: TrainCallbacks = {}): Promise<FittedModel> {
+  const k = pre.label.task === 'classification' ? pre.label.classes.length : 1;
+  if ((CLASSICAL_KINDS as readonly string[]).includes(config.model.kind)) {
+    const started = performance.now();
+    const history: EpochRecord[] = [];
+    const evalRows = Math.min(train.y.length, cb.trainEvalRows ?? 20000);
+    const rounds = Math.max(1, config.model.nEstimators);
+    let stop = false;
+    const classical = fitClassical(config.model, train.X, train.y, train.y.length, pre.inputSize, task, k, config.seed, (round, predict) => {
+      if (stop) return;
+      const record: EpochRecord = {
+        epoch: round,
+        train: splitMetrics(pre, rawToOutputs(pre, predict(train.X.subarray(0, evalRows * pre.inputSize), evalRows), evalRows), train.y.subarray(0, evalRows)),
+        validation: splitMetrics(pre, rawToOutputs(pre, predict(validation.X, validation.y.length), validation.y.length), validation.y),
+        samplesPerSecond: 0,
+        elapsedMs: performance.now() - started,
+      };
+      history.push(record);
+      cb.onEpoch?.(record);
+      cb.onProgress?.({ epoch: round, epochs: rounds, step: 1, stepsPerEpoch: 1, samplesPerSecond: 0, batchLoss: record.train.loss, fraction: round / rounds });
+      if (cb.isCancelled?.()) stop = true;
+    }, Math.max(1, Math.ceil(rounds / 50)));
+    const durationMs = performance.now() - started;
+    const model: TrainedModel = { classical, preprocessor: pre };
+    if (history.length === 0) {
+      const record: EpochRecord = { epoch: 1, train: await metricsOf(model, train), validation: await metricsOf(model, validation), samplesPerSecond: train.y.length / (durationMs / 1000), elapsedMs: durationMs };
+      history.push(record);
+      cb.onEpoch?.(record);
+    }
+    return { model, history, status: 'finished', samplesPerSecond: train.y.length / (durationMs / 1000), durationMs };
+  }
+  const outcome = await trainModel(pre, train, validation, config, cb);
+  try {
+    const model: TrainedModel = { artifacts: await modelToArtifacts(outcome.model), preprocessor: pre };
+    return { model, history: outcome.history, status: outcome.status, message: outcome.message, bestEpoch: outcome.bestEpoch, samplesPerSecond: outcome.samplesPerSecond, durationMs: outcome.durationMs };
+  } finally {
+    disposeModel(outcome.model);
+  }
+}
+
 /**
  * The whole training slice, shared by the worker and the command line: check the configuration,
  * prepare the data, train (a network, or a classical model), evaluate the kept model and the
@@ -84,53 +139,8 @@ export async function runTraining(req: TrainRequest, cb: TrainCallbacks = {}): P
   const createdAt = new Date().toISOString();
   const config = req.config;
 
-  let model: TrainedModel;
-  let history: EpochRecord[];
-  let status: RunRecord['status'] = 'finished';
-  let message: string | undefined;
-  let bestEpoch: number | undefined;
-  let samplesPerSecond: number;
-  let durationMs: number;
-  if ((CLASSICAL_KINDS as readonly string[]).includes(config.model.kind)) {
-    const started = performance.now();
-    history = [];
-    const evalRows = Math.min(train.y.length, cb.trainEvalRows ?? 20000);
-    const trainY = train.y;
-    const rounds = Math.max(1, config.model.nEstimators);
-    const classical = fitClassical(config.model, train.X, trainY, trainY.length, pre.inputSize, task, k, config.seed, (round, predict) => {
-      const record: EpochRecord = {
-        epoch: round,
-        train: splitMetrics(pre, rawToOutputs(pre, predict(train.X.subarray(0, evalRows * pre.inputSize), evalRows), evalRows), train.y.subarray(0, evalRows)),
-        validation: splitMetrics(pre, rawToOutputs(pre, predict(validation.X, validation.y.length), validation.y.length), validation.y),
-        samplesPerSecond: 0,
-        elapsedMs: performance.now() - started,
-      };
-      history.push(record);
-      cb.onEpoch?.(record);
-      cb.onProgress?.({ epoch: round, epochs: rounds, step: 1, stepsPerEpoch: 1, samplesPerSecond: 0, batchLoss: record.train.loss, fraction: round / rounds });
-    }, Math.max(1, Math.ceil(rounds / 50)));
-    durationMs = performance.now() - started;
-    samplesPerSecond = trainY.length / (durationMs / 1000);
-    model = { classical, preprocessor: pre };
-    if (history.length === 0) {
-      const record: EpochRecord = { epoch: 1, train: await metricsOf(model, { ...train, y: train.y }), validation: await metricsOf(model, validation), samplesPerSecond, elapsedMs: durationMs };
-      history.push(record);
-      cb.onEpoch?.(record);
-    }
-  } else {
-    const outcome = await trainModel(pre, train, validation, config, cb);
-    try {
-      model = { artifacts: await modelToArtifacts(outcome.model), preprocessor: pre };
-    } finally {
-      disposeModel(outcome.model);
-    }
-    history = outcome.history;
-    status = outcome.status;
-    message = outcome.message;
-    bestEpoch = outcome.bestEpoch;
-    samplesPerSecond = outcome.samplesPerSecond;
-    durationMs = outcome.durationMs;
-  }
+  const fitted = await fitModel(pre, task, train, validation, config, cb);
+  const { model, history, status, message, bestEpoch, samplesPerSecond, durationMs } = fitted;
 
   const nFp = Math.min(FINGERPRINT_ROWS, validation.y.length);
   const valOutputs = await predictMatrix(model, validation.X, validation.y.length);

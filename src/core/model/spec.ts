@@ -129,7 +129,7 @@ export const DEFAULT_TRAIN_CONFIG: TrainConfig = Object.freeze({
 }) as TrainConfig;
 
 /** Fills fields a config from an older version (or a partial one) lacks, with the defaults. */
-export function completeConfig(c: Partial<TrainConfig> & { model?: Partial<ModelSpec> }): TrainConfig {
+export function completeConfig(c: Omit<Partial<TrainConfig>, 'model' | 'schedule'> & { model?: Partial<ModelSpec>; schedule?: Partial<LrSchedule> }): TrainConfig {
   return {
     ...DEFAULT_TRAIN_CONFIG,
     ...c,
