@@ -57,6 +57,47 @@ describe('benchtop command line', () => {
     expect(probs.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
   });
 
+  it('every model family trains and reports baselines and the lift over the strongest', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'benchtop-'));
+    for (const model of ['logistic', 'cnn', 'tree', 'forest', 'gbt', 'knn', 'naive-bayes']) {
+      const r = await benchtop(['train', '--data', join(DATA, 'digits-8x8.csv'), '--label', 'digit', '--model', model, '--epochs', '3', '--trees', '10', '--lr', '0.01', '--out', join(dir, model), '--baseline', 'human:accuracy=0.98']);
+      expect(r.code, r.stderr).toBe(0);
+      const j = JSON.parse(r.stdout);
+      expect(j.model).toBe(model);
+      expect(j.baselines.map((b: { kind: string }) => b.kind)).toEqual(['uniform', 'prior', 'zero-rule', 'threshold', 'user']);
+      expect(j.baselines.find((b: { kind: string }) => b.kind === 'zero-rule').validation.accuracy).toBeLessThan(0.15);
+      expect(j.lift.metric).toBe('accuracy');
+      expect(j.metrics.validation.accuracy).toBeGreaterThan(0.6);
+    }
+  }, 180_000);
+
+  it('tune searches, never touches test, and writes the best model', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'benchtop-'));
+    const r = await benchtop(['tune', '--data', join(DATA, 'wine.csv'), '--label', 'cultivar', '--model', 'gbt', '--search', 'bayes', '--trials', '6', '--seed', '3', '--out', join(dir, 'best')]);
+    expect(r.code, r.stderr).toBe(0);
+    const j = JSON.parse(r.stdout);
+    expect(j.trials).toHaveLength(6);
+    expect(j.best.score).toBe(Math.min(...j.trials.filter((t: { status: string }) => t.status === 'finished').map((t: { score: number }) => t.score)));
+    expect(Object.keys(j.best.params).sort()).toEqual(['model.boostLearningRate', 'model.maxDepth', 'model.nEstimators', 'model.subsample']);
+    const run = JSON.parse(await readFile(join(dir, 'best', 'run.json'), 'utf8'));
+    expect(run.config.model.maxDepth).toBe(j.best.params['model.maxDepth']);
+    const grid = await benchtop(['tune', '--data', join(DATA, 'wine.csv'), '--label', 'cultivar', '--model', 'knn', '--search', 'grid', '--trials', '100', '--out', join(dir, 'grid')]);
+    expect(JSON.parse(grid.stdout).trials).toHaveLength(8); // k at 4 points × 2 weightings
+  }, 120_000);
+
+  it('refuses an unsupported model for the task and out-of-range values before training', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'benchtop-'));
+    const r = await benchtop(['train', '--data', join(DATA, 'wine.csv'), '--label', 'alcohol', '--model', 'naive-bayes', '--out', join(dir, 'm')]);
+    expect(r.code).toBe(2);
+    expect(JSON.parse(r.stderr).error).toMatchObject({ kind: 'bad-config', column: 'model' });
+    const r2 = await benchtop(['train', '--data', join(DATA, 'wine.csv'), '--label', 'cultivar', '--model', 'mlp', '--dropout', '1.5', '--out', join(dir, 'm')]);
+    expect(JSON.parse(r2.stderr).error).toMatchObject({ kind: 'bad-config', column: 'dropout' });
+    const r3 = await benchtop(['train', '--data', join(DATA, 'wine.csv'), '--label', 'cultivar', '--model', 'mlp', '--hidden', '60000,60000', '--out', join(dir, 'm')]);
+    expect(JSON.parse(r3.stderr).error.message).toMatch(/parameters and needs about \d+ MB/);
+    const r4 = await benchtop(['train', '--data', join(DATA, 'wine.csv'), '--label', 'cultivar', '--model', 'cnn', '--out', join(dir, 'm')]);
+    expect(JSON.parse(r4.stderr).error.message).toMatch(/square image/);
+  });
+
   it('bad input exits non-zero with a JSON error naming the file and column', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'benchtop-'));
     const f = join(dir, 'ragged.csv');

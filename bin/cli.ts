@@ -7,14 +7,21 @@ import '@tensorflow/tfjs-backend-wasm';
 import { registerWasmGradKernels } from '../src/core/model/wasm-grad-kernels.ts';
 import { datasetVersionId } from '../src/core/data/dataset-hash.ts';
 import { inferSchema, withRole } from '../src/core/data/schema.ts';
-import type { SplitKind } from '../src/core/data/split.ts';
 import { runTraining } from '../src/core/model/run-training.ts';
-import { completeConfig, DEFAULT_TRAIN_CONFIG, MODEL_KINDS, type ModelKind, type OptimizerKind, type TrainConfig } from '../src/core/model/spec.ts';
+import { completeConfig, DEFAULT_TRAIN_CONFIG, MODEL_KINDS, type RunRecord, type TrainConfig } from '../src/core/model/spec.ts';
+import { describeModel } from '../src/core/model/describe.ts';
+import { liftOverBaselines, primaryMetric, type UserBaseline } from '../src/core/baselines/baselines.ts';
+import type { Schema } from '../src/core/data/schema.ts';
+import type { SplitSpec } from '../src/core/data/split.ts';
+import type { Table } from '../src/core/data/table.ts';
+import { applyParams, checkSpace, defaultSpace, type SearchSpace } from '../src/core/tuning/search-space.ts';
+import { makeTrialRunner, prepareTuningData } from '../src/core/tuning/trial-runner.ts';
+import { tune } from '../src/core/tuning/tune.ts';
 import type { Problem } from '../src/core/util/result.ts';
 import { readBundle, readTableFile, writeBundle } from './node-io.ts';
 import { maxAbsDifference, predictTableRows } from '../src/core/model/predict-table.ts';
 import { argmaxRows } from '../src/core/metrics/argmax-rows.ts';
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 
 registerWasmGradKernels();
 
@@ -26,6 +33,7 @@ Usage: benchtop <command> [options]
 
 Commands:
   train     Train a model on a CSV/TSV/JSON file and write a model directory
+  tune      Search hyperparameters (grid, random, Bayesian/TPE) and write the best model
   predict   Predict every row of a file with a model; write a CSV of classes and probabilities
   info      Describe a model directory or zip (from train or the app's export); with --data,
             check that it still predicts what it predicted when it was trained
@@ -36,128 +44,268 @@ Every command prints JSON on stdout; problems go to stderr as JSON with a non-ze
 
 const TRAIN_HELP = `benchtop train --data FILE --label COL [options] --out DIR
 
-Trains with the same code as the app and writes a model directory (model.json, weights.bin,
-preprocessing.json, run.json; or a zip when DIR ends in .zip) that the app imports and that every
-later command accepts as --model DIR. Prints a JSON summary with the metrics.
+Trains with the same code as the app and writes a model directory (model.json + weights.bin for
+networks or classical.json for the others, preprocessing.json, run.json; a zip when DIR ends in .zip)
+that the app imports and that every later command accepts as --model DIR. Prints a JSON summary with
+the metrics and the baselines beside them.
 
-Options:
+Data:
   --data FILE          CSV, TSV or JSON array of records (required)
   --label COL          column to predict (required)
   --out DIR            where to write the model (required)
-  --model KIND         logistic | mlp (default mlp)
-  --hidden LIST        MLP hidden layer widths, e.g. 128,64 (default 128,64)
-  --epochs N           default 20
-  --batch-size N       default 32
-  --lr X               learning rate, default 0.001
-  --optimizer NAME     adam | sgd | momentum (default adam)
-  --seed S             seed for split, initial weights and batch order (default 42)
-  --split KIND         stratified | random | time (default stratified; random for regression)
+  --split KIND         stratified | random | time (default stratified)
   --time-column COL    column that orders rows for --split time
   --ignore LIST        columns not to use as features, comma-separated
-  --backend NAME       wasm | cpu (default wasm)
+  --seed S             seed for split, initial weights and batch order (default 42)
+  --baseline NAME:METRIC=VALUE   an existing solution's or a human's figure, e.g. "rules:accuracy=0.72"
+Model:
+  --model KIND         logistic | linear | mlp | cnn | tree | forest | gbt | knn | naive-bayes (default mlp)
+  --backend NAME       wasm | cpu (default wasm; networks only)
+Networks:
+  --hidden LIST        hidden layer widths, e.g. 128,64 (CNN: dense units)    --filters LIST  CNN filters, e.g. 8,16
+  --activation A       relu | tanh | elu | sigmoid      --dropout X      --l2 X      --batch-norm
+  --epochs N (20)      --batch-size N (32)      --lr X (0.001)      --optimizer adam | sgd | momentum
+  --schedule S         constant | step | exponential | cosine    --schedule-every N    --schedule-gamma X
+  --patience N         early stopping on validation loss (0 = off)
+  --class-weights W    none | balanced
+Classical:
+  --max-depth N (6)    --min-leaf N (1)    --trees N (50)    --max-features sqrt | all
+  --boost-lr X (0.1)   --subsample X (1)   --k N (5)         --knn-weights uniform | distance
+  --var-smoothing X (1e-9)
 `;
+
+const CONFIG_OPTIONS = {
+  model: { type: 'string' }, hidden: { type: 'string' }, filters: { type: 'string' }, activation: { type: 'string' },
+  dropout: { type: 'string' }, l2: { type: 'string' }, 'batch-norm': { type: 'boolean' }, epochs: { type: 'string' },
+  'batch-size': { type: 'string' }, lr: { type: 'string' }, optimizer: { type: 'string' }, schedule: { type: 'string' },
+  'schedule-every': { type: 'string' }, 'schedule-gamma': { type: 'string' }, patience: { type: 'string' },
+  'class-weights': { type: 'string' }, 'max-depth': { type: 'string' }, 'min-leaf': { type: 'string' }, trees: { type: 'string' },
+  'max-features': { type: 'string' }, 'boost-lr': { type: 'string' }, subsample: { type: 'string' }, k: { type: 'string' },
+  'knn-weights': { type: 'string' }, 'var-smoothing': { type: 'string' }, seed: { type: 'string' },
+} as const;
+
+const DATA_OPTIONS = {
+  data: { type: 'string' }, label: { type: 'string' }, out: { type: 'string' }, split: { type: 'string' },
+  'time-column': { type: 'string' }, ignore: { type: 'string' }, backend: { type: 'string' }, help: { type: 'boolean' },
+} as const;
+
+function oneOf<T extends string>(name: string, v: string | undefined, allowed: readonly T[], dflt: T): T {
+  if (v === undefined) return dflt;
+  if (!(allowed as readonly string[]).includes(v)) throw new UsageError(`--${name} must be one of ${allowed.join(', ')}, got "${v}"`);
+  return v as T;
+}
+
+function numberOpt(name: string, v: string | undefined, dflt: number): number {
+  if (v === undefined) return dflt;
+  const n = Number(v);
+  if (v.trim() === '' || Number.isNaN(n)) throw new UsageError(`--${name} must be a number, got "${v}"`);
+  return n;
+}
+
+const listOpt = (name: string, v: string | undefined, dflt: number[]) => (v === undefined ? dflt : v.split(',').map((x) => numberOpt(name, x.trim(), NaN)));
+
+/** A training configuration from command-line values; ranges are checked later by validateConfig. */
+function configFromArgs(v: Record<string, string | boolean | undefined>): TrainConfig {
+  const d = DEFAULT_TRAIN_CONFIG, m = d.model;
+  const s = (k: string) => v[k] as string | undefined;
+  return completeConfig({
+    model: {
+      kind: oneOf('model', s('model'), MODEL_KINDS, 'mlp'),
+      hidden: listOpt('hidden', s('hidden'), [...m.hidden]),
+      filters: listOpt('filters', s('filters'), [...m.filters]),
+      activation: oneOf('activation', s('activation'), ['relu', 'tanh', 'elu', 'sigmoid'] as const, m.activation),
+      dropout: numberOpt('dropout', s('dropout'), m.dropout),
+      l2: numberOpt('l2', s('l2'), m.l2),
+      batchNorm: Boolean(v['batch-norm']),
+      maxDepth: numberOpt('max-depth', s('max-depth'), m.maxDepth),
+      minSamplesLeaf: numberOpt('min-leaf', s('min-leaf'), m.minSamplesLeaf),
+      nEstimators: numberOpt('trees', s('trees'), m.nEstimators),
+      maxFeatures: oneOf('max-features', s('max-features'), ['sqrt', 'all'] as const, m.maxFeatures),
+      boostLearningRate: numberOpt('boost-lr', s('boost-lr'), m.boostLearningRate),
+      subsample: numberOpt('subsample', s('subsample'), m.subsample),
+      k: numberOpt('k', s('k'), m.k),
+      knnWeights: oneOf('knn-weights', s('knn-weights'), ['uniform', 'distance'] as const, m.knnWeights),
+      varSmoothing: numberOpt('var-smoothing', s('var-smoothing'), m.varSmoothing),
+    },
+    epochs: numberOpt('epochs', s('epochs'), d.epochs),
+    batchSize: numberOpt('batch-size', s('batch-size'), d.batchSize),
+    learningRate: numberOpt('lr', s('lr'), d.learningRate),
+    optimizer: oneOf('optimizer', s('optimizer'), ['adam', 'sgd', 'momentum'] as const, d.optimizer),
+    seed: numberOpt('seed', s('seed'), d.seed),
+    schedule: {
+      kind: oneOf('schedule', s('schedule'), ['constant', 'step', 'exponential', 'cosine'] as const, d.schedule.kind),
+      every: numberOpt('schedule-every', s('schedule-every'), d.schedule.every),
+      gamma: numberOpt('schedule-gamma', s('schedule-gamma'), d.schedule.gamma),
+    },
+    earlyStoppingPatience: numberOpt('patience', s('patience'), d.earlyStoppingPatience),
+    classWeights: oneOf('class-weights', s('class-weights'), ['none', 'balanced'] as const, d.classWeights),
+  });
+}
+
+/** Parses `NAME:METRIC=VALUE`. */
+function baselineFromArg(v: string | undefined): UserBaseline[] {
+  if (!v) return [];
+  const m = /^(.*):(accuracy|macroF1|rmse|mae|r2)=([-+0-9.eE]+)$/.exec(v);
+  if (!m) throw new UsageError(`--baseline must look like "NAME:METRIC=VALUE" with METRIC one of accuracy, macroF1, rmse, mae, r2; got "${v}"`);
+  return [{ name: m[1]!, metric: m[2] as UserBaseline['metric'], value: Number(m[3]) }];
+}
+
+/** Loads the data file and builds the schema with the label (and ignored columns) set. */
+async function loadData(values: Record<string, string | boolean | undefined>): Promise<{ table: Table; name: string; schema: Schema } | Problem> {
+  const path = values.data as string;
+  const table = await readTableFile(path);
+  if (!table.ok) return table.error;
+  const name = basename(path);
+  const ignore = values.ignore ? String(values.ignore).split(',').map((x) => x.trim()) : [];
+  let schema = inferSchema(table.value, null, ignore);
+  const label = values.label as string;
+  if (!schema.columns.some((c) => c.name === label)) return { kind: 'missing-column', file: name, column: label, message: `${name} has no column "${label}". Columns: ${schema.columns.map((c) => c.name).join(', ')}` };
+  schema = withRole(schema, label, 'label');
+  return { table: table.value, name, schema };
+}
+
+function splitFromArgs(values: Record<string, string | boolean | undefined>, seed: number): SplitSpec {
+  const kind = oneOf('split', values.split as string | undefined, ['stratified', 'random', 'time'] as const, 'stratified');
+  return { kind, fractions: [0.7, 0.15, 0.15], seed, timeColumn: values['time-column'] as string | undefined };
+}
+
+async function startBackendOf(v: Record<string, string | boolean | undefined>): Promise<'wasm' | 'cpu'> {
+  const backend = oneOf('backend', v.backend as string | undefined, ['wasm', 'cpu'] as const, 'wasm');
+  await tf.setBackend(backend);
+  await tf.ready();
+  return backend;
+}
+
+/** The JSON summary of a run: metrics, the baselines beside them and the lift over the strongest. */
+function runSummary(run: RunRecord) {
+  const metric = primaryMetric(run.task);
+  const lift = run.baselines ? liftOverBaselines(run.metrics.validation, run.baselines, metric) : null;
+  return {
+    run: run.id,
+    status: run.status,
+    message: run.message,
+    model: run.config.model.kind,
+    task: run.task,
+    label: run.label,
+    dataset: run.dataset,
+    backend: run.environment.backend,
+    seed: run.config.seed,
+    epochs: run.history.length,
+    splitSizes: run.splitSizes,
+    metrics: run.metrics,
+    baselines: (run.baselines ?? []).map((b) => ({ kind: b.kind, name: b.name, detail: b.detail, validation: b.validation, test: b.test })),
+    lift: lift ? { metric, over: lift.baseline.name, value: lift.lift } : null,
+    samplesPerSecond: Math.round(run.samplesPerSecond),
+  };
+}
 
 function problem(p: Problem, code = 2): number {
   process.stderr.write(JSON.stringify({ ok: false, error: p }, null, 2) + '\n');
   return code;
 }
 
-function positiveInt(name: string, v: string | undefined, dflt: number): number {
-  if (v === undefined) return dflt;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw new UsageError(`--${name} must be a positive integer, got "${v}"`);
-  return n;
-}
-
 class UsageError extends Error {}
 
 async function train(argv: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      data: { type: 'string' },
-      label: { type: 'string' },
-      out: { type: 'string' },
-      model: { type: 'string', default: 'mlp' },
-      hidden: { type: 'string' },
-      epochs: { type: 'string' },
-      'batch-size': { type: 'string' },
-      lr: { type: 'string' },
-      optimizer: { type: 'string', default: 'adam' },
-      seed: { type: 'string' },
-      split: { type: 'string' },
-      'time-column': { type: 'string' },
-      ignore: { type: 'string' },
-      backend: { type: 'string', default: 'wasm' },
-      help: { type: 'boolean' },
-    },
-    strict: true,
-  });
+  const { values } = parseArgs({ args: argv, options: { ...DATA_OPTIONS, ...CONFIG_OPTIONS, baseline: { type: 'string' } }, strict: true });
   if (values.help) {
     process.stdout.write(TRAIN_HELP);
     return 0;
   }
   for (const req of ['data', 'label', 'out'] as const) if (!values[req]) throw new UsageError(`--${req} is required`);
-  if (!(MODEL_KINDS as readonly string[]).includes(values.model!)) throw new UsageError(`--model must be one of ${MODEL_KINDS.join(', ')}, got "${values.model}"`);
-  if (!['wasm', 'cpu'].includes(values.backend!)) throw new UsageError(`--backend must be wasm or cpu, got "${values.backend}"`);
-  if (!['adam', 'sgd', 'momentum'].includes(values.optimizer!)) throw new UsageError(`--optimizer must be adam, sgd or momentum`);
-  const seed = values.seed === undefined ? DEFAULT_TRAIN_CONFIG.seed : Number(values.seed);
-  if (!Number.isInteger(seed)) throw new UsageError(`--seed must be an integer, got "${values.seed}"`);
-  const lr = values.lr === undefined ? DEFAULT_TRAIN_CONFIG.learningRate : Number(values.lr);
-  if (!(lr > 0)) throw new UsageError(`--lr must be a positive number, got "${values.lr}"`);
-  const hidden = values.hidden ? values.hidden.split(',').map((s) => positiveInt('hidden', s.trim(), 1)) : [...DEFAULT_TRAIN_CONFIG.model.hidden];
-  const config: TrainConfig = completeConfig({
-    model: { ...DEFAULT_TRAIN_CONFIG.model, kind: values.model as ModelKind, hidden },
-    epochs: positiveInt('epochs', values.epochs, DEFAULT_TRAIN_CONFIG.epochs),
-    batchSize: positiveInt('batch-size', values['batch-size'], DEFAULT_TRAIN_CONFIG.batchSize),
-    learningRate: lr,
-    optimizer: values.optimizer as OptimizerKind,
-    seed,
-  });
-
-  const table = await readTableFile(values.data!);
-  if (!table.ok) return problem(table.error);
-  const name = basename(values.data!);
-  let schema = inferSchema(table.value, null, values.ignore ? values.ignore.split(',').map((s) => s.trim()) : []);
-  if (!schema.columns.some((c) => c.name === values.label)) {
-    return problem({ kind: 'missing-column', file: name, column: values.label, message: `${name} has no column "${values.label}". Columns: ${schema.columns.map((c) => c.name).join(', ')}` });
-  }
-  schema = withRole(schema, values.label!, 'label');
-  const splitKind = (values.split ?? 'stratified') as SplitKind;
-  if (!['stratified', 'random', 'time'].includes(splitKind)) throw new UsageError(`--split must be stratified, random or time`);
-
-  await tf.setBackend(values.backend!);
-  await tf.ready();
+  const config = configFromArgs(values);
+  const userBaselines = baselineFromArg(values.baseline);
+  const data = await loadData(values);
+  if ('kind' in data) return problem(data);
+  const backend = await startBackendOf(values);
   const result = await runTraining({
     runId: randomUUID(),
-    runName: `${config.model.kind === 'mlp' ? `MLP ${hidden.join('-')}` : 'Logistic'} · ${name} · cli`,
-    table: table.value,
-    dataset: { id: datasetVersionId(table.value), name },
-    schema,
-    split: { kind: splitKind, fractions: [0.7, 0.15, 0.15], seed, timeColumn: values['time-column'] },
+    runName: `${describeModel(config.model)} · ${data.name} · cli`,
+    table: data.table,
+    dataset: { id: datasetVersionId(data.table), name: data.name },
+    schema: data.schema,
+    split: splitFromArgs(values, config.seed),
     config,
-    environment: { backend: values.backend as 'wasm' | 'cpu', backendReason: 'chosen with --backend', runtime: `node ${process.version}`, appVersion: VERSION },
+    userBaselines,
+    environment: { backend, backendReason: 'chosen with --backend', runtime: `node ${process.version}`, appVersion: VERSION },
   });
   if (!result.ok) return problem(result.error);
   await writeBundle(values.out!, result.value);
-  const run = result.value.run;
+  process.stdout.write(JSON.stringify({ ok: true, out: values.out, ...runSummary(result.value.run), warnings: result.warnings.map((w) => w.message) }, null, 2) + '\n');
+  return 0;
+}
+
+const TUNE_HELP = `benchtop tune --data FILE --label COL --model KIND --search grid|random|bayes --trials N [--seed S] --out DIR
+
+Searches hyperparameters of one model family on the training split, scoring each trial on the
+validation split (the test split is set aside before tuning starts and never seen by a trial), with
+median early stopping of trials that fall behind. Then trains the best configuration, scores it once
+on the test split, and writes it as a model directory. Prints JSON with the best trial, its parameters
+and score, and every trial.
+
+  --search KIND        grid | random | bayes (TPE) (default bayes)
+  --trials N           trials to run (grid: at most N grid points) (default 20)
+  --space FILE         a JSON search space: [{"path":"learningRate","kind":"float","lo":1e-4,"hi":0.1,"log":true}, ...]
+                       (default: a space per model family)
+  --no-early-stop      run every trial to the end
+  Any train option (--epochs, --split, --backend, …) sets the fixed part of the configuration.
+`;
+
+async function tuneCommand(argv: string[]): Promise<number> {
+  const { values } = parseArgs({ args: argv, options: { ...DATA_OPTIONS, ...CONFIG_OPTIONS, search: { type: 'string' }, trials: { type: 'string' }, space: { type: 'string' }, 'no-early-stop': { type: 'boolean' } }, strict: true });
+  if (values.help) {
+    process.stdout.write(TUNE_HELP);
+    return 0;
+  }
+  for (const req of ['data', 'label', 'out', 'model'] as const) if (!values[req]) throw new UsageError(`--${req} is required`);
+  const base = configFromArgs(values);
+  const search = oneOf('search', values.search, ['grid', 'random', 'bayes'] as const, 'bayes');
+  const trials = numberOpt('trials', values.trials, 20);
+  if (!Number.isInteger(trials) || trials < 1 || trials > 10000) throw new UsageError(`--trials must be a whole number from 1 to 10000`);
+  let space: SearchSpace = defaultSpace(base.model.kind);
+  if (values.space) {
+    try {
+      space = JSON.parse(await readFile(values.space, 'utf8')) as SearchSpace;
+    } catch (e) {
+      return problem({ kind: 'bad-space', file: values.space, message: `${values.space} is not a readable JSON search space: ${(e as Error).message}` });
+    }
+    const bad = checkSpace(space);
+    if (bad) return problem({ kind: 'bad-space', file: values.space, message: `${values.space}: ${bad}` });
+  }
+  const data = await loadData(values);
+  if ('kind' in data) return problem(data);
+  const backend = await startBackendOf(values);
+  const split = splitFromArgs(values, base.seed);
+  const tuningData = prepareTuningData(data.table, data.schema, split, data.name);
+  if (!tuningData.ok) return problem(tuningData.error);
+  const started = performance.now();
+  const result = await tune(base, space, makeTrialRunner(tuningData.value), { search, trials, seed: base.seed, parallel: 1, earlyStop: !values['no-early-stop'] });
+  if (!result.best) return problem({ kind: 'no-trial', message: `No trial finished: ${result.trials.map((t) => t.message).filter(Boolean)[0] ?? 'every trial failed'}` });
+  const bestConfig = applyParams(base, result.best.values);
+  const final = await runTraining({
+    runId: randomUUID(),
+    runName: `${describeModel(bestConfig.model)} · ${data.name} · tuned`,
+    table: data.table,
+    dataset: { id: datasetVersionId(data.table), name: data.name },
+    schema: data.schema,
+    split,
+    config: bestConfig,
+    environment: { backend, backendReason: 'chosen with --backend', runtime: `node ${process.version}`, appVersion: VERSION },
+  });
+  if (!final.ok) return problem(final.error);
+  await writeBundle(values.out!, final.value);
+  const metric = primaryMetric(final.value.run.task);
   process.stdout.write(
     JSON.stringify(
       {
         ok: true,
         out: values.out,
-        run: run.id,
-        model: config.model.kind,
-        task: run.task,
-        label: run.label,
-        dataset: run.dataset,
-        backend: run.environment.backend,
-        seed,
-        epochs: run.history.length,
-        splitSizes: run.splitSizes,
-        metrics: run.metrics,
-        samplesPerSecond: Math.round(run.samplesPerSecond),
-        warnings: result.warnings.map((w) => w.message),
+        search,
+        scoreIs: final.value.run.task === 'classification' ? 'validation error rate (1 − accuracy), lower is better' : 'validation RMSE, lower is better',
+        best: { trial: result.best.id, params: result.best.values, score: result.best.score, [`validation ${metric}`]: result.best.metric },
+        final: runSummary(final.value.run),
+        trials: result.trials.map((t) => ({ trial: t.id, status: t.status, score: t.score, metric: t.metric, steps: t.steps, params: t.values, ms: Math.round(t.durationMs), message: t.message })),
+        seconds: Number(((performance.now() - started) / 1000).toFixed(1)),
       },
       null,
       2,
@@ -272,6 +420,8 @@ export async function main(argv: string[]): Promise<number> {
         return 0;
       case 'train':
         return await train(rest);
+      case 'tune':
+        return await tuneCommand(rest);
       case 'predict':
         return await predict(rest);
       case 'info':
