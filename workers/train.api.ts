@@ -9,6 +9,7 @@ import { runTraining } from '../src/core/model/run-training.ts';
 import { lrRangeTest, overfitOneBatch, type LrRangeReport, type OverfitReport } from '../src/core/model/debug-aids.ts';
 import { prepareData, type EncodedSet } from '../src/core/model/prepare.ts';
 import { validateConfig } from '../src/core/model/validate-config.ts';
+import { makeTrialRunner, prepareTuningData, type TuningData } from '../src/core/tuning/trial-runner.ts';
 import type { Preprocessor } from '../src/core/data/preprocess.ts';
 import { completeConfig, NEURAL_KINDS, type BackendName, type EpochRecord, type RunRecord, type TrainConfig, type TrainedModel, type TrainProgress } from '../src/core/model/spec.ts';
 import type { Result } from '../src/core/util/result.ts';
@@ -69,6 +70,7 @@ export function createTrainApi(opts: { tables?: TableSource; wasmPaths?: Readonl
   let status: BackendStatus | null = null;
   let cancelRequested = false;
   let busy = false;
+  let tuningCache: { key: string; data: TuningData } | null = null;
 
   async function ensureBackend(): Promise<BackendStatus> {
     return (status ??= await activateBackend('auto', opts.wasmPaths));
@@ -162,6 +164,24 @@ export function createTrainApi(opts: { tables?: TableSource; wasmPaths?: Readonl
     /** Learning-rate range test on the training split. */
     async lrRange(job: TrainJob): Promise<Result<LrRangeReport>> {
       return debugRun(job, (pre, train, config) => lrRangeTest(pre, train, config, 1e-6, 1, 100, () => cancelRequested));
+    },
+
+    /**
+     * Runs one hyperparameter-search trial on training + validation data only (the test split is
+     * dropped before the data reaches the trial). Encoded data is cached per dataset/schema/split.
+     */
+    async trial(job: TrainJob, config: TrainConfig, trialId: number, report: (step: number, score: number) => boolean | Promise<boolean>, workerId = 0) {
+      await ensureBackend();
+      const key = JSON.stringify([job.datasetId, job.schema, job.split]);
+      if (tuningCache?.key !== key) {
+        const t = await table(job.datasetId);
+        if (!t.ok) return { score: Infinity, metric: NaN, steps: 0, pruned: false, message: t.error.message, worker: workerId };
+        const data = prepareTuningData(t.value.table, job.schema, job.split, t.value.name);
+        if (!data.ok) return { score: Infinity, metric: NaN, steps: 0, pruned: false, message: data.error.message, worker: workerId };
+        tuningCache = { key, data: data.value };
+      }
+      const r = await makeTrialRunner(tuningCache.data, job.memoryBudget)(completeConfig(config), trialId, report);
+      return { ...r, worker: workerId };
     },
 
     /** Asks a running `train` to stop after its current batch. */

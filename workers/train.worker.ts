@@ -6,6 +6,10 @@ import { ORT_WASM_PATHS, TFJS_WASM_PATHS } from './wasm-assets.ts';
 const api = createTrainApi({ wasmPaths: TFJS_WASM_PATHS, ortPaths: ORT_WASM_PATHS, runtime: navigator.userAgent, appVersion: __APP_VERSION__ });
 expose({
   ...api,
+  /** Serves the same API on a port (the tuning worker drives pool workers this way). */
+  serveOn(port: MessagePort) {
+    expose(api, port);
+  },
   /** Receives a port to the data worker, so tables go worker to worker. */
   connectData(port: MessagePort) {
     const data = wrap<DataApi>(port);

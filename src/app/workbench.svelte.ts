@@ -8,6 +8,10 @@ import { describeModel } from '../core/model/describe.ts';
 import { startedRun } from '../core/model/started-run.ts';
 import type { UserBaseline } from '../core/baselines/baselines.ts';
 import type { LrRangeReport, OverfitReport } from '../core/model/debug-aids.ts';
+import { applyParams, type SearchSpace } from '../core/tuning/search-space.ts';
+import type { SearchKind } from '../core/tuning/samplers.ts';
+import type { TrialResult } from '../core/tuning/tune.ts';
+import type { TuneApi } from '../../workers/tune.api.ts';
 import { completeConfig, DEFAULT_TRAIN_CONFIG, type BackendName, type EpochRecord, type RunRecord, type TrainConfig, type TrainProgress } from '../core/model/spec.ts';
 import type { Problem } from '../core/util/result.ts';
 import type { DataApi, DatasetInfo } from '../../workers/data.api.ts';
@@ -74,6 +78,9 @@ export class Workbench {
   selectedRunId = $state<string | null>(null);
   checks = $state<Record<string, FingerprintCheck | Problem>>({});
   ready = $state(false);
+
+  /** The hyperparameter search, if one ran. */
+  tuning = $state<{ running: boolean; trials: TrialResult[]; best: TrialResult | null; error: Problem | null; total: number | null; poolSize: number; space: SearchSpace; cancel?: () => void }>({ running: false, trials: [], best: null, error: null, total: null, poolSize: 0, space: [] });
 
   /** Results of the debugging checks. */
   debug = $state<{ running: 'overfit' | 'lr' | null; overfit?: OverfitReport | Problem; lr?: LrRangeReport | Problem }>({ running: null });
@@ -214,7 +221,7 @@ export class Workbench {
    * end — finished, cancelled or failed. Configuration problems are reported before anything starts.
    */
   async train(): Promise<void> {
-    if (!this.dataset || !this.schema || this.training || this.debug.running) return;
+    if (!this.dataset || !this.schema || this.training || this.debug.running || this.tuning.running) return;
     this.error = null;
     const runId = crypto.randomUUID();
     const runName = `${describeModel(this.config.model)} · ${this.dataset.name} · #${this.runs.length + 1}`;
@@ -281,6 +288,47 @@ export class Workbench {
   useSuggestedRate(): void {
     const lr = this.debug.lr;
     if (lr && 'suggested' in lr) this.config.learningRate = Number(lr.suggested.toPrecision(2));
+  }
+
+  /**
+   * Hyperparameter search over the current configuration: a tuning worker proposes trials and a pool
+   * of training workers (sized to the machine unless set) runs them in parallel, on the training and
+   * validation splits only. The page renders trials as they finish.
+   */
+  async startTuning(opts: { search: SearchKind; trials: number; earlyStop: boolean; poolSize: number; space: SearchSpace }): Promise<void> {
+    if (!this.dataset || !this.schema || this.training || this.tuning.running) return;
+    const poolSize = Math.max(1, Math.min(8, Math.round(opts.poolSize)));
+    const tuneWorker = new Worker(new URL('../../workers/tune.worker.ts', import.meta.url), { type: 'module', name: 'benchtop-tune' });
+    const tuner = wrap(tuneWorker) as Remote<TuneApi & { connectTrialWorker(port: MessagePort): void }>;
+    const poolWorkers: Worker[] = [];
+    for (let i = 0; i < poolSize; i++) {
+      const w = new Worker(new URL('../../workers/train.worker.ts', import.meta.url), { type: 'module', name: `benchtop-trial-${i}` });
+      poolWorkers.push(w);
+      const remote = wrap(w) as TrainRemote & Remote<{ serveOn(port: MessagePort): void }>;
+      const toData = new MessageChannel();
+      await this.data.connect(transfer(toData.port1, [toData.port1]));
+      await remote.connectData(transfer(toData.port2, [toData.port2]));
+      const toTuner = new MessageChannel();
+      await remote.serveOn(transfer(toTuner.port1, [toTuner.port1]));
+      await tuner.connectTrialWorker(transfer(toTuner.port2, [toTuner.port2]));
+    }
+    this.tuning = { running: true, trials: [], best: null, error: null, total: opts.search === 'grid' ? null : opts.trials, poolSize, space: opts.space, cancel: () => void tuner.cancel() };
+    // Trial reports travel on their own channel and may land after the final result: ignore those.
+    let done = false;
+    const onTrial = (t: TrialResult) => {
+      if (!done && !this.tuning.trials.some((x) => x.id === t.id)) this.tuning = { ...this.tuning, trials: [...this.tuning.trials, t] };
+    };
+    const res = await tuner.run({ job: this.job(), base: plain(this.config), space: opts.space, search: opts.search, trials: opts.trials, seed: this.config.seed, earlyStop: opts.earlyStop }, proxy(onTrial));
+    done = true;
+    tuneWorker.terminate();
+    for (const w of poolWorkers) w.terminate();
+    this.tuning = res.ok ? { ...this.tuning, running: false, trials: res.value.trials, best: res.value.best } : { ...this.tuning, running: false, error: res.error };
+  }
+
+  /** Copies the best trial's hyperparameters into the configuration (train it to score it on test). */
+  useBestTrial(): void {
+    const best = this.tuning.best;
+    if (best) this.config = applyParams(plain(this.config), best.values);
   }
 
   /** Stops the running training within one batch. */

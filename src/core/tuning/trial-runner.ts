@@ -49,7 +49,11 @@ export function makeTrialRunner(data: TuningData, memoryBudget?: number): TrialR
     const fitted = await fitModel(pre, task, train, validation, config, {
       onEpoch: (e) => {
         steps = e.epoch;
-        if (!pruned && report(e.epoch, tuningScore(e.validation, task))) pruned = true;
+        if (pruned) return;
+        // The report may cross threads (a Promise); pruning then lands a batch or two later.
+        const r = report(e.epoch, tuningScore(e.validation, task));
+        if (r instanceof Promise) void r.then((v) => v && (pruned = true));
+        else if (r) pruned = true;
       },
       isCancelled: () => pruned,
       trainEvalRows: 2000,

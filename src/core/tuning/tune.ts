@@ -15,10 +15,13 @@ export interface TrialResult {
   steps: number;
   durationMs: number;
   message?: string;
+  /** Which pool worker ran it (the app's parallel pool). */
+  worker?: number;
+  startedAt?: number;
 }
 
 /** Runs one trial: trains `config` on the training split and scores it on validation. */
-export type TrialRunner = (config: TrainConfig, trial: number, report: (step: number, score: number) => boolean) => Promise<{ score: number; metric: number; steps: number; pruned: boolean; message?: string }>;
+export type TrialRunner = (config: TrainConfig, trial: number, report: (step: number, score: number) => boolean | Promise<boolean>) => Promise<{ score: number; metric: number; steps: number; pruned: boolean; message?: string; worker?: number }>;
 
 export interface TuneOptions {
   search: SearchKind;
@@ -60,7 +63,7 @@ export async function tune(base: TrainConfig, space: SearchSpace, run: TrialRunn
       let result: TrialResult;
       try {
         const r = await run(applyParams(base, values), id, (step, score) => stopper?.report(id, step, score) ?? false);
-        result = { id, values, score: r.score, metric: r.metric, status: r.pruned ? 'pruned' : Number.isFinite(r.score) ? 'finished' : 'failed', steps: r.steps, durationMs: performance.now() - started, message: r.message };
+        result = { id, values, score: r.score, metric: r.metric, status: r.pruned ? 'pruned' : Number.isFinite(r.score) ? 'finished' : 'failed', steps: r.steps, durationMs: performance.now() - started, startedAt: started, message: r.message, worker: r.worker };
       } catch (e) {
         result = { id, values, score: Infinity, metric: NaN, status: 'failed', steps: 0, durationMs: performance.now() - started, message: (e as Error).message };
       }
