@@ -19,7 +19,8 @@ import { makeTrialRunner, prepareTuningData } from '../src/core/tuning/trial-run
 import { tune } from '../src/core/tuning/tune.ts';
 import type { Problem } from '../src/core/util/result.ts';
 import { readBundle, readTableFile, writeBundle } from './node-io.ts';
-import { maxAbsDifference, predictTableRows } from '../src/core/model/predict-table.ts';
+import { maxAbsDifference } from '../src/core/model/predict-table.ts';
+import { predictAnyRows } from '../src/core/ensemble/ensemble.ts';
 import { argmaxRows } from '../src/core/metrics/argmax-rows.ts';
 import { readFile, writeFile } from 'node:fs/promises';
 
@@ -348,7 +349,7 @@ async function predict(argv: string[]): Promise<number> {
   if (!table.ok) return problem(table.error);
   await startBackend(values.backend);
   const rows = Uint32Array.from({ length: table.value.rowCount }, (_, i) => i);
-  const out = await predictTableRows(bundle.value.model, table.value, rows, basename(values.data!));
+  const out = await predictAnyRows(bundle.value.model, table.value, rows, basename(values.data!));
   if (!out.ok) return problem(out.error);
   const label = bundle.value.model.preprocessor.label;
   const lines: string[] = [];
@@ -396,7 +397,7 @@ async function info(argv: string[]): Promise<number> {
     const id = datasetVersionId(table.value);
     if (id !== run.dataset.id) return problem({ kind: 'other-dataset', file: basename(values.data), message: `${basename(values.data)} is dataset ${id.slice(0, 12)}, but the model was trained on ${run.dataset.id.slice(0, 12)} (${run.dataset.name}).` });
     await startBackend(values.backend);
-    const out = await predictTableRows(model, table.value, Uint32Array.from(run.fingerprint.rows), basename(values.data));
+    const out = await predictAnyRows(model, table.value, Uint32Array.from(run.fingerprint.rows), basename(values.data));
     if (!out.ok) return problem(out.error);
     summary.fingerprint = { rows: run.fingerprint.rows.length, maxAbsDiff: maxAbsDifference(out.value, run.fingerprint.outputs), backend: tf.getBackend() };
   }

@@ -4,7 +4,8 @@ import type { Table } from '../src/core/data/table.ts';
 import type { Task } from '../src/core/data/preprocess.ts';
 import type { UserBaseline } from '../src/core/baselines/baselines.ts';
 import { unzipBundle, zipBundle, filesToBundle, type ModelBundle } from '../src/core/model/model-bundle.ts';
-import { maxAbsDifference, predictTableRows } from '../src/core/model/predict-table.ts';
+import { maxAbsDifference } from '../src/core/model/predict-table.ts';
+import { combineRuns, predictAnyRows, runEnsembleTraining } from '../src/core/ensemble/ensemble.ts';
 import { runTraining } from '../src/core/model/run-training.ts';
 import { lrRangeTest, overfitOneBatch, type LrRangeReport, type OverfitReport } from '../src/core/model/debug-aids.ts';
 import { prepareData, type EncodedSet } from '../src/core/model/prepare.ts';
@@ -184,6 +185,36 @@ export function createTrainApi(opts: { tables?: TableSource; wasmPaths?: Readonl
       return { ...r, worker: workerId };
     },
 
+    /** Trains a bagged or boosted ensemble of the job's configuration. */
+    async trainEnsemble(job: TrainJob, method: 'bag' | 'adaboost', members: number, onMember?: (done: number, total: number) => void): Promise<Result<{ run: RunRecord; model: TrainedModel }>> {
+      if (busy) return fail({ kind: 'busy', message: 'A model is already training; cancel it or wait.' });
+      busy = true;
+      try {
+        const st = await ensureBackend();
+        const t = await table(job.datasetId);
+        if (!t.ok) return t;
+        const config = completeConfig(job.config);
+        return await runEnsembleTraining({ runId: job.runId, runName: job.runName, table: t.value.table, dataset: { id: job.datasetId, name: t.value.name }, schema: job.schema, split: job.split, config, method, members, onMember, environment: { backend: st.backend, backendReason: st.reason, threads: st.threads, simd: st.simd, runtime: opts.runtime, appVersion: opts.appVersion } });
+      } catch (e) {
+        return fail({ kind: 'training-failed', message: `Training the ensemble failed: ${(e as Error).message}` });
+      } finally {
+        busy = false;
+      }
+    },
+
+    /** Combines saved runs (with their models) into a voting or stacking ensemble. */
+    async combine(items: { run: RunRecord; model: TrainedModel }[], method: 'vote-hard' | 'vote-soft' | 'stack', runId: string, runName: string): Promise<Result<{ run: RunRecord; model: TrainedModel }>> {
+      const st = await ensureBackend();
+      if (items.length === 0) return fail({ kind: 'bad-config', message: 'Choose runs to combine.' });
+      const t = await table(items[0]!.run.dataset.id);
+      if (!t.ok) return t;
+      try {
+        return await combineRuns(items, method, t.value.table, { runId, runName, environment: { backend: st.backend, backendReason: st.reason, threads: st.threads, simd: st.simd, runtime: opts.runtime, appVersion: opts.appVersion } });
+      } catch (e) {
+        return fail({ kind: 'training-failed', message: `Combining failed: ${(e as Error).message}` });
+      }
+    },
+
     /** Asks a running `train` to stop after its current batch. */
     async cancel(): Promise<void> {
       cancelRequested = true;
@@ -198,7 +229,7 @@ export function createTrainApi(opts: { tables?: TableSource; wasmPaths?: Readonl
       const t = await table(run.dataset.id);
       if (!t.ok) return t;
       const rows = Uint32Array.from(run.fingerprint.rows);
-      const out = await predictTableRows(model, t.value.table, rows, t.value.name);
+      const out = await predictAnyRows(model, t.value.table, rows, t.value.name);
       if (!out.ok) return out;
       return ok({ rows: rows.length, maxAbsDiff: maxAbsDifference(out.value, run.fingerprint.outputs), outputs: Array.from(out.value), onnx: await onnxCheck(model, t.value.table, rows, run) });
     },

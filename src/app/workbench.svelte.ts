@@ -12,7 +12,7 @@ import { applyParams, type SearchSpace } from '../core/tuning/search-space.ts';
 import type { SearchKind } from '../core/tuning/samplers.ts';
 import type { TrialResult } from '../core/tuning/tune.ts';
 import type { TuneApi } from '../../workers/tune.api.ts';
-import { completeConfig, DEFAULT_TRAIN_CONFIG, type BackendName, type EpochRecord, type RunRecord, type TrainConfig, type TrainProgress } from '../core/model/spec.ts';
+import { completeConfig, DEFAULT_TRAIN_CONFIG, type BackendName, type EpochRecord, type RunRecord, type TrainConfig, type TrainedModel, type TrainProgress } from '../core/model/spec.ts';
 import type { Problem } from '../core/util/result.ts';
 import type { DataApi, DatasetInfo } from '../../workers/data.api.ts';
 import type { FingerprintCheck, TrainApi } from '../../workers/train.api.ts';
@@ -78,6 +78,12 @@ export class Workbench {
   selectedRunId = $state<string | null>(null);
   checks = $state<Record<string, FingerprintCheck | Problem>>({});
   ready = $state(false);
+
+  /** Train an ensemble of the configured model instead of one model. */
+  ensembleMethod = $state<'none' | 'bag' | 'adaboost'>('none');
+  ensembleMembers = $state(10);
+  /** Runs ticked in the list, to combine into a voting or stacking ensemble. */
+  picked = $state<string[]>([]);
 
   /** The hyperparameter search, if one ran. */
   tuning = $state<{ running: boolean; trials: TrialResult[]; best: TrialResult | null; error: Problem | null; total: number | null; poolSize: number; space: SearchSpace; cancel?: () => void }>({ running: false, trials: [], best: null, error: null, total: null, poolSize: 0, space: [] });
@@ -250,9 +256,19 @@ export class Workbench {
     };
     const user = this.userBaseline && Number.isFinite(this.userBaseline.value) ? [plain(this.userBaseline)] : [];
     const job = { runId, runName, datasetId: this.dataset.id, schema, split, config, userBaselines: user, memoryBudget: deviceMemoryBudget() };
+    const method = this.ensembleMethod;
+    if (method !== 'none') {
+      placeholder.name = runName.replace(describeModel(config.model), `${method === 'bag' ? 'Bagged' : 'AdaBoost'} ${this.ensembleMembers}× ${describeModel(config.model)}`);
+      job.runName = placeholder.name;
+      this.training.runName = placeholder.name;
+    }
+    const onMember = (done: number, total: number) => {
+      if (this.training?.runId === runId) this.training.progress = { epoch: done, epochs: total, step: 1, stepsPerEpoch: 1, samplesPerSecond: 0, batchLoss: NaN, fraction: done / total };
+    };
     const res = await withRunLock(runId, async () => {
       await this.repo.saveRunRecord(placeholder);
       this.runs = await this.repo.listRuns();
+      if (method !== 'none') return this.trainer.trainEnsemble(job, method, Math.round(this.ensembleMembers), proxy(onMember));
       return this.trainer.train(job, proxy(onProgress), proxy(onEpoch));
     });
     this.training = null;
@@ -331,6 +347,43 @@ export class Workbench {
     if (best) this.config = applyParams(plain(this.config), best.values);
   }
 
+  /** Ticks or unticks a run for combining. */
+  togglePick(id: string): void {
+    this.picked = this.picked.includes(id) ? this.picked.filter((x) => x !== id) : [...this.picked, id];
+  }
+
+  /** Combines the ticked runs into a majority-vote, averaging or stacking ensemble, saved as a new run. */
+  async combinePicked(method: 'vote-hard' | 'vote-soft' | 'stack'): Promise<void> {
+    const runs = this.picked.map((id) => this.runs.find((r) => r.id === id)).filter((r): r is RunRecord => r !== undefined);
+    if (runs.length < 2 || this.training) return;
+    this.error = null;
+    if (!(await this.ensureDataset(plain(runs[0]!)))) {
+      this.error = { kind: 'missing-dataset', message: `The dataset ${runs[0]!.dataset.name} is not available; import it again to combine these runs.` };
+      return;
+    }
+    const items: { run: RunRecord; model: TrainedModel }[] = [];
+    for (const r of runs) {
+      const model = await this.repo.getModel(r.id);
+      if (!model) {
+        this.error = { kind: 'missing-model', message: `Run "${r.name}" has no saved model.` };
+        return;
+      }
+      items.push({ run: plain(r), model });
+    }
+    const runId = crypto.randomUUID();
+    const label = { 'vote-hard': 'Vote', 'vote-soft': 'Average', stack: 'Stack' }[method];
+    const res = await this.trainer.combine(items, method, runId, `${label} of ${items.length} · ${runs[0]!.dataset.name} · #${this.runs.length + 1}`);
+    if (!res.ok) {
+      this.error = res.error;
+      return;
+    }
+    const saved = await this.repo.saveRun(res.value.run, res.value.model);
+    if (!saved.ok) this.error = saved.error;
+    this.picked = [];
+    this.runs = await this.repo.listRuns();
+    this.selectRun(runId);
+  }
+
   /** Stops the running training within one batch. */
   async cancel(): Promise<void> {
     if (!this.training) return;
@@ -345,7 +398,7 @@ export class Workbench {
   }
 
   /** Makes sure the run's dataset is loaded in the data worker (shipped or stored). */
-  private async ensureDataset(run: RunRecord): Promise<boolean> {
+  async ensureDataset(run: RunRecord): Promise<boolean> {
     if (this.dataset?.id === run.dataset.id) return true;
     const entry = (Object.keys(CATALOG) as CatalogId[]).find((k) => CATALOG[k].file === run.dataset.name);
     if (entry) {

@@ -18,6 +18,10 @@ test('gradient-boosted trees on german-credit are judged against baselines, with
   expect(zeroRule).toBeCloseTo(0.7, 1);
   await expect(page.getByTestId('lift')).toContainText('Lift over the strongest baseline');
   await expect(view.getByTestId('curves')).toBeVisible();
+  await page.reload();
+  await expect(page.locator('main[data-ready="true"]')).toBeVisible({ timeout: 60_000 });
+  await page.getByTestId('check-model').click();
+  expect(Number(await page.getByTestId('check-result').getAttribute('data-max-diff'))).toBeLessThan(1e-12);
 });
 
 test('a CNN trains on digits on the WASM backend (gradient kernels registered for WASM)', async ({ page }) => {
@@ -99,4 +103,35 @@ test('hyperparameter search runs trials in a pool of workers and feeds the best 
   const bestDepth = await page.getByTestId('tune-trials-table').locator('tr.best td').nth(3).textContent();
   await page.getByTestId('tune-use-best').click();
   await expect(page.getByLabel('Max depth')).toHaveValue(bestDepth!.trim());
+});
+
+test('ensembles: a bagged model, and three runs combined by stacking', async ({ page }) => {
+  await openApp(page);
+  await page.getByLabel('Shipped dataset').selectOption('wine');
+  await expect(page.getByTestId('dataset-name')).toHaveText('wine.csv');
+  const view = page.getByTestId('run-view');
+  for (const kind of ['logistic', 'tree', 'knn']) {
+    await page.getByTestId('model-kind').selectOption(kind);
+    if (kind === 'logistic') {
+      await page.getByLabel('Learning rate', { exact: true }).fill('0.02');
+      await page.getByLabel('Learning rate', { exact: true }).blur();
+    }
+    await page.getByTestId('train').click();
+    await expect(view).toHaveAttribute('data-status', 'finished', { timeout: 60_000 });
+    await expect(page.getByTestId('runs').locator('li')).toHaveCount(['logistic', 'tree', 'knn'].indexOf(kind) + 1);
+  }
+  for (const box of await page.getByRole('checkbox', { name: /^Pick run/ }).all()) await box.check();
+  await page.getByTestId('combine').getByRole('button', { name: 'Stacking' }).click();
+  await expect(view).toContainText('Stacking (logistic-regression meta-learner) of 3', { timeout: 60_000 });
+  expect(Number(await page.getByTestId('val-accuracy').textContent())).toBeGreaterThan(0.85);
+  await view.getByTestId('check-model').click();
+  expect(Number(await page.getByTestId('check-result').getAttribute('data-max-diff'))).toBeLessThan(1e-9);
+
+  await page.getByTestId('model-kind').selectOption('tree');
+  await page.getByTestId('ensemble-method').selectOption('bag');
+  await page.getByLabel('Members').fill('5');
+  await page.getByLabel('Members').blur();
+  await page.getByTestId('train').click();
+  await expect(view).toContainText('Bagging of 5', { timeout: 60_000 });
+  await expect(view).toHaveAttribute('data-status', 'finished');
 });

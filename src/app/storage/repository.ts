@@ -116,7 +116,8 @@ export class Repository {
   async getModel(runId: string): Promise<TrainedModel | undefined> {
     const m = await this.db.get('models', runId);
     if (!m) return undefined;
-    return { artifacts: m.artifacts, preprocessor: m.preprocessor };
+    const { runId: _runId, ...model } = m;
+    return model;
   }
 
   /** Deletes a run and its model together. */

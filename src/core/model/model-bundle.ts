@@ -13,7 +13,7 @@ import type { ClassicalState, ModelArtifacts, RunRecord, TrainedModel } from './
  * - `preprocessing.json` — the fitted {@link Preprocessor};
  * - `run.json` — the {@link RunRecord} that produced it.
  */
-export const BUNDLE_FILES = Object.freeze(['model.json', 'weights.bin', 'classical.json', 'preprocessing.json', 'run.json'] as const);
+export const BUNDLE_FILES = Object.freeze(['model.json', 'weights.bin', 'classical.json', 'ensemble.json', 'preprocessing.json', 'run.json'] as const);
 
 export interface ModelBundle {
   model: TrainedModel;
@@ -24,7 +24,43 @@ const enc = new TextEncoder();
 const json = (v: unknown) => enc.encode(JSON.stringify(v, null, 1));
 
 /** The bundle's files as bytes. */
+function toBase64(buf: ArrayBuffer): string {
+  const bytes = new Uint8Array(buf);
+  let s = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(s);
+}
+
+function fromBase64(s: string): ArrayBuffer {
+  const bin = atob(s);
+  const out = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+  return out.buffer;
+}
+
+/** A trained model as JSON (network weights in base64), for ensembles' members. */
+export function modelToJson(m: TrainedModel): unknown {
+  return {
+    preprocessor: m.preprocessor,
+    artifacts: m.artifacts ? { modelTopology: m.artifacts.modelTopology, weightSpecs: m.artifacts.weightSpecs, weightData: toBase64(m.artifacts.weightData) } : undefined,
+    classical: m.classical,
+    ensemble: m.ensemble ? { ...m.ensemble, members: m.ensemble.members.map(modelToJson) } : undefined,
+  };
+}
+
+/** Inverse of {@link modelToJson}. */
+export function modelFromJson(j: unknown): TrainedModel {
+  const o = j as { preprocessor: Preprocessor; artifacts?: { modelTopology: object; weightSpecs: ModelArtifacts['weightSpecs']; weightData: string }; classical?: ClassicalState; ensemble?: { members: unknown[] } & Record<string, unknown> };
+  return {
+    preprocessor: o.preprocessor,
+    artifacts: o.artifacts ? { ...o.artifacts, weightData: fromBase64(o.artifacts.weightData) } : undefined,
+    classical: o.classical,
+    ensemble: o.ensemble ? ({ ...o.ensemble, members: o.ensemble.members.map(modelFromJson) } as TrainedModel['ensemble']) : undefined,
+  };
+}
+
 export function bundleToFiles(b: ModelBundle): Record<string, Uint8Array> {
+  if (b.model.ensemble) return { 'ensemble.json': json(modelToJson(b.model)), 'preprocessing.json': json(b.model.preprocessor), 'run.json': json(b.run) };
   const a = b.model.artifacts;
   if (!a) return { 'classical.json': json(b.model.classical), 'preprocessing.json': json(b.model.preprocessor), 'run.json': json(b.run) };
   return {
@@ -46,7 +82,7 @@ export function bundleToFiles(b: ModelBundle): Record<string, Uint8Array> {
  * Errors: a missing file, unreadable JSON, a wrong format tag, a weights file of the wrong size.
  */
 export function filesToBundle(files: Record<string, Uint8Array>, source: string): Result<ModelBundle> {
-  const needed = files['classical.json'] ? ['classical.json', 'preprocessing.json', 'run.json'] : ['model.json', 'weights.bin', 'preprocessing.json', 'run.json'];
+  const needed = files['ensemble.json'] ? ['ensemble.json', 'preprocessing.json', 'run.json'] : files['classical.json'] ? ['classical.json', 'preprocessing.json', 'run.json'] : ['model.json', 'weights.bin', 'preprocessing.json', 'run.json'];
   for (const f of needed) if (!files[f]) return fail({ kind: 'missing-file', file: source, message: `${source} is not a Benchtop model: it has no ${f} (expected ${needed.join(', ')}).` });
   const parse = (name: string): Result<Record<string, unknown>> => {
     try {
@@ -61,6 +97,12 @@ export function filesToBundle(files: Record<string, Uint8Array>, source: string)
   if (!run.ok) return run;
   if (pre.value.format !== 'benchtop-preprocessor@1') return fail({ kind: 'bad-format', file: `${source}/preprocessing.json`, message: `${source}/preprocessing.json has format "${String(pre.value.format)}", expected "benchtop-preprocessor@1".` });
   if (run.value.format !== 'benchtop-run@1') return fail({ kind: 'bad-format', file: `${source}/run.json`, message: `${source}/run.json has format "${String(run.value.format)}", expected "benchtop-run@1".` });
+  if (files['ensemble.json']) {
+    const e = parse('ensemble.json');
+    if (!e.ok) return e;
+    if (!e.value.ensemble) return fail({ kind: 'bad-format', file: `${source}/ensemble.json`, message: `${source}/ensemble.json has no ensemble.` });
+    return ok({ model: modelFromJson(e.value), run: run.value as unknown as RunRecord });
+  }
   if (files['classical.json']) {
     const classical = parse('classical.json');
     if (!classical.ok) return classical;

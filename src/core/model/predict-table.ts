@@ -2,7 +2,7 @@ import type { Table } from '../data/table.ts';
 import { transformFeatures } from '../data/preprocess.ts';
 import { predictClassical } from '../classical/classical-model.ts';
 import type { Result } from '../util/result.ts';
-import { ok } from '../util/result.ts';
+import { assert, ok } from '../util/result.ts';
 import { artifactsToModel, disposeModel } from './artifacts.ts';
 import { predictOutputs, rawToOutputs } from './predict.ts';
 import type { TrainedModel } from './spec.ts';
@@ -13,6 +13,7 @@ import type { TrainedModel } from './spec.ts';
  */
 export async function predictMatrix(model: TrainedModel, X: Float32Array, n: number): Promise<Float64Array> {
   const pre = model.preprocessor;
+  assert(!model.ensemble, () => 'predictMatrix: ensembles predict from table rows (predictAnyRows), not one matrix');
   if (model.classical) return rawToOutputs(pre, predictClassical(model.classical, X, n, pre.inputSize), n);
   const m = await artifactsToModel(model.artifacts!);
   try {

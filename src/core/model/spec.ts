@@ -218,7 +218,31 @@ export interface ClassicalState {
 export interface TrainedModel {
   artifacts?: ModelArtifacts;
   classical?: ClassicalState;
+  /** An ensemble of other trained models (each with its own preprocessing). */
+  ensemble?: EnsembleState;
   preprocessor: Preprocessor;
+}
+
+export type EnsembleMethod = 'vote-hard' | 'vote-soft' | 'stack' | 'bag' | 'adaboost';
+
+export const ENSEMBLE_LABELS: Readonly<Record<EnsembleMethod, string>> = Object.freeze({
+  'vote-hard': 'Majority vote',
+  'vote-soft': 'Average (soft vote)',
+  stack: 'Stacking (logistic-regression meta-learner)',
+  bag: 'Bagging',
+  adaboost: 'Boosting (AdaBoost.SAMME)',
+});
+
+/**
+ * How an ensemble combines its members' outputs: votes, an average, member weights (AdaBoost's α),
+ * or a multinomial logistic-regression meta-learner over the members' class probabilities
+ * (`meta.W` is (members·k) × k row-major, `meta.b` has k entries).
+ */
+export interface EnsembleState {
+  method: EnsembleMethod;
+  members: TrainedModel[];
+  weights?: number[];
+  meta?: { W: number[]; b: number[] };
 }
 
 export interface RunEnvironment {
@@ -279,6 +303,8 @@ export interface RunRecord {
   message?: string;
   /** Epoch whose weights were kept (early stopping restores the best one). */
   bestEpoch?: number;
+  /** For ensembles: how members are combined and which runs they came from. */
+  ensemble?: { method: EnsembleMethod; members: { runId?: string; name: string }[] };
   samplesPerSecond: number;
   environment: RunEnvironment;
   /**
