@@ -89,6 +89,20 @@ async function onMainThread(backend: string | null): Promise<BenchRow> {
   return { name: backend ? 'naive, main thread' : 'naive, main thread (default backend)', where: 'main thread', backend: tf.getBackend(), samplesPerSecond: (n * epochs) / (dt / 1000), longestTaskMs: longest, epochs };
 }
 
+export interface MatmulRow {
+  gflops: number;
+  threads: number;
+  simd: boolean;
+}
+
+async function denseLayer(): Promise<MatmulRow> {
+  const w = new Worker(new URL('./matmul.worker.ts', import.meta.url), { type: 'module' });
+  const api = wrap<{ dense(size: number, reps: number, threads: number): Promise<MatmulRow> }>(w);
+  const r = await api.dense(1024, 8, navigator.hardwareConcurrency || 1);
+  w.terminate();
+  return r;
+}
+
 async function main() {
   setWasmPaths(TFJS_WASM_PATHS as Record<string, string>);
   const out = document.getElementById('out')!;
@@ -106,6 +120,8 @@ async function main() {
     }
     out.textContent = JSON.stringify(rows, null, 1);
   }
+  const matmul = await denseLayer().catch((e: Error) => ({ gflops: NaN, threads: 0, simd: false, error: e.message }));
+  (window as unknown as { benchMatmul: MatmulRow }).benchMatmul = matmul;
   (window as unknown as { benchResults: BenchRow[] }).benchResults = rows;
 }
 

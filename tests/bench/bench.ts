@@ -1,9 +1,32 @@
 // `npm run bench`: builds the app with its benchmark page, serves it with the production headers,
 // drives headless Chromium through it and prints one table of figures and ratios measured in one run.
 import { spawn } from 'node:child_process';
+import os from 'node:os';
 import { chromium } from 'playwright-core';
 import { CHROMIUM, CHROMIUM_ARGS } from '../../playwright.config.ts';
-import type { BenchRow } from './bench-page.ts';
+import { execFileSync } from 'node:child_process';
+import type { BenchRow, MatmulRow } from './bench-page.ts';
+
+/** Native float32 matrix-multiply peak on this machine: numpy (OpenBLAS) from Debian's python3-numpy. */
+function nativePeak(threads: number): { gflops: number; kernel: string } | null {
+  const code = `
+import numpy as np, time, json
+a=np.random.rand(1024,1024).astype(np.float32); b=np.random.rand(1024,1024).astype(np.float32)
+a@b
+best=0
+for _ in range(5):
+  t=time.perf_counter(); [a@b for _ in range(5)]; best=max(best, 5*2*1024**3/(time.perf_counter()-t)/1e9)
+try:
+  import threadpoolctl; k=threadpoolctl.threadpool_info()[0]; kernel=f"{k['internal_api']} {k['version']} {k['architecture']}"
+except Exception: kernel='numpy'
+print(json.dumps({'gflops': best, 'kernel': kernel}))`;
+  try {
+    const out = execFileSync('/usr/bin/python3', ['-c', code], { env: { ...process.env, OPENBLAS_NUM_THREADS: String(threads), OMP_NUM_THREADS: String(threads) }, encoding: 'utf8' });
+    return JSON.parse(out);
+  } catch {
+    return null;
+  }
+}
 
 const PORT = 4179;
 
@@ -28,6 +51,7 @@ try {
   await page.goto(`http://localhost:${PORT}/bench.html`);
   await page.waitForFunction(() => (window as unknown as { benchResults?: unknown }).benchResults !== undefined, null, { timeout: 540_000 });
   const rows = (await page.evaluate(() => (window as unknown as { benchResults: BenchRow[] }).benchResults)) as BenchRow[];
+  const matmul = (await page.evaluate(() => (window as unknown as { benchMatmul: MatmulRow }).benchMatmul)) as MatmulRow;
   await browser.close();
 
   const naive = rows.find((r) => r.name.includes('default'))!;
@@ -41,6 +65,15 @@ try {
     console.log(`| ${pad(r.name, 40)} | ${pad(r.backend, 8)} | ${pad(num(r.samplesPerSecond), 10)} | ${pad(num(r.samplesPerSecond / naive.samplesPerSecond, 2), 8)} | ${pad(`${num(r.longestTaskMs)} ms`, 24)} |`);
   }
   for (const r of rows) if (r.note) console.log(`  ${r.name} ${r.backend}: ${r.note}`);
+
+  const single = nativePeak(1), all = nativePeak(os.cpus().length);
+  console.log('\nLarge dense layer on WASM against the native matrix-multiply peak (float32, 1024×1024 · 1024×1024)\n');
+  console.log(`| ${pad('case', 52)} | ${pad('GFLOP/s', 8)} | ${pad('fraction of native peak', 24)} |`);
+  console.log(`|${'-'.repeat(54)}|${'-'.repeat(10)}|${'-'.repeat(26)}|`);
+  const frac = (g: number, peak: { gflops: number } | null) => (peak ? `${((100 * g) / peak.gflops).toFixed(1)}%` : 'n/a (no python3-numpy)');
+  console.log(`| ${pad(`tfjs WASM in a worker (${matmul.threads} thread${matmul.threads === 1 ? '' : 's'}${matmul.simd ? ', SIMD' : ''})`, 52)} | ${pad(num(matmul.gflops, 1), 8)} | ${pad(`${frac(matmul.gflops, matmul.threads > 1 ? all : single)} of native, same threads`, 24)} |`);
+  if (single) console.log(`| ${pad(`native: ${single.kernel}, 1 thread`, 52)} | ${pad(num(single.gflops, 1), 8)} | ${pad('100% (reference)', 24)} |`);
+  if (all) console.log(`| ${pad(`native: ${all.kernel}, ${os.cpus().length} threads`, 52)} | ${pad(num(all.gflops, 1), 8)} | ${pad(`WASM reaches ${frac(matmul.gflops, all)}`, 24)} |`);
 } finally {
   server.kill();
 }

@@ -70,6 +70,25 @@ function variablesByLayer(model: tf.LayersModel): { vars: tf.Variable[]; layerOf
   return { vars, layerOf };
 }
 
+/** The first layer whose output on `x` has a NaN or ±Infinity, or null. */
+async function firstNonFiniteLayer(model: tf.LayersModel, x: tf.Tensor): Promise<string | null> {
+  let h = x.clone();
+  try {
+    for (const layer of model.layers) {
+      const next = tf.tidy(() => layer.apply(h) as tf.Tensor);
+      h.dispose();
+      h = next;
+      const finite = tf.tidy(() => tf.all(tf.isFinite(h)));
+      const ok = (await finite.data())[0];
+      finite.dispose();
+      if (!ok) return layer.name;
+    }
+    return null;
+  } finally {
+    h.dispose();
+  }
+}
+
 /** Sum of squares per layer, over a map of tensors keyed by variable name. */
 function layerSquares(tensors: Record<string, tf.Tensor>, layerOf: Map<string, string>): { names: string[]; sq: tf.Tensor1D } {
   const names = [...new Set(layerOf.values())];
@@ -170,9 +189,11 @@ export async function trainModel(pre: Preprocessor, train: EncodedSet, validatio
           names.forEach((name, i) => (layers[name] = Math.sqrt(values[i]!)));
           gradInfo = { global: Math.sqrt(Array.from(values).reduce((a, b) => a + b, 0)), layers };
           if (!Number.isFinite(loss) || !Number.isFinite(gradInfo.global)) {
-            const bad = names.find((_, i) => !Number.isFinite(values[i]!));
+            const badGrad = names.find((_, i) => !Number.isFinite(values[i]!));
+            const badOut = await firstNonFiniteLayer(model, xb);
+            const where = [badOut ? `activations first become non-finite in layer "${badOut}"` : null, badGrad ? `the first layer with non-finite gradients is "${badGrad}"` : null].filter(Boolean).join('; ');
             status = 'failed';
-            message = `The loss became ${Number.isNaN(loss) ? 'NaN' : loss} at epoch ${epoch}, step ${step + 1} (global step ${globalStep})${bad ? `; the first layer with non-finite gradients is "${bad}"` : ''}. Lower the learning rate, add L2 or batch norm, or check the inputs.`;
+            message = `The loss became ${Number.isNaN(loss) ? 'NaN' : loss} at epoch ${epoch}, step ${step + 1} (global step ${globalStep})${where ? `; ${where}` : ''}. Lower the learning rate, add L2 or batch norm, or check the inputs.`;
           }
         }
         if (status !== 'failed') optimizer.applyGradients(grads);

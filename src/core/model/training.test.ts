@@ -11,7 +11,7 @@ import { registerWasmGradKernels } from './wasm-grad-kernels.ts';
 import { bundleToFiles, filesToBundle, unzipBundle, zipBundle } from './model-bundle.ts';
 import { maxAbsDifference, predictTableRows } from './predict-table.ts';
 import { runTraining, type TrainRequest } from './run-training.ts';
-import { DEFAULT_TRAIN_CONFIG, type BackendName, type TrainConfig } from './spec.ts';
+import { completeConfig, DEFAULT_TRAIN_CONFIG, type BackendName, type TrainConfig } from './spec.ts';
 
 registerWasmGradKernels();
 
@@ -143,5 +143,25 @@ describe('runTraining', () => {
     const r = filesToBundle(files, 'mydir');
     expect(!r.ok && r.error.message).toMatch(/mydir.*weights\.bin/);
     expect(unzipBundle(new Uint8Array([1, 2, 3]), 'x.zip').ok).toBe(false);
+  });
+});
+
+describe('NaN/Inf guard', () => {
+  it('stops the run naming the step and the layer whose gradients went non-finite', async () => {
+    await tf.setBackend('cpu');
+    // A regression target with SGD at an absurd rate: the squared error overflows within a few steps.
+    const t = csvTable(['a,b,y', ...Array.from({ length: 200 }, (_, i) => `${i % 17},${(i * 7) % 13},${i}`)].join('\n'));
+    const { prepareData } = await import('./prepare.ts');
+    const { trainModel } = await import('./train-model.ts');
+    const p = prepareData(t, inferSchema(t, 'y'), { kind: 'random', fractions: [0.7, 0.15, 0.15], seed: 1 });
+    if (!p.ok) throw new Error(p.error.message);
+    const before = tf.memory().numTensors;
+    const config = completeConfig({ optimizer: 'sgd', learningRate: 1e9, epochs: 3, model: { kind: 'mlp', hidden: [32], activation: 'relu' } });
+    const out = await trainModel(p.value.pre, p.value.train, p.value.validation, config);
+    expect(out.status).toBe('failed');
+    expect(out.message).toMatch(/at epoch \d+, step \d+ \(global step \d+\)/);
+    expect(out.message).toMatch(/non-finite in layer "(dense_0|output)"/);
+    out.model.dispose();
+    expect(tf.memory().numTensors - before).toBeLessThanOrEqual(0);
   });
 });
