@@ -16,7 +16,7 @@ const NAMES: Readonly<Record<CurveMetric, string>> = Object.freeze({
  * Train and validation curves of one metric against epoch.
  * @example learningCurve(run.history, 'loss').data.length // 2
  */
-export function learningCurve(history: readonly EpochRecord[], metric: CurveMetric, title = NAMES[metric]): Figure {
+export function learningCurve(history: readonly EpochRecord[], metric: CurveMetric, title = NAMES[metric], xLabel = 'epoch'): Figure {
   const x = history.map((h) => h.epoch);
   const series = (split: 'train' | 'validation', color: string) => ({
     type: 'scatter',
@@ -31,7 +31,7 @@ export function learningCurve(history: readonly EpochRecord[], metric: CurveMetr
     data: [series('train', '#2563eb'), series('validation', '#ea580c')],
     layout: {
       title: { text: title, font: { size: 14 }, x: 0.02, xanchor: 'left' },
-      xaxis: { title: { text: 'epoch' }, rangemode: 'tozero' },
+      xaxis: { title: { text: xLabel }, rangemode: 'tozero' },
       yaxis: { title: { text: NAMES[metric] } },
       margin: { l: 50, r: 10, t: 56, b: 40 },
       height: 270,
