@@ -12,7 +12,7 @@ import { disposeModel, modelToArtifacts } from './artifacts.ts';
 import { rawToOutputs } from './predict.ts';
 import { predictMatrix } from './predict-table.ts';
 import { prepareData, type EncodedSet } from './prepare.ts';
-import { CLASSICAL_KINDS, type EpochRecord, type RunEnvironment, type RunRecord, type SampleRow, type SplitMetrics, type TrainConfig, type TrainedModel } from './spec.ts';
+import { CLASSICAL_KINDS, type EpochRecord, type RunEnvironment, type RunRecord, type SampleRow, type SliceScore, type SplitMetrics, type TrainConfig, type TrainedModel } from './spec.ts';
 import { splitMetrics } from './split-metrics.ts';
 import { trainModel, type TrainCallbacks } from './train-model.ts';
 import { DEFAULT_MEMORY_BUDGET, validateConfig } from './validate-config.ts';
@@ -44,6 +44,31 @@ async function metricsOf(model: TrainedModel, set: EncodedSet): Promise<SplitMet
 
 function labelString(pre: Preprocessor, v: number): string {
   return pre.label.task === 'classification' ? (pre.label.classes[v] ?? '?') : String(Number((v * pre.label.std + pre.label.mean).toPrecision(6)));
+}
+
+/** Validation metric per category of each categorical feature (≤ 12 categories, ≥ 5 rows), at most 40 slices. */
+function sliceScores(pre: Preprocessor, table: Table, set: EncodedSet, outputs: Float64Array): SliceScore[] {
+  const out: SliceScore[] = [];
+  const k = pre.label.task === 'classification' ? pre.label.classes.length : 1;
+  const pred = k > 1 ? argmaxRows(outputs, k) : null;
+  for (const f of pre.features) {
+    if (f.kind !== 'onehot' || f.categories.length > 12) continue;
+    const col = columnByName(table, f.column)!;
+    for (const cat of f.categories) {
+      const idx: number[] = [];
+      set.rows.forEach((r, i) => cell(col, r) === cat && idx.push(i));
+      if (idx.length < 5) continue;
+      let value: number;
+      if (pred) value = idx.filter((i) => pred[i] === set.y[i]).length / idx.length;
+      else {
+        const label = pre.label as { mean: number; std: number };
+        value = Math.sqrt(idx.reduce((s, i) => s + (outputs[i]! - (set.y[i]! * label.std + label.mean)) ** 2, 0) / idx.length);
+      }
+      out.push({ feature: f.column, category: cat, n: idx.length, metric: pred ? 'accuracy' : 'rmse', value });
+      if (out.length >= 40) return out;
+    }
+  }
+  return out;
 }
 
 /** ⟨input, label, prediction⟩ for a seeded sample of validation rows. */
@@ -168,6 +193,7 @@ export async function runTraining(req: TrainRequest, cb: TrainCallbacks = {}): P
     },
     baselines: scoreBaselines(pre, train, { validation, test }, config.seed, req.userBaselines),
     samples: sampleRows(pre, req.table, validation, valOutputs, config.seed),
+    slices: sliceScores(pre, req.table, validation, valOutputs),
     samplesPerSecond,
     environment: req.environment,
     fingerprint: { rows: Array.from(validation.rows.subarray(0, nFp)), outputs: Array.from(valOutputs.subarray(0, nFp * k)) },

@@ -267,6 +267,15 @@ export interface SampleRow {
   confidence?: number;
 }
 
+/** The model's validation metric on the rows where a categorical feature takes one value. */
+export interface SliceScore {
+  feature: string;
+  category: string;
+  n: number;
+  metric: 'accuracy' | 'rmse';
+  value: number;
+}
+
 /** A baseline's score next to the model's. */
 export interface BaselineScore {
   kind: 'uniform' | 'prior' | 'zero-rule' | 'threshold' | 'user';
@@ -299,6 +308,8 @@ export interface RunRecord {
   baselines?: BaselineScore[];
   /** Sampled validation rows with the model's prediction. */
   samples?: SampleRow[];
+  /** The validation metric per category of the categorical features (slices with at least 5 rows). */
+  slices?: SliceScore[];
   /** Why a run failed or stopped early (NaN, early stopping, cancel). */
   message?: string;
   /** Epoch whose weights were kept (early stopping restores the best one). */

@@ -1,0 +1,104 @@
+import type { RunRecord, TrainedModel } from '../model/spec.ts';
+import type { Result } from '../util/result.ts';
+import { fail, ok } from '../util/result.ts';
+import type { AliasMove, AliasRecord, DatasetRecord, Experiment, ModelCardProse, ModelVersion } from './records.ts';
+import type { ImportPayload, Store } from './store.ts';
+
+/** A Store in memory: for tests and for validating an import before it touches a real store. */
+export class MemoryStore implements Store {
+  runs = new Map<string, RunRecord>();
+  models = new Map<string, TrainedModel>();
+  datasets = new Map<string, { record: DatasetRecord; data?: Uint8Array }>();
+  experiments = new Map<string, Experiment>();
+  versions = new Map<string, { version: ModelVersion; model: TrainedModel }>();
+  aliases = new Map<string, AliasRecord>();
+  audit: AliasMove[] = [];
+  cards = new Map<string, ModelCardProse>();
+
+  async saveRun(run: RunRecord, model: TrainedModel): Promise<Result<void>> {
+    this.runs.set(run.id, structuredClone(run));
+    this.models.set(run.id, structuredClone(model));
+    return ok(undefined);
+  }
+  async getRun(id: string) {
+    return this.runs.get(id);
+  }
+  async listRuns() {
+    return [...this.runs.values()].sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+  }
+  async getModel(runId: string) {
+    return this.models.get(runId);
+  }
+  async saveDatasetRecord(record: DatasetRecord, data?: Uint8Array): Promise<Result<void>> {
+    this.datasets.set(record.id, { record, data: data ?? this.datasets.get(record.id)?.data });
+    return ok(undefined);
+  }
+  async getDatasetRecord(id: string) {
+    return this.datasets.get(id)?.record;
+  }
+  async getDatasetData(id: string) {
+    return this.datasets.get(id)?.data;
+  }
+  async listDatasetRecords() {
+    return [...this.datasets.values()].map((d) => d.record);
+  }
+  async saveExperiment(e: Experiment): Promise<Result<void>> {
+    this.experiments.set(e.id, e);
+    return ok(undefined);
+  }
+  async listExperiments() {
+    return [...this.experiments.values()];
+  }
+  async addVersion(version: ModelVersion, model: TrainedModel): Promise<Result<void>> {
+    if (this.versions.has(version.id)) return fail({ kind: 'conflict', message: `Version ${version.id} already exists.` });
+    this.versions.set(version.id, { version: structuredClone(version), model: structuredClone(model) });
+    return ok(undefined);
+  }
+  async getVersion(id: string) {
+    return this.versions.get(id)?.version;
+  }
+  async listVersions(name?: string) {
+    return [...this.versions.values()].map((v) => v.version).filter((v) => !name || v.name === name).sort((a, b) => a.name.localeCompare(b.name) || a.version - b.version);
+  }
+  async getVersionModel(id: string) {
+    return this.versions.get(id)?.model;
+  }
+  async updateVersion(version: ModelVersion): Promise<Result<void>> {
+    const cur = this.versions.get(version.id);
+    if (!cur) return fail({ kind: 'missing', message: `No version ${version.id}.` });
+    cur.version = structuredClone(version);
+    return ok(undefined);
+  }
+  async moveAlias(move: AliasMove): Promise<Result<void>> {
+    const key = `${move.name}:${move.alias}`;
+    if (move.to === null) this.aliases.delete(key);
+    else this.aliases.set(key, { key, name: move.name, alias: move.alias, versionId: move.to, movedAt: move.when });
+    this.audit.push(move);
+    return ok(undefined);
+  }
+  async listAliases(name?: string) {
+    return [...this.aliases.values()].filter((a) => !name || a.name === name);
+  }
+  async aliasHistory(name?: string) {
+    return this.audit.filter((m) => !name || m.name === name);
+  }
+  async saveCard(prose: ModelCardProse): Promise<Result<void>> {
+    this.cards.set(prose.versionId, prose);
+    return ok(undefined);
+  }
+  async getCard(versionId: string) {
+    return this.cards.get(versionId);
+  }
+  async importAll(p: ImportPayload): Promise<Result<void>> {
+    for (const v of p.versions) if (this.versions.has(v.version.id)) return fail({ kind: 'conflict', message: `Version ${v.version.id} already exists here; nothing was imported.` });
+    for (const r of p.runs) {
+      this.runs.set(r.run.id, r.run);
+      if (r.model) this.models.set(r.run.id, r.model);
+    }
+    for (const d of p.datasets) this.datasets.set(d.record.id, d);
+    for (const v of p.versions) this.versions.set(v.version.id, v);
+    for (const c of p.cards) this.cards.set(c.versionId, c);
+    for (const e of p.experiments) this.experiments.set(e.id, e);
+    return ok(undefined);
+  }
+}
