@@ -17,6 +17,8 @@ import type { Result } from '../src/core/util/result.ts';
 import { fail, ok } from '../src/core/util/result.ts';
 import { activateBackend, liveTensors, type BackendStatus } from './tf-runtime.ts';
 import { configureOrt, runOnnx } from './ort-runtime.ts';
+import { packBundle, readBundle } from '../src/core/store/bundle.ts';
+import type { ImportPayload } from '../src/core/store/store.ts';
 import { exportDenseOnnx } from '../src/core/onnx/export-dense.ts';
 import { rawToOutputs } from '../src/core/model/predict.ts';
 import { transformFeatures } from '../src/core/data/preprocess.ts';
@@ -245,6 +247,22 @@ export function createTrainApi(opts: { tables?: TableSource; wasmPaths?: Readonl
       const byName: Record<string, Uint8Array> = {};
       for (const f of files) byName[f.name.split('/').pop()!] = f.bytes;
       return filesToBundle(byName, files.map((f) => f.name).join(', ') || 'the selected files');
+    },
+
+    /** Hashes and zips the files of a bundle the page collected from storage. */
+    async packBundle(files: Record<string, Uint8Array>): Promise<Uint8Array> {
+      return packBundle(files);
+    },
+
+    /** Unzips and validates a bundle (limits, checksums, records, dataset hashes) before the page writes it. */
+    async readBundle(bytes: Uint8Array, name: string): Promise<Result<ImportPayload>> {
+      return readBundle(bytes, name);
+    },
+
+    /** Exports a model version to ONNX bytes (dense networks). */
+    async exportOnnx(model: TrainedModel): Promise<Result<Uint8Array>> {
+      if (!model.artifacts) return fail({ kind: 'unsupported-model', message: 'ONNX export covers neural networks (logistic, linear, MLP) so far.' });
+      return exportDenseOnnx(model.artifacts, model.preprocessor.inputSize, opts.appVersion);
     },
 
     /** Live tensor count, so tests can prove nothing leaks. */

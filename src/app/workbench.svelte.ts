@@ -12,6 +12,10 @@ import { applyParams, type SearchSpace } from '../core/tuning/search-space.ts';
 import type { SearchKind } from '../core/tuning/samplers.ts';
 import type { TrialResult } from '../core/tuning/tune.ts';
 import type { TuneApi } from '../../workers/tune.api.ts';
+import { moveAlias, registerVersion, rollbackAlias } from '../core/registry/registry.ts';
+import { buildModelCard, type ModelCard } from '../core/registry/model-card.ts';
+import { collectBundle } from '../core/store/bundle.ts';
+import { EMPTY_PROSE, type AliasMove, type AliasRecord, type ModelCardProse, type ModelVersion, type VersionRelation } from '../core/store/records.ts';
 import { completeConfig, DEFAULT_TRAIN_CONFIG, type BackendName, type EpochRecord, type RunRecord, type TrainConfig, type TrainedModel, type TrainProgress } from '../core/model/spec.ts';
 import type { Problem } from '../core/util/result.ts';
 import type { DataApi, DatasetInfo } from '../../workers/data.api.ts';
@@ -85,6 +89,18 @@ export class Workbench {
   /** Runs ticked in the list, to combine into a voting or stacking ensemble. */
   picked = $state<string[]>([]);
 
+  /** The model registry: versions, where aliases point, and every alias move. */
+  versions = $state<ModelVersion[]>([]);
+  aliases = $state<AliasRecord[]>([]);
+  audit = $state<AliasMove[]>([]);
+  /** Storage used and available (navigator.storage.estimate) and whether it is persistent. */
+  storage = $state<{ usage: number; quota: number; persisted: boolean } | null>(null);
+  /** Free-text search over runs (name, tags, model, params, metrics) and the sort order of the list. */
+  runQuery = $state('');
+  runSort = $state<'newest' | 'oldest' | 'best' | 'name'>('newest');
+  /** Runs being compared side by side (the ticked ones, when Compare is pressed). */
+  comparing = $state<string[]>([]);
+
   /** The hyperparameter search, if one ran. */
   tuning = $state<{ running: boolean; trials: TrialResult[]; best: TrialResult | null; error: Problem | null; total: number | null; poolSize: number; space: SearchSpace; cancel?: () => void }>({ running: false, trials: [], best: null, error: null, total: null, poolSize: 0, space: [] });
 
@@ -111,11 +127,15 @@ export class Workbench {
     await this.data.connect(transfer(channel.port1, [channel.port1]));
     await this.trainer.connectData(transfer(channel.port2, [channel.port2]));
 
-    this.repo = await Repository.open(undefined, () => {
-      this.notice = 'Benchtop was updated in another tab; reload this tab to continue.';
-    });
+    this.repo = await Repository.open(
+      undefined,
+      () => (this.notice = 'An older Benchtop tab is open and blocks an update of its storage: close or reload the other tabs.'),
+      () => (this.notice = 'Benchtop was updated in another tab; reload this tab to continue.'),
+    );
+    this.repo.onChange(() => void this.refreshLists());
+    void this.refreshStorage();
     await this.repo.markInterrupted(isRunLive);
-    this.runs = await this.repo.listRuns();
+    await this.refreshLists();
     const settings = await this.repo.getSettings();
     this.selectedRunId = settings.selectedRun && this.runs.some((r) => r.id === settings.selectedRun) ? settings.selectedRun : (this.runs[0]?.id ?? null);
     const backendPromise = this.setBackend('auto');
@@ -158,12 +178,17 @@ export class Workbench {
     }
     this.accept(res.value, res.warnings);
     await this.repo.saveSettings({ dataset: { kind: 'catalog', catalogId: id }, selectedRun: this.selectedRunId });
+    // Record the dataset version (the data itself ships with the app).
+    if (!(await this.repo.getDatasetRecord(res.value.id))) {
+      const entry = CATALOG[id];
+      await this.repo.saveDatasetRecord({ id: res.value.id, name: res.value.name, rowCount: res.value.rowCount, columns: res.value.schema.columns.map((c) => c.name), label: res.value.schema.label, provenance: `${entry.source}; ${entry.license}`, savedAt: new Date().toISOString(), bytes: 0 });
+    }
   }
 
   private async loadStored(id: string): Promise<boolean> {
-    const stored = await this.repo.getDataset(id);
-    if (!stored) return false;
-    const bytes = new Uint8Array(await stored.table.arrayBuffer());
+    const stored = await this.repo.getDatasetRecord(id);
+    const bytes = await this.repo.getDatasetData(id);
+    if (!stored || !bytes) return false;
     const res = await this.data.restoreTable(transfer(bytes, [bytes.buffer]), stored.name, stored.label);
     if (!res.ok) return false;
     this.accept(res.value, []);
@@ -195,15 +220,16 @@ export class Workbench {
       return;
     }
     this.accept(res.value, res.warnings);
+    const record = { id: res.value.id, name: res.value.name, rowCount: res.value.rowCount, columns: res.value.schema.columns.map((c) => c.name), label: res.value.schema.label, provenance: `imported file ${file.name} (${file.size.toLocaleString('en-US')} bytes)`, savedAt: new Date().toISOString(), bytes: 0 };
     if (res.value.bytes <= MAX_STORED_DATASET_BYTES) {
       const t = await this.data.encodeTable(res.value.id);
       if (t.ok) {
-        const table = new Blob([t.value as BlobPart], { type: 'application/octet-stream' });
-        const saved = await this.repo.saveDataset({ id: res.value.id, name: res.value.name, label: res.value.schema.label, savedAt: new Date().toISOString(), table });
+        const saved = await this.repo.saveDatasetRecord(record, t.value);
         if (saved.ok) await this.repo.saveSettings({ dataset: { kind: 'stored', id: res.value.id }, selectedRun: this.selectedRunId });
         else this.warnings = [...this.warnings, saved.error];
       }
     } else {
+      await this.repo.saveDatasetRecord(record);
       this.warnings = [...this.warnings, { kind: 'not-stored', file: file.name, message: `${file.name} is too large to keep across reloads (over ${MAX_STORED_DATASET_BYTES / 2 ** 20} MB in memory); re-import it after a reload.` }];
     }
   }
@@ -267,7 +293,7 @@ export class Workbench {
     };
     const res = await withRunLock(runId, async () => {
       await this.repo.saveRunRecord(placeholder);
-      this.runs = await this.repo.listRuns();
+      await this.refreshLists();
       if (method !== 'none') return this.trainer.trainEnsemble(job, method, Math.round(this.ensembleMembers), proxy(onMember));
       return this.trainer.train(job, proxy(onProgress), proxy(onEpoch));
     });
@@ -277,13 +303,13 @@ export class Workbench {
       this.warnings = res.warnings;
       if (res.error.kind === 'training-failed') await this.repo.saveRunRecord({ ...placeholder, status: 'failed', message: res.error.message });
       else await this.repo.deleteRun(runId);
-      this.runs = await this.repo.listRuns();
+      await this.refreshLists();
       return;
     }
     this.warnings = res.warnings;
     const saved = await this.repo.saveRun(res.value.run, res.value.model);
     if (!saved.ok) this.error = saved.error;
-    this.runs = await this.repo.listRuns();
+    await this.refreshLists();
     this.selectRun(runId);
   }
 
@@ -347,6 +373,160 @@ export class Workbench {
     if (best) this.config = applyParams(plain(this.config), best.values);
   }
 
+  /** Reloads runs and the registry from storage (after a change here or in another tab). */
+  async refreshLists(): Promise<void> {
+    const [runs, versions, aliases, audit] = await Promise.all([this.repo.listRuns(), this.repo.listVersions(), this.repo.listAliases(), this.repo.aliasHistory()]);
+    this.runs = runs;
+    this.versions = versions;
+    this.aliases = aliases;
+    this.audit = audit;
+  }
+
+  async refreshStorage(): Promise<void> {
+    this.storage = await Repository.usage();
+  }
+
+  /** Asks the browser to keep this site's data under storage pressure. */
+  async persistStorage(): Promise<void> {
+    const granted = await Repository.persist();
+    this.notice = granted ? 'The browser will keep Benchtop\'s data even when space runs low.' : 'The browser did not grant persistent storage (it decides by site engagement); export bundles to be safe.';
+    await this.refreshStorage();
+  }
+
+  /** Runs matching the search, in the chosen order. Search terms: words in the name, model, tags; `tag:x`; `status:x`; `param=value`. */
+  filteredRuns(): RunRecord[] {
+    const terms = this.runQuery.toLowerCase().split(/\s+/).filter(Boolean);
+    const text = (r: RunRecord) => [r.name, r.status, r.config.model.kind, r.dataset.name, ...(r.tags ?? []), JSON.stringify(r.config).toLowerCase()].join(' ').toLowerCase();
+    const matches = (r: RunRecord, t: string) => {
+      if (t.startsWith('tag:')) return (r.tags ?? []).some((x) => x.toLowerCase() === t.slice(4));
+      if (t.startsWith('status:')) return r.status === t.slice(7);
+      const m = /^([a-z0-9_.]+)([<>=])(.+)$/i.exec(t);
+      if (m) {
+        const [, key, op, raw] = m;
+        const flat: Record<string, unknown> = { ...r.config, ...r.config.model, ...r.metrics.validation };
+        const v = flat[Object.keys(flat).find((k) => k.toLowerCase() === key!.toLowerCase()) ?? ''];
+        if (v === undefined) return false;
+        const num = Number(raw);
+        if (op === '=') return String(v).toLowerCase() === raw || (Number.isFinite(num) && Number(v) === num);
+        return op === '<' ? Number(v) < num : Number(v) > num;
+      }
+      return text(r).includes(t);
+    };
+    const out = this.runs.filter((r) => terms.every((t) => matches(r, t)));
+    const score = (r: RunRecord) => (r.task === 'classification' ? (r.metrics.validation.accuracy ?? -Infinity) : -(r.metrics.validation.rmse ?? Infinity));
+    const by = { newest: (a: RunRecord, b: RunRecord) => b.createdAt.localeCompare(a.createdAt), oldest: (a: RunRecord, b: RunRecord) => a.createdAt.localeCompare(b.createdAt), best: (a: RunRecord, b: RunRecord) => (score(b) || 0) - (score(a) || 0), name: (a: RunRecord, b: RunRecord) => a.name.localeCompare(b.name) }[this.runSort];
+    return out.sort(by);
+  }
+
+  /** Replaces a run's tags. */
+  async setRunTags(runId: string, tags: string[]): Promise<void> {
+    const run = this.runs.find((r) => r.id === runId);
+    if (!run) return;
+    const clean = [...new Set(tags.map((t) => t.trim().toLowerCase()).filter((t) => /^[a-z0-9][a-z0-9_.-]{0,31}$/.test(t)))];
+    const saved = await this.repo.saveRunRecord({ ...plain(run), tags: clean });
+    if (!saved.ok) this.error = saved.error;
+    await this.refreshLists();
+  }
+
+  /** Registers a run's model as the next version of a named model. */
+  async registerRun(runId: string, name: string, relation: VersionRelation | 'auto', tags: string[]): Promise<ModelVersion | null> {
+    const run = this.runs.find((r) => r.id === runId);
+    const model = await this.repo.getModel(runId);
+    if (!run || !model) {
+      this.error = { kind: 'missing-model', message: 'This run has no saved model to register.' };
+      return null;
+    }
+    const res = await registerVersion(this.repo, { name, run: plain(run), model, relation: relation === 'auto' ? undefined : relation, tags });
+    await this.refreshLists();
+    if (!res.ok) {
+      this.error = res.error;
+      return null;
+    }
+    this.notice = `Registered ${res.value.id} (${res.value.label}).`;
+    return res.value;
+  }
+
+  /** Points an alias at a version (promote), with the reason kept in the audit trail. */
+  async promote(name: string, alias: string, versionId: string, reason: string): Promise<void> {
+    const res = await moveAlias(this.repo, { name, alias, to: versionId, reason });
+    if (!res.ok) this.error = res.error;
+    await this.refreshLists();
+  }
+
+  /** Moves an alias back to where it pointed before. */
+  async rollback(name: string, alias: string, reason: string): Promise<void> {
+    const res = await rollbackAlias(this.repo, { name, alias, reason });
+    if (!res.ok) this.error = res.error;
+    await this.refreshLists();
+  }
+
+  /** The card of a version: generated from the registry, with the saved prose. */
+  async modelCard(versionId: string): Promise<{ card: ModelCard; prose: ModelCardProse } | null> {
+    const v = await this.repo.getVersion(versionId);
+    if (!v) return null;
+    const prose = (await this.repo.getCard(versionId)) ?? { versionId, ...EMPTY_PROSE, updatedAt: '' };
+    const card = buildModelCard(v, await this.repo.getRun(v.runId), await this.repo.getDatasetRecord(v.datasetId), await this.repo.listAliases(v.name), prose);
+    return { card, prose };
+  }
+
+  async saveCardProse(prose: ModelCardProse): Promise<void> {
+    const res = await this.repo.saveCard({ ...plain(prose), updatedAt: new Date().toISOString() });
+    if (!res.ok) this.error = res.error;
+  }
+
+  /** A version's model as a zip of its model directory (tfjs model.json + weights.bin, preprocessing, run). */
+  async exportVersionModel(versionId: string): Promise<{ name: string; blob: Blob } | null> {
+    const v = await this.repo.getVersion(versionId);
+    const model = await this.repo.getVersionModel(versionId);
+    const run = v ? await this.repo.getRun(v.runId) : undefined;
+    if (!v || !model || !run) return null;
+    const bytes = await this.trainer.exportBundle({ run, model });
+    return { name: `${v.name}-v${v.version}.benchtop.zip`, blob: new Blob([bytes as BlobPart], { type: 'application/zip' }) };
+  }
+
+  /** Exports the ONNX file of a version (and keeps the bytes with the version). */
+  async exportVersionOnnx(versionId: string): Promise<{ name: string; blob: Blob } | null> {
+    const v = await this.repo.getVersion(versionId);
+    const model = await this.repo.getVersionModel(versionId);
+    if (!v || !model) return null;
+    const res = await this.trainer.exportOnnx(model);
+    if (!res.ok) {
+      this.error = res.error;
+      return null;
+    }
+    await this.repo.updateVersion({ ...v, onnx: res.value.slice().buffer as ArrayBuffer });
+    return { name: `${v.name}-v${v.version}.onnx`, blob: new Blob([res.value as BlobPart], { type: 'application/octet-stream' }) };
+  }
+
+  /** One zip of the ticked runs and the chosen versions, with datasets and cards (hashed and zipped in the worker). */
+  async exportBundleFile(versionIds: string[]): Promise<{ name: string; blob: Blob } | null> {
+    const files = await collectBundle(this.repo, { runIds: plain(this.picked), versionIds });
+    if (!files.ok) {
+      this.error = files.error;
+      return null;
+    }
+    const bytes = await this.trainer.packBundle(files.value);
+    return { name: `benchtop-bundle-${new Date().toISOString().slice(0, 10)}.zip`, blob: new Blob([bytes as BlobPart], { type: 'application/zip' }) };
+  }
+
+  /** Imports a bundle: validated in the worker, then written in one transaction — or not at all. */
+  async importBundleFile(file: File): Promise<void> {
+    this.error = null;
+    const bytes = new Uint8Array(await file.arrayBuffer());
+    const payload = await this.trainer.readBundle(transfer(bytes, [bytes.buffer]), file.name);
+    if (!payload.ok) {
+      this.error = payload.error;
+      return;
+    }
+    const res = await this.repo.importAll(payload.value);
+    if (!res.ok) {
+      this.error = res.error;
+      return;
+    }
+    await this.refreshLists();
+    this.notice = `Imported ${payload.value.runs.length} run(s), ${payload.value.versions.length} model version(s) and ${payload.value.datasets.length} dataset(s) from ${file.name}.`;
+  }
+
   /** Ticks or unticks a run for combining. */
   togglePick(id: string): void {
     this.picked = this.picked.includes(id) ? this.picked.filter((x) => x !== id) : [...this.picked, id];
@@ -380,7 +560,7 @@ export class Workbench {
     const saved = await this.repo.saveRun(res.value.run, res.value.model);
     if (!saved.ok) this.error = saved.error;
     this.picked = [];
-    this.runs = await this.repo.listRuns();
+    await this.refreshLists();
     this.selectRun(runId);
   }
 
@@ -426,7 +606,7 @@ export class Workbench {
 
   async deleteRun(id: string): Promise<void> {
     await this.repo.deleteRun(id);
-    this.runs = await this.repo.listRuns();
+    await this.refreshLists();
     if (this.selectedRunId === id) this.selectRun(this.runs[0]?.id ?? null);
   }
 
@@ -454,7 +634,7 @@ export class Workbench {
       this.error = saved.error;
       return;
     }
-    this.runs = await this.repo.listRuns();
+    await this.refreshLists();
     this.selectRun(res.value.run.id);
     this.notice = `Imported model "${res.value.run.name}".`;
   }

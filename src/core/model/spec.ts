@@ -314,6 +314,10 @@ export interface RunRecord {
   message?: string;
   /** Epoch whose weights were kept (early stopping restores the best one). */
   bestEpoch?: number;
+  /** The experiment (named group of runs) this run belongs to. */
+  experimentId?: string;
+  /** Free-form tags for finding runs. */
+  tags?: string[];
   /** For ensembles: how members are combined and which runs they came from. */
   ensemble?: { method: EnsembleMethod; members: { runId?: string; name: string }[] };
   samplesPerSecond: number;

@@ -54,37 +54,42 @@ export async function registerVersion(store: Store, a: { name: string; run: RunR
   const name = a.name.trim();
   if (!NAME_RE.test(name)) return fail({ kind: 'bad-name', column: 'name', message: 'A model name is 1–64 letters, digits, spaces, dots, dashes or underscores, starting with a letter or digit.' });
   if (a.run.status !== 'finished') return fail({ kind: 'not-finished', message: `Only finished runs can be registered; "${a.run.name}" is ${a.run.status}.` });
-  const existing = await store.listVersions(name);
-  const latest = existing.at(-1) ?? null;
-  const parent = a.parentId === undefined ? latest : a.parentId === null ? null : (existing.find((v) => v.id === a.parentId) ?? null);
-  if (a.parentId && !parent) return fail({ kind: 'missing-parent', message: `Model "${name}" has no version ${a.parentId}.` });
-  let relation = a.relation;
-  if (!relation) {
-    const parentRun = parent ? await store.getRun(parent.runId) : undefined;
-    relation = !parent ? 'architecture' : parentRun && architectureOf(parentRun) === architectureOf(a.run) ? 'retrain' : parentRun ? 'architecture' : 'retrain';
+  // Two tabs may register at once: the store refuses a duplicate version id, so recount and retry.
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const existing = await store.listVersions(name);
+    const latest = existing.at(-1) ?? null;
+    const parent = a.parentId === undefined ? latest : a.parentId === null ? null : (existing.find((v) => v.id === a.parentId) ?? null);
+    if (a.parentId && !parent) return fail({ kind: 'missing-parent', message: `Model "${name}" has no version ${a.parentId}.` });
+    let relation = a.relation;
+    if (!relation) {
+      const parentRun = parent ? await store.getRun(parent.runId) : undefined;
+      relation = !parent ? 'architecture' : parentRun && architectureOf(parentRun) === architectureOf(a.run) ? 'retrain' : parentRun ? 'architecture' : 'retrain';
+    }
+    const lineage = nextLineage(existing, relation, parent);
+    const version = (latest?.version ?? 0) + 1;
+    const v: ModelVersion = {
+      id: `${name}@${version}`,
+      name,
+      version,
+      lineage,
+      label: lineageLabel(lineage),
+      relation,
+      parentId: parent?.id ?? null,
+      runId: a.run.id,
+      datasetId: a.run.dataset.id,
+      createdAt: new Date().toISOString(),
+      createdBy: a.who ?? 'you',
+      task: a.run.task,
+      modelKind: a.run.ensemble ? `ensemble:${a.run.ensemble.method}` : completeConfig(a.run.config).model.kind,
+      metrics: { validation: a.run.metrics.validation, test: a.run.metrics.test },
+      tags: a.tags ?? [],
+      description: a.description,
+    };
+    const saved = await store.addVersion(v, a.model);
+    if (saved.ok) return ok(v);
+    if (saved.error.kind !== 'conflict') return saved;
   }
-  const lineage = nextLineage(existing, relation, parent);
-  const version = (latest?.version ?? 0) + 1;
-  const v: ModelVersion = {
-    id: `${name}@${version}`,
-    name,
-    version,
-    lineage,
-    label: lineageLabel(lineage),
-    relation,
-    parentId: parent?.id ?? null,
-    runId: a.run.id,
-    datasetId: a.run.dataset.id,
-    createdAt: new Date().toISOString(),
-    createdBy: a.who ?? 'you',
-    task: a.run.task,
-    modelKind: a.run.ensemble ? `ensemble:${a.run.ensemble.method}` : completeConfig(a.run.config).model.kind,
-    metrics: { validation: a.run.metrics.validation, test: a.run.metrics.test },
-    tags: a.tags ?? [],
-    description: a.description,
-  };
-  const saved = await store.addVersion(v, a.model);
-  return saved.ok ? ok(v) : saved;
+  return fail({ kind: 'conflict', message: `Could not register a new version of "${name}": other tabs keep registering at the same time. Try again.` });
 }
 
 /**

@@ -34,6 +34,12 @@ const seg = (id: string) => encodeURIComponent(id);
  * every file with its SHA-256 so an import can verify it byte for byte.
  */
 export async function exportBundle(store: Store, sel: { runIds: string[]; versionIds: string[] }): Promise<Result<Uint8Array>> {
+  const files = await collectBundle(store, sel);
+  return files.ok ? ok(packBundle(files.value)) : files;
+}
+
+/** The files of a bundle, read from a store (I/O only; the page does this part). */
+export async function collectBundle(store: Store, sel: { runIds: string[]; versionIds: string[] }): Promise<Result<Record<string, Uint8Array>>> {
   const files: Record<string, Uint8Array> = {};
   const runIds = new Set(sel.runIds);
   const versions: ModelVersion[] = [];
@@ -72,16 +78,21 @@ export async function exportBundle(store: Store, sel: { runIds: string[]; versio
   }
   const experiments = await store.listExperiments();
   if (experiments.length) files['experiments.json'] = json(experiments);
+  files['selection.json'] = json({ runs: [...runIds], versions: versions.map((v) => v.id), datasets: [...datasetIds].filter((id) => files[`datasets/${seg(id)}.json`]) });
+  return ok(files);
+}
+
+/** Hashes every file into the manifest and zips them (CPU only; a worker does this part). */
+export function packBundle(collected: Record<string, Uint8Array>): Uint8Array {
+  const { 'selection.json': sel, ...files } = collected;
+  const selection = JSON.parse(new TextDecoder().decode(sel)) as { runs: string[]; versions: string[]; datasets: string[] };
   const manifest: Manifest = {
     format: BUNDLE_FORMAT,
     createdAt: new Date().toISOString(),
-    runs: [...runIds],
-    versions: versions.map((v) => v.id),
-    datasets: [...datasetIds].filter((id) => files[`datasets/${seg(id)}.json`]),
+    ...selection,
     files: Object.fromEntries(Object.entries(files).map(([p, b]) => [p, { sha256: bytesToHex(sha256(b)), bytes: b.byteLength }])),
   };
-  files['manifest.json'] = json(manifest);
-  return ok(zipSync(files, { level: 6 }));
+  return zipSync({ ...files, 'manifest.json': json(manifest) }, { level: 6 });
 }
 
 function parseJson<T>(bytes: Uint8Array | undefined, path: string, source: string): Result<T> {
