@@ -436,7 +436,7 @@ export class Workbench {
       this.error = { kind: 'missing-model', message: 'This run has no saved model to register.' };
       return null;
     }
-    const res = await registerVersion(this.repo, { name, run: plain(run), model, relation: relation === 'auto' ? undefined : relation, tags });
+    const res = await registerVersion(this.repo, { name, run: plain(run), model, relation: relation === 'auto' ? undefined : relation, tags: [...plain(tags)] });
     await this.refreshLists();
     if (!res.ok) {
       this.error = res.error;

@@ -1,0 +1,199 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { unzipSync, zipSync } from 'fflate';
+import { expect, test, type Page } from '@playwright/test';
+import { openApp } from './helpers.ts';
+
+async function trainTree(page: Page, depth: string, seed: string) {
+  await page.getByTestId('model-kind').selectOption('tree');
+  await page.getByLabel('Max depth').fill(depth);
+  await page.getByLabel('Seed').fill(seed);
+  await page.getByLabel('Seed').blur();
+  const before = await page.getByTestId('runs').locator('li').count();
+  await page.getByTestId('train').click();
+  await expect(page.getByTestId('runs').locator('li')).toHaveCount(before + 1);
+  await expect(page.getByTestId('run-view')).toHaveAttribute('data-status', 'finished', { timeout: 60_000 });
+}
+
+test('a version-1 database opens in the new schema with nothing lost', async ({ page }) => {
+  await page.goto('/favicon.svg');
+  await page.evaluate(async () => {
+    const db: IDBDatabase = await new Promise((resolve, reject) => {
+      const req = indexedDB.open('benchtop', 1);
+      req.onupgradeneeded = () => {
+        const d = req.result;
+        const runs = d.createObjectStore('runs', { keyPath: 'id' });
+        runs.createIndex('createdAt', 'createdAt');
+        runs.createIndex('datasetId', 'dataset.id');
+        d.createObjectStore('models', { keyPath: 'runId' });
+        d.createObjectStore('datasets', { keyPath: 'id' });
+        d.createObjectStore('settings', { keyPath: 'key' });
+      };
+      req.onsuccess = () => resolve(req.result);
+      req.onerror = () => reject(req.error);
+    });
+    const tx = db.transaction(['runs', 'datasets'], 'readwrite');
+    tx.objectStore('runs').put({ format: 'benchtop-run@1', id: 'old-run', name: 'Old run from v1', status: 'completed', createdAt: '2026-01-01T00:00:00.000Z', durationMs: 1, dataset: { id: 'd1', name: 'old.csv', rows: 3 }, label: 'y', task: 'classification', features: ['x'], split: { kind: 'random', fractions: [0.7, 0.15, 0.15], seed: 1 }, splitSizes: { train: 2, validation: 1, test: 0 }, config: { model: { kind: 'logistic', hidden: [], activation: 'relu', dropout: 0, l2: 0 }, epochs: 1, batchSize: 32, learningRate: 0.001, optimizer: 'adam', seed: 1 }, history: [], metrics: { train: { loss: 0.5, accuracy: 0.5 }, validation: { loss: 0.6, accuracy: 0.55 } }, samplesPerSecond: 1, environment: { backend: 'cpu', backendReason: '', runtime: 'x', appVersion: '0.0.1' }, fingerprint: { rows: [], outputs: [] } });
+    tx.objectStore('datasets').put({ id: 'd1', name: 'old.csv', label: 'y', savedAt: '2026-01-01', table: new Blob([new Uint8Array([1, 2, 3])]) });
+    await new Promise((r) => (tx.oncomplete = r));
+    db.close();
+  });
+  await openApp(page);
+  const item = page.getByTestId('runs').locator('li[data-run-id="old-run"]');
+  await expect(item).toContainText('Old run from v1');
+  await expect(item.getByTestId('list-status')).toHaveText('finished');
+  const migrated = await page.evaluate(async () => {
+    const db: IDBDatabase = await new Promise((resolve) => {
+      const r = indexedDB.open('benchtop');
+      r.onsuccess = () => resolve(r.result);
+    });
+    const get = (store: string, key: IDBValidKey) => new Promise<any>((resolve) => {
+      const r = db.transaction(store).objectStore(store).get(key);
+      r.onsuccess = () => resolve(r.result);
+    });
+    const out = { version: db.version, stores: [...db.objectStoreNames], run: await get('runs', 'old-run'), dataset: await get('datasets', 'd1'), experiment: await get('experiments', 'default') };
+    db.close();
+    return { ...out, datasetBytes: out.dataset.table.size };
+  });
+  expect(migrated.version).toBe(2);
+  expect(migrated.stores).toEqual(expect.arrayContaining(['versions', 'versionModels', 'aliases', 'aliasAudit', 'cards', 'experiments']));
+  expect(migrated.run).toMatchObject({ experimentId: 'default', tags: [], status: 'finished', metrics: { validation: { accuracy: 0.55 } } });
+  expect(migrated.dataset).toMatchObject({ name: 'old.csv', provenance: 'imported file', bytes: 3 });
+  expect(migrated.datasetBytes).toBe(3);
+  expect(migrated.experiment.name).toBe('Default');
+});
+
+test('registry: versions with lineage, aliases with audit and rollback, a model card, and a bundle restored in a fresh browser', async ({ page, browser }) => {
+  await openApp(page);
+  await page.getByLabel('Shipped dataset').selectOption('wine');
+  await expect(page.getByTestId('dataset-name')).toHaveText('wine.csv');
+  await trainTree(page, '3', '1');
+  await trainTree(page, '3', '2');
+  await page.getByTestId('model-kind').selectOption('knn');
+  await page.getByTestId('train').click();
+  await expect(page.getByTestId('runs').locator('li')).toHaveCount(3);
+  await expect(page.getByTestId('run-view')).toContainText('k-nearest', { timeout: 60_000 });
+
+  // Register oldest first.
+  const ids = await page.getByTestId('runs').locator('li').evaluateAll((lis) => lis.map((li) => li.getAttribute('data-run-id')!).reverse());
+  for (const id of ids) {
+    await page.locator(`li[data-run-id="${id}"] button.pick`).click();
+    await page.getByTestId('register-name').fill('wine');
+    await page.getByTestId('register').click();
+    await expect(page.getByRole('status').filter({ hasText: 'Registered wine@' })).toBeVisible();
+  }
+  await expect(page.getByTestId('versions').getByTestId('lineage-label')).toHaveText(['V1.1.0', 'V1.2.0', 'V2.1.0']);
+
+  const promote = async (version: string, reason: string) => {
+    await page.getByTestId('alias-target').selectOption(version);
+    await page.getByTestId('alias-reason').fill(reason);
+    await page.getByTestId('promote').click();
+    await expect(page.getByTestId('audit').locator('tbody tr').first()).toContainText(reason);
+  };
+  await promote('wine@1', 'first model');
+  await promote('wine@3', 'better validation accuracy');
+  await page.getByTestId('alias-reason').fill('knn is slow in production');
+  await page.getByTestId('rollback').click();
+  const audit = page.getByTestId('audit').locator('tbody tr');
+  await expect(audit).toHaveCount(3);
+  await expect(audit.first()).toContainText('rollback: knn is slow in production');
+  await expect(audit.first()).toContainText('wine@3');
+  await expect(page.getByTestId('versions').locator('tr[data-version="wine@1"]')).toContainText('champion');
+
+  // Model card with prose, exported as Markdown and HTML.
+  await page.getByRole('button', { name: 'Model card of wine@1' }).click();
+  const card = page.getByTestId('model-card');
+  await card.getByTestId('card-limitations').fill('Only 178 wines from one region\nThree cultivars');
+  await card.getByTestId('card-save').click();
+  await expect(card.getByTestId('card-save')).toHaveText('Saved');
+  const md = page.waitForEvent('download');
+  await card.getByTestId('card-md').click();
+  const dir = await mkdtemp(join(tmpdir(), 'benchtop-reg-'));
+  await (await md).saveAs(join(dir, 'card.md'));
+  const mdText = await readFile(join(dir, 'card.md'), 'utf8');
+  expect(mdText).toContain('# Model card: wine');
+  expect(mdText).toContain('- Only 178 wines from one region');
+  expect(mdText).toMatch(/\| accuracy \| test \| overall \| \d\.\d{4} \|/);
+
+  // Bundle of all versions, imported into a fresh browser profile.
+  for (const v of ['wine@1', 'wine@2', 'wine@3']) await page.getByRole('checkbox', { name: `Pick ${v} for a bundle` }).check();
+  const dl = page.waitForEvent('download');
+  await page.getByTestId('export-version-bundle').click();
+  const bundle = join(dir, 'bundle.zip');
+  await (await dl).saveAs(bundle);
+
+  const fresh = await browser.newContext();
+  const p2 = await fresh.newPage();
+  await openApp(p2);
+  // A tampered copy is refused and changes nothing.
+  const files = unzipSync(new Uint8Array(await readFile(bundle)));
+  const runPath = Object.keys(files).find((f) => f.endsWith('/run.json'))!;
+  files[runPath] = new TextEncoder().encode(new TextDecoder().decode(files[runPath]).replace('"finished"', '"failed"'));
+  await writeFile(join(dir, 'tampered.zip'), zipSync(files));
+  await p2.getByTestId('import-bundle').setInputFiles(join(dir, 'tampered.zip'));
+  await expect(p2.getByTestId('error')).toContainText('does not match its checksum');
+  await expect(p2.getByTestId('runs').locator('li')).toHaveCount(0);
+
+  await p2.getByTestId('import-bundle').setInputFiles(bundle);
+  await expect(p2.getByTestId('runs').locator('li')).toHaveCount(3);
+  await expect(p2.getByTestId('versions').getByTestId('lineage-label')).toHaveText(['V1.1.0', 'V1.2.0', 'V2.1.0']);
+  await p2.locator(`li[data-run-id="${ids[0]}"] button.pick`).click();
+  await p2.getByTestId('check-model').click();
+  expect(Number(await p2.getByTestId('check-result').getAttribute('data-max-diff'))).toBe(0);
+  await fresh.close();
+});
+
+test('lists update live across tabs; runs can be searched, tagged and compared', async ({ page, context }) => {
+  await openApp(page);
+  const other = await context.newPage();
+  await openApp(other);
+  await page.getByLabel('Shipped dataset').selectOption('wine');
+  await expect(page.getByTestId('dataset-name')).toHaveText('wine.csv');
+  await trainTree(page, '2', '1');
+  await expect(other.getByTestId('runs').locator('li')).toHaveCount(1);
+  await trainTree(page, '5', '1');
+  await expect(other.getByTestId('runs').locator('li')).toHaveCount(2);
+
+  await page.getByTestId('run-tags').fill('deep, candidate');
+  await page.getByTestId('run-tags').blur();
+  await expect(other.getByTestId('runs').locator('.tag')).toHaveText(['deep', 'candidate']);
+  await page.getByTestId('run-search').fill('tag:deep');
+  await expect(page.getByTestId('runs').locator('li')).toHaveCount(1);
+  await page.getByTestId('run-search').fill('maxdepth<3');
+  await expect(page.getByTestId('runs').locator('li')).toHaveCount(1);
+  await expect(page.getByTestId('runs').locator('li')).toContainText('Tree d2');
+  await page.getByTestId('run-search').fill('');
+
+  for (const box of await page.getByRole('checkbox', { name: /^Pick run/ }).all()) await box.check();
+  await page.getByTestId('compare').click();
+  const cmp = page.getByTestId('compare-view');
+  await expect(cmp.getByTestId('param-diff')).toContainText('model.maxDepth');
+  await expect(cmp.getByTestId('metric-diff-validation')).toContainText('★');
+  await expect(cmp.locator('.js-plotly-plot')).toHaveCount(2);
+});
+
+test('a full storage quota is reported with what to do, and nothing stored is damaged', async ({ page }) => {
+  await openApp(page);
+  await page.getByLabel('Shipped dataset').selectOption('wine');
+  await trainTree(page, '2', '1');
+  await expect(page.getByTestId('storage')).toContainText('Storage:');
+  // The browser's quota cannot be filled on demand here: make IndexedDB writes fail as they would.
+  await page.evaluate(() => {
+    const orig = IDBObjectStore.prototype.put;
+    IDBObjectStore.prototype.put = function (...args: Parameters<typeof orig>) {
+      if (this.name === 'runs' || this.name === 'models') throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+      return orig.apply(this, args);
+    };
+  });
+  await page.getByTestId('model-kind').selectOption('knn');
+  await page.getByTestId('train').click();
+  await expect(page.getByTestId('error')).toHaveAttribute('data-kind', 'quota');
+  await expect(page.getByTestId('error')).toContainText('Delete old runs or datasets, or export them as a bundle');
+  await page.reload();
+  await expect(page.locator('main[data-ready="true"]')).toBeVisible({ timeout: 60_000 });
+  await expect(page.getByTestId('runs').locator('li')).toHaveCount(1);
+  await page.getByTestId('check-model').click();
+  expect(Number(await page.getByTestId('check-result').getAttribute('data-max-diff'))).toBe(0);
+});
