@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -8,10 +9,12 @@ import { describe, expect, it } from 'vitest';
 const run = promisify(execFile);
 const CLI = new URL('./benchtop.mjs', import.meta.url).pathname;
 const DATA = new URL('../public/datasets/', import.meta.url).pathname;
+// Commands keep records in ./.benchtop by default: run them in a scratch directory.
+const WORK = mkdtempSync(join(tmpdir(), 'benchtop-cwd-'));
 
 async function benchtop(args: string[]) {
   try {
-    const { stdout, stderr } = await run(process.execPath, [CLI, ...args], { maxBuffer: 1 << 24 });
+    const { stdout, stderr } = await run(process.execPath, [CLI, ...args], { maxBuffer: 1 << 24, cwd: WORK });
     return { code: 0, stdout, stderr };
   } catch (e) {
     const err = e as { code: number; stdout: string; stderr: string };
@@ -97,6 +100,49 @@ describe('benchtop command line', () => {
     const r4 = await benchtop(['train', '--data', join(DATA, 'wine.csv'), '--label', 'cultivar', '--model', 'cnn', '--out', join(dir, 'm')]);
     expect(JSON.parse(r4.stderr).error.message).toMatch(/square image/);
   });
+
+  it('keeps runs in a file-system store; registers versions, moves aliases, writes cards and bundles', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'benchtop-store-'));
+    const store = join(dir, 'store');
+    const ids: string[] = [];
+    for (const [model, depth] of [['tree', '3'], ['tree', '3'], ['knn', '3']]) {
+      const r = await benchtop(['train', '--data', join(DATA, 'wine.csv'), '--label', 'cultivar', '--model', model!, '--max-depth', depth!, '--seed', String(ids.length + 1), '--out', join(dir, `m${ids.length}`), '--store', store, '--tags', 'wine,cli']);
+      expect(r.code, r.stderr).toBe(0);
+      ids.push(JSON.parse(r.stdout).run);
+    }
+    const runs = JSON.parse((await benchtop(['runs', '--store', store])).stdout);
+    expect(runs).toHaveLength(3);
+    expect(runs[0].tags).toEqual(['wine', 'cli']);
+    const labels: string[] = [];
+    for (const id of ids) {
+      const r = await benchtop(['register', '--store', store, '--run', id, '--name', 'wine']);
+      expect(r.code, r.stderr).toBe(0);
+      labels.push(JSON.parse(r.stdout).label);
+    }
+    expect(labels).toEqual(['V1.1.0', 'V1.2.0', 'V2.1.0']);
+    expect((await benchtop(['alias', '--store', store, '--name', 'wine', '--alias', 'champion', '--version', '3', '--reason', 'best'])).code).toBe(0);
+    expect((await benchtop(['alias', '--store', store, '--name', 'wine', '--alias', 'champion', '--version', '1', '--reason', 'simpler'])).code).toBe(0);
+    const back = JSON.parse((await benchtop(['alias', '--store', store, '--name', 'wine', '--alias', 'champion', '--rollback', '--reason', 'oops'])).stdout);
+    expect(back).toMatchObject({ from: 'wine@1', to: 'wine@3' });
+    expect(back.history).toHaveLength(3);
+    const versions = JSON.parse((await benchtop(['versions', '--store', store, '--name', 'wine'])).stdout);
+    expect(versions.find((v: { id: string }) => v.id === 'wine@3').aliases).toEqual(['champion']);
+    const card = await benchtop(['card', '--store', store, '--version', 'wine@3', '--format', 'md']);
+    expect(card.stdout).toContain('# Model card: wine');
+    const noReason = await benchtop(['alias', '--store', store, '--name', 'wine', '--alias', 'champion', '--version', '2']);
+    expect(noReason.code).toBe(2);
+
+    const zip = join(dir, 'b.zip');
+    expect((await benchtop(['bundle-export', '--store', store, '--versions', 'wine@1,wine@3', '--out', zip])).code).toBe(0);
+    const other = join(dir, 'other');
+    const imp = JSON.parse((await benchtop(['bundle-import', zip, '--store', other])).stdout);
+    expect(imp).toMatchObject({ ok: true, runs: 2, versions: 2, datasets: 1 });
+    const again = await benchtop(['bundle-import', zip, '--store', other]);
+    expect(JSON.parse(again.stderr).error.kind).toBe('conflict');
+    // The imported model predicts exactly as the original.
+    const a = JSON.parse((await benchtop(['info', '--model', join(dir, 'm0'), '--data', join(DATA, 'wine.csv')])).stdout);
+    expect(a.fingerprint.maxAbsDiff).toBe(0);
+  }, 120_000);
 
   it('bad input exits non-zero with a JSON error naming the file and column', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'benchtop-'));

@@ -19,6 +19,9 @@ import { makeTrialRunner, prepareTuningData } from '../src/core/tuning/trial-run
 import { tune } from '../src/core/tuning/tune.ts';
 import type { Problem } from '../src/core/util/result.ts';
 import { readBundle, readTableFile, writeBundle } from './node-io.ts';
+import { REGISTRY_HELP, registryCommand } from './registry-commands.ts';
+import { FsStore } from './fs-store.ts';
+import { encodeTable } from '../src/core/data/table-codec.ts';
 import { maxAbsDifference } from '../src/core/model/predict-table.ts';
 import { predictAnyRows } from '../src/core/ensemble/ensemble.ts';
 import { argmaxRows } from '../src/core/metrics/argmax-rows.ts';
@@ -40,6 +43,7 @@ Commands:
             check that it still predicts what it predicted when it was trained
   help      Show this help (also --help); "benchtop <command> --help" for a command
 
+${REGISTRY_HELP}
 Every command prints JSON on stdout; problems go to stderr as JSON with a non-zero exit code.
 `;
 
@@ -62,6 +66,9 @@ Data:
 Model:
   --model KIND         logistic | linear | mlp | cnn | tree | forest | gbt | knn | naive-bayes (default mlp)
   --backend NAME       wasm | cpu (default wasm; networks only)
+Records:
+  --store DIR          keep the run in this file-system store (default .benchtop); --no-store to skip
+  --tags LIST          tags for the run, comma-separated
 Networks:
   --hidden LIST        hidden layer widths, e.g. 128,64 (CNN: dense units)    --filters LIST  CNN filters, e.g. 8,16
   --activation A       relu | tanh | elu | sigmoid      --dropout X      --l2 X      --batch-norm
@@ -208,7 +215,7 @@ function problem(p: Problem, code = 2): number {
 class UsageError extends Error {}
 
 async function train(argv: string[]): Promise<number> {
-  const { values } = parseArgs({ args: argv, options: { ...DATA_OPTIONS, ...CONFIG_OPTIONS, baseline: { type: 'string' } }, strict: true });
+  const { values } = parseArgs({ args: argv, options: { ...DATA_OPTIONS, ...CONFIG_OPTIONS, baseline: { type: 'string' }, store: { type: 'string', default: '.benchtop' }, 'no-store': { type: 'boolean' }, tags: { type: 'string' } }, strict: true });
   if (values.help) {
     process.stdout.write(TRAIN_HELP);
     return 0;
@@ -232,7 +239,17 @@ async function train(argv: string[]): Promise<number> {
   });
   if (!result.ok) return problem(result.error);
   await writeBundle(values.out!, result.value);
-  process.stdout.write(JSON.stringify({ ok: true, out: values.out, ...runSummary(result.value.run), warnings: result.warnings.map((w) => w.message) }, null, 2) + '\n');
+  let stored: string | null = null;
+  if (!values['no-store']) {
+    // Keep the run in the file-system store (the same records the app keeps in IndexedDB).
+    const store = new FsStore(values.store!);
+    const run = { ...result.value.run, experimentId: 'default', tags: values.tags ? values.tags.split(',').map((t) => t.trim()).filter(Boolean) : [] };
+    const saved = await store.saveRun(run, result.value.model);
+    const bytes = encodeTable(data.table);
+    await store.saveDatasetRecord({ id: run.dataset.id, name: data.name, rowCount: data.table.rowCount, columns: data.table.columns.map((c) => c.name), label: run.label, provenance: `file ${values.data}`, savedAt: new Date().toISOString(), bytes: bytes.byteLength }, bytes.byteLength <= 64 * 2 ** 20 ? bytes : undefined);
+    stored = saved.ok ? values.store! : null;
+  }
+  process.stdout.write(JSON.stringify({ ok: true, out: values.out, store: stored, ...runSummary(result.value.run), warnings: result.warnings.map((w) => w.message) }, null, 2) + '\n');
   return 0;
 }
 
@@ -427,9 +444,12 @@ export async function main(argv: string[]): Promise<number> {
         return await predict(rest);
       case 'info':
         return await info(rest);
-      default:
+      default: {
+        const code = await registryCommand(command, rest);
+        if (code !== null) return code;
         process.stderr.write(`benchtop: unknown command "${command}"\n\n${HELP}`);
         return 64;
+      }
     }
   } catch (e) {
     if (e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {

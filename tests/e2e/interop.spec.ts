@@ -13,7 +13,7 @@ const WINE = new URL('../../public/datasets/wine.csv', import.meta.url).pathname
 test('a model trained by the CLI imports into the app, and one exported by the app reads in the CLI', async ({ page }) => {
   const dir = await mkdtemp(join(tmpdir(), 'benchtop-interop-'));
   const cliOut = join(dir, 'cli-model');
-  const trained = await run(process.execPath, [CLI, 'train', '--data', WINE, '--label', 'cultivar', '--epochs', '10', '--lr', '0.01', '--hidden', '16', '--out', cliOut]);
+  const trained = await run(process.execPath, [CLI, 'train', '--data', WINE, '--label', 'cultivar', '--epochs', '10', '--lr', '0.01', '--hidden', '16', '--out', cliOut, '--no-store']);
   const summary = JSON.parse(trained.stdout);
 
   await openApp(page);
