@@ -10,6 +10,7 @@ import type { TrainApi } from '../../workers/train.api.ts';
 import { DEFAULT_TRAIN_CONFIG, type BackendName } from '../../src/core/model/spec.ts';
 import { parseDelimitedBytes } from '../../src/core/data/parse-delimited.ts';
 import { cell } from '../../src/core/data/table.ts';
+import { registryBench, seedAppRuns, type RegistryRow } from './registry-bench.ts';
 
 export interface BenchRow {
   name: string;
@@ -104,6 +105,11 @@ async function denseLayer(): Promise<MatmulRow> {
 }
 
 async function main() {
+  if (location.hash === '#seed-runs') {
+    await seedAppRuns();
+    (window as unknown as { seeded: boolean }).seeded = true;
+    return;
+  }
   setWasmPaths(TFJS_WASM_PATHS as Record<string, string>);
   const out = document.getElementById('out')!;
   const rows: BenchRow[] = [];
@@ -122,6 +128,7 @@ async function main() {
   }
   const matmul = await denseLayer().catch((e: Error) => ({ gflops: NaN, threads: 0, simd: false, error: e.message }));
   (window as unknown as { benchMatmul: MatmulRow }).benchMatmul = matmul;
+  (window as unknown as { benchRegistry: RegistryRow[] }).benchRegistry = await registryBench().catch((e: Error) => [{ name: `registry bench failed: ${e.message}`, ms: NaN }]);
   (window as unknown as { benchResults: BenchRow[] }).benchResults = rows;
 }
 

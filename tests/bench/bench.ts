@@ -6,6 +6,7 @@ import { chromium } from 'playwright-core';
 import { CHROMIUM, CHROMIUM_ARGS } from '../../playwright.config.ts';
 import { execFileSync } from 'node:child_process';
 import type { BenchRow, MatmulRow } from './bench-page.ts';
+import type { RegistryRow } from './registry-bench.ts';
 
 /** Native float32 matrix-multiply peak on this machine: numpy (OpenBLAS) from Debian's python3-numpy. */
 function nativePeak(threads: number): { gflops: number; kernel: string } | null {
@@ -52,6 +53,23 @@ try {
   await page.waitForFunction(() => (window as unknown as { benchResults?: unknown }).benchResults !== undefined, null, { timeout: 540_000 });
   const rows = (await page.evaluate(() => (window as unknown as { benchResults: BenchRow[] }).benchResults)) as BenchRow[];
   const matmul = (await page.evaluate(() => (window as unknown as { benchMatmul: MatmulRow }).benchMatmul)) as MatmulRow;
+  const registry = (await page.evaluate(() => (window as unknown as { benchRegistry: RegistryRow[] }).benchRegistry)) as RegistryRow[];
+  // Open the runs table with 1,000 runs: seed the app's database, then time the app from navigation
+  // until all 1,000 rows are in the list.
+  const ctx = await browser.newContext();
+  const seedPage = await ctx.newPage();
+  await seedPage.goto(`http://localhost:${PORT}/bench.html#seed-runs`);
+  await seedPage.waitForFunction(() => (window as unknown as { seeded?: boolean }).seeded === true, null, { timeout: 120_000 });
+  const app = await ctx.newPage();
+  await app.goto(`http://localhost:${PORT}/`);
+  await app.waitForFunction(() => document.querySelectorAll('[data-testid="runs"] li').length >= 1000, null, { timeout: 120_000 });
+  const openMs = await app.evaluate(() => performance.now());
+  await app.goto(`http://localhost:${PORT}/`);
+  const t0 = await app.evaluate(() => performance.now());
+  await app.waitForFunction(() => document.querySelectorAll('[data-testid="runs"] li').length >= 1000, null, { timeout: 120_000 });
+  const reopenMs = await app.evaluate(() => performance.now());
+  void t0;
+  await ctx.close();
   await browser.close();
 
   const naive = rows.find((r) => r.name.includes('default'))!;
@@ -65,6 +83,18 @@ try {
     console.log(`| ${pad(r.name, 40)} | ${pad(r.backend, 8)} | ${pad(num(r.samplesPerSecond), 10)} | ${pad(num(r.samplesPerSecond / naive.samplesPerSecond, 2), 8)} | ${pad(`${num(r.longestTaskMs)} ms`, 24)} |`);
   }
   for (const r of rows) if (r.note) console.log(`  ${r.name} ${r.backend}: ${r.note}`);
+
+  console.log('\nRegistry and storage (IndexedDB in Chromium; median of 5 where repeated)\n');
+  console.log(`| ${pad('operation', 70)} | ${pad('ms', 8)} |`);
+  console.log(`|${'-'.repeat(72)}|${'-'.repeat(10)}|`);
+  for (const r of registry) console.log(`| ${pad(r.name, 70)} | ${pad(num(r.ms, 1), 8)} |`);
+  const ratio = (a: string, b: string) => {
+    const x = registry.find((r) => r.name.startsWith(a))?.ms, y = registry.find((r) => r.name.startsWith(b))?.ms;
+    return x && y ? (y / x).toFixed(2) : 'n/a';
+  };
+  console.log(`| ${pad('open the app with 1,000 runs: navigation → all rows listed (first visit)', 70)} | ${pad(num(openMs, 0), 8)} |`);
+  console.log(`| ${pad('open the app with 1,000 runs: navigation → all rows listed (reload)', 70)} | ${pad(num(reopenMs, 0), 8)} |`);
+  console.log(`  tfjs indexeddb:// time ÷ Benchtop time — save: ${ratio('save 1M-parameter model version', "save 1M-parameter model (tfjs")}×, load: ${ratio('load 1M-parameter model version', "load 1M-parameter model (tfjs")}×`);
 
   const single = nativePeak(1), all = nativePeak(os.cpus().length);
   console.log('\nLarge dense layer on WASM against the native matrix-multiply peak (float32, 1024×1024 · 1024×1024)\n');

@@ -21,7 +21,8 @@ export async function modelToArtifacts(model: tf.LayersModel): Promise<ModelArti
 
 /** Rebuilds a LayersModel from {@link ModelArtifacts}. The caller disposes it. */
 export async function artifactsToModel(a: ModelArtifacts): Promise<tf.LayersModel> {
-  return tf.loadLayersModel(tf.io.fromMemory({ modelTopology: a.modelTopology, weightSpecs: a.weightSpecs, weightData: a.weightData.slice(0) }));
+  // tfjs only reads the buffer (into tensors), so no defensive copy.
+  return tf.loadLayersModel(tf.io.fromMemory({ modelTopology: a.modelTopology, weightSpecs: a.weightSpecs, weightData: a.weightData }));
 }
 
 /** Frees a model's weights and its optimizer's state (Adam moments); `model.dispose()` alone keeps the latter. */
