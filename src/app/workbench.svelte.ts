@@ -15,7 +15,7 @@ import type { TuneApi } from '../../workers/tune.api.ts';
 import { moveAlias, registerVersion, rollbackAlias } from '../core/registry/registry.ts';
 import { buildModelCard, type ModelCard } from '../core/registry/model-card.ts';
 import { collectBundle } from '../core/store/bundle.ts';
-import { EMPTY_PROSE, type AliasMove, type AliasRecord, type ModelCardProse, type ModelVersion, type VersionRelation } from '../core/store/records.ts';
+import { EMPTY_PROSE, type Experiment, type AliasMove, type AliasRecord, type ModelCardProse, type ModelVersion, type VersionRelation } from '../core/store/records.ts';
 import { completeConfig, DEFAULT_TRAIN_CONFIG, type BackendName, type EpochRecord, type RunRecord, type TrainConfig, type TrainedModel, type TrainProgress } from '../core/model/spec.ts';
 import type { Problem } from '../core/util/result.ts';
 import type { DataApi, DatasetInfo } from '../../workers/data.api.ts';
@@ -98,6 +98,10 @@ export class Workbench {
   /** Free-text search over runs (name, tags, model, params, metrics) and the sort order of the list. */
   runQuery = $state('');
   runSort = $state<'newest' | 'oldest' | 'best' | 'name'>('newest');
+  /** Experiments (named groups of runs); new runs join `experimentId`, the list shows `experimentFilter` ('all' for every run). */
+  experiments = $state<Experiment[]>([]);
+  experimentId = $state('default');
+  experimentFilter = $state<string>('all');
   /** Runs being compared side by side (the ticked ones, when Compare is pressed). */
   comparing = $state<string[]>([]);
 
@@ -181,7 +185,7 @@ export class Workbench {
     // Record the dataset version (the data itself ships with the app).
     if (!(await this.repo.getDatasetRecord(res.value.id))) {
       const entry = CATALOG[id];
-      await this.repo.saveDatasetRecord({ id: res.value.id, name: res.value.name, rowCount: res.value.rowCount, columns: res.value.schema.columns.map((c) => c.name), label: res.value.schema.label, provenance: `${entry.source}; ${entry.license}`, savedAt: new Date().toISOString(), bytes: 0 });
+      await this.repo.saveDatasetRecord({ id: res.value.id, name: res.value.name, rowCount: res.value.rowCount, columns: res.value.schema.columns.map((c) => c.name), schema: plain(res.value.schema), label: res.value.schema.label, provenance: `${entry.source}; ${entry.license}`, savedAt: new Date().toISOString(), bytes: 0 });
     }
   }
 
@@ -220,7 +224,7 @@ export class Workbench {
       return;
     }
     this.accept(res.value, res.warnings);
-    const record = { id: res.value.id, name: res.value.name, rowCount: res.value.rowCount, columns: res.value.schema.columns.map((c) => c.name), label: res.value.schema.label, provenance: `imported file ${file.name} (${file.size.toLocaleString('en-US')} bytes)`, savedAt: new Date().toISOString(), bytes: 0 };
+    const record = { id: res.value.id, name: res.value.name, rowCount: res.value.rowCount, columns: res.value.schema.columns.map((c) => c.name), schema: plain(res.value.schema), label: res.value.schema.label, provenance: `imported file ${file.name} (${file.size.toLocaleString('en-US')} bytes)`, savedAt: new Date().toISOString(), bytes: 0 };
     if (res.value.bytes <= MAX_STORED_DATASET_BYTES) {
       const t = await this.data.encodeTable(res.value.id);
       if (t.ok) {
@@ -270,6 +274,8 @@ export class Workbench {
       config,
       environment: { backend: st?.backend ?? 'cpu', backendReason: st?.reason ?? '', threads: st?.threads, simd: st?.simd, runtime: navigator.userAgent, appVersion: __APP_VERSION__ },
     });
+    placeholder.experimentId = this.experimentId;
+    placeholder.tags = [];
     this.training = { runId, runName, progress: null, history: [], task: this.task, cancelling: false };
     const onProgress = (p: TrainProgress) => {
       if (this.training?.runId === runId) this.training.progress = p;
@@ -307,7 +313,7 @@ export class Workbench {
       return;
     }
     this.warnings = res.warnings;
-    const saved = await this.repo.saveRun(res.value.run, res.value.model);
+    const saved = await this.repo.saveRun({ ...res.value.run, experimentId: this.experimentId, tags: [] }, res.value.model);
     if (!saved.ok) this.error = saved.error;
     await this.refreshLists();
     this.selectRun(runId);
@@ -375,7 +381,8 @@ export class Workbench {
 
   /** Reloads runs and the registry from storage (after a change here or in another tab). */
   async refreshLists(): Promise<void> {
-    const [runs, versions, aliases, audit] = await Promise.all([this.repo.listRuns(), this.repo.listVersions(), this.repo.listAliases(), this.repo.aliasHistory()]);
+    const [runs, versions, aliases, audit, experiments] = await Promise.all([this.repo.listRuns(), this.repo.listVersions(), this.repo.listAliases(), this.repo.aliasHistory(), this.repo.listExperiments()]);
+    this.experiments = experiments;
     this.runs = runs;
     this.versions = versions;
     this.aliases = aliases;
@@ -412,10 +419,25 @@ export class Workbench {
       }
       return text(r).includes(t);
     };
-    const out = this.runs.filter((r) => terms.every((t) => matches(r, t)));
+    const out = this.runs.filter((r) => (this.experimentFilter === 'all' || (r.experimentId ?? 'default') === this.experimentFilter) && terms.every((t) => matches(r, t)));
     const score = (r: RunRecord) => (r.task === 'classification' ? (r.metrics.validation.accuracy ?? -Infinity) : -(r.metrics.validation.rmse ?? Infinity));
     const by = { newest: (a: RunRecord, b: RunRecord) => b.createdAt.localeCompare(a.createdAt), oldest: (a: RunRecord, b: RunRecord) => a.createdAt.localeCompare(b.createdAt), best: (a: RunRecord, b: RunRecord) => (score(b) || 0) - (score(a) || 0), name: (a: RunRecord, b: RunRecord) => a.name.localeCompare(b.name) }[this.runSort];
     return out.sort(by);
+  }
+
+  /** Creates an experiment and makes it the one new runs join. */
+  async createExperiment(name: string): Promise<void> {
+    const clean = name.trim();
+    if (!clean) return;
+    const e: Experiment = { id: crypto.randomUUID(), name: clean.slice(0, 80), createdAt: new Date().toISOString() };
+    const r = await this.repo.saveExperiment(e);
+    if (!r.ok) {
+      this.error = r.error;
+      return;
+    }
+    this.experimentId = e.id;
+    this.experimentFilter = e.id;
+    await this.refreshLists();
   }
 
   /** Replaces a run's tags. */

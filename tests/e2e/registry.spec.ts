@@ -197,3 +197,23 @@ test('a full storage quota is reported with what to do, and nothing stored is da
   await page.getByTestId('check-model').click();
   expect(Number(await page.getByTestId('check-result').getAttribute('data-max-diff'))).toBe(0);
 });
+
+test('experiments group runs: new runs join the chosen experiment, and the list filters by it', async ({ page }) => {
+  await openApp(page);
+  await page.getByLabel('Shipped dataset').selectOption('wine');
+  await expect(page.getByTestId('dataset-name')).toHaveText('wine.csv');
+  await trainTree(page, '2', '1');
+  page.once('dialog', (d) => void d.accept('depth study'));
+  await page.getByTestId('new-experiment').click();
+  await expect(page.getByTestId('experiment-filter').locator('option:checked')).toHaveText('depth study');
+  await expect(page.getByTestId('runs').locator('li')).toHaveCount(0);
+  await trainTree(page, '4', '1');
+  await expect(page.getByTestId('runs').locator('li')).toHaveCount(1);
+  await page.getByTestId('experiment-filter').selectOption('all');
+  await expect(page.getByTestId('runs').locator('li')).toHaveCount(2);
+  await page.reload();
+  await expect(page.locator('main[data-ready="true"]')).toBeVisible({ timeout: 60_000 });
+  await page.getByTestId('experiment-filter').selectOption({ label: 'depth study' });
+  await expect(page.getByTestId('runs').locator('li')).toHaveCount(1);
+  await expect(page.getByTestId('runs').locator('li')).toContainText('Tree d4');
+});

@@ -108,3 +108,15 @@ describe('registry over a store', () => {
     expect(other.runs.size).toBe(0);
   });
 });
+
+describe('concurrent registrations', () => {
+  it('two registrations at once get two versions instead of overwriting one', async () => {
+    const table = shippedTable('wine.csv');
+    const r = await runTraining({ runId: 'c', runName: 'c', table, dataset: { id: datasetVersionId(table), name: 'wine.csv' }, schema: inferSchema(table, 'cultivar'), split: { kind: 'stratified', fractions: [0.7, 0.15, 0.15], seed: 1 }, config: completeConfig({ model: { kind: 'tree' } }), environment: { backend: 'cpu', backendReason: '', runtime: 't', appVersion: 't' } });
+    if (!r.ok) throw new Error(r.error.message);
+    const store = new MemoryStore();
+    await store.saveRun(r.value.run, r.value.model);
+    const [a, b] = await Promise.all([registerVersion(store, { name: 'm', run: r.value.run, model: r.value.model }), registerVersion(store, { name: 'm', run: r.value.run, model: r.value.model })]);
+    expect([a.ok && a.value.id, b.ok && b.value.id].sort()).toEqual(['m@1', 'm@2']);
+  });
+});

@@ -1,4 +1,5 @@
 import type { SplitMetrics } from '../model/spec.ts';
+import type { Schema } from '../data/schema.ts';
 
 /** A named group of runs. */
 export interface Experiment {
@@ -16,6 +17,8 @@ export interface DatasetRecord {
   rowCount: number;
   columns: string[];
   label: string | null;
+  /** The inferred schema (types, roles, missing counts) when it was recorded. */
+  schema?: Schema;
   /** Where it came from: a shipped dataset's source, or "imported file". */
   provenance: string;
   savedAt: string;
