@@ -3,7 +3,7 @@ import { inferSchema, withRole } from '../data/schema.ts';
 import { argmaxRows } from '../metrics/argmax-rows.ts';
 import { scoreBaselines } from '../baselines/baselines.ts';
 import { prepareData, type EncodedSet } from '../model/prepare.ts';
-import { predictTableRows } from '../model/predict-table.ts';
+import { calibrated, predictTableRows } from '../model/predict-table.ts';
 import { fitModel, FINGERPRINT_ROWS } from '../model/run-training.ts';
 import type { EnsembleMethod, EnsembleState, RunEnvironment, RunRecord, SplitMetrics, TrainConfig, TrainedModel } from '../model/spec.ts';
 import { ENSEMBLE_LABELS } from '../model/spec.ts';
@@ -55,7 +55,7 @@ export async function predictAnyRows(model: TrainedModel, table: Table, rows: Ui
     outs.push(o.value);
   }
   const k = classesOf(model)?.length ?? 1;
-  return ok(combineOutputs(model.ensemble, outs, rows.length, k));
+  return ok(calibrated(model, combineOutputs(model.ensemble, outs, rows.length, k)));
 }
 
 function bootstrap(set: EncodedSet, d: number, seed: number, weights?: Float64Array): EncodedSet {

@@ -3,3 +3,8 @@ export * from './log-loss.ts';
 export * from './f1-score.ts';
 export * from './regression-errors.ts';
 export * from './argmax-rows.ts';
+export * from './confusion-matrix.ts';
+export * from './classification-report.ts';
+export * from './ranking-curves.ts';
+export * from './probability-scores.ts';
+export * from './bootstrap.ts';

@@ -13,7 +13,7 @@ import type { ClassicalState, ModelArtifacts, RunRecord, TrainedModel } from './
  * - `preprocessing.json` — the fitted {@link Preprocessor};
  * - `run.json` — the {@link RunRecord} that produced it.
  */
-export const BUNDLE_FILES = Object.freeze(['model.json', 'weights.bin', 'classical.json', 'ensemble.json', 'preprocessing.json', 'run.json'] as const);
+export const BUNDLE_FILES = Object.freeze(['model.json', 'weights.bin', 'classical.json', 'ensemble.json', 'calibrator.json', 'preprocessing.json', 'run.json'] as const);
 
 export interface ModelBundle {
   model: TrainedModel;
@@ -44,6 +44,7 @@ export function modelToJson(m: TrainedModel): unknown {
     preprocessor: m.preprocessor,
     artifacts: m.artifacts ? { modelTopology: m.artifacts.modelTopology, weightSpecs: m.artifacts.weightSpecs, weightData: toBase64(m.artifacts.weightData) } : undefined,
     classical: m.classical,
+    calibrator: m.calibrator,
     ensemble: m.ensemble ? { ...m.ensemble, members: m.ensemble.members.map(modelToJson) } : undefined,
   };
 }
@@ -55,11 +56,18 @@ export function modelFromJson(j: unknown): TrainedModel {
     preprocessor: o.preprocessor,
     artifacts: o.artifacts ? { ...o.artifacts, weightData: fromBase64(o.artifacts.weightData) } : undefined,
     classical: o.classical,
+    calibrator: (o as { calibrator?: TrainedModel['calibrator'] }).calibrator,
     ensemble: o.ensemble ? ({ ...o.ensemble, members: o.ensemble.members.map(modelFromJson) } as TrainedModel['ensemble']) : undefined,
   };
 }
 
 export function bundleToFiles(b: ModelBundle): Record<string, Uint8Array> {
+  const files = modelFiles(b);
+  if (b.model.calibrator) files['calibrator.json'] = json(b.model.calibrator);
+  return files;
+}
+
+function modelFiles(b: ModelBundle): Record<string, Uint8Array> {
   if (b.model.ensemble) return { 'ensemble.json': json(modelToJson(b.model)), 'preprocessing.json': json(b.model.preprocessor), 'run.json': json(b.run) };
   const a = b.model.artifacts;
   if (!a) return { 'classical.json': json(b.model.classical), 'preprocessing.json': json(b.model.preprocessor), 'run.json': json(b.run) };
@@ -82,6 +90,18 @@ export function bundleToFiles(b: ModelBundle): Record<string, Uint8Array> {
  * Errors: a missing file, unreadable JSON, a wrong format tag, a weights file of the wrong size.
  */
 export function filesToBundle(files: Record<string, Uint8Array>, source: string): Result<ModelBundle> {
+  const b = filesToBundleWithoutCalibrator(files, source);
+  if (!b.ok || !files['calibrator.json']) return b;
+  try {
+    const cal = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(files['calibrator.json']));
+    if (!cal || typeof cal.method !== 'string') return fail({ kind: 'bad-format', file: `${source}/calibrator.json`, message: `${source}/calibrator.json is not a calibrator.` });
+    return ok({ ...b.value, model: { ...b.value.model, calibrator: cal } }, b.warnings);
+  } catch (e) {
+    return fail({ kind: 'bad-json', file: `${source}/calibrator.json`, message: `${source}/calibrator.json is not valid JSON: ${(e as Error).message}` });
+  }
+}
+
+function filesToBundleWithoutCalibrator(files: Record<string, Uint8Array>, source: string): Result<ModelBundle> {
   const needed = files['ensemble.json'] ? ['ensemble.json', 'preprocessing.json', 'run.json'] : files['classical.json'] ? ['classical.json', 'preprocessing.json', 'run.json'] : ['model.json', 'weights.bin', 'preprocessing.json', 'run.json'];
   for (const f of needed) if (!files[f]) return fail({ kind: 'missing-file', file: source, message: `${source} is not a Benchtop model: it has no ${f} (expected ${needed.join(', ')}).` });
   const parse = (name: string): Result<Record<string, unknown>> => {

@@ -1,6 +1,7 @@
 import type { Table } from '../data/table.ts';
 import { transformFeatures } from '../data/preprocess.ts';
 import { predictClassical } from '../classical/classical-model.ts';
+import { applyCalibrator } from '../calibration/calibrators.ts';
 import type { Result } from '../util/result.ts';
 import { assert, ok } from '../util/result.ts';
 import { artifactsToModel, disposeModel } from './artifacts.ts';
@@ -14,13 +15,23 @@ import type { TrainedModel } from './spec.ts';
 export async function predictMatrix(model: TrainedModel, X: Float32Array, n: number): Promise<Float64Array> {
   const pre = model.preprocessor;
   assert(!model.ensemble, () => 'predictMatrix: ensembles predict from table rows (predictAnyRows), not one matrix');
-  if (model.classical) return rawToOutputs(pre, predictClassical(model.classical, X, n, pre.inputSize), n);
-  const m = await artifactsToModel(model.artifacts!);
-  try {
-    return await predictOutputs(m, pre, X, n);
-  } finally {
-    disposeModel(m);
+  let out: Float64Array;
+  if (model.classical) out = rawToOutputs(pre, predictClassical(model.classical, X, n, pre.inputSize), n);
+  else {
+    const m = await artifactsToModel(model.artifacts!);
+    try {
+      out = await predictOutputs(m, pre, X, n);
+    } finally {
+      disposeModel(m);
+    }
   }
+  return calibrated(model, out);
+}
+
+/** Applies the model's calibrator, if it has one, to its class probabilities. */
+export function calibrated(model: TrainedModel, out: Float64Array): Float64Array {
+  if (!model.calibrator || model.preprocessor.label.task !== 'classification') return out;
+  return applyCalibrator(model.calibrator, out, model.preprocessor.label.classes.length);
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { Preprocessor } from '../data/preprocess.ts';
+import type { Calibrator } from '../calibration/calibrators.ts';
 import type { SplitSpec } from '../data/split.ts';
 
 export type NeuralKind = 'logistic' | 'linear' | 'mlp' | 'cnn';
@@ -220,6 +221,8 @@ export interface TrainedModel {
   classical?: ClassicalState;
   /** An ensemble of other trained models (each with its own preprocessing). */
   ensemble?: EnsembleState;
+  /** A post-hoc probability calibrator applied to the outputs (fitted on validation). */
+  calibrator?: Calibrator;
   preprocessor: Preprocessor;
 }
 
@@ -256,6 +259,19 @@ export interface RunEnvironment {
 
 /** `running` while training; `interrupted` when the page closed mid-run (set on the next open). */
 export type RunStatus = 'running' | 'finished' | 'cancelled' | 'failed' | 'interrupted';
+
+/** Calibration numbers of one model on one split. */
+export interface CalibrationSnapshot {
+  accuracy: number;
+  logLoss: number;
+  brier: number;
+  ece: number;
+  mce: number;
+  adaptiveEce: number;
+  classwiseEce: number;
+  /** Reliability diagram bins (uniform). */
+  bins: { lo: number; hi: number; count: number; confidence: number; frequency: number }[];
+}
 
 /** A row of the validation log: what went in, the truth, what came out. */
 export interface SampleRow {
@@ -314,6 +330,8 @@ export interface RunRecord {
   message?: string;
   /** Epoch whose weights were kept (early stopping restores the best one). */
   bestEpoch?: number;
+  /** For a calibrated model: the method, the run it calibrates, and test-split calibration before and after. */
+  calibration?: { method: string; parentRunId: string; before: CalibrationSnapshot; after: CalibrationSnapshot };
   /** The experiment (named group of runs) this run belongs to. */
   experimentId?: string;
   /** Free-form tags for finding runs. */

@@ -1,0 +1,2 @@
+export * from './reliability.ts';
+export * from './calibrators.ts';

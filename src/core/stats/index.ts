@@ -1,0 +1,3 @@
+export * from './normal.ts';
+export * from './multiple-testing.ts';
+export * from './welch.ts';
