@@ -144,6 +144,32 @@ describe('benchtop command line', () => {
     expect(a.fingerprint.maxAbsDiff).toBe(0);
   }, 120_000);
 
+  it('evaluate prints every metric as JSON; calibrate writes a calibrated child; predict marks abstentions', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'benchtop-eval-'));
+    const data = join(DATA, 'breast-cancer-wisconsin.csv');
+    expect((await benchtop(['train', '--data', data, '--label', 'diagnosis', '--model', 'mlp', '--epochs', '20', '--lr', '0.01', '--out', join(dir, 'm'), '--no-store'])).code).toBe(0);
+    const ev = await benchtop(['evaluate', '--model', join(dir, 'm'), '--data', data, '--label', 'diagnosis', '--json', '--report', join(dir, 'r.html')]);
+    expect(ev.code, ev.stderr).toBe(0);
+    const j = JSON.parse(ev.stdout);
+    expect(j.rows).toBe(569);
+    expect(Object.keys(j.metrics)).toEqual(expect.arrayContaining(['accuracy', 'balancedAccuracy', 'macroF1', 'mcc', 'auc', 'logLoss', 'brier', 'ece', 'intervals']));
+    expect(j.metrics.intervals.accuracy.lo).toBeLessThanOrEqual(j.metrics.accuracy);
+    expect(await readFile(join(dir, 'r.html'), 'utf8')).toContain('<h1>Evaluation:');
+    const cal = await benchtop(['calibrate', '--model', join(dir, 'm'), '--data', data, '--label', 'diagnosis', '--method', 'temperature', '--out', join(dir, 'cal')]);
+    expect(cal.code, cal.stderr).toBe(0);
+    const c = JSON.parse(cal.stdout);
+    expect(c.after.accuracy).toBe(c.before.accuracy);
+    const run = JSON.parse(await readFile(join(dir, 'cal', 'run.json'), 'utf8'));
+    expect(run.calibration.parentRunId).toBe(c.parentRun);
+    const p = await benchtop(['predict', '--model', join(dir, 'cal'), '--data', data, '--out', join(dir, 'p.csv'), '--abstain-below', '0.9']);
+    expect(p.code, p.stderr).toBe(0);
+    const lines = (await readFile(join(dir, 'p.csv'), 'utf8')).trim().split('\n');
+    expect(lines[0]).toBe('predicted,benign,malignant,abstain');
+    expect(lines.slice(1).every((l) => /,(true|false)$/.test(l))).toBe(true);
+    const wrong = await benchtop(['evaluate', '--model', join(dir, 'm'), '--data', join(DATA, 'wine.csv'), '--json']);
+    expect(JSON.parse(wrong.stderr).error).toMatchObject({ kind: 'column-mismatch' });
+  }, 120_000);
+
   it('bad input exits non-zero with a JSON error naming the file and column', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'benchtop-'));
     const f = join(dir, 'ragged.csv');

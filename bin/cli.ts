@@ -17,6 +17,10 @@ import type { Table } from '../src/core/data/table.ts';
 import { applyParams, checkSpace, defaultSpace, type SearchSpace } from '../src/core/tuning/search-space.ts';
 import { makeTrialRunner, prepareTuningData } from '../src/core/tuning/trial-runner.ts';
 import { tune } from '../src/core/tuning/tune.ts';
+import { evaluateModel } from '../src/core/evaluation/evaluation.ts';
+import { reportToHtml, runSplitRows, type EvaluationReport } from '../src/core/evaluation/report.ts';
+import { calibrateRun } from '../src/core/calibration/calibrate-model.ts';
+import { fail, ok } from '../src/core/util/result.ts';
 import type { Problem } from '../src/core/util/result.ts';
 import { readBundle, readTableFile, writeBundle } from './node-io.ts';
 import { REGISTRY_HELP, registryCommand } from './registry-commands.ts';
@@ -39,6 +43,8 @@ Commands:
   train     Train a model on a CSV/TSV/JSON file and write a model directory
   tune      Search hyperparameters (grid, random, Bayesian/TPE) and write the best model
   predict   Predict every row of a file with a model; write a CSV of classes and probabilities
+  evaluate  Every metric with intervals, calibration and flagged slices of a model on a file
+  calibrate Fit a probability calibrator on the validation split; write the calibrated model
   info      Describe a model directory or zip (from train or the app's export); with --data,
             check that it still predicts what it predicted when it was trained
   help      Show this help (also --help); "benchtop <command> --help" for a command
@@ -332,11 +338,96 @@ async function tuneCommand(argv: string[]): Promise<number> {
   return 0;
 }
 
-const PREDICT_HELP = `benchtop predict --model DIR|ZIP --data FILE --out preds.csv [--backend wasm|cpu]
+const PREDICT_HELP = `benchtop predict --model DIR|ZIP --data FILE --out preds.csv [--abstain-below P] [--backend wasm|cpu]
 
-Applies the model's saved preprocessing and writes one row per input row: the predicted class and
-one probability column per class (named after the classes), or the predicted value for regression.
+Applies the model's saved preprocessing (and calibrator) and writes one row per input row: the
+predicted class and one probability column per class (named after the classes), or the predicted
+value for regression. With a confidence threshold (--abstain-below, or the one saved with the
+model's evaluation) an "abstain" column marks predictions below it.
 `;
+
+const EVALUATE_HELP = `benchtop evaluate --model DIR|ZIP --data FILE [--label COL] [--split all|test|validation] [--json] [--report FILE.html]
+
+Evaluates the model on every row of FILE (or, with --split, on that split of the data it was trained
+on): all metrics with 95% bootstrap intervals, calibration, slices the slice finder flags, notes on
+mismatched columns. --label names the file's label column when it differs from the model's.
+`;
+
+const CALIBRATE_HELP = `benchtop calibrate --model DIR|ZIP --data FILE [--label COL] --method temperature|platt|isotonic|histogram --out DIR
+
+Fits the calibrator on the validation split of the data the model was trained on (FILE must be that
+dataset) and writes the calibrated model, whose run.json points to its parent and carries test-split
+calibration before and after.
+`;
+
+async function loadForModel(values: { model?: string; data?: string; label?: string }) {
+  const bundle = await readBundle(values.model!);
+  if (!bundle.ok) return bundle;
+  const table = await readTableFile(values.data!);
+  if (!table.ok) return table;
+  let t = table.value;
+  const want = bundle.value.model.preprocessor.label.column;
+  if (values.label && values.label !== want) {
+    if (!t.columns.some((c) => c.name === values.label)) return fail<never>({ kind: 'missing-column', file: basename(values.data!), column: values.label, message: `${basename(values.data!)} has no column "${values.label}".` });
+    t = { ...t, columns: t.columns.filter((c) => c.name !== want).map((c) => (c.name === values.label ? { ...c, name: want } : c)) };
+  }
+  return ok({ bundle: bundle.value, table: t, name: basename(values.data!) });
+}
+
+async function evaluateCommand(argv: string[]): Promise<number> {
+  const { values } = parseArgs({ args: argv, options: { model: { type: 'string' }, data: { type: 'string' }, label: { type: 'string' }, split: { type: 'string', default: 'all' }, json: { type: 'boolean' }, report: { type: 'string' }, backend: { type: 'string' }, help: { type: 'boolean' } }, strict: true });
+  if (values.help) {
+    process.stdout.write(EVALUATE_HELP);
+    return 0;
+  }
+  for (const req of ['model', 'data'] as const) if (!values[req]) throw new UsageError(`--${req} is required`);
+  const split = oneOf('split', values.split, ['all', 'test', 'validation'] as const, 'all');
+  const loaded = await loadForModel(values);
+  if (!loaded.ok) return problem(loaded.error);
+  await startBackend(values.backend);
+  const { bundle, table, name } = loaded.value;
+  let rows: Uint32Array = Uint32Array.from({ length: table.rowCount }, (_, i) => i);
+  if (split !== 'all') {
+    const s = runSplitRows(bundle.run, table);
+    if (!s.ok) return problem(s.error);
+    rows = split === 'test' ? s.value.test : s.value.validation;
+  }
+  const ev = await evaluateModel(bundle.model, table, rows, name, { seed: bundle.run.config?.seed ?? 1 });
+  if (!ev.ok) return problem(ev.error);
+  const report: EvaluationReport = { format: 'benchtop-evaluation@1', runId: bundle.run.id, runName: bundle.run.name, createdAt: new Date().toISOString(), split: split === 'all' ? 'file' : split, evaluation: ev.value, behaviour: [], abstainBelow: null };
+  if (values.report) await writeFile(values.report, reportToHtml(report));
+  const m = ev.value.metrics;
+  const headline = m.task === 'classification'
+    ? { accuracy: m.report.accuracy, balancedAccuracy: m.report.balancedAccuracy, macroF1: m.report.macro.f1, microF1: m.report.micro.f1, weightedF1: m.report.weighted.f1, mcc: m.report.mcc, auc: m.auc, logLoss: m.logLoss, brier: m.brier, perClass: Object.fromEntries(m.classes.map((c, i) => [c, m.report.perClass[i]])), confusion: m.confusion, ece: m.calibration.ece, mce: m.calibration.mce, adaptiveEce: m.calibration.adaptiveEce, classwiseEce: m.calibration.classwiseEce, intervals: m.intervals }
+    : { mae: m.mae, rmse: m.rmse, r2: m.r2, mape: m.mape, intervals: m.intervals };
+  const out = { ok: true, model: bundle.run.name, data: name, rows: ev.value.rows, task: m.task, metrics: headline, slices: ev.value.foundSlices.map((s) => ({ slice: s.name, size: s.size, [s.metric]: s.value, gap: s.gap, adjustedP: s.adjustedP })), notes: ev.value.notes.map((n) => n.message) };
+  if (values.json) process.stdout.write(JSON.stringify(out, null, 2) + '\n');
+  else process.stdout.write(`${out.model} on ${name} (${out.rows} rows)\n${Object.entries(headline).filter(([, v]) => typeof v === 'number').map(([k, v]) => `  ${k}: ${(v as number).toFixed(4)}`).join('\n')}\n${out.notes.map((n) => `  note: ${n}`).join('\n')}\n`);
+  return 0;
+}
+
+async function calibrateCommand(argv: string[]): Promise<number> {
+  const { values } = parseArgs({ args: argv, options: { model: { type: 'string' }, data: { type: 'string' }, label: { type: 'string' }, method: { type: 'string' }, out: { type: 'string' }, backend: { type: 'string' }, help: { type: 'boolean' } }, strict: true });
+  if (values.help) {
+    process.stdout.write(CALIBRATE_HELP);
+    return 0;
+  }
+  for (const req of ['model', 'data', 'method', 'out'] as const) if (!values[req]) throw new UsageError(`--${req} is required`);
+  const method = oneOf('method', values.method, ['temperature', 'platt', 'isotonic', 'histogram'] as const, 'temperature');
+  const loaded = await loadForModel(values);
+  if (!loaded.ok) return problem(loaded.error);
+  const { bundle, table, name } = loaded.value;
+  const id = datasetVersionId(table);
+  if (id !== bundle.run.dataset.id) return problem({ kind: 'other-dataset', file: name, message: `${name} is not the dataset the model was trained on (${bundle.run.dataset.name}); calibration uses that dataset's validation split.` });
+  await startBackend(values.backend);
+  const r = await calibrateRun(bundle.run, bundle.model, table, method, { runId: randomUUID() });
+  if (!r.ok) return problem(r.error);
+  await writeBundle(values.out!, r.value);
+  const c = r.value.run.calibration!;
+  const pick = (x: typeof c.before) => ({ accuracy: x.accuracy, logLoss: x.logLoss, brier: x.brier, ece: x.ece, mce: x.mce, adaptiveEce: x.adaptiveEce, classwiseEce: x.classwiseEce });
+  process.stdout.write(JSON.stringify({ ok: true, out: values.out, method, parentRun: c.parentRunId, run: r.value.run.id, calibrator: r.value.model.calibrator, before: pick(c.before), after: pick(c.after) }, null, 2) + '\n');
+  return 0;
+}
 
 const INFO_HELP = `benchtop info --model DIR|ZIP [--data FILE] [--backend wasm|cpu]
 
@@ -354,7 +445,7 @@ async function startBackend(name: string | undefined): Promise<void> {
 const csvCell = (v: string) => (/[",\n\r]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
 
 async function predict(argv: string[]): Promise<number> {
-  const { values } = parseArgs({ args: argv, options: { model: { type: 'string' }, data: { type: 'string' }, out: { type: 'string' }, backend: { type: 'string' }, help: { type: 'boolean' } }, strict: true });
+  const { values } = parseArgs({ args: argv, options: { model: { type: 'string' }, data: { type: 'string' }, out: { type: 'string' }, backend: { type: 'string' }, 'abstain-below': { type: 'string' }, help: { type: 'boolean' } }, strict: true });
   if (values.help) {
     process.stdout.write(PREDICT_HELP);
     return 0;
@@ -372,9 +463,14 @@ async function predict(argv: string[]): Promise<number> {
   const lines: string[] = [];
   if (label.task === 'classification') {
     const k = label.classes.length;
-    lines.push(['predicted', ...label.classes].map(csvCell).join(','));
+    const threshold = values['abstain-below'] !== undefined ? numberOpt('abstain-below', values['abstain-below'], 0) : (bundle.value.run.evaluation?.abstainBelow ?? null);
+    lines.push(['predicted', ...label.classes, ...(threshold !== null ? ['abstain'] : [])].map(csvCell).join(','));
     const best = argmaxRows(out.value, k);
-    for (let i = 0; i < rows.length; i++) lines.push([csvCell(label.classes[best[i]!]!), ...Array.from(out.value.subarray(i * k, (i + 1) * k), (p) => String(p))].join(','));
+    for (let i = 0; i < rows.length; i++) {
+      const probs = Array.from(out.value.subarray(i * k, (i + 1) * k));
+      const abstain = threshold !== null ? [String(probs[best[i]!]! < threshold)] : [];
+      lines.push([csvCell(label.classes[best[i]!]!), ...probs.map(String), ...abstain].join(','));
+    }
   } else {
     lines.push('predicted');
     for (const v of out.value) lines.push(String(v));
@@ -444,6 +540,10 @@ export async function main(argv: string[]): Promise<number> {
         return await predict(rest);
       case 'info':
         return await info(rest);
+      case 'evaluate':
+        return await evaluateCommand(rest);
+      case 'calibrate':
+        return await calibrateCommand(rest);
       default: {
         const code = await registryCommand(command, rest);
         if (code !== null) return code;

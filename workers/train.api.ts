@@ -11,7 +11,13 @@ import { lrRangeTest, overfitOneBatch, type LrRangeReport, type OverfitReport } 
 import { prepareData, type EncodedSet } from '../src/core/model/prepare.ts';
 import { validateConfig } from '../src/core/model/validate-config.ts';
 import { makeTrialRunner, prepareTuningData, type TuningData } from '../src/core/tuning/trial-runner.ts';
-import type { Preprocessor } from '../src/core/data/preprocess.ts';
+import { encodeLabels, type Preprocessor } from '../src/core/data/preprocess.ts';
+import { evaluateModel } from '../src/core/evaluation/evaluation.ts';
+import { runBehaviourTest, type BehaviourTest } from '../src/core/evaluation/behaviour.ts';
+import { runSplitRows, type EvaluationReport } from '../src/core/evaluation/report.ts';
+import type { SliceDefinition } from '../src/core/evaluation/slices.ts';
+import { calibrateRun } from '../src/core/calibration/calibrate-model.ts';
+import type { CalibrationMethod } from '../src/core/calibration/calibrators.ts';
 import { completeConfig, NEURAL_KINDS, type BackendName, type EpochRecord, type RunRecord, type TrainConfig, type TrainedModel, type TrainProgress } from '../src/core/model/spec.ts';
 import type { Result } from '../src/core/util/result.ts';
 import { fail, ok } from '../src/core/util/result.ts';
@@ -247,6 +253,48 @@ export function createTrainApi(opts: { tables?: TableSource; wasmPaths?: Readonl
       const byName: Record<string, Uint8Array> = {};
       for (const f of files) byName[f.name.split('/').pop()!] = f.bytes;
       return filesToBundle(byName, files.map((f) => f.name).join(', ') || 'the selected files');
+    },
+
+    /**
+     * Evaluates a model on one split of its run (rows rebuilt from the run's seeded split) or on every
+     * row of a loaded dataset; runs the given behavioural tests on the same rows.
+     */
+    async evaluate(model: TrainedModel, run: RunRecord, datasetId: string, split: EvaluationReport['split'], opts: { slices?: SliceDefinition[]; tests?: BehaviourTest[]; abstainBelow?: number | null } = {}): Promise<Result<EvaluationReport>> {
+      await ensureBackend();
+      const t = await table(datasetId);
+      if (!t.ok) return t;
+      let rows: Uint32Array;
+      if (split === 'all' || split === 'file') rows = Uint32Array.from({ length: t.value.table.rowCount }, (_, i) => i);
+      else {
+        const s = runSplitRows(run, t.value.table);
+        if (!s.ok) return s;
+        rows = split === 'test' && s.value.test.length ? s.value.test : s.value.validation;
+      }
+      try {
+        const ev = await evaluateModel(model, t.value.table, rows, t.value.name, { slices: opts.slices, seed: run.config.seed });
+        if (!ev.ok) return ev;
+        const behaviour: EvaluationReport['behaviour'] = [];
+        const y = encodeLabels(model.preprocessor, t.value.table, rows);
+        for (const test of opts.tests ?? []) {
+          const r = y.ok ? await runBehaviourTest(model, t.value.table, rows, y.value, test, run.config.seed) : fail<never>({ kind: 'labels', message: 'labels unavailable' });
+          behaviour.push({ test, result: r.ok ? r.value : { error: r.error.message } });
+        }
+        return ok({ format: 'benchtop-evaluation@1', runId: run.id, runName: run.name, createdAt: new Date().toISOString(), split, evaluation: ev.value, behaviour, abstainBelow: opts.abstainBelow ?? null }, ev.warnings);
+      } catch (e) {
+        return fail({ kind: 'evaluation-failed', message: `Evaluation failed: ${(e as Error).message}` });
+      }
+    },
+
+    /** Fits a calibrator on the run's validation split and returns the calibrated model as a new run. */
+    async calibrate(run: RunRecord, model: TrainedModel, method: CalibrationMethod, runId: string): Promise<Result<{ run: RunRecord; model: TrainedModel }>> {
+      await ensureBackend();
+      const t = await table(run.dataset.id);
+      if (!t.ok) return t;
+      try {
+        return await calibrateRun(run, model, t.value.table, method, { runId });
+      } catch (e) {
+        return fail({ kind: 'calibration-failed', message: `Calibration failed: ${(e as Error).message}` });
+      }
     },
 
     /** Hashes and zips the files of a bundle the page collected from storage. */

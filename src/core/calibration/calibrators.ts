@@ -106,8 +106,19 @@ export function fitCalibrator(method: CalibrationMethod, probs: ArrayLike<number
     const pos = Array.prototype.filter.call(y, (v: number) => v === 1).length, neg = n - pos;
     const hiT = (pos + 1) / (pos + 2), loT = 1 / (neg + 2);
     const t = Float64Array.from({ length: n }, (_, i) => (y[i] === 1 ? hiT : loT));
-    // Newton's method on (a, b) for the cross-entropy of σ(a·s + b) against the smoothed targets.
-    let A = 1, B = 0;
+    // Newton's method with backtracking on (A, B) for the cross-entropy of σ(A·s + B) against the
+    // smoothed targets (Lin, Lin & Weng 2007): stable even when validation is separable.
+    const objective = (a: number, b: number) => {
+      let f = 0;
+      for (let i = 0; i < n; i++) {
+        const z = a * s[i]! + b;
+        // −[t log σ(z) + (1 − t) log(1 − σ(z))] = log(1 + e^z) − t·z, computed stably.
+        f += (z > 0 ? z + Math.log1p(Math.exp(-z)) : Math.log1p(Math.exp(z))) - t[i]! * z;
+      }
+      return f;
+    };
+    let A = 0, B = Math.log((pos + 1) / (neg + 1));
+    let fval = objective(A, B);
     for (let it = 0; it < 100; it++) {
       let g1 = 0, g2 = 0, h11 = 1e-12, h12 = 0, h22 = 1e-12;
       for (let i = 0; i < n; i++) {
@@ -119,12 +130,23 @@ export function fitCalibrator(method: CalibrationMethod, probs: ArrayLike<number
         h12 += w * s[i]!;
         h22 += w;
       }
+      if (Math.abs(g1) < 1e-10 && Math.abs(g2) < 1e-10) break;
       const det = h11 * h22 - h12 * h12;
       if (Math.abs(det) < EPS) break;
-      const dA = (h22 * g1 - h12 * g2) / det, dB = (h11 * g2 - h12 * g1) / det;
-      A -= dA;
-      B -= dB;
-      if (Math.abs(dA) + Math.abs(dB) < 1e-12) break;
+      const dA = -(h22 * g1 - h12 * g2) / det, dB = -(h11 * g2 - h12 * g1) / det;
+      const slope = g1 * dA + g2 * dB;
+      let step = 1;
+      while (step > 1e-10) {
+        const f2 = objective(A + step * dA, B + step * dB);
+        if (f2 <= fval + 1e-4 * step * slope) {
+          A += step * dA;
+          B += step * dB;
+          fval = f2;
+          break;
+        }
+        step /= 2;
+      }
+      if (step <= 1e-10 || Math.abs(step * dA) + Math.abs(step * dB) < 1e-12) break;
     }
     return { method, a: A, b: B };
   }

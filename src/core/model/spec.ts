@@ -1,5 +1,7 @@
 import type { Preprocessor } from '../data/preprocess.ts';
 import type { Calibrator } from '../calibration/calibrators.ts';
+import type { EvaluationReport } from '../evaluation/report.ts';
+import type { BehaviourTest } from '../evaluation/behaviour.ts';
 import type { SplitSpec } from '../data/split.ts';
 
 export type NeuralKind = 'logistic' | 'linear' | 'mlp' | 'cnn';
@@ -332,6 +334,10 @@ export interface RunRecord {
   bestEpoch?: number;
   /** For a calibrated model: the method, the run it calibrates, and test-split calibration before and after. */
   calibration?: { method: string; parentRunId: string; before: CalibrationSnapshot; after: CalibrationSnapshot };
+  /** The latest evaluation report of this run (kept with it, so the registry and model card see it). */
+  evaluation?: EvaluationReport;
+  /** Behavioural tests saved with this model; rerun on new versions. */
+  behaviourTests?: BehaviourTest[];
   /** The experiment (named group of runs) this run belongs to. */
   experimentId?: string;
   /** Free-form tags for finding runs. */
