@@ -12,6 +12,10 @@ import { applyParams, type SearchSpace } from '../core/tuning/search-space.ts';
 import type { SearchKind } from '../core/tuning/samplers.ts';
 import type { TrialResult } from '../core/tuning/tune.ts';
 import type { TuneApi } from '../../workers/tune.api.ts';
+import type { EvaluationReport } from '../core/evaluation/report.ts';
+import type { SliceDefinition } from '../core/evaluation/slices.ts';
+import type { BehaviourTest } from '../core/evaluation/behaviour.ts';
+import type { CalibrationMethod } from '../core/calibration/calibrators.ts';
 import { moveAlias, registerVersion, rollbackAlias } from '../core/registry/registry.ts';
 import { buildModelCard, type ModelCard } from '../core/registry/model-card.ts';
 import { collectBundle } from '../core/store/bundle.ts';
@@ -107,6 +111,9 @@ export class Workbench {
 
   /** The hyperparameter search, if one ran. */
   tuning = $state<{ running: boolean; trials: TrialResult[]; best: TrialResult | null; error: Problem | null; total: number | null; poolSize: number; space: SearchSpace; cancel?: () => void }>({ running: false, trials: [], best: null, error: null, total: null, poolSize: 0, space: [] });
+
+  /** The run being evaluated or calibrated in the worker. */
+  evaluating = $state<string | null>(null);
 
   /** Results of the debugging checks. */
   debug = $state<{ running: 'overfit' | 'lr' | null; overfit?: OverfitReport | Problem; lr?: LrRangeReport | Problem }>({ running: null });
@@ -465,6 +472,9 @@ export class Workbench {
       return null;
     }
     this.notice = `Registered ${res.value.id} (${res.value.label}).`;
+    // Behavioural tests saved with the parent version are rerun on the new one.
+    const parentRun = res.value.parentId ? this.runs.find((r) => r.id === this.versions.find((v) => v.id === res.value.parentId)?.runId) : undefined;
+    if (parentRun?.behaviourTests?.length && !run.evaluation) void this.evaluateRun(run.id, parentRun.evaluation?.split === 'validation' ? 'validation' : 'test', [], plain(parentRun.behaviourTests));
     return res.value;
   }
 
@@ -547,6 +557,79 @@ export class Workbench {
     }
     await this.refreshLists();
     this.notice = `Imported ${payload.value.runs.length} run(s), ${payload.value.versions.length} model version(s) and ${payload.value.datasets.length} dataset(s) from ${file.name}.`;
+  }
+
+  /** Evaluates a run's model (on its test or validation split, or every row of its dataset) in the worker; the report is kept with the run. */
+  async evaluateRun(runId: string, split: EvaluationReport['split'], slices: SliceDefinition[], tests: BehaviourTest[]): Promise<void> {
+    const run = this.runs.find((r) => r.id === runId);
+    const model = await this.repo.getModel(runId);
+    if (!run || !model) {
+      this.error = { kind: 'missing-model', message: 'This run has no saved model to evaluate.' };
+      return;
+    }
+    if (!(await this.ensureDataset(plain(run)))) {
+      this.error = { kind: 'missing-dataset', message: `The dataset ${run.dataset.name} is not available; import it again to evaluate this model.` };
+      return;
+    }
+    this.evaluating = runId;
+    try {
+      const res = await this.trainer.evaluate(model, plain(run), run.dataset.id, split, { slices: plain(slices), tests: plain(tests), abstainBelow: run.evaluation?.abstainBelow ?? null });
+      if (!res.ok) {
+        this.error = res.error;
+        return;
+      }
+      const saved = await this.repo.saveRunRecord({ ...plain(run), evaluation: res.value, behaviourTests: plain(tests) });
+      if (!saved.ok) this.error = saved.error;
+      await this.refreshLists();
+    } finally {
+      this.evaluating = null;
+    }
+  }
+
+  /** Saves the confidence below which the model abstains (kept with the run's evaluation and used by predict). */
+  async setAbstain(runId: string, threshold: number | null): Promise<void> {
+    const run = this.runs.find((r) => r.id === runId);
+    if (!run?.evaluation) return;
+    await this.repo.saveRunRecord({ ...plain(run), evaluation: { ...plain(run.evaluation), abstainBelow: threshold } });
+    await this.refreshLists();
+  }
+
+  /**
+   * Calibrates a run's model on its validation split; the calibrated model is saved as a new run and,
+   * when the original is a registered version, as the next version of that model with lineage to it.
+   */
+  async calibrate(runId: string, method: CalibrationMethod): Promise<void> {
+    const run = this.runs.find((r) => r.id === runId);
+    const model = await this.repo.getModel(runId);
+    if (!run || !model) return;
+    if (!(await this.ensureDataset(plain(run)))) {
+      this.error = { kind: 'missing-dataset', message: `The dataset ${run.dataset.name} is not available; import it again to calibrate.` };
+      return;
+    }
+    this.evaluating = runId;
+    try {
+      const res = await this.trainer.calibrate(plain(run), model, method, crypto.randomUUID());
+      if (!res.ok) {
+        this.error = res.error;
+        return;
+      }
+      const saved = await this.repo.saveRun({ ...res.value.run, evaluation: undefined, experimentId: run.experimentId ?? 'default', tags: [...(run.tags ?? []), 'calibrated'] }, res.value.model);
+      if (!saved.ok) {
+        this.error = saved.error;
+        return;
+      }
+      const parent = this.versions.filter((v) => v.runId === runId).at(-1);
+      if (parent) {
+        const v = await registerVersion(this.repo, { name: parent.name, run: res.value.run, model: res.value.model, relation: 'update', parentId: parent.id, tags: ['calibrated'] });
+        if (v.ok) this.notice = `Calibrated by ${method}: registered ${v.value.id} (${v.value.label}), a stateful update of ${parent.id}.`;
+      } else this.notice = `Calibrated by ${method}: saved as a new run.`;
+      await this.refreshLists();
+      this.selectRun(res.value.run.id);
+    } finally {
+      this.evaluating = null;
+    }
+    // The behavioural tests saved with the parent are rerun on the calibrated version.
+    if (run.behaviourTests?.length) await this.evaluateRun(this.selectedRunId!, run.evaluation?.split ?? 'test', [], plain(run.behaviourTests));
   }
 
   /** Ticks or unticks a run for combining. */

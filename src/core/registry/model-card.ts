@@ -74,7 +74,13 @@ export function buildModelCard(v: ModelVersion, run: RunRecord | undefined, data
       output_format: v.task === 'classification' ? 'class probabilities' : 'a number in the label\'s units',
     },
     quantitative_analysis: {
-      performance_metrics: [...metricRows(v.metrics.validation, 'validation'), ...metricRows(v.metrics.test, 'test'), ...(run?.slices ?? []).map((s) => ({ type: s.metric, value: s.value, slice: `${s.feature} = ${s.category} (n=${s.n})`, split: 'validation' }))],
+      performance_metrics: [
+        ...metricRows(v.metrics.validation, 'validation'),
+        ...metricRows(v.metrics.test, 'test'),
+        ...(run?.slices ?? []).map((s) => ({ type: s.metric, value: s.value, slice: `${s.feature} = ${s.category} (n=${s.n})`, split: 'validation' })),
+        // From the latest evaluation report: 95% intervals and the slices it flagged or that were defined.
+        ...evaluationRows(run),
+      ],
       baselines: (run?.baselines ?? []).filter((b) => Number.isFinite(b.validation[metric] as number)).map((b) => ({ name: b.name, value: b.validation[metric] as number, metric })),
     },
     considerations: {
@@ -88,6 +94,18 @@ export function buildModelCard(v: ModelVersion, run: RunRecord | undefined, data
       }),
     },
   };
+}
+
+function evaluationRows(run: RunRecord | undefined) {
+  const r = run?.evaluation;
+  if (!r) return [];
+  const m = r.evaluation.metrics;
+  const split = `${r.split} (evaluation report)`;
+  const ivs = Object.entries(m.intervals) as [string, { estimate: number; lo: number; hi: number }][];
+  return [
+    ...ivs.map(([type, i]) => ({ type: `${type} [95% CI ${i.lo.toFixed(3)}–${i.hi.toFixed(3)}]`, value: i.estimate, slice: 'overall', split })),
+    ...[...r.evaluation.slices, ...r.evaluation.foundSlices].filter((s) => s.size > 0).map((s) => ({ type: s.metric, value: s.value, slice: `${s.name} (n=${s.size})`, split })),
+  ];
 }
 
 const fmt = (v: number) => (Math.abs(v) >= 1000 ? v.toFixed(0) : v.toFixed(4));
