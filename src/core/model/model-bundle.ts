@@ -13,7 +13,7 @@ import type { ClassicalState, ModelArtifacts, RunRecord, TrainedModel } from './
  * - `preprocessing.json` — the fitted {@link Preprocessor};
  * - `run.json` — the {@link RunRecord} that produced it.
  */
-export const BUNDLE_FILES = Object.freeze(['model.json', 'weights.bin', 'classical.json', 'ensemble.json', 'calibrator.json', 'preprocessing.json', 'run.json'] as const);
+export const BUNDLE_FILES = Object.freeze(['model.json', 'weights.bin', 'classical.json', 'ensemble.json', 'calibrator.json', 'compression.json', 'preprocessing.json', 'run.json'] as const);
 
 export interface ModelBundle {
   model: TrainedModel;
@@ -45,6 +45,7 @@ export function modelToJson(m: TrainedModel): unknown {
     artifacts: m.artifacts ? { modelTopology: m.artifacts.modelTopology, weightSpecs: m.artifacts.weightSpecs, weightData: toBase64(m.artifacts.weightData) } : undefined,
     classical: m.classical,
     calibrator: m.calibrator,
+    compression: m.compression,
     ensemble: m.ensemble ? { ...m.ensemble, members: m.ensemble.members.map(modelToJson) } : undefined,
   };
 }
@@ -57,6 +58,7 @@ export function modelFromJson(j: unknown): TrainedModel {
     artifacts: o.artifacts ? { ...o.artifacts, weightData: fromBase64(o.artifacts.weightData) } : undefined,
     classical: o.classical,
     calibrator: (o as { calibrator?: TrainedModel['calibrator'] }).calibrator,
+    compression: (o as { compression?: TrainedModel['compression'] }).compression,
     ensemble: o.ensemble ? ({ ...o.ensemble, members: o.ensemble.members.map(modelFromJson) } as TrainedModel['ensemble']) : undefined,
   };
 }
@@ -64,6 +66,7 @@ export function modelFromJson(j: unknown): TrainedModel {
 export function bundleToFiles(b: ModelBundle): Record<string, Uint8Array> {
   const files = modelFiles(b);
   if (b.model.calibrator) files['calibrator.json'] = json(b.model.calibrator);
+  if (b.model.compression) files['compression.json'] = json(b.model.compression);
   return files;
 }
 
@@ -90,7 +93,15 @@ function modelFiles(b: ModelBundle): Record<string, Uint8Array> {
  * Errors: a missing file, unreadable JSON, a wrong format tag, a weights file of the wrong size.
  */
 export function filesToBundle(files: Record<string, Uint8Array>, source: string): Result<ModelBundle> {
-  const b = filesToBundleWithoutCalibrator(files, source);
+  const b0 = filesToBundleWithoutCalibrator(files, source);
+  let b = b0;
+  if (b.ok && files['compression.json']) {
+    try {
+      b = ok({ ...b.value, model: { ...b.value.model, compression: JSON.parse(new TextDecoder().decode(files['compression.json'])) } }, b.warnings);
+    } catch (e) {
+      return fail({ kind: 'bad-json', file: `${source}/compression.json`, message: `${source}/compression.json is not valid JSON: ${(e as Error).message}` });
+    }
+  }
   if (!b.ok || !files['calibrator.json']) return b;
   try {
     const cal = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(files['calibrator.json']));

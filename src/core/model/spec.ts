@@ -1,5 +1,6 @@
 import type { Preprocessor } from '../data/preprocess.ts';
 import type { Calibrator } from '../calibration/calibrators.ts';
+import type { CompressionInfo } from '../compression/compress.ts';
 import type { EvaluationReport } from '../evaluation/report.ts';
 import type { BehaviourTest } from '../evaluation/behaviour.ts';
 import type { SplitSpec } from '../data/split.ts';
@@ -225,6 +226,8 @@ export interface TrainedModel {
   ensemble?: EnsembleState;
   /** A post-hoc probability calibrator applied to the outputs (fitted on validation). */
   calibrator?: Calibrator;
+  /** For a compressed network: how it was compressed and what it costs stored (weights above are dequantized). */
+  compression?: CompressionInfo;
   preprocessor: Preprocessor;
 }
 

@@ -2,6 +2,7 @@ import type { ModelArtifacts } from '../model/spec.ts';
 import type { Result } from '../util/result.ts';
 import { fail, ok } from '../util/result.ts';
 import { ProtoWriter } from './protobuf-writer.ts';
+import type { QuantParams } from '../compression/quantize.ts';
 
 /**
  * ONNX export of Benchtop's dense models (logistic/softmax/linear regression and MLPs): each Dense
@@ -33,6 +34,14 @@ function denseLayers(topology: object): Result<DenseLayer[]> {
   const out: DenseLayer[] = [];
   for (const l of cfg) {
     if (l.class_name === 'Dropout' || l.class_name === 'InputLayer') continue;
+    if (l.class_name === 'Activation' && out.length) {
+      const act = String(l.config.activation ?? 'linear');
+      if (!(act in ACTIVATIONS)) return fail({ kind: 'unsupported-activation', message: `ONNX export does not handle the ${act} activation.` });
+      const prev = out.at(-1)!;
+      if (prev.activation !== 'linear') return fail({ kind: 'unsupported-layer', message: 'ONNX export does not handle two activations in a row.' });
+      prev.activation = act;
+      continue;
+    }
     if (l.class_name !== 'Dense') return fail({ kind: 'unsupported-layer', message: `ONNX export does not handle ${l.class_name} layers yet.` });
     const activation = String(l.config.activation ?? 'linear');
     if (!(activation in ACTIVATIONS)) return fail({ kind: 'unsupported-activation', message: `ONNX export does not handle the ${activation} activation.` });
@@ -53,6 +62,12 @@ function initializer(name: string, dims: number[], data: Float32Array): ProtoWri
   return new ProtoWriter().packedInts(1, dims).int(2, FLOAT).string(8, name).bytes(9, raw);
 }
 
+const INT8 = 3, UINT8 = 2;
+
+function intInitializer(name: string, dims: number[], data: Int8Array | Uint8Array, type: number): ProtoWriter {
+  return new ProtoWriter().packedInts(1, dims).int(2, type).string(8, name).bytes(9, new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+}
+
 function node(op: string, inputs: string[], outputs: string[], name: string, attrs: ProtoWriter[] = []): ProtoWriter {
   const w = new ProtoWriter();
   for (const i of inputs) w.string(1, i);
@@ -68,7 +83,7 @@ function node(op: string, inputs: string[], outputs: string[], name: string, att
  * Cost: O(weights).
  * @example const bytes = exportDenseOnnx(model.artifacts, 64); // feed to onnxruntime
  */
-export function exportDenseOnnx(artifacts: ModelArtifacts, inputSize: number, producerVersion = 'dev'): Result<Uint8Array> {
+export function exportDenseOnnx(artifacts: ModelArtifacts, inputSize: number, producerVersion = 'dev', quant?: Record<string, QuantParams>): Result<Uint8Array> {
   const layers = denseLayers(artifacts.modelTopology);
   if (!layers.ok) return layers;
   const weights = new Map<string, Float32Array>();
@@ -87,7 +102,16 @@ export function exportDenseOnnx(artifacts: ModelArtifacts, inputSize: number, pr
     const kernel = weights.get(`${l.name}/kernel`);
     const bias = weights.get(`${l.name}/bias`);
     if (!kernel || kernel.length !== width * l.units) throw new Error(`weights for ${l.name} do not match the topology`);
-    inits.push(initializer(`${l.name}.kernel`, [width, l.units], kernel));
+    const q = quant?.[`${l.name}/kernel`];
+    if (q) {
+      // QDQ: the kernel is stored as 8-bit integers and dequantized in the graph (per output channel: axis 1).
+      const codes = q.signed ? Int8Array.from(kernel, (v, i) => Math.round(v / q.scale[q.perChannel ? i % l.units : 0]!) + q.zeroPoint[q.perChannel ? i % l.units : 0]!) : Uint8Array.from(kernel, (v, i) => Math.round(v / q.scale[q.perChannel ? i % l.units : 0]!) + q.zeroPoint[q.perChannel ? i % l.units : 0]!);
+      const dims = q.perChannel ? [l.units] : [];
+      inits.push(intInitializer(`${l.name}.kernel_q`, [width, l.units], codes, q.signed ? INT8 : UINT8));
+      inits.push(initializer(`${l.name}.kernel_scale`, dims, Float32Array.from(q.scale)));
+      inits.push(intInitializer(`${l.name}.kernel_zero`, dims, q.signed ? Int8Array.from(q.zeroPoint) : Uint8Array.from(q.zeroPoint), q.signed ? INT8 : UINT8));
+      graph.message(1, node('DequantizeLinear', [`${l.name}.kernel_q`, `${l.name}.kernel_scale`, `${l.name}.kernel_zero`], [`${l.name}.kernel`], `${l.name}.dequantize`, q.perChannel ? [new ProtoWriter().string(1, 'axis').int(3, 1).int(20, 2)] : []));
+    } else inits.push(initializer(`${l.name}.kernel`, [width, l.units], kernel));
     const gemmIn = [current, `${l.name}.kernel`];
     if (l.useBias && bias) {
       inits.push(initializer(`${l.name}.bias`, [l.units], bias));

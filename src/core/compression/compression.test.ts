@@ -1,0 +1,128 @@
+import * as tf from '@tensorflow/tfjs';
+import * as ort from 'onnxruntime-web';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { shippedTable } from '../../../tests/unit/fixtures.ts';
+import { datasetVersionId } from '../data/dataset-hash.ts';
+import { inferSchema } from '../data/schema.ts';
+import { artifactsToModel, disposeModel } from '../model/artifacts.ts';
+import { filesToBundle, bundleToFiles } from '../model/model-bundle.ts';
+import { prepareData } from '../model/prepare.ts';
+import { predictMatrix } from '../model/predict-table.ts';
+import { runTraining } from '../model/run-training.ts';
+import { completeConfig, type RunRecord, type TrainedModel } from '../model/spec.ts';
+import { splitMetrics } from '../model/split-metrics.ts';
+import { exportDenseOnnx } from '../onnx/export-dense.ts';
+import { compressModel } from './compress.ts';
+import { fromHalfBits, toHalfBits } from './float16.ts';
+import { quantizeTensor } from './quantize.ts';
+import { svd } from './svd.ts';
+
+ort.env.wasm.numThreads = 1;
+
+describe('building blocks', () => {
+  it('float16 rounding matches IEEE binary16', () => {
+    expect(toHalfBits(1)).toBe(0x3c00);
+    expect(toHalfBits(65504)).toBe(0x7bff);
+    expect(toHalfBits(1e6)).toBe(0x7c00);
+    expect(toHalfBits(0.1)).toBe(0x2e66);
+    expect(toHalfBits(-2)).toBe(0xc000);
+    expect(fromHalfBits(toHalfBits(2 ** -24))).toBe(2 ** -24);
+    expect(fromHalfBits(0x3555)).toBeCloseTo(0.333251953125, 12);
+  });
+  it('int8 quantization round-trips within half a step, per channel and asymmetric', () => {
+    const x = Float32Array.from({ length: 60 }, (_, i) => Math.sin(i) * (1 + (i % 3)));
+    for (const symmetric of [true, false]) for (const perChannel of [true, false]) {
+      const q = quantizeTensor(x, 3, { symmetric, perChannel });
+      x.forEach((v, i) => expect(Math.abs(q.dequantized[i]! - v)).toBeLessThanOrEqual(q.params.scale[perChannel ? i % 3 : 0]! / 2 + 1e-7));
+    }
+  });
+  it('SVD reconstructs the matrix at full rank', () => {
+    const m = 7, n = 4;
+    const A = Float64Array.from({ length: m * n }, (_, i) => Math.cos(i * 1.7) * (i % 5));
+    const { U, S, V } = svd(A, m, n);
+    for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) {
+      let s = 0;
+      for (let k = 0; k < n; k++) s += U[i * n + k]! * S[k]! * V[j * n + k]!;
+      expect(Math.abs(s - A[i * n + j]!)).toBeLessThan(1e-10);
+    }
+    for (let k = 1; k < n; k++) expect(S[k]!).toBeLessThanOrEqual(S[k - 1]!);
+  });
+});
+
+describe('compressModel on a digits MLP', () => {
+  let trained: { run: RunRecord; model: TrainedModel };
+  let test: { X: Float32Array; y: Int32Array };
+  const accuracyOf = async (m: TrainedModel) => splitMetrics(m.preprocessor, await predictMatrix(m, test.X, test.y.length), test.y).accuracy!;
+  beforeAll(async () => {
+    await tf.setBackend('cpu');
+    const table = shippedTable('digits-8x8.csv');
+    const schema = inferSchema(table, 'digit');
+    const split = { kind: 'stratified' as const, fractions: [0.7, 0.15, 0.15] as [number, number, number], seed: 1 };
+    const r = await runTraining({ runId: 'p', runName: 'p', table, dataset: { id: datasetVersionId(table), name: 'd' }, schema, split, config: completeConfig({ epochs: 15, learningRate: 0.005, model: { kind: 'mlp', hidden: [128, 64] } }), environment: { backend: 'cpu', backendReason: '', runtime: 't', appVersion: 't' } });
+    if (!r.ok) throw new Error(r.error.message);
+    trained = r.value;
+    const p = prepareData(table, schema, split);
+    if (!p.ok) throw new Error('prep');
+    test = { X: p.value.test.X, y: p.value.test.y as Int32Array };
+  });
+
+  it('int8 (per tensor, symmetric) is ≤ 26% of float32 and loses ≤ 1 point of accuracy', async () => {
+    const base = await accuracyOf(trained.model);
+    const c = compressModel(trained.model, { method: 'int8', perChannel: false, symmetric: true });
+    if (!c.ok) throw new Error(c.error.message);
+    expect(c.value.info.storedBytes / c.value.info.parentBytes).toBeLessThanOrEqual(0.26);
+    expect(base - (await accuracyOf(c.value.model))).toBeLessThanOrEqual(0.01);
+  });
+
+  it('fp16 halves the size and keeps accuracy; binary shrinks ~30× and hurts; pruning reports its sparsity', async () => {
+    const base = await accuracyOf(trained.model);
+    const h = compressModel(trained.model, { method: 'fp16' });
+    if (!h.ok) throw new Error('fp16');
+    expect(h.value.info.storedBytes).toBe(h.value.info.parentBytes / 2);
+    expect(Math.abs(base - (await accuracyOf(h.value.model)))).toBeLessThanOrEqual(0.004);
+    const b = compressModel(trained.model, { method: 'binary' });
+    if (!b.ok) throw new Error('binary');
+    expect(b.value.info.storedBytes / b.value.info.parentBytes).toBeLessThan(0.05);
+    const p = compressModel(trained.model, { method: 'prune', sparsity: 0.8, scope: 'global' });
+    if (!p.ok) throw new Error('prune');
+    expect(p.value.info.sparsity).toBeGreaterThan(0.78);
+    expect(p.value.info.gzipBytes).toBeLessThan(p.value.info.parentBytes * 0.5);
+    const pl = compressModel(trained.model, { method: 'prune', sparsity: 0.5, scope: 'layer' });
+    expect(pl.ok && pl.value.info.sparsity).toBeGreaterThan(0.48);
+    expect((compressModel(trained.model, { method: 'prune', sparsity: 1.5 }) as { ok: boolean }).ok).toBe(false);
+  });
+
+  it('low-rank factorization rebuilds a working model with fewer parameters', async () => {
+    const c = compressModel(trained.model, { method: 'lowrank', energy: 0.9 });
+    if (!c.ok) throw new Error(c.error.message);
+    expect(c.value.info.params).toBeLessThan(trained.model.artifacts!.weightData.byteLength / 4);
+    expect(Object.keys(c.value.info.ranks!).length).toBeGreaterThan(0);
+    const m = await artifactsToModel(c.value.model.artifacts!);
+    disposeModel(m);
+    expect(await accuracyOf(c.value.model)).toBeGreaterThan(0.8);
+  });
+
+  it('int8 exports to ONNX in QDQ form; onnxruntime matches the tfjs model; the bundle keeps it', async () => {
+    for (const perChannel of [true, false]) for (const symmetric of [true, false]) {
+      const c = compressModel(trained.model, { method: 'int8', perChannel, symmetric });
+      if (!c.ok) throw new Error('int8');
+      const bytes = exportDenseOnnx(c.value.model.artifacts!, 64, 'test', c.value.info.quant);
+      if (!bytes.ok) throw new Error(bytes.error.message);
+      const f32 = exportDenseOnnx(trained.model.artifacts!, 64);
+      expect(bytes.value.byteLength).toBeLessThan((f32.ok ? f32.value.byteLength : 0) * 0.35);
+      const session = await ort.InferenceSession.create(bytes.value);
+      const n = 50;
+      const out = await session.run({ features: new ort.Tensor('float32', test.X.slice(0, n * 64), [n, 64]) });
+      await session.release();
+      const tfOut = await predictMatrix({ ...c.value.model, compression: undefined }, test.X.slice(0, n * 64), n);
+      const got = out.outputs!.data as Float32Array;
+      let diff = 0;
+      for (let i = 0; i < got.length; i++) diff = Math.max(diff, Math.abs(got[i]! - tfOut[i]!));
+      expect(diff, `perChannel=${perChannel} symmetric=${symmetric}`).toBeLessThan(1e-4);
+    }
+    const c = compressModel(trained.model, { method: 'int8' });
+    if (!c.ok) throw new Error('int8');
+    const back = filesToBundle(bundleToFiles({ run: trained.run, model: c.value.model }), 'dir');
+    expect(back.ok && back.value.model.compression?.method).toBe('int8');
+  });
+});
