@@ -24,6 +24,10 @@ import { fail, ok } from '../src/core/util/result.ts';
 import { activateBackend, liveTensors, type BackendStatus } from './tf-runtime.ts';
 import { configureOrt, runOnnx } from './ort-runtime.ts';
 import { packBundle, readBundle } from '../src/core/store/bundle.ts';
+import { compressRun } from '../src/core/compression/compress-run.ts';
+import type { CompressionSpec } from '../src/core/compression/compress.ts';
+import { artifactsToModel, disposeModel } from '../src/core/model/artifacts.ts';
+import { predictOutputs } from '../src/core/model/predict.ts';
 import type { ImportPayload } from '../src/core/store/store.ts';
 import { exportDenseOnnx } from '../src/core/onnx/export-dense.ts';
 import { rawToOutputs } from '../src/core/model/predict.ts';
@@ -41,6 +45,14 @@ export interface TrainJob {
   memoryBudget?: number;
 }
 
+export interface LatencyRow {
+  runtime: string;
+  p50: number;
+  p95: number;
+  throughput: number;
+  note?: string;
+}
+
 export interface FingerprintCheck {
   rows: number;
   maxAbsDiff: number;
@@ -55,7 +67,7 @@ type TableSource = (id: string) => Promise<Result<{ table: Table; name: string }
 async function onnxCheck(model: TrainedModel, table: Table, rows: Uint32Array, run: RunRecord): Promise<FingerprintCheck['onnx']> {
   const pre = model.preprocessor;
   if (!model.artifacts) return { error: 'ONNX export covers neural models; classical models are checked in tfjs-free TypeScript only.' };
-  const bytes = exportDenseOnnx(model.artifacts, pre.inputSize);
+  const bytes = exportDenseOnnx(model.artifacts, pre.inputSize, 'check', model.compression?.method === 'int8' ? model.compression.quant : undefined);
   if (!bytes.ok) return { error: bytes.error.message };
   const X = transformFeatures(pre, table, rows);
   if (!X.ok) return { error: X.error.message };
@@ -297,6 +309,69 @@ export function createTrainApi(opts: { tables?: TableSource; wasmPaths?: Readonl
       }
     },
 
+    /** Compresses a run's network and scores it on the run's splits, as a new run. */
+    async compress(run: RunRecord, model: TrainedModel, spec: CompressionSpec, runId: string): Promise<Result<{ run: RunRecord; model: TrainedModel }>> {
+      await ensureBackend();
+      const t = await table(run.dataset.id);
+      if (!t.ok) return t;
+      try {
+        return await compressRun(run, model, t.value.table, spec, { runId });
+      } catch (e) {
+        return fail({ kind: 'compression-failed', message: `Compression failed: ${(e as Error).message}` });
+      }
+    },
+
+    /**
+     * Latency (p50/p95 at batch 1) and throughput (rows/s at batch 256) of a network on every tfjs
+     * backend this worker can start, and on onnxruntime-web (WASM) with its ONNX export (int8 QDQ for
+     * int8 models). Inputs are synthetic rows of the right width; the backend in use is restored.
+     */
+    async measure(model: TrainedModel, backends?: BackendName[]): Promise<Result<LatencyRow[]>> {
+      if (!model.artifacts) return fail({ kind: 'unsupported-model', message: 'Latency is measured for neural networks.' });
+      const st = await ensureBackend();
+      const d = model.preprocessor.inputSize;
+      const rows: LatencyRow[] = [];
+      const x1 = Float32Array.from({ length: d }, (_, i) => Math.sin(i));
+      const x256 = Float32Array.from({ length: 256 * d }, (_, i) => Math.sin(i * 0.37));
+      const time = async (f: () => Promise<unknown>, reps: number) => {
+        await f();
+        const ts: number[] = [];
+        for (let i = 0; i < reps; i++) {
+          const t0 = performance.now();
+          await f();
+          ts.push(performance.now() - t0);
+        }
+        ts.sort((a, b) => a - b);
+        return { p50: ts[Math.floor(ts.length * 0.5)]!, p95: ts[Math.min(ts.length - 1, Math.floor(ts.length * 0.95))]! };
+      };
+      const wanted = backends ?? st.probes.filter((p) => p.available).map((p) => p.name);
+      for (const b of wanted) {
+        const s = await activateBackend(b, opts.wasmPaths).catch(() => null);
+        if (!s || s.backend !== b) continue;
+        const m = await artifactsToModel(model.artifacts);
+        try {
+          const reps = b === 'wasm' || b === 'cpu' ? 40 : 10;
+          const one = await time(() => predictOutputs(m, model.preprocessor, x1, 1), reps);
+          const many = await time(() => predictOutputs(m, model.preprocessor, x256, 256), Math.max(3, reps / 4));
+          rows.push({ runtime: `tfjs ${b}`, p50: one.p50, p95: one.p95, throughput: 256 / (many.p50 / 1000) });
+        } finally {
+          disposeModel(m);
+        }
+      }
+      status = await activateBackend(st.backend, opts.wasmPaths);
+      const onnx = exportDenseOnnx(model.artifacts, d, opts.appVersion, model.compression?.method === 'int8' ? model.compression.quant : undefined);
+      if (onnx.ok) {
+        try {
+          const one = await time(() => runOnnx(onnx.value, x1, 1, d), 20);
+          const many = await time(() => runOnnx(onnx.value, x256, 256, d), 6);
+          rows.push({ runtime: `onnxruntime-web wasm${model.compression?.method === 'int8' ? ' (int8 QDQ)' : ''}`, p50: one.p50, p95: one.p95, throughput: 256 / (many.p50 / 1000), note: 'includes creating the session' });
+        } catch (e) {
+          rows.push({ runtime: 'onnxruntime-web wasm', p50: NaN, p95: NaN, throughput: NaN, note: (e as Error).message });
+        }
+      } else rows.push({ runtime: 'onnxruntime-web wasm', p50: NaN, p95: NaN, throughput: NaN, note: onnx.error.message });
+      return ok(rows);
+    },
+
     /** Hashes and zips the files of a bundle the page collected from storage. */
     async packBundle(files: Record<string, Uint8Array>): Promise<Uint8Array> {
       return packBundle(files);
@@ -310,7 +385,7 @@ export function createTrainApi(opts: { tables?: TableSource; wasmPaths?: Readonl
     /** Exports a model version to ONNX bytes (dense networks). */
     async exportOnnx(model: TrainedModel): Promise<Result<Uint8Array>> {
       if (!model.artifacts) return fail({ kind: 'unsupported-model', message: 'ONNX export covers neural networks (logistic, linear, MLP) so far.' });
-      return exportDenseOnnx(model.artifacts, model.preprocessor.inputSize, opts.appVersion);
+      return exportDenseOnnx(model.artifacts, model.preprocessor.inputSize, opts.appVersion, model.compression?.method === 'int8' ? model.compression.quant : undefined);
     },
 
     /** Live tensor count, so tests can prove nothing leaks. */

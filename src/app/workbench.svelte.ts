@@ -23,7 +23,8 @@ import { EMPTY_PROSE, type Experiment, type AliasMove, type AliasRecord, type Mo
 import { completeConfig, DEFAULT_TRAIN_CONFIG, type BackendName, type EpochRecord, type RunRecord, type TrainConfig, type TrainedModel, type TrainProgress } from '../core/model/spec.ts';
 import type { Problem } from '../core/util/result.ts';
 import type { DataApi, DatasetInfo } from '../../workers/data.api.ts';
-import type { FingerprintCheck, TrainApi } from '../../workers/train.api.ts';
+import type { FingerprintCheck, LatencyRow, TrainApi } from '../../workers/train.api.ts';
+import type { CompressionSpec } from '../core/compression/compress.ts';
 import type { BackendStatus } from '../core/runtime/backend-policy.ts';
 import { MAX_STORED_DATASET_BYTES, Repository } from './storage/repository.ts';
 
@@ -112,6 +113,8 @@ export class Workbench {
   /** The hyperparameter search, if one ran. */
   tuning = $state<{ running: boolean; trials: TrialResult[]; best: TrialResult | null; error: Problem | null; total: number | null; poolSize: number; space: SearchSpace; cancel?: () => void }>({ running: false, trials: [], best: null, error: null, total: null, poolSize: 0, space: [] });
 
+  /** Latency measurements per run. */
+  latency = $state<Record<string, LatencyRow[] | Problem>>({});
   /** The run being evaluated or calibrated in the worker. */
   evaluating = $state<string | null>(null);
 
@@ -630,6 +633,53 @@ export class Workbench {
     }
     // The behavioural tests saved with the parent are rerun on the calibrated version.
     if (run.behaviourTests?.length) await this.evaluateRun(this.selectedRunId!, run.evaluation?.split ?? 'test', [], plain(run.behaviourTests));
+  }
+
+  /** Compresses a run's network; the result is saved as a new run and, when the parent is registered, its next version (a stateful update). */
+  async compress(runId: string, spec: CompressionSpec): Promise<void> {
+    const run = this.runs.find((r) => r.id === runId);
+    const model = await this.repo.getModel(runId);
+    if (!run || !model) return;
+    if (!(await this.ensureDataset(plain(run)))) {
+      this.error = { kind: 'missing-dataset', message: `The dataset ${run.dataset.name} is not available; import it again to compress.` };
+      return;
+    }
+    this.evaluating = runId;
+    try {
+      const res = await this.trainer.compress(plain(run), model, plain(spec), crypto.randomUUID());
+      if (!res.ok) {
+        this.error = res.error;
+        return;
+      }
+      const saved = await this.repo.saveRun({ ...res.value.run, experimentId: run.experimentId ?? 'default', tags: [...(run.tags ?? []).filter((t) => t !== 'calibrated'), 'compressed'] }, res.value.model);
+      if (!saved.ok) {
+        this.error = saved.error;
+        return;
+      }
+      const parent = this.versions.filter((v) => v.runId === runId).at(-1);
+      if (parent) {
+        const v = await registerVersion(this.repo, { name: parent.name, run: res.value.run, model: res.value.model, relation: 'update', parentId: parent.id, tags: ['compressed', spec.method] });
+        if (v.ok) this.notice = `Compressed (${spec.method}): registered ${v.value.id} (${v.value.label}) from ${parent.id}.`;
+      } else this.notice = `Compressed (${spec.method}): saved as a new run.`;
+      await this.refreshLists();
+    } finally {
+      this.evaluating = null;
+    }
+  }
+
+  /** Measures latency and throughput of runs' networks in the worker (one at a time). */
+  async measure(runIds: string[]): Promise<void> {
+    this.evaluating = runIds[0] ?? null;
+    try {
+      for (const id of runIds) {
+        const model = await this.repo.getModel(id);
+        if (!model) continue;
+        const res = await this.trainer.measure(model);
+        this.latency = { ...this.latency, [id]: res.ok ? res.value : res.error };
+      }
+    } finally {
+      this.evaluating = null;
+    }
   }
 
   /** Ticks or unticks a run for combining. */

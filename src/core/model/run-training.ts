@@ -47,7 +47,7 @@ function labelString(pre: Preprocessor, v: number): string {
 }
 
 /** Validation metric per category of each categorical feature (≤ 12 categories, ≥ 5 rows), at most 40 slices. */
-function sliceScores(pre: Preprocessor, table: Table, set: EncodedSet, outputs: Float64Array): SliceScore[] {
+export function sliceScores(pre: Preprocessor, table: Table, set: EncodedSet, outputs: Float64Array): SliceScore[] {
   const out: SliceScore[] = [];
   const k = pre.label.task === 'classification' ? pre.label.classes.length : 1;
   const pred = k > 1 ? argmaxRows(outputs, k) : null;

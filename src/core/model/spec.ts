@@ -337,6 +337,8 @@ export interface RunRecord {
   bestEpoch?: number;
   /** For a calibrated model: the method, the run it calibrates, and test-split calibration before and after. */
   calibration?: { method: string; parentRunId: string; before: CalibrationSnapshot; after: CalibrationSnapshot };
+  /** For a compressed model: the run it was compressed from, and what compression kept and cost. */
+  compression?: { parentRunId: string; info: CompressionInfo; ece?: { before: number; after: number } };
   /** The latest evaluation report of this run (kept with it, so the registry and model card see it). */
   evaluation?: EvaluationReport;
   /** Behavioural tests saved with this model; rerun on new versions. */

@@ -1,0 +1,47 @@
+import { expect, test } from '@playwright/test';
+import { openApp } from './helpers.ts';
+
+test('compression lab: int8 and pruned versions with lineage, size, accuracy, per-slice deltas, latency, ONNX check', async ({ page }) => {
+  await openApp(page);
+  await page.getByLabel('Compute backend').selectOption('wasm');
+  await expect(page.getByTestId('backend-status')).toHaveAttribute('data-backend', 'wasm');
+  await page.getByLabel('Shipped dataset').selectOption('german-credit');
+  await expect(page.getByTestId('dataset-name')).toHaveText('german-credit.csv');
+  await page.getByLabel('Epochs', { exact: true }).fill('10');
+  await page.getByLabel('Epochs', { exact: true }).blur();
+  await page.getByTestId('train').click();
+  const view = page.getByTestId('run-view');
+  await expect(view).toHaveAttribute('data-status', 'finished', { timeout: 60_000 });
+  const parentId = await view.getAttribute('data-run-id');
+  await page.getByTestId('register-name').fill('credit-mlp');
+  await page.getByTestId('register').click();
+  await expect(page.getByTestId('versions').getByTestId('lineage-label')).toHaveText(['V1.1.0']);
+
+  const panel = page.getByTestId('compression');
+  await panel.locator('summary').first().click();
+  await panel.getByTestId('compress-method').selectOption('int8');
+  await panel.getByTestId('compress').click();
+  await expect(page.getByTestId('versions').getByTestId('lineage-label')).toHaveText(['V1.1.0', 'V1.1.1'], { timeout: 60_000 });
+  await panel.getByTestId('compress-method').selectOption('prune');
+  await panel.getByTestId('compress-sparsity').fill('0.7');
+  await panel.getByTestId('compress').click();
+  await expect(page.getByTestId('versions').getByTestId('lineage-label')).toHaveText(['V1.1.0', 'V1.1.1', 'V1.1.2'], { timeout: 60_000 });
+  const table = panel.getByTestId('compression-table');
+  await expect(table.locator('tbody tr')).toHaveCount(3);
+  const stored = async (m: string) => Number(await table.locator(`tr[data-method="${m}"] td`).first().textContent());
+  expect(await stored('int8')).toBeLessThan((await stored('parent')) * 0.3);
+  await expect(table.locator('tr[data-method="prune"] td').nth(3)).toContainText('%');
+  await expect(panel.getByTestId('slice-deltas').first()).toBeAttached();
+
+  await panel.getByTestId('measure').click();
+  await expect(table.locator('thead th')).toContainText(['tfjs wasm p50 / p95 ms, rows/s'], { timeout: 120_000 });
+  await expect(table.locator('thead')).toContainText('onnxruntime-web wasm');
+  await expect(table.locator('tr[data-method="int8"] td').last()).toContainText(/\d+\.\d+ \/ \d+\.\d+, [\d,]+/);
+  await expect(panel.locator('.js-plotly-plot')).toHaveCount(2);
+
+  // The int8 version's saved-model check runs its int8 QDQ ONNX export in onnxruntime-web.
+  await page.locator(`li:not([data-run-id="${parentId}"]) button.pick`).filter({ hasText: 'int8' }).click();
+  await page.getByTestId('check-model').click();
+  expect(Number(await page.getByTestId('check-result').getAttribute('data-max-diff'))).toBe(0);
+  expect(Number(await page.getByTestId('onnx-check').getAttribute('data-max-diff'))).toBeLessThan(1e-4);
+});
