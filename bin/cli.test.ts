@@ -170,6 +170,26 @@ describe('benchtop command line', () => {
     expect(JSON.parse(wrong.stderr).error).toMatchObject({ kind: 'column-mismatch' });
   }, 120_000);
 
+  it('compress writes a smaller child with lineage; export writes ONNX, tfjs and a Triton repository', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'benchtop-comp-'));
+    const data = join(DATA, 'digits-8x8.csv');
+    expect((await benchtop(['train', '--data', data, '--label', 'digit', '--epochs', '10', '--lr', '0.005', '--out', join(dir, 'm'), '--no-store'])).code).toBe(0);
+    const c = await benchtop(['compress', '--model', join(dir, 'm'), '--data', data, '--method', 'int8', '--per-tensor', '--out', join(dir, 'q')]);
+    expect(c.code, c.stderr).toBe(0);
+    const j = JSON.parse(c.stdout);
+    expect(j.sizeFraction).toBeLessThanOrEqual(0.26);
+    expect(j['parent test accuracy'] - j['test accuracy']).toBeLessThanOrEqual(0.01);
+    expect(JSON.parse(await readFile(join(dir, 'q', 'run.json'), 'utf8')).compression.parentRunId).toBe(j.parentRun);
+    for (const format of ['onnx', 'tfjs', 'triton']) {
+      const e = await benchtop(['export', '--model', join(dir, 'q'), '--format', format, '--out', join(dir, format), '--name', 'digits']);
+      expect(e.code, e.stderr).toBe(0);
+    }
+    expect((await readFile(join(dir, 'triton', 'digits', 'config.pbtxt'), 'utf8'))).toContain('backend: "onnxruntime"');
+    expect((await readFile(join(dir, 'onnx', 'model.onnx'))).byteLength).toBeLessThan(30000);
+    const bad = await benchtop(['compress', '--model', join(dir, 'm'), '--data', data, '--method', 'prune', '--sparsity', '2', '--out', join(dir, 'x')]);
+    expect(JSON.parse(bad.stderr).error.column).toBe('sparsity');
+  }, 120_000);
+
   it('bad input exits non-zero with a JSON error naming the file and column', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'benchtop-'));
     const f = join(dir, 'ragged.csv');

@@ -20,6 +20,9 @@ import { tune } from '../src/core/tuning/tune.ts';
 import { evaluateModel } from '../src/core/evaluation/evaluation.ts';
 import { reportToHtml, runSplitRows, type EvaluationReport } from '../src/core/evaluation/report.ts';
 import { calibrateRun } from '../src/core/calibration/calibrate-model.ts';
+import { compressRun } from '../src/core/compression/compress-run.ts';
+import { exportDenseOnnx } from '../src/core/onnx/export-dense.ts';
+import { bundleToFiles } from '../src/core/model/model-bundle.ts';
 import { fail, ok } from '../src/core/util/result.ts';
 import type { Problem } from '../src/core/util/result.ts';
 import { readBundle, readTableFile, writeBundle } from './node-io.ts';
@@ -29,7 +32,8 @@ import { encodeTable } from '../src/core/data/table-codec.ts';
 import { maxAbsDifference } from '../src/core/model/predict-table.ts';
 import { predictAnyRows } from '../src/core/ensemble/ensemble.ts';
 import { argmaxRows } from '../src/core/metrics/argmax-rows.ts';
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 
 registerWasmGradKernels();
 
@@ -45,6 +49,8 @@ Commands:
   predict   Predict every row of a file with a model; write a CSV of classes and probabilities
   evaluate  Every metric with intervals, calibration and flagged slices of a model on a file
   calibrate Fit a probability calibrator on the validation split; write the calibrated model
+  compress  Quantize (fp16, int8, binary), prune or factorize a network; write the compressed model
+  export    Write a model as ONNX, a tfjs model folder, or a Triton model repository
   info      Describe a model directory or zip (from train or the app's export); with --data,
             check that it still predicts what it predicted when it was trained
   help      Show this help (also --help); "benchtop <command> --help" for a command
@@ -406,6 +412,103 @@ async function evaluateCommand(argv: string[]): Promise<number> {
   return 0;
 }
 
+const COMPRESS_HELP = `benchtop compress --model DIR|ZIP --data FILE --method fp16|int8|binary|prune|lowrank [--per-tensor] [--asymmetric] [--sparsity S] [--scope global|layer] [--rank R | --energy E] --out DIR
+
+Compresses a network (FILE must be the dataset it was trained on: the result is scored on the same
+splits) and writes the compressed model, whose run.json points to its parent and reports stored size,
+gzip size, sparsity, accuracy and ECE.
+`;
+
+const EXPORT_HELP = `benchtop export --model DIR|ZIP --format onnx|tfjs|triton --out DIR [--name NAME]
+
+onnx: DIR/model.onnx (int8 models in QDQ form) and DIR/preprocessing.json; tfjs: DIR/model.json +
+weights.bin (tf.loadLayersModel reads them); triton: a model repository DIR/NAME/config.pbtxt +
+DIR/NAME/1/model.onnx for Triton's onnxruntime backend.
+`;
+
+async function compressCommand(argv: string[]): Promise<number> {
+  const { values } = parseArgs({ args: argv, options: { model: { type: 'string' }, data: { type: 'string' }, label: { type: 'string' }, method: { type: 'string' }, 'per-tensor': { type: 'boolean' }, asymmetric: { type: 'boolean' }, sparsity: { type: 'string' }, scope: { type: 'string' }, rank: { type: 'string' }, energy: { type: 'string' }, out: { type: 'string' }, backend: { type: 'string' }, help: { type: 'boolean' } }, strict: true });
+  if (values.help) {
+    process.stdout.write(COMPRESS_HELP);
+    return 0;
+  }
+  for (const req of ['model', 'data', 'method', 'out'] as const) if (!values[req]) throw new UsageError(`--${req} is required`);
+  const method = oneOf('method', values.method, ['fp16', 'int8', 'binary', 'prune', 'lowrank'] as const, 'int8');
+  const loaded = await loadForModel(values);
+  if (!loaded.ok) return problem(loaded.error);
+  const { bundle, table, name } = loaded.value;
+  if (datasetVersionId(table) !== bundle.run.dataset.id) return problem({ kind: 'other-dataset', file: name, message: `${name} is not the dataset the model was trained on (${bundle.run.dataset.name}); compression is scored on that dataset's splits.` });
+  await startBackend(values.backend);
+  const r = await compressRun(bundle.run, bundle.model, table, { method, perChannel: !values['per-tensor'], symmetric: !values.asymmetric, sparsity: values.sparsity === undefined ? undefined : numberOpt('sparsity', values.sparsity, 0.5), scope: oneOf('scope', values.scope, ['global', 'layer'] as const, 'global'), rank: values.rank === undefined ? undefined : numberOpt('rank', values.rank, 1), energy: values.energy === undefined ? undefined : numberOpt('energy', values.energy, 0.9) }, { runId: randomUUID() });
+  if (!r.ok) return problem(r.error);
+  await writeBundle(values.out!, r.value);
+  const c = r.value.run.compression!;
+  const metric = r.value.run.task === 'classification' ? 'accuracy' : 'rmse';
+  process.stdout.write(JSON.stringify({ ok: true, out: values.out, method, parentRun: c.parentRunId, storedBytes: c.info.storedBytes, parentBytes: c.info.parentBytes, sizeFraction: c.info.storedBytes / c.info.parentBytes, gzipBytes: c.info.gzipBytes, params: c.info.params, sparsity: c.info.sparsity, ranks: c.info.ranks, [`test ${metric}`]: r.value.run.metrics.test?.[metric], [`parent test ${metric}`]: bundle.run.metrics.test?.[metric], ece: c.ece }, null, 2) + '\n');
+  return 0;
+}
+
+async function exportCommand(argv: string[]): Promise<number> {
+  const { values } = parseArgs({ args: argv, options: { model: { type: 'string' }, format: { type: 'string' }, out: { type: 'string' }, name: { type: 'string' }, help: { type: 'boolean' } }, strict: true });
+  if (values.help) {
+    process.stdout.write(EXPORT_HELP);
+    return 0;
+  }
+  for (const req of ['model', 'format', 'out'] as const) if (!values[req]) throw new UsageError(`--${req} is required`);
+  const format = oneOf('format', values.format, ['onnx', 'tfjs', 'triton'] as const, 'onnx');
+  const bundle = await readBundle(values.model!);
+  if (!bundle.ok) return problem(bundle.error);
+  const { model, run } = bundle.value;
+  await mkdir(values.out!, { recursive: true });
+  if (format === 'tfjs') {
+    if (!model.artifacts) return problem({ kind: 'unsupported-model', message: 'tfjs export is for neural networks; classical models export as a Benchtop model directory.' });
+    const files = bundleToFiles(bundle.value);
+    await writeFile(join(values.out!, 'model.json'), files['model.json']!);
+    await writeFile(join(values.out!, 'weights.bin'), files['weights.bin']!);
+    await writeFile(join(values.out!, 'preprocessing.json'), files['preprocessing.json']!);
+    process.stdout.write(JSON.stringify({ ok: true, format, out: values.out, files: ['model.json', 'weights.bin', 'preprocessing.json'] }, null, 2) + '\n');
+    return 0;
+  }
+  if (!model.artifacts) return problem({ kind: 'unsupported-model', message: 'ONNX export covers neural networks (logistic, linear, MLP) so far.' });
+  const onnx = exportDenseOnnx(model.artifacts, model.preprocessor.inputSize, VERSION, model.compression?.method === 'int8' ? model.compression.quant : undefined);
+  if (!onnx.ok) return problem(onnx.error);
+  const pre = JSON.stringify(model.preprocessor, null, 1);
+  const label = model.preprocessor.label;
+  const k = label.task === 'classification' ? (label.classes.length === 2 ? 1 : label.classes.length) : 1;
+  if (format === 'onnx') {
+    await writeFile(join(values.out!, 'model.onnx'), onnx.value);
+    await writeFile(join(values.out!, 'preprocessing.json'), pre);
+    process.stdout.write(JSON.stringify({ ok: true, format, out: values.out, bytes: onnx.value.byteLength, input: { name: 'features', shape: [-1, model.preprocessor.inputSize] }, output: { name: 'outputs', shape: [-1, k] } }, null, 2) + '\n');
+    return 0;
+  }
+  const modelName = (values.name ?? run.name.split(' ·')[0]!).replace(/[^A-Za-z0-9_-]+/g, '_').toLowerCase() || 'benchtop_model';
+  const config = `name: "${modelName}"
+backend: "onnxruntime"
+max_batch_size: 256
+input [
+  {
+    name: "features"
+    data_type: TYPE_FP32
+    dims: [ ${model.preprocessor.inputSize} ]
+  }
+]
+output [
+  {
+    name: "outputs"
+    data_type: TYPE_FP32
+    dims: [ ${k} ]
+  }
+]
+dynamic_batching { }
+`;
+  await mkdir(join(values.out!, modelName, '1'), { recursive: true });
+  await writeFile(join(values.out!, modelName, 'config.pbtxt'), config);
+  await writeFile(join(values.out!, modelName, '1', 'model.onnx'), onnx.value);
+  await writeFile(join(values.out!, modelName, 'preprocessing.json'), pre);
+  process.stdout.write(JSON.stringify({ ok: true, format, out: values.out, model: modelName, files: [`${modelName}/config.pbtxt`, `${modelName}/1/model.onnx`, `${modelName}/preprocessing.json`] }, null, 2) + '\n');
+  return 0;
+}
+
 async function calibrateCommand(argv: string[]): Promise<number> {
   const { values } = parseArgs({ args: argv, options: { model: { type: 'string' }, data: { type: 'string' }, label: { type: 'string' }, method: { type: 'string' }, out: { type: 'string' }, backend: { type: 'string' }, help: { type: 'boolean' } }, strict: true });
   if (values.help) {
@@ -544,6 +647,10 @@ export async function main(argv: string[]): Promise<number> {
         return await evaluateCommand(rest);
       case 'calibrate':
         return await calibrateCommand(rest);
+      case 'compress':
+        return await compressCommand(rest);
+      case 'export':
+        return await exportCommand(rest);
       default: {
         const code = await registryCommand(command, rest);
         if (code !== null) return code;
