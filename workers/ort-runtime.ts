@@ -22,14 +22,28 @@ export interface OrtRun {
  * Runs an ONNX model with one float32 input `features` [n, d] and returns `outputs`.
  * @throws when ORT cannot load or run the model (callers turn this into a Result).
  */
+// Sessions are cached by model bytes (a few at a time), so repeated runs measure inference, not loading.
+const sessions = new Map<Uint8Array, Promise<ort.InferenceSession>>();
+
+function session(model: Uint8Array): Promise<ort.InferenceSession> {
+  let s = sessions.get(model);
+  if (!s) {
+    s = ort.InferenceSession.create(model, { executionProviders: ['wasm'], graphOptimizationLevel: 'all' });
+    sessions.set(model, s);
+    s.catch(() => sessions.delete(model));
+    if (sessions.size > 4) {
+      const [oldest, p] = sessions.entries().next().value!;
+      sessions.delete(oldest);
+      void p.then((x) => x.release()).catch(() => undefined);
+    }
+  }
+  return s;
+}
+
 export async function runOnnx(model: Uint8Array, X: Float32Array, n: number, d: number): Promise<OrtRun> {
   configureOrt();
-  const session = await ort.InferenceSession.create(model, { executionProviders: ['wasm'], graphOptimizationLevel: 'all' });
-  try {
-    const out = await session.run({ features: new ort.Tensor('float32', X, [n, d]) });
-    const t = out.outputs!;
-    return { outputs: Float32Array.from(t.data as Float32Array), threads: Number(ort.env.wasm.numThreads ?? 1) };
-  } finally {
-    await session.release();
-  }
+  const s = await session(model);
+  const out = await s.run({ features: new ort.Tensor('float32', X, [n, d]) });
+  const t = out.outputs!;
+  return { outputs: Float32Array.from(t.data as Float32Array), threads: Number(ort.env.wasm.numThreads ?? 1) };
 }

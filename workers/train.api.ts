@@ -25,6 +25,7 @@ import { activateBackend, liveTensors, type BackendStatus } from './tf-runtime.t
 import { configureOrt, runOnnx } from './ort-runtime.ts';
 import { packBundle, readBundle } from '../src/core/store/bundle.ts';
 import { compressRun } from '../src/core/compression/compress-run.ts';
+import { distillRun } from '../src/core/compression/distill.ts';
 import type { CompressionSpec } from '../src/core/compression/compress.ts';
 import { artifactsToModel, disposeModel } from '../src/core/model/artifacts.ts';
 import { predictOutputs } from '../src/core/model/predict.ts';
@@ -321,6 +322,22 @@ export function createTrainApi(opts: { tables?: TableSource; wasmPaths?: Readonl
       }
     },
 
+    /** Distils a smaller student MLP from a run's model (any family, ensembles too). */
+    async distill(run: RunRecord, teacher: TrainedModel, opts: { hidden: number[]; temperature: number; alpha: number; epochs?: number }, runId: string): Promise<Result<{ run: RunRecord; model: TrainedModel }>> {
+      if (busy) return fail({ kind: 'busy', message: 'A model is already training; cancel it or wait.' });
+      busy = true;
+      try {
+        await ensureBackend();
+        const t = await table(run.dataset.id);
+        if (!t.ok) return t;
+        return await distillRun(run, teacher, t.value.table, { student: { hidden: opts.hidden }, temperature: opts.temperature, alpha: opts.alpha, epochs: opts.epochs }, { runId });
+      } catch (e) {
+        return fail({ kind: 'distillation-failed', message: `Distillation failed: ${(e as Error).message}` });
+      } finally {
+        busy = false;
+      }
+    },
+
     /**
      * Latency (p50/p95 at batch 1) and throughput (rows/s at batch 256) of a network on every tfjs
      * backend this worker can start, and on onnxruntime-web (WASM) with its ONNX export (int8 QDQ for
@@ -364,7 +381,7 @@ export function createTrainApi(opts: { tables?: TableSource; wasmPaths?: Readonl
         try {
           const one = await time(() => runOnnx(onnx.value, x1, 1, d), 20);
           const many = await time(() => runOnnx(onnx.value, x256, 256, d), 6);
-          rows.push({ runtime: `onnxruntime-web wasm${model.compression?.method === 'int8' ? ' (int8 QDQ)' : ''}`, p50: one.p50, p95: one.p95, throughput: 256 / (many.p50 / 1000), note: 'includes creating the session' });
+          rows.push({ runtime: `onnxruntime-web wasm${model.compression?.method === 'int8' ? ' (int8 QDQ)' : ''}`, p50: one.p50, p95: one.p95, throughput: 256 / (many.p50 / 1000) });
         } catch (e) {
           rows.push({ runtime: 'onnxruntime-web wasm', p50: NaN, p95: NaN, throughput: NaN, note: (e as Error).message });
         }

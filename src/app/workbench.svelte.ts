@@ -24,7 +24,9 @@ import { completeConfig, DEFAULT_TRAIN_CONFIG, type BackendName, type EpochRecor
 import type { Problem } from '../core/util/result.ts';
 import type { DataApi, DatasetInfo } from '../../workers/data.api.ts';
 import type { FingerprintCheck, LatencyRow, TrainApi } from '../../workers/train.api.ts';
-import type { CompressionSpec } from '../core/compression/compress.ts';
+import type { CompressionSpec as BaseSpec } from '../core/compression/compress.ts';
+
+type CompressionSpec = BaseSpec & { studentHidden?: number[]; temperature?: number; alpha?: number };
 import type { BackendStatus } from '../core/runtime/backend-policy.ts';
 import { MAX_STORED_DATASET_BYTES, Repository } from './storage/repository.ts';
 
@@ -646,7 +648,9 @@ export class Workbench {
     }
     this.evaluating = runId;
     try {
-      const res = await this.trainer.compress(plain(run), model, plain(spec), crypto.randomUUID());
+      const res = spec.method === 'distill'
+        ? await this.trainer.distill(plain(run), model, { hidden: plain(spec.studentHidden ?? [32]), temperature: spec.temperature ?? 4, alpha: spec.alpha ?? 0.7 }, crypto.randomUUID())
+        : await this.trainer.compress(plain(run), model, plain(spec), crypto.randomUUID());
       if (!res.ok) {
         this.error = res.error;
         return;

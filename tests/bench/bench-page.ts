@@ -104,6 +104,48 @@ async function denseLayer(): Promise<MatmulRow> {
   return r;
 }
 
+export interface CompressionBenchRow {
+  dataset: string;
+  sizeFraction: number;
+  accuracyFloat: number;
+  accuracyInt8: number;
+  tfjsFloat: { p50: number; throughput: number };
+  ortInt8: { p50: number; throughput: number };
+  ortFloat: { p50: number; throughput: number };
+}
+
+/** Trains an MLP in the Benchtop worker, compresses it to int8 there, and measures both. */
+async function compressionBench(): Promise<CompressionBenchRow[]> {
+  const dw = new Worker(new URL('../../workers/data.worker.ts', import.meta.url), { type: 'module' });
+  const tw = new Worker(new URL('../../workers/train.worker.ts', import.meta.url), { type: 'module' });
+  const data = wrap(dw) as Remote<DataApi & { connect(p: MessagePort): void }>;
+  const trainer = wrap(tw) as Remote<TrainApi & { connectData(p: MessagePort): void }>;
+  const ch = new MessageChannel();
+  await data.connect(transfer(ch.port1, [ch.port1]));
+  await trainer.connectData(transfer(ch.port2, [ch.port2]));
+  await trainer.setBackend('wasm');
+  const out: CompressionBenchRow[] = [];
+  for (const id of ['digits', 'breast-cancer'] as const) {
+    const ds = await data.loadCatalog(id);
+    if (!ds.ok) throw new Error(ds.error.message);
+    const res = await trainer.train({ runId: `c-${id}`, runName: id, datasetId: ds.value.id, schema: ds.value.schema, split: { kind: 'stratified', fractions: [0.7, 0.15, 0.15], seed: 1 }, config: { ...DEFAULT_TRAIN_CONFIG, epochs: 15, learningRate: 0.005 } });
+    if (!res.ok) throw new Error(res.error.message);
+    const q = await trainer.compress(res.value.run, res.value.model, { method: 'int8', perChannel: false, symmetric: true }, `q-${id}`);
+    if (!q.ok) throw new Error(q.error.message);
+    const f = await trainer.measure(res.value.model, ['wasm']);
+    const i = await trainer.measure(q.value.model, ['wasm']);
+    if (!f.ok || !i.ok) throw new Error('measure failed');
+    const pick = (rows: { runtime: string; p50: number; throughput: number }[], prefix: string) => {
+      const r = rows.find((x) => x.runtime.startsWith(prefix))!;
+      return { p50: r.p50, throughput: r.throughput };
+    };
+    out.push({ dataset: ds.value.name, sizeFraction: q.value.run.compression!.info.storedBytes / q.value.run.compression!.info.parentBytes, accuracyFloat: res.value.run.metrics.test!.accuracy!, accuracyInt8: q.value.run.metrics.test!.accuracy!, tfjsFloat: pick(f.value, 'tfjs wasm'), ortInt8: pick(i.value, 'onnxruntime'), ortFloat: pick(f.value, 'onnxruntime') });
+  }
+  dw.terminate();
+  tw.terminate();
+  return out;
+}
+
 async function main() {
   if (location.hash === '#seed-runs') {
     await seedAppRuns();
@@ -128,6 +170,7 @@ async function main() {
   }
   const matmul = await denseLayer().catch((e: Error) => ({ gflops: NaN, threads: 0, simd: false, error: e.message }));
   (window as unknown as { benchMatmul: MatmulRow }).benchMatmul = matmul;
+  (window as unknown as { benchCompression: CompressionBenchRow[] | string }).benchCompression = await compressionBench().catch((e: Error) => `failed: ${e.message}`);
   (window as unknown as { benchRegistry: RegistryRow[] }).benchRegistry = await registryBench().catch((e: Error) => [{ name: `registry bench failed: ${e.message}`, ms: NaN }]);
   (window as unknown as { benchResults: BenchRow[] }).benchResults = rows;
 }

@@ -5,7 +5,7 @@ import os from 'node:os';
 import { chromium } from 'playwright-core';
 import { CHROMIUM, CHROMIUM_ARGS } from '../../playwright.config.ts';
 import { execFileSync } from 'node:child_process';
-import type { BenchRow, MatmulRow } from './bench-page.ts';
+import type { BenchRow, CompressionBenchRow, MatmulRow } from './bench-page.ts';
 import type { RegistryRow } from './registry-bench.ts';
 
 /** Native float32 matrix-multiply peak on this machine: numpy (OpenBLAS) from Debian's python3-numpy. */
@@ -53,6 +53,7 @@ try {
   await page.waitForFunction(() => (window as unknown as { benchResults?: unknown }).benchResults !== undefined, null, { timeout: 540_000 });
   const rows = (await page.evaluate(() => (window as unknown as { benchResults: BenchRow[] }).benchResults)) as BenchRow[];
   const matmul = (await page.evaluate(() => (window as unknown as { benchMatmul: MatmulRow }).benchMatmul)) as MatmulRow;
+  const compression = (await page.evaluate(() => (window as unknown as { benchCompression: CompressionBenchRow[] | string }).benchCompression)) as CompressionBenchRow[] | string;
   const registry = (await page.evaluate(() => (window as unknown as { benchRegistry: RegistryRow[] }).benchRegistry)) as RegistryRow[];
   // Open the runs table with 1,000 runs: seed the app's database, then time the app from navigation
   // until all 1,000 rows are in the list.
@@ -83,6 +84,16 @@ try {
     console.log(`| ${pad(r.name, 40)} | ${pad(r.backend, 8)} | ${pad(num(r.samplesPerSecond), 10)} | ${pad(num(r.samplesPerSecond / naive.samplesPerSecond, 2), 8)} | ${pad(`${num(r.longestTaskMs)} ms`, 24)} |`);
   }
   for (const r of rows) if (r.note) console.log(`  ${r.name} ${r.backend}: ${r.note}`);
+
+  console.log('\nCompression: int8 (per-tensor symmetric weights) MLP 64/30→128→64→k, in the Benchtop worker, WASM, 1 thread\n');
+  if (typeof compression === 'string') console.log(`  ${compression}`);
+  else {
+    console.log(`| ${pad('dataset', 28)} | ${pad('int8 size / f32', 15)} | ${pad('test acc f32 → int8', 20)} | ${pad('b1 p50 ms: tfjs f32 / ORT int8 / ORT f32', 42)} | ${pad('b256 rows/s: tfjs f32 / ORT int8 / ORT f32', 44)} | ${pad('int8 ORT ÷ f32 tfjs (b256)', 26)} |`);
+    console.log(`|${'-'.repeat(30)}|${'-'.repeat(17)}|${'-'.repeat(22)}|${'-'.repeat(44)}|${'-'.repeat(46)}|${'-'.repeat(28)}|`);
+    for (const c of compression) {
+      console.log(`| ${pad(c.dataset, 28)} | ${pad(`${(c.sizeFraction * 100).toFixed(1)}%`, 15)} | ${pad(`${c.accuracyFloat.toFixed(4)} → ${c.accuracyInt8.toFixed(4)}`, 20)} | ${pad(`${c.tfjsFloat.p50.toFixed(2)} / ${c.ortInt8.p50.toFixed(2)} / ${c.ortFloat.p50.toFixed(2)}`, 42)} | ${pad(`${Math.round(c.tfjsFloat.throughput)} / ${Math.round(c.ortInt8.throughput)} / ${Math.round(c.ortFloat.throughput)}`, 44)} | ${pad(`${(c.ortInt8.throughput / c.tfjsFloat.throughput).toFixed(2)}×`, 26)} |`);
+    }
+  }
 
   console.log('\nRegistry and storage (IndexedDB in Chromium; median of 5 where repeated)\n');
   console.log(`| ${pad('operation', 70)} | ${pad('ms', 8)} |`);

@@ -10,7 +10,7 @@ import type { Result } from '../util/result.ts';
 import { fail, ok } from '../util/result.ts';
 import { compressModel, type CompressionSpec } from './compress.ts';
 
-const NAMES = { fp16: 'float16', int8: 'int8', binary: 'binary', prune: 'pruned', lowrank: 'low-rank' } as const;
+const NAMES = { fp16: 'float16', int8: 'int8', binary: 'binary', prune: 'pruned', lowrank: 'low-rank', distill: 'distilled' } as const;
 
 /**
  * Compresses a run's network and scores the result on the run's own splits — metrics, per-slice

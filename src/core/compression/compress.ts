@@ -6,7 +6,7 @@ import { roundToHalf, toHalfBits } from './float16.ts';
 import { binarize, quantizeTensor, type QuantParams } from './quantize.ts';
 import { svd } from './svd.ts';
 
-export type CompressionMethod = 'fp16' | 'int8' | 'binary' | 'prune' | 'lowrank';
+export type CompressionMethod = 'fp16' | 'int8' | 'binary' | 'prune' | 'lowrank' | 'distill';
 export const COMPRESSION_METHODS: readonly CompressionMethod[] = Object.freeze(['fp16', 'int8', 'binary', 'prune', 'lowrank']);
 
 export interface CompressionSpec {
@@ -157,6 +157,8 @@ export function compressModel(model: TrainedModel, spec: CompressionSpec): Resul
       storedBytes = parentBytes;
       break;
     }
+    case 'distill':
+      return fail({ kind: 'bad-config', message: 'Distillation trains a new student network; use distillRun.' });
     case 'lowrank': {
       const lr = lowRank(topology, ts, spec);
       if (!lr.ok) return lr;

@@ -126,3 +126,22 @@ describe('compressModel on a digits MLP', () => {
     expect(back.ok && back.value.model.compression?.method).toBe('int8');
   });
 });
+
+describe('distillation', () => {
+  it('a small MLP learns from a forest teacher through soft targets alone (α = 1)', async () => {
+    await tf.setBackend('cpu');
+    const { distillRun } = await import('./distill.ts');
+    const table = shippedTable('wine.csv');
+    const schema = inferSchema(table, 'cultivar');
+    const split = { kind: 'stratified' as const, fractions: [0.7, 0.15, 0.15] as [number, number, number], seed: 2 };
+    const teacher = await runTraining({ runId: 't', runName: 'forest', table, dataset: { id: datasetVersionId(table), name: 'w' }, schema, split, config: completeConfig({ model: { kind: 'forest', nEstimators: 30 } }), environment: { backend: 'cpu', backendReason: '', runtime: 't', appVersion: 't' } });
+    if (!teacher.ok) throw new Error(teacher.error.message);
+    const before = tf.memory().numTensors;
+    const d = await distillRun(teacher.value.run, teacher.value.model, table, { student: { hidden: [8] }, temperature: 4, alpha: 1, epochs: 60, learningRate: 0.02 }, { runId: 's' });
+    if (!d.ok) throw new Error(d.error.message);
+    expect(tf.memory().numTensors).toBe(before);
+    expect(d.value.run.metrics.test!.accuracy).toBeGreaterThan(0.8);
+    expect(d.value.run.compression!.parentRunId).toBe('t');
+    expect(d.value.model.artifacts!.weightData.byteLength / 4).toBe(13 * 8 + 8 + 8 * 3 + 3);
+  });
+});

@@ -23,6 +23,12 @@ export interface TrainCallbacks {
   lrAtStep?: (globalStep: number) => number;
   /** Sees every step's loss; returning true ends training there (status finished). */
   onStep?: (globalStep: number, learningRate: number, loss: number) => boolean | void;
+  /**
+   * Knowledge distillation (Hinton et al. 2015): the teacher's class probabilities for each training
+   * row (row-major n × k, in the order of `train`), the temperature T and the weight α of the soft
+   * loss. Loss = α · T² · CE(softmax(z_t/T), softmax(z_s/T)) + (1 − α) · CE(y, softmax(z_s)).
+   */
+  distill?: { targets: Float32Array; temperature: number; alpha: number };
 }
 
 export interface TrainOutcome {
@@ -131,10 +137,24 @@ export async function trainModel(pre: Preprocessor, train: EncodedSet, validatio
     return tf.tensor2d(Float32Array.from(train.y), [n, 1]);
   });
   const Wt = weights ? tf.tensor1d(Float32Array.from(train.y as Int32Array, (c) => weights[c]!)) : null;
+  const T = cb.distill?.temperature ?? 1;
+  // Teacher targets softened at T, as 2-column probabilities for a sigmoid student.
+  const St = cb.distill
+    ? tf.tidy(() => {
+        const t = tf.tensor2d(cb.distill!.targets, [n, k]);
+        return tf.softmax(tf.div(tf.log(tf.clipByValue(t, 1e-7, 1)), T));
+      })
+    : null;
   const eps = 1e-7;
-  const lossFn = (xb: tf.Tensor, yb: tf.Tensor, wb: tf.Tensor | null): tf.Scalar =>
+  const lossFn = (xb: tf.Tensor, yb: tf.Tensor, wb: tf.Tensor | null, sb: tf.Tensor | null = null): tf.Scalar =>
     tf.tidy(() => {
       const pred = model.apply(xb, { training: true }) as tf.Tensor;
+      const soft = () => {
+        // Student log-probabilities (2 columns for a sigmoid output), softened at T.
+        const p2 = units === 1 ? tf.concat([tf.sub(1, pred), pred], 1) : pred;
+        const logS = tf.logSoftmax(tf.div(tf.log(tf.clipByValue(p2, eps, 1)), T));
+        return tf.mul(T * T, tf.mean(tf.neg(tf.sum(tf.mul(sb!, logS), 1))));
+      };
       let per: tf.Tensor;
       if (task === 'regression') per = tf.squeeze(tf.square(tf.sub(pred, yb)), [1]);
       else if (units === 1) {
@@ -142,6 +162,7 @@ export async function trainModel(pre: Preprocessor, train: EncodedSet, validatio
         per = tf.squeeze(tf.neg(tf.add(tf.mul(yb, tf.log(p)), tf.mul(tf.sub(1, yb), tf.log(tf.sub(1, p))))), [1]);
       } else per = tf.neg(tf.sum(tf.mul(yb, tf.log(tf.clipByValue(pred, eps, 1))), 1));
       let loss = tf.mean(wb ? tf.mul(per, wb) : per) as tf.Scalar;
+      if (sb && cb.distill) loss = tf.add(tf.mul(cb.distill.alpha, soft()), tf.mul(1 - cb.distill.alpha, loss)) as tf.Scalar;
       if (spec.l2 > 0 && kernels.length) loss = tf.add(loss, tf.mul(spec.l2, tf.addN(kernels.map((v) => tf.sum(tf.square(v)))))) as tf.Scalar;
       return loss;
     });
@@ -177,8 +198,8 @@ export async function trainModel(pre: Preprocessor, train: EncodedSet, validatio
         const idx = order.subarray(step * batch, Math.min(n, (step + 1) * batch));
         const t0 = performance.now();
         const it = tf.tensor1d(Int32Array.from(idx), 'int32');
-        const xb = tf.gather(Xt, it), yb = tf.gather(Yt, it), wb = Wt ? tf.gather(Wt, it) : null;
-        const { value, grads } = tf.variableGrads(() => lossFn(xb, yb, wb), vars);
+        const xb = tf.gather(Xt, it), yb = tf.gather(Yt, it), wb = Wt ? tf.gather(Wt, it) : null, sb = St ? tf.gather(St, it) : null;
+        const { value, grads } = tf.variableGrads(() => lossFn(xb, yb, wb, sb), vars);
         const loss = (await value.data())[0]!;
         const last = step === steps - 1;
         if (!Number.isFinite(loss) || last) {
@@ -197,7 +218,7 @@ export async function trainModel(pre: Preprocessor, train: EncodedSet, validatio
           }
         }
         if (status !== 'failed') optimizer.applyGradients(grads);
-        tf.dispose([value, it, xb, yb, ...(wb ? [wb] : []), ...Object.values(grads)]);
+        tf.dispose([value, it, xb, yb, ...(wb ? [wb] : []), ...(sb ? [sb] : []), ...Object.values(grads)]);
         if (status === 'failed') break;
         if (cb.onStep?.(globalStep, stepLr ?? lr, loss)) {
           stopEarly = true;
@@ -267,7 +288,7 @@ export async function trainModel(pre: Preprocessor, train: EncodedSet, validatio
     throw e;
   } finally {
     best?.weights.forEach((w) => w.dispose());
-    tf.dispose([Xt, Yt, ...(Wt ? [Wt] : [])]);
+    tf.dispose([Xt, Yt, ...(Wt ? [Wt] : []), ...(St ? [St] : [])]);
   }
   optimizer.dispose();
   return { model, history, status, message, bestEpoch: best?.epoch ?? history.length, samplesPerSecond: trainMs > 0 ? trained / (trainMs / 1000) : 0, durationMs: performance.now() - started };
