@@ -26,6 +26,8 @@ import { configureOrt, runOnnx } from './ort-runtime.ts';
 import { packBundle, readBundle } from '../src/core/store/bundle.ts';
 import { compressRun } from '../src/core/compression/compress-run.ts';
 import { distillRun } from '../src/core/compression/distill.ts';
+import { importOnnxModel } from '../src/core/onnx/import-onnx.ts';
+import { explainOrtError, type OnnxInfo } from '../src/core/onnx/inspect.ts';
 import type { CompressionSpec } from '../src/core/compression/compress.ts';
 import { artifactsToModel, disposeModel } from '../src/core/model/artifacts.ts';
 import { predictOutputs } from '../src/core/model/predict.ts';
@@ -319,6 +321,18 @@ export function createTrainApi(opts: { tables?: TableSource; wasmPaths?: Readonl
         return await compressRun(run, model, t.value.table, spec, { runId });
       } catch (e) {
         return fail({ kind: 'compression-failed', message: `Compression failed: ${(e as Error).message}` });
+      }
+    },
+
+    /** Imports an ONNX model over the loaded dataset's feature columns and label, evaluated on its splits. */
+    async importOnnx(bytes: Uint8Array, file: string, datasetId: string, schema: Schema, split: SplitSpec, runId: string): Promise<Result<{ run: RunRecord; model: TrainedModel; info: OnnxInfo }>> {
+      const st = await ensureBackend();
+      const t = await table(datasetId);
+      if (!t.ok) return t;
+      try {
+        return await importOnnxModel(bytes, file, t.value.table, { id: datasetId, name: t.value.name }, schema, split, { runId, environment: { backend: st.backend, backendReason: 'onnxruntime-web (WASM) runs imported models', runtime: opts.runtime, appVersion: opts.appVersion } });
+      } catch (e) {
+        return fail({ kind: 'unsupported-onnx', file, message: explainOrtError((e as Error).message, null, file) });
       }
     },
 

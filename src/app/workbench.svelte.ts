@@ -686,6 +686,26 @@ export class Workbench {
     }
   }
 
+  /** Imports an ONNX model over the current dataset (its numeric feature columns in order, its label); saved as a run to evaluate and register. */
+  async importOnnxFile(file: File): Promise<void> {
+    if (!this.dataset || !this.schema) return;
+    this.error = null;
+    const bytes = new Uint8Array(await file.arrayBuffer());
+    const res = await this.trainer.importOnnx(transfer(bytes, [bytes.buffer]), file.name, this.dataset.id, plain(this.schema), this.splitSpec(), crypto.randomUUID());
+    if (!res.ok) {
+      this.error = res.error;
+      return;
+    }
+    const saved = await this.repo.saveRun({ ...res.value.run, experimentId: this.experimentId, tags: ['onnx'] }, res.value.model);
+    if (!saved.ok) {
+      this.error = saved.error;
+      return;
+    }
+    await this.refreshLists();
+    this.selectRun(res.value.run.id);
+    this.notice = `Imported ${file.name}: ${res.value.info.inputs.map((i) => `${i.name} [${i.shape.join('×')}]`).join(', ')} → ${res.value.info.outputs.map((o) => `${o.name} [${o.shape.join('×')}]`).join(', ')}; ${Object.keys(res.value.info.operators).length} operator types. Register it to keep it as a model version.`;
+  }
+
   /** Ticks or unticks a run for combining. */
   togglePick(id: string): void {
     this.picked = this.picked.includes(id) ? this.picked.filter((x) => x !== id) : [...this.picked, id];

@@ -24,5 +24,7 @@ export function describeModel(m: ModelSpec): string {
       return `kNN k=${m.k}`;
     case 'naive-bayes':
       return 'Naive Bayes';
+    case 'onnx':
+      return 'ONNX';
   }
 }

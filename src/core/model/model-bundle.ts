@@ -13,7 +13,7 @@ import type { ClassicalState, ModelArtifacts, RunRecord, TrainedModel } from './
  * - `preprocessing.json` — the fitted {@link Preprocessor};
  * - `run.json` — the {@link RunRecord} that produced it.
  */
-export const BUNDLE_FILES = Object.freeze(['model.json', 'weights.bin', 'classical.json', 'ensemble.json', 'calibrator.json', 'compression.json', 'preprocessing.json', 'run.json'] as const);
+export const BUNDLE_FILES = Object.freeze(['model.json', 'weights.bin', 'classical.json', 'ensemble.json', 'calibrator.json', 'compression.json', 'model.onnx', 'onnx.json', 'preprocessing.json', 'run.json'] as const);
 
 export interface ModelBundle {
   model: TrainedModel;
@@ -71,6 +71,10 @@ export function bundleToFiles(b: ModelBundle): Record<string, Uint8Array> {
 }
 
 function modelFiles(b: ModelBundle): Record<string, Uint8Array> {
+  if (b.model.onnx) {
+    const { bytes, ...meta } = b.model.onnx;
+    return { 'model.onnx': new Uint8Array(bytes.slice(0)), 'onnx.json': json(meta), 'preprocessing.json': json(b.model.preprocessor), 'run.json': json(b.run) };
+  }
   if (b.model.ensemble) return { 'ensemble.json': json(modelToJson(b.model)), 'preprocessing.json': json(b.model.preprocessor), 'run.json': json(b.run) };
   const a = b.model.artifacts;
   if (!a) return { 'classical.json': json(b.model.classical), 'preprocessing.json': json(b.model.preprocessor), 'run.json': json(b.run) };
@@ -113,7 +117,7 @@ export function filesToBundle(files: Record<string, Uint8Array>, source: string)
 }
 
 function filesToBundleWithoutCalibrator(files: Record<string, Uint8Array>, source: string): Result<ModelBundle> {
-  const needed = files['ensemble.json'] ? ['ensemble.json', 'preprocessing.json', 'run.json'] : files['classical.json'] ? ['classical.json', 'preprocessing.json', 'run.json'] : ['model.json', 'weights.bin', 'preprocessing.json', 'run.json'];
+  const needed = files['onnx.json'] ? ['model.onnx', 'onnx.json', 'preprocessing.json', 'run.json'] : files['ensemble.json'] ? ['ensemble.json', 'preprocessing.json', 'run.json'] : files['classical.json'] ? ['classical.json', 'preprocessing.json', 'run.json'] : ['model.json', 'weights.bin', 'preprocessing.json', 'run.json'];
   for (const f of needed) if (!files[f]) return fail({ kind: 'missing-file', file: source, message: `${source} is not a Benchtop model: it has no ${f} (expected ${needed.join(', ')}).` });
   const parse = (name: string): Result<Record<string, unknown>> => {
     try {
@@ -128,6 +132,12 @@ function filesToBundleWithoutCalibrator(files: Record<string, Uint8Array>, sourc
   if (!run.ok) return run;
   if (pre.value.format !== 'benchtop-preprocessor@1') return fail({ kind: 'bad-format', file: `${source}/preprocessing.json`, message: `${source}/preprocessing.json has format "${String(pre.value.format)}", expected "benchtop-preprocessor@1".` });
   if (run.value.format !== 'benchtop-run@1') return fail({ kind: 'bad-format', file: `${source}/run.json`, message: `${source}/run.json has format "${String(run.value.format)}", expected "benchtop-run@1".` });
+  if (files['onnx.json']) {
+    const meta = parse('onnx.json');
+    if (!meta.ok) return meta;
+    const b = files['model.onnx']!;
+    return ok({ model: { onnx: { ...(meta.value as { input: string; output: string; file: string }), bytes: b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer }, preprocessor: pre.value as unknown as Preprocessor }, run: run.value as unknown as RunRecord });
+  }
   if (files['ensemble.json']) {
     const e = parse('ensemble.json');
     if (!e.ok) return e;

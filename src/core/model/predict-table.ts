@@ -2,6 +2,7 @@ import type { Table } from '../data/table.ts';
 import { transformFeatures } from '../data/preprocess.ts';
 import { predictClassical } from '../classical/classical-model.ts';
 import { applyCalibrator } from '../calibration/calibrators.ts';
+import { onnxRunner, toProbabilities } from './onnx-runner.ts';
 import type { Result } from '../util/result.ts';
 import { assert, ok } from '../util/result.ts';
 import { artifactsToModel, disposeModel } from './artifacts.ts';
@@ -16,7 +17,11 @@ export async function predictMatrix(model: TrainedModel, X: Float32Array, n: num
   const pre = model.preprocessor;
   assert(!model.ensemble, () => 'predictMatrix: ensembles predict from table rows (predictAnyRows), not one matrix');
   let out: Float64Array;
-  if (model.classical) out = rawToOutputs(pre, predictClassical(model.classical, X, n, pre.inputSize), n);
+  if (model.onnx) {
+    const raw = await onnxRunner()(new Uint8Array(model.onnx.bytes), X, n, pre.inputSize);
+    const k = pre.label.task === 'classification' ? pre.label.classes.length : 1;
+    out = pre.label.task === 'classification' ? toProbabilities(raw, n, k) : Float64Array.from(raw);
+  } else if (model.classical) out = rawToOutputs(pre, predictClassical(model.classical, X, n, pre.inputSize), n);
   else {
     const m = await artifactsToModel(model.artifacts!);
     try {

@@ -7,7 +7,8 @@ import type { SplitSpec } from '../data/split.ts';
 
 export type NeuralKind = 'logistic' | 'linear' | 'mlp' | 'cnn';
 export type ClassicalKind = 'tree' | 'forest' | 'gbt' | 'knn' | 'naive-bayes';
-export type ModelKind = NeuralKind | ClassicalKind;
+/** 'onnx' is an imported model: it is evaluated and registered, never trained here. */
+export type ModelKind = NeuralKind | ClassicalKind | 'onnx';
 export type Activation = 'relu' | 'tanh' | 'sigmoid' | 'elu';
 export type OptimizerKind = 'adam' | 'sgd' | 'momentum';
 export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
@@ -15,7 +16,8 @@ export type LrScheduleKind = 'constant' | 'step' | 'exponential' | 'cosine';
 
 export const NEURAL_KINDS: readonly NeuralKind[] = Object.freeze(['logistic', 'linear', 'mlp', 'cnn']);
 export const CLASSICAL_KINDS: readonly ClassicalKind[] = Object.freeze(['tree', 'forest', 'gbt', 'knn', 'naive-bayes']);
-export const MODEL_KINDS: readonly ModelKind[] = Object.freeze([...NEURAL_KINDS, ...CLASSICAL_KINDS]);
+/** The families Benchtop trains. */
+export const MODEL_KINDS: readonly (NeuralKind | ClassicalKind)[] = Object.freeze([...NEURAL_KINDS, ...CLASSICAL_KINDS]);
 export const BACKENDS: readonly BackendName[] = Object.freeze(['webgpu', 'webgl', 'wasm', 'cpu']);
 
 /** Display names of the model families. */
@@ -29,6 +31,7 @@ export const MODEL_LABELS: Readonly<Record<ModelKind, string>> = Object.freeze({
   gbt: 'Gradient-boosted trees',
   knn: 'k-nearest neighbours',
   'naive-bayes': 'Gaussian naive Bayes',
+  onnx: 'Imported ONNX model',
 });
 
 /** Whether a model family handles a task. */
@@ -42,6 +45,7 @@ export const SUPPORTS: Readonly<Record<ModelKind, readonly ('classification' | '
   gbt: ['classification', 'regression'],
   knn: ['classification', 'regression'],
   'naive-bayes': ['classification'],
+  onnx: ['classification', 'regression'],
 });
 
 /**
@@ -224,6 +228,8 @@ export interface TrainedModel {
   classical?: ClassicalState;
   /** An ensemble of other trained models (each with its own preprocessing). */
   ensemble?: EnsembleState;
+  /** An ONNX model the person brought: run by onnxruntime, its outputs read as probabilities (or logits). */
+  onnx?: { bytes: ArrayBuffer; input: string; output: string; file: string };
   /** A post-hoc probability calibrator applied to the outputs (fitted on validation). */
   calibrator?: Calibrator;
   /** For a compressed network: how it was compressed and what it costs stored (weights above are dequantized). */

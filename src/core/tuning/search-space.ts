@@ -38,6 +38,8 @@ export function defaultSpace(kind: ModelKind): SearchSpace {
       return [{ path: 'model.k', kind: 'int', lo: 1, hi: 50, log: true }, { path: 'model.knnWeights', kind: 'choice', values: ['uniform', 'distance'] }];
     case 'naive-bayes':
       return [{ path: 'model.varSmoothing', kind: 'float', lo: 1e-12, hi: 1e-2, log: true }];
+    case 'onnx':
+      return [];
   }
 }
 
