@@ -21,6 +21,10 @@ import { evaluateModel } from '../src/core/evaluation/evaluation.ts';
 import { reportToHtml, runSplitRows, type EvaluationReport } from '../src/core/evaluation/report.ts';
 import { calibrateRun } from '../src/core/calibration/calibrate-model.ts';
 import { compressRun } from '../src/core/compression/compress-run.ts';
+import { distillRun } from '../src/core/compression/distill.ts';
+import { transformFeatures } from '../src/core/data/preprocess.ts';
+import { setOnnxRunner } from '../src/core/model/onnx-runner.ts';
+import * as ort from 'onnxruntime-web';
 import { exportDenseOnnx } from '../src/core/onnx/export-dense.ts';
 import { bundleToFiles } from '../src/core/model/model-bundle.ts';
 import { fail, ok } from '../src/core/util/result.ts';
@@ -36,6 +40,17 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 registerWasmGradKernels();
+// Imported and statically quantized ONNX models run in onnxruntime (its WASM build runs in Node too).
+ort.env.wasm.numThreads = 1;
+setOnnxRunner(async (model, X, n, d) => {
+  const s = await ort.InferenceSession.create(model);
+  try {
+    const out = await s.run({ [s.inputNames[0]!]: new ort.Tensor('float32', X, [n, d]) });
+    return Float32Array.from(out[s.outputNames[0]!]!.data as Float32Array);
+  } finally {
+    await s.release();
+  }
+});
 
 const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -412,7 +427,15 @@ async function evaluateCommand(argv: string[]): Promise<number> {
   return 0;
 }
 
-const COMPRESS_HELP = `benchtop compress --model DIR|ZIP --data FILE --method fp16|int8|binary|prune|lowrank [--per-tensor] [--asymmetric] [--sparsity S] [--scope global|layer] [--rank R | --energy E] --out DIR
+const COMPRESS_HELP = `benchtop compress --model DIR|ZIP --data FILE --method fp16|int8|int8-static|binary|prune|lowrank|distill [options] --out DIR
+
+  int8:        [--per-tensor] [--asymmetric]
+  int8-static: [--range minmax|percentile|entropy] [--calibration-data FILE] [--calibration-rows N]
+               (activation ranges from the training split unless a calibration file is given)
+  prune:       [--sparsity S] [--scope global|layer]
+  lowrank:     [--rank R | --energy E]
+  distill:     [--teacher M2] [--hidden 32] [--temperature 4] [--alpha 0.7] [--epochs N]
+               (the student learns from M2, or from --model when no teacher is given)
 
 Compresses a network (FILE must be the dataset it was trained on: the result is scored on the same
 splits) and writes the compressed model, whose run.json points to its parent and reports stored size,
@@ -427,24 +450,43 @@ DIR/NAME/1/model.onnx for Triton's onnxruntime backend.
 `;
 
 async function compressCommand(argv: string[]): Promise<number> {
-  const { values } = parseArgs({ args: argv, options: { model: { type: 'string' }, data: { type: 'string' }, label: { type: 'string' }, method: { type: 'string' }, 'per-tensor': { type: 'boolean' }, asymmetric: { type: 'boolean' }, sparsity: { type: 'string' }, scope: { type: 'string' }, rank: { type: 'string' }, energy: { type: 'string' }, out: { type: 'string' }, backend: { type: 'string' }, help: { type: 'boolean' } }, strict: true });
+  const { values } = parseArgs({ args: argv, options: { model: { type: 'string' }, data: { type: 'string' }, label: { type: 'string' }, method: { type: 'string' }, 'per-tensor': { type: 'boolean' }, asymmetric: { type: 'boolean' }, sparsity: { type: 'string' }, scope: { type: 'string' }, rank: { type: 'string' }, energy: { type: 'string' }, range: { type: 'string' }, 'calibration-data': { type: 'string' }, 'calibration-rows': { type: 'string' }, teacher: { type: 'string' }, hidden: { type: 'string' }, temperature: { type: 'string' }, alpha: { type: 'string' }, epochs: { type: 'string' }, out: { type: 'string' }, backend: { type: 'string' }, help: { type: 'boolean' } }, strict: true });
   if (values.help) {
     process.stdout.write(COMPRESS_HELP);
     return 0;
   }
   for (const req of ['model', 'data', 'method', 'out'] as const) if (!values[req]) throw new UsageError(`--${req} is required`);
-  const method = oneOf('method', values.method, ['fp16', 'int8', 'binary', 'prune', 'lowrank'] as const, 'int8');
+  const method = oneOf('method', values.method, ['fp16', 'int8', 'int8-static', 'binary', 'prune', 'lowrank', 'distill'] as const, 'int8');
   const loaded = await loadForModel(values);
   if (!loaded.ok) return problem(loaded.error);
   const { bundle, table, name } = loaded.value;
   if (datasetVersionId(table) !== bundle.run.dataset.id) return problem({ kind: 'other-dataset', file: name, message: `${name} is not the dataset the model was trained on (${bundle.run.dataset.name}); compression is scored on that dataset's splits.` });
   await startBackend(values.backend);
-  const r = await compressRun(bundle.run, bundle.model, table, { method, perChannel: !values['per-tensor'], symmetric: !values.asymmetric, sparsity: values.sparsity === undefined ? undefined : numberOpt('sparsity', values.sparsity, 0.5), scope: oneOf('scope', values.scope, ['global', 'layer'] as const, 'global'), rank: values.rank === undefined ? undefined : numberOpt('rank', values.rank, 1), energy: values.energy === undefined ? undefined : numberOpt('energy', values.energy, 0.9) }, { runId: randomUUID() });
+  let calibration: { X: Float32Array; n: number } | undefined;
+  if (values['calibration-data']) {
+    const cal = await readTableFile(values['calibration-data']);
+    if (!cal.ok) return problem(cal.error);
+    const X = transformFeatures(bundle.model.preprocessor, cal.value, Uint32Array.from({ length: cal.value.rowCount }, (_, i) => i), basename(values['calibration-data']));
+    if (!X.ok) return problem(X.error);
+    calibration = { X: X.value, n: cal.value.rowCount };
+  }
+  const warnings: string[] = [];
+  let r;
+  if (method === 'distill') {
+    let teacher = bundle.model;
+    if (values.teacher) {
+      const t = await readBundle(values.teacher);
+      if (!t.ok) return problem(t.error);
+      teacher = t.value.model;
+    }
+    r = await distillRun(bundle.run, teacher, table, { student: { hidden: values.hidden ? values.hidden.split(',').map((x) => numberOpt('hidden', x, 32)) : [32] }, temperature: numberOpt('temperature', values.temperature, 4), alpha: numberOpt('alpha', values.alpha, 0.7), epochs: values.epochs ? numberOpt('epochs', values.epochs, 20) : undefined }, { runId: randomUUID() });
+  } else r = await compressRun(bundle.run, bundle.model, table, { method, rangeMethod: oneOf('range', values.range, ['minmax', 'percentile', 'entropy'] as const, 'minmax'), calibrationRows: values['calibration-rows'] ? numberOpt('calibration-rows', values['calibration-rows'], 256) : undefined, perChannel: !values['per-tensor'], symmetric: !values.asymmetric, sparsity: values.sparsity === undefined ? undefined : numberOpt('sparsity', values.sparsity, 0.5), scope: oneOf('scope', values.scope, ['global', 'layer'] as const, 'global'), rank: values.rank === undefined ? undefined : numberOpt('rank', values.rank, 1), energy: values.energy === undefined ? undefined : numberOpt('energy', values.energy, 0.9) }, { runId: randomUUID() }, calibration);
   if (!r.ok) return problem(r.error);
+  warnings.push(...r.warnings.map((w) => w.message));
   await writeBundle(values.out!, r.value);
   const c = r.value.run.compression!;
   const metric = r.value.run.task === 'classification' ? 'accuracy' : 'rmse';
-  process.stdout.write(JSON.stringify({ ok: true, out: values.out, method, parentRun: c.parentRunId, storedBytes: c.info.storedBytes, parentBytes: c.info.parentBytes, sizeFraction: c.info.storedBytes / c.info.parentBytes, gzipBytes: c.info.gzipBytes, params: c.info.params, sparsity: c.info.sparsity, ranks: c.info.ranks, [`test ${metric}`]: r.value.run.metrics.test?.[metric], [`parent test ${metric}`]: bundle.run.metrics.test?.[metric], ece: c.ece }, null, 2) + '\n');
+  process.stdout.write(JSON.stringify({ ok: true, out: values.out, method, parentRun: c.parentRunId, storedBytes: c.info.storedBytes, parentBytes: c.info.parentBytes, sizeFraction: c.info.storedBytes / c.info.parentBytes, gzipBytes: c.info.gzipBytes, params: c.info.params, sparsity: c.info.sparsity, ranks: c.info.ranks, activations: c.info.activations, warnings, [`test ${metric}`]: r.value.run.metrics.test?.[metric], [`parent test ${metric}`]: bundle.run.metrics.test?.[metric], ece: c.ece }, null, 2) + '\n');
   return 0;
 }
 
@@ -469,8 +511,8 @@ async function exportCommand(argv: string[]): Promise<number> {
     process.stdout.write(JSON.stringify({ ok: true, format, out: values.out, files: ['model.json', 'weights.bin', 'preprocessing.json'] }, null, 2) + '\n');
     return 0;
   }
-  if (!model.artifacts) return problem({ kind: 'unsupported-model', message: 'ONNX export covers neural networks (logistic, linear, MLP) so far.' });
-  const onnx = exportDenseOnnx(model.artifacts, model.preprocessor.inputSize, VERSION, model.compression?.method === 'int8' ? model.compression.quant : undefined);
+  if (!model.artifacts && !model.onnx) return problem({ kind: 'unsupported-model', message: 'ONNX export covers neural networks (logistic, linear, MLP) so far.' });
+  const onnx = model.onnx ? ok(new Uint8Array(model.onnx.bytes)) : exportDenseOnnx(model.artifacts!, model.preprocessor.inputSize, VERSION, model.compression?.method === 'int8' ? model.compression.quant : undefined);
   if (!onnx.ok) return problem(onnx.error);
   const pre = JSON.stringify(model.preprocessor, null, 1);
   const label = model.preprocessor.label;

@@ -358,7 +358,7 @@ export function createTrainApi(opts: { tables?: TableSource; wasmPaths?: Readonl
      * int8 models). Inputs are synthetic rows of the right width; the backend in use is restored.
      */
     async measure(model: TrainedModel, backends?: BackendName[]): Promise<Result<LatencyRow[]>> {
-      if (!model.artifacts) return fail({ kind: 'unsupported-model', message: 'Latency is measured for neural networks.' });
+      if (!model.artifacts && !model.onnx) return fail({ kind: 'unsupported-model', message: 'Latency is measured for neural networks and ONNX models.' });
       const st = await ensureBackend();
       const d = model.preprocessor.inputSize;
       const rows: LatencyRow[] = [];
@@ -375,11 +375,11 @@ export function createTrainApi(opts: { tables?: TableSource; wasmPaths?: Readonl
         ts.sort((a, b) => a - b);
         return { p50: ts[Math.floor(ts.length * 0.5)]!, p95: ts[Math.min(ts.length - 1, Math.floor(ts.length * 0.95))]! };
       };
-      const wanted = backends ?? st.probes.filter((p) => p.available).map((p) => p.name);
+      const wanted = model.artifacts ? (backends ?? st.probes.filter((p) => p.available).map((p) => p.name)) : [];
       for (const b of wanted) {
         const s = await activateBackend(b, opts.wasmPaths).catch(() => null);
         if (!s || s.backend !== b) continue;
-        const m = await artifactsToModel(model.artifacts);
+        const m = await artifactsToModel(model.artifacts!);
         try {
           const reps = b === 'wasm' || b === 'cpu' ? 40 : 10;
           const one = await time(() => predictOutputs(m, model.preprocessor, x1, 1), reps);
@@ -390,12 +390,12 @@ export function createTrainApi(opts: { tables?: TableSource; wasmPaths?: Readonl
         }
       }
       status = await activateBackend(st.backend, opts.wasmPaths);
-      const onnx = exportDenseOnnx(model.artifacts, d, opts.appVersion, model.compression?.method === 'int8' ? model.compression.quant : undefined);
+      const onnx = model.onnx ? ok(new Uint8Array(model.onnx.bytes)) : exportDenseOnnx(model.artifacts!, d, opts.appVersion, model.compression?.method === 'int8' ? model.compression.quant : undefined);
       if (onnx.ok) {
         try {
           const one = await time(() => runOnnx(onnx.value, x1, 1, d), 20);
           const many = await time(() => runOnnx(onnx.value, x256, 256, d), 6);
-          rows.push({ runtime: `onnxruntime-web wasm${model.compression?.method === 'int8' ? ' (int8 QDQ)' : ''}`, p50: one.p50, p95: one.p95, throughput: 256 / (many.p50 / 1000) });
+          rows.push({ runtime: `onnxruntime-web wasm${model.compression?.method === 'int8' || model.compression?.method === 'int8-static' ? ' (int8 QDQ)' : ''}`, p50: one.p50, p95: one.p95, throughput: 256 / (many.p50 / 1000) });
         } catch (e) {
           rows.push({ runtime: 'onnxruntime-web wasm', p50: NaN, p95: NaN, throughput: NaN, note: (e as Error).message });
         }

@@ -655,6 +655,7 @@ export class Workbench {
         this.error = res.error;
         return;
       }
+      this.warnings = res.warnings;
       const saved = await this.repo.saveRun({ ...res.value.run, experimentId: run.experimentId ?? 'default', tags: [...(run.tags ?? []).filter((t) => t !== 'calibrated'), 'compressed'] }, res.value.model);
       if (!saved.ok) {
         this.error = saved.error;

@@ -18,7 +18,7 @@ function imports(file: string): string[] {
 }
 
 const isTest = (f: string) => /\.test\.ts$/.test(f);
-const TF_FILES = ['src/core/model/build-model.ts', 'src/core/model/artifacts.ts', 'src/core/model/predict.ts', 'src/core/model/train-model.ts', 'src/core/model/wasm-grad-kernels.ts'];
+const TF_FILES = ['src/core/model/build-model.ts', 'src/core/model/artifacts.ts', 'src/core/model/predict.ts', 'src/core/model/train-model.ts', 'src/core/model/wasm-grad-kernels.ts', 'src/core/model/layer-inputs.ts'];
 
 describe('architecture', () => {
   it('src/core is pure: no Svelte, idb, comlink, DOM; tfjs only in named files', () => {

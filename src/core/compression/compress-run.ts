@@ -9,19 +9,23 @@ import { splitMetrics } from '../model/split-metrics.ts';
 import type { Result } from '../util/result.ts';
 import { fail, ok } from '../util/result.ts';
 import { compressModel, type CompressionSpec } from './compress.ts';
+import { staticInt8 } from './static-int8.ts';
 
-const NAMES = { fp16: 'float16', int8: 'int8', binary: 'binary', prune: 'pruned', lowrank: 'low-rank', distill: 'distilled' } as const;
+const NAMES = { fp16: 'float16', int8: 'int8', 'int8-static': 'static int8', binary: 'binary', prune: 'pruned', lowrank: 'low-rank', distill: 'distilled' } as const;
 
 /**
  * Compresses a run's network and scores the result on the run's own splits — metrics, per-slice
  * accuracy, calibration (ECE) — as a new run whose `compression.parentRunId` points to the original.
  */
-export async function compressRun(run: RunRecord, model: TrainedModel, table: Table, spec: CompressionSpec, ids: { runId: string }): Promise<Result<{ run: RunRecord; model: TrainedModel }>> {
-  const c = compressModel(model, spec);
-  if (!c.ok) return c;
+export async function compressRun(run: RunRecord, model: TrainedModel, table: Table, spec: CompressionSpec, ids: { runId: string }, calibration?: { X: Float32Array; n: number }): Promise<Result<{ run: RunRecord; model: TrainedModel }>> {
   const schema = withRole(inferSchema(table, run.label), run.label, 'label');
   const p = prepareData(table, schema, run.split, run.dataset.name, run.task);
   if (!p.ok) return p;
+  // Static int8 calibrates activation ranges on rows of the training split.
+  const calX = calibration?.X ?? p.value.train.X;
+  const calRows = Math.min(spec.calibrationRows ?? 256, calibration?.n ?? p.value.train.y.length);
+  const c = spec.method === 'int8-static' ? await staticInt8(model, calX, calRows, spec.rangeMethod ?? 'minmax') : compressModel(model, spec);
+  if (!c.ok) return c;
   const { train, validation, test } = p.value;
   const pre = model.preprocessor;
   const m = c.value.model;
@@ -52,5 +56,5 @@ export async function compressRun(run: RunRecord, model: TrainedModel, table: Ta
     message: `Compressed from "${run.name}" (${NAMES[spec.method]}): ${(c.value.info.storedBytes / 1024).toFixed(1)} KB stored vs ${(c.value.info.parentBytes / 1024).toFixed(1)} KB float32.`,
     samples: undefined,
   };
-  return ok({ run: newRun, model: m });
+  return ok({ run: newRun, model: m }, c.warnings);
 }

@@ -6,8 +6,8 @@ import { roundToHalf, toHalfBits } from './float16.ts';
 import { binarize, quantizeTensor, type QuantParams } from './quantize.ts';
 import { svd } from './svd.ts';
 
-export type CompressionMethod = 'fp16' | 'int8' | 'binary' | 'prune' | 'lowrank' | 'distill';
-export const COMPRESSION_METHODS: readonly CompressionMethod[] = Object.freeze(['fp16', 'int8', 'binary', 'prune', 'lowrank']);
+export type CompressionMethod = 'fp16' | 'int8' | 'int8-static' | 'binary' | 'prune' | 'lowrank' | 'distill';
+export const COMPRESSION_METHODS: readonly CompressionMethod[] = Object.freeze(['fp16', 'int8', 'int8-static', 'binary', 'prune', 'lowrank']);
 
 export interface CompressionSpec {
   method: CompressionMethod;
@@ -17,6 +17,9 @@ export interface CompressionSpec {
   /** prune: fraction of kernel weights set to zero, over all layers at once or in each layer. */
   sparsity?: number;
   scope?: 'global' | 'layer';
+  /** int8-static: how activation ranges are estimated, and how many training rows calibrate them. */
+  rangeMethod?: 'minmax' | 'percentile' | 'entropy';
+  calibrationRows?: number;
   /** lowrank: a fixed rank, or the smallest rank keeping this fraction of the spectrum's energy. */
   rank?: number;
   energy?: number;
@@ -36,6 +39,8 @@ export interface CompressionInfo {
   sparsity: number;
   /** int8: quantization of each kernel (for QDQ export). */
   quant?: Record<string, QuantParams>;
+  /** int8-static: the uint8 quantization of each dense layer's input. */
+  activations?: Record<string, { scale: number; zeroPoint: number; min: number; max: number }>;
   /** lowrank: the rank chosen per layer. */
   ranks?: Record<string, number>;
 }
@@ -158,7 +163,8 @@ export function compressModel(model: TrainedModel, spec: CompressionSpec): Resul
       break;
     }
     case 'distill':
-      return fail({ kind: 'bad-config', message: 'Distillation trains a new student network; use distillRun.' });
+    case 'int8-static':
+      return fail({ kind: 'bad-config', message: `${spec.method} needs data (a teacher's targets or calibration rows); it runs through compressRun.` });
     case 'lowrank': {
       const lr = lowRank(topology, ts, spec);
       if (!lr.ok) return lr;

@@ -145,3 +145,49 @@ describe('distillation', () => {
     expect(d.value.model.artifacts!.weightData.byteLength / 4).toBe(13 * 8 + 8 + 8 * 3 + 3);
   });
 });
+
+describe('activation range estimation', () => {
+  it('min-max takes the extremes, percentile and entropy clip a rare outlier', async () => {
+    const { estimateRange } = await import('./activation-ranges.ts');
+    const x = Float32Array.from({ length: 20000 }, (_, i) => Math.sin(i * 12.9898) * 2);
+    x[5] = 100;
+    expect(estimateRange(x, 'minmax').max).toBe(100);
+    expect(estimateRange(x, 'percentile').max).toBeLessThan(3);
+    const e = estimateRange(x, 'entropy');
+    expect(e.max).toBeLessThan(20);
+    expect(e.max).toBeGreaterThan(1.5);
+    expect(e.min).toBe(-e.max);
+  });
+});
+
+describe('static int8 (quantized activations)', () => {
+  it('calibrates activation ranges on training rows, runs in onnxruntime, and warns on a small calibration set', async () => {
+    await tf.setBackend('cpu');
+    const { setOnnxRunner } = await import('../model/onnx-runner.ts');
+    const { compressRun } = await import('./compress-run.ts');
+    setOnnxRunner(async (model, X, n, d) => {
+      const s = await ort.InferenceSession.create(model);
+      try {
+        const out = await s.run({ [s.inputNames[0]!]: new ort.Tensor('float32', X, [n, d]) });
+        return Float32Array.from(out[s.outputNames[0]!]!.data as Float32Array);
+      } finally {
+        await s.release();
+      }
+    });
+    const table = shippedTable('digits-8x8.csv');
+    const schema = inferSchema(table, 'digit');
+    const split = { kind: 'stratified' as const, fractions: [0.7, 0.15, 0.15] as [number, number, number], seed: 3 };
+    const r = await runTraining({ runId: 'f', runName: 'f', table, dataset: { id: datasetVersionId(table), name: 'd' }, schema, split, config: completeConfig({ epochs: 12, learningRate: 0.005, model: { kind: 'mlp', hidden: [64] } }), environment: { backend: 'cpu', backendReason: '', runtime: 't', appVersion: 't' } });
+    if (!r.ok) throw new Error(r.error.message);
+    for (const rangeMethod of ['minmax', 'percentile', 'entropy'] as const) {
+      const q = await compressRun(r.value.run, r.value.model, table, { method: 'int8-static', rangeMethod }, { runId: `q-${rangeMethod}` });
+      if (!q.ok) throw new Error(q.error.message);
+      expect(q.value.model.onnx).toBeDefined();
+      expect(Object.keys(q.value.run.compression!.info.activations!)).toEqual(['dense_0', 'output']);
+      expect(r.value.run.metrics.test!.accuracy! - q.value.run.metrics.test!.accuracy!, rangeMethod).toBeLessThanOrEqual(0.03);
+      expect(q.warnings).toHaveLength(0);
+    }
+    const small = await compressRun(r.value.run, r.value.model, table, { method: 'int8-static', calibrationRows: 20 }, { runId: 'small' });
+    expect(small.ok && small.warnings[0]!.message).toMatch(/20 row\(s\); at least 100/);
+  });
+});

@@ -83,7 +83,7 @@ function node(op: string, inputs: string[], outputs: string[], name: string, att
  * Cost: O(weights).
  * @example const bytes = exportDenseOnnx(model.artifacts, 64); // feed to onnxruntime
  */
-export function exportDenseOnnx(artifacts: ModelArtifacts, inputSize: number, producerVersion = 'dev', quant?: Record<string, QuantParams>): Result<Uint8Array> {
+export function exportDenseOnnx(artifacts: ModelArtifacts, inputSize: number, producerVersion = 'dev', quant?: Record<string, QuantParams>, activations?: Record<string, { scale: number; zeroPoint: number }>): Result<Uint8Array> {
   const layers = denseLayers(artifacts.modelTopology);
   if (!layers.ok) return layers;
   const weights = new Map<string, Float32Array>();
@@ -112,6 +112,15 @@ export function exportDenseOnnx(artifacts: ModelArtifacts, inputSize: number, pr
       inits.push(intInitializer(`${l.name}.kernel_zero`, dims, q.signed ? Int8Array.from(q.zeroPoint) : Uint8Array.from(q.zeroPoint), q.signed ? INT8 : UINT8));
       graph.message(1, node('DequantizeLinear', [`${l.name}.kernel_q`, `${l.name}.kernel_scale`, `${l.name}.kernel_zero`], [`${l.name}.kernel`], `${l.name}.dequantize`, q.perChannel ? [new ProtoWriter().string(1, 'axis').int(3, 1).int(20, 2)] : []));
     } else inits.push(initializer(`${l.name}.kernel`, [width, l.units], kernel));
+    const inQ = activations?.[l.name];
+    if (inQ) {
+      // Static quantization: the layer's input passes through QuantizeLinear → DequantizeLinear (uint8).
+      inits.push(initializer(`${l.name}.in_scale`, [], Float32Array.of(inQ.scale)));
+      inits.push(intInitializer(`${l.name}.in_zero`, [], Uint8Array.of(inQ.zeroPoint), UINT8));
+      graph.message(1, node('QuantizeLinear', [current, `${l.name}.in_scale`, `${l.name}.in_zero`], [`${l.name}.in_q`], `${l.name}.quantize_in`));
+      graph.message(1, node('DequantizeLinear', [`${l.name}.in_q`, `${l.name}.in_scale`, `${l.name}.in_zero`], [`${l.name}.in_dq`], `${l.name}.dequantize_in`));
+      current = `${l.name}.in_dq`;
+    }
     const gemmIn = [current, `${l.name}.kernel`];
     if (l.useBias && bias) {
       inits.push(initializer(`${l.name}.bias`, [l.units], bias));
