@@ -22,6 +22,7 @@ import { reportToHtml, runSplitRows, type EvaluationReport } from '../src/core/e
 import { calibrateRun } from '../src/core/calibration/calibrate-model.ts';
 import { compressRun } from '../src/core/compression/compress-run.ts';
 import { distillRun } from '../src/core/compression/distill.ts';
+import { fineTuneRun } from '../src/core/compression/fine-tune.ts';
 import { transformFeatures } from '../src/core/data/preprocess.ts';
 import { setOnnxRunner } from '../src/core/model/onnx-runner.ts';
 import * as ort from 'onnxruntime-web';
@@ -432,7 +433,8 @@ const COMPRESS_HELP = `benchtop compress --model DIR|ZIP --data FILE --method fp
   int8:        [--per-tensor] [--asymmetric]
   int8-static: [--range minmax|percentile|entropy] [--calibration-data FILE] [--calibration-rows N]
                (activation ranges from the training split unless a calibration file is given)
-  prune:       [--sparsity S] [--scope global|layer]
+  prune:       [--sparsity S] [--scope global|layer] [--fine-tune-epochs N [--gradual]]
+  qat:         [--fine-tune-epochs N] [--lr X]  (int8 after quantization-aware fine-tuning)
   lowrank:     [--rank R | --energy E]
   distill:     [--teacher M2] [--hidden 32] [--temperature 4] [--alpha 0.7] [--epochs N]
                (the student learns from M2, or from --model when no teacher is given)
@@ -450,13 +452,13 @@ DIR/NAME/1/model.onnx for Triton's onnxruntime backend.
 `;
 
 async function compressCommand(argv: string[]): Promise<number> {
-  const { values } = parseArgs({ args: argv, options: { model: { type: 'string' }, data: { type: 'string' }, label: { type: 'string' }, method: { type: 'string' }, 'per-tensor': { type: 'boolean' }, asymmetric: { type: 'boolean' }, sparsity: { type: 'string' }, scope: { type: 'string' }, rank: { type: 'string' }, energy: { type: 'string' }, range: { type: 'string' }, 'calibration-data': { type: 'string' }, 'calibration-rows': { type: 'string' }, teacher: { type: 'string' }, hidden: { type: 'string' }, temperature: { type: 'string' }, alpha: { type: 'string' }, epochs: { type: 'string' }, out: { type: 'string' }, backend: { type: 'string' }, help: { type: 'boolean' } }, strict: true });
+  const { values } = parseArgs({ args: argv, options: { model: { type: 'string' }, data: { type: 'string' }, label: { type: 'string' }, method: { type: 'string' }, 'per-tensor': { type: 'boolean' }, asymmetric: { type: 'boolean' }, sparsity: { type: 'string' }, scope: { type: 'string' }, rank: { type: 'string' }, energy: { type: 'string' }, range: { type: 'string' }, 'calibration-data': { type: 'string' }, 'calibration-rows': { type: 'string' }, teacher: { type: 'string' }, hidden: { type: 'string' }, temperature: { type: 'string' }, alpha: { type: 'string' }, epochs: { type: 'string' }, 'fine-tune-epochs': { type: 'string' }, gradual: { type: 'boolean' }, lr: { type: 'string' }, out: { type: 'string' }, backend: { type: 'string' }, help: { type: 'boolean' } }, strict: true });
   if (values.help) {
     process.stdout.write(COMPRESS_HELP);
     return 0;
   }
   for (const req of ['model', 'data', 'method', 'out'] as const) if (!values[req]) throw new UsageError(`--${req} is required`);
-  const method = oneOf('method', values.method, ['fp16', 'int8', 'int8-static', 'binary', 'prune', 'lowrank', 'distill'] as const, 'int8');
+  const method = oneOf('method', values.method, ['fp16', 'int8', 'int8-static', 'binary', 'prune', 'lowrank', 'distill', 'qat'] as const, 'int8');
   const loaded = await loadForModel(values);
   if (!loaded.ok) return problem(loaded.error);
   const { bundle, table, name } = loaded.value;
@@ -472,7 +474,10 @@ async function compressCommand(argv: string[]): Promise<number> {
   }
   const warnings: string[] = [];
   let r;
-  if (method === 'distill') {
+  const fineTuneEpochs = values['fine-tune-epochs'] ? numberOpt('fine-tune-epochs', values['fine-tune-epochs'], 3) : method === 'qat' ? 3 : 0;
+  if (method === 'qat' || (method === 'prune' && fineTuneEpochs > 0)) {
+    r = await fineTuneRun(bundle.run, bundle.model, table, { method: method === 'qat' ? 'qat' : 'prune', epochs: fineTuneEpochs, learningRate: numberOpt('lr', values.lr, 0.001), sparsity: values.sparsity === undefined ? 0.5 : numberOpt('sparsity', values.sparsity, 0.5), gradual: Boolean(values.gradual) }, { runId: randomUUID() });
+  } else if (method === 'distill') {
     let teacher = bundle.model;
     if (values.teacher) {
       const t = await readBundle(values.teacher);
@@ -480,7 +485,7 @@ async function compressCommand(argv: string[]): Promise<number> {
       teacher = t.value.model;
     }
     r = await distillRun(bundle.run, teacher, table, { student: { hidden: values.hidden ? values.hidden.split(',').map((x) => numberOpt('hidden', x, 32)) : [32] }, temperature: numberOpt('temperature', values.temperature, 4), alpha: numberOpt('alpha', values.alpha, 0.7), epochs: values.epochs ? numberOpt('epochs', values.epochs, 20) : undefined }, { runId: randomUUID() });
-  } else r = await compressRun(bundle.run, bundle.model, table, { method, rangeMethod: oneOf('range', values.range, ['minmax', 'percentile', 'entropy'] as const, 'minmax'), calibrationRows: values['calibration-rows'] ? numberOpt('calibration-rows', values['calibration-rows'], 256) : undefined, perChannel: !values['per-tensor'], symmetric: !values.asymmetric, sparsity: values.sparsity === undefined ? undefined : numberOpt('sparsity', values.sparsity, 0.5), scope: oneOf('scope', values.scope, ['global', 'layer'] as const, 'global'), rank: values.rank === undefined ? undefined : numberOpt('rank', values.rank, 1), energy: values.energy === undefined ? undefined : numberOpt('energy', values.energy, 0.9) }, { runId: randomUUID() }, calibration);
+  } else r = await compressRun(bundle.run, bundle.model, table, { method: method as Exclude<typeof method, 'qat' | 'distill'>, rangeMethod: oneOf('range', values.range, ['minmax', 'percentile', 'entropy'] as const, 'minmax'), calibrationRows: values['calibration-rows'] ? numberOpt('calibration-rows', values['calibration-rows'], 256) : undefined, perChannel: !values['per-tensor'], symmetric: !values.asymmetric, sparsity: values.sparsity === undefined ? undefined : numberOpt('sparsity', values.sparsity, 0.5), scope: oneOf('scope', values.scope, ['global', 'layer'] as const, 'global'), rank: values.rank === undefined ? undefined : numberOpt('rank', values.rank, 1), energy: values.energy === undefined ? undefined : numberOpt('energy', values.energy, 0.9) }, { runId: randomUUID() }, calibration);
   if (!r.ok) return problem(r.error);
   warnings.push(...r.warnings.map((w) => w.message));
   await writeBundle(values.out!, r.value);

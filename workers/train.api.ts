@@ -26,6 +26,7 @@ import { configureOrt, runOnnx } from './ort-runtime.ts';
 import { packBundle, readBundle } from '../src/core/store/bundle.ts';
 import { compressRun } from '../src/core/compression/compress-run.ts';
 import { distillRun } from '../src/core/compression/distill.ts';
+import { fineTuneRun, type FineTuneSpec } from '../src/core/compression/fine-tune.ts';
 import { importOnnxModel } from '../src/core/onnx/import-onnx.ts';
 import { explainOrtError, type OnnxInfo } from '../src/core/onnx/inspect.ts';
 import type { CompressionSpec } from '../src/core/compression/compress.ts';
@@ -333,6 +334,22 @@ export function createTrainApi(opts: { tables?: TableSource; wasmPaths?: Readonl
         return await importOnnxModel(bytes, file, t.value.table, { id: datasetId, name: t.value.name }, schema, split, { runId, environment: { backend: st.backend, backendReason: 'onnxruntime-web (WASM) runs imported models', runtime: opts.runtime, appVersion: opts.appVersion } });
       } catch (e) {
         return fail({ kind: 'unsupported-onnx', file, message: explainOrtError((e as Error).message, null, file) });
+      }
+    },
+
+    /** Compression with fine-tuning (QAT, or pruning while training) from a run's weights. */
+    async fineTune(run: RunRecord, model: TrainedModel, spec: FineTuneSpec, runId: string): Promise<Result<{ run: RunRecord; model: TrainedModel }>> {
+      if (busy) return fail({ kind: 'busy', message: 'A model is already training; cancel it or wait.' });
+      busy = true;
+      try {
+        await ensureBackend();
+        const t = await table(run.dataset.id);
+        if (!t.ok) return t;
+        return await fineTuneRun(run, model, t.value.table, spec, { runId });
+      } catch (e) {
+        return fail({ kind: 'fine-tune-failed', message: `Fine-tuning failed: ${(e as Error).message}` });
+      } finally {
+        busy = false;
       }
     },
 

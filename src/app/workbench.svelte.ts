@@ -26,7 +26,7 @@ import type { DataApi, DatasetInfo } from '../../workers/data.api.ts';
 import type { FingerprintCheck, LatencyRow, TrainApi } from '../../workers/train.api.ts';
 import type { CompressionSpec as BaseSpec } from '../core/compression/compress.ts';
 
-type CompressionSpec = BaseSpec & { studentHidden?: number[]; temperature?: number; alpha?: number };
+type CompressionSpec = Omit<BaseSpec, 'method'> & { method: BaseSpec['method'] | 'qat'; studentHidden?: number[]; temperature?: number; alpha?: number; fineTuneEpochs?: number; fineTuneRate?: number; gradual?: boolean };
 import type { BackendStatus } from '../core/runtime/backend-policy.ts';
 import { MAX_STORED_DATASET_BYTES, Repository } from './storage/repository.ts';
 
@@ -648,9 +648,11 @@ export class Workbench {
     }
     this.evaluating = runId;
     try {
-      const res = spec.method === 'distill'
+      const res = spec.method === 'qat' || (spec.method === 'prune' && spec.fineTuneEpochs)
+        ? await this.trainer.fineTune(plain(run), model, { method: spec.method === 'qat' ? 'qat' : 'prune', epochs: spec.fineTuneEpochs ?? 3, learningRate: spec.fineTuneRate ?? 0.001, sparsity: spec.sparsity, gradual: spec.gradual }, crypto.randomUUID())
+        : spec.method === 'distill'
         ? await this.trainer.distill(plain(run), model, { hidden: plain(spec.studentHidden ?? [32]), temperature: spec.temperature ?? 4, alpha: spec.alpha ?? 0.7 }, crypto.randomUUID())
-        : await this.trainer.compress(plain(run), model, plain(spec), crypto.randomUUID());
+        : await this.trainer.compress(plain(run), model, plain(spec) as BaseSpec, crypto.randomUUID());
       if (!res.ok) {
         this.error = res.error;
         return;
@@ -663,7 +665,7 @@ export class Workbench {
       }
       const parent = this.versions.filter((v) => v.runId === runId).at(-1);
       if (parent) {
-        const v = await registerVersion(this.repo, { name: parent.name, run: res.value.run, model: res.value.model, relation: 'update', parentId: parent.id, tags: ['compressed', spec.method] });
+        const v = await registerVersion(this.repo, { name: parent.name, run: res.value.run, model: res.value.model, relation: 'update', parentId: parent.id, tags: ['compressed', String(spec.method)] });
         if (v.ok) this.notice = `Compressed (${spec.method}): registered ${v.value.id} (${v.value.label}) from ${parent.id}.`;
       } else this.notice = `Compressed (${spec.method}): saved as a new run.`;
       await this.refreshLists();

@@ -20,6 +20,8 @@ export interface CompressionSpec {
   /** int8-static: how activation ranges are estimated, and how many training rows calibrate them. */
   rangeMethod?: 'minmax' | 'percentile' | 'entropy';
   calibrationRows?: number;
+  /** When the weights were fine-tuned first (QAT or pruning with training): how. */
+  fineTune?: { method: 'qat' | 'prune'; epochs: number; learningRate: number; sparsity?: number; gradual?: boolean };
   /** lowrank: a fixed rank, or the smallest rank keeping this fraction of the spectrum's energy. */
   rank?: number;
   energy?: number;

@@ -191,3 +191,27 @@ describe('static int8 (quantized activations)', () => {
     expect(small.ok && small.warnings[0]!.message).toMatch(/20 row\(s\); at least 100/);
   });
 });
+
+describe('compression with fine-tuning', () => {
+  it('pruning 90% loses less with fine-tuning than one-shot; QAT keeps int8 accurate', async () => {
+    await tf.setBackend('cpu');
+    const { fineTuneRun } = await import('./fine-tune.ts');
+    const { compressRun } = await import('./compress-run.ts');
+    const table = shippedTable('digits-8x8.csv');
+    const schema = inferSchema(table, 'digit');
+    const split = { kind: 'stratified' as const, fractions: [0.7, 0.15, 0.15] as [number, number, number], seed: 5 };
+    const r = await runTraining({ runId: 'base', runName: 'base', table, dataset: { id: datasetVersionId(table), name: 'd' }, schema, split, config: completeConfig({ epochs: 12, learningRate: 0.005, model: { kind: 'mlp', hidden: [64] } }), environment: { backend: 'cpu', backendReason: '', runtime: 't', appVersion: 't' } });
+    if (!r.ok) throw new Error(r.error.message);
+    const before = tf.memory().numTensors;
+    const oneShot = await compressRun(r.value.run, r.value.model, table, { method: 'prune', sparsity: 0.9 }, { runId: 'p1' });
+    const tuned = await fineTuneRun(r.value.run, r.value.model, table, { method: 'prune', sparsity: 0.9, epochs: 6, learningRate: 0.002, gradual: true }, { runId: 'p2' });
+    if (!oneShot.ok || !tuned.ok) throw new Error('prune');
+    expect(tuned.value.run.compression!.info.sparsity).toBeGreaterThan(0.85);
+    expect(tuned.value.run.metrics.test!.accuracy!).toBeGreaterThan(oneShot.value.run.metrics.test!.accuracy!);
+    const qat = await fineTuneRun(r.value.run, r.value.model, table, { method: 'qat', epochs: 3, learningRate: 0.001 }, { runId: 'q' });
+    if (!qat.ok) throw new Error(qat.error.message);
+    expect(qat.value.run.compression!.info.method).toBe('int8');
+    expect(r.value.run.metrics.test!.accuracy! - qat.value.run.metrics.test!.accuracy!).toBeLessThanOrEqual(0.02);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});

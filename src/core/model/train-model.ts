@@ -2,11 +2,11 @@ import * as tf from '@tensorflow/tfjs';
 import type { Preprocessor } from '../data/preprocess.ts';
 import { createRandom, shuffleInPlace } from '../util/random.ts';
 import { yieldToEventLoop } from '../util/yield.ts';
-import { disposeModel } from './artifacts.ts';
+import { artifactsToModel, disposeModel } from './artifacts.ts';
 import { buildModel, makeOptimizer, outputUnits } from './build-model.ts';
 import { predictOutputs } from './predict.ts';
 import type { EncodedSet } from './prepare.ts';
-import { learningRateAt, type EpochRecord, type SplitMetrics, type TrainConfig, type TrainProgress } from './spec.ts';
+import { learningRateAt, type ModelArtifacts, type EpochRecord, type SplitMetrics, type TrainConfig, type TrainProgress } from './spec.ts';
 import { splitMetrics } from './split-metrics.ts';
 
 export interface TrainCallbacks {
@@ -29,6 +29,16 @@ export interface TrainCallbacks {
    * loss. Loss = α · T² · CE(softmax(z_t/T), softmax(z_s/T)) + (1 − α) · CE(y, softmax(z_s)).
    */
   distill?: { targets: Float32Array; temperature: number; alpha: number };
+  /** Start from these weights (fine-tuning) instead of a fresh, seeded initialization. */
+  initial?: ModelArtifacts;
+  /**
+   * Quantization-aware training: kernels are fake-quantized to int8 (per output channel, symmetric)
+   * for the forward and backward pass, and the gradient updates the float weights (straight-through
+   * estimator, Jacob et al. 2018).
+   */
+  fakeQuant?: boolean;
+  /** Pruning during fine-tuning: the sparsity to hold at each epoch (masks by magnitude, global). */
+  sparsityAt?: (epoch: number) => number;
 }
 
 export interface TrainOutcome {
@@ -125,7 +135,7 @@ export async function trainModel(pre: Preprocessor, train: EncodedSet, validatio
   const n = train.y.length;
   const d = pre.inputSize;
   const spec = config.model;
-  const model = buildModel(spec, d, task, k, config.seed);
+  const model = cb.initial ? await artifactsToModel(cb.initial) : buildModel(spec, d, task, k, config.seed);
   const optimizer = makeOptimizer(config.optimizer, config.learningRate);
   const { vars, layerOf } = variablesByLayer(model);
   const kernels = vars.filter((v) => /kernel/.test(v.name));
@@ -178,11 +188,35 @@ export async function trainModel(pre: Preprocessor, train: EncodedSet, validatio
   let best: { loss: number; epoch: number; weights: tf.Tensor[] } | null = null;
   let sinceBest = 0;
   let stopEarly = false;
+  let masks: tf.Tensor[] | null = null;
+  const fakeQuantize = (v: tf.Tensor) =>
+    tf.tidy(() => {
+      const axes = v.shape.slice(0, -1).map((_, i) => i);
+      const scale = tf.maximum(tf.div(tf.max(tf.abs(v), axes, true), 127), 1e-12);
+      return tf.mul(tf.clipByValue(tf.round(tf.div(v, scale)), -127, 127), scale);
+    });
+  const updateMasks = (sparsity: number) => {
+    masks?.forEach((m) => m.dispose());
+    masks = null;
+    if (sparsity <= 0) return;
+    const all = Float32Array.from(kernels.flatMap((v) => Array.from(v.dataSync(), Math.abs))).sort();
+    const thr = all[Math.max(0, Math.floor(sparsity * all.length) - 1)]!;
+    masks = kernels.map((v) => tf.tidy(() => tf.cast(tf.greater(tf.abs(v), thr), 'float32')));
+    applyMasks();
+  };
+  // assign() keeps its own copy: free each temporary after assigning it.
+  const assignFrom = (v: tf.Variable, f: () => tf.Tensor) => {
+    const t = f();
+    v.assign(t);
+    t.dispose();
+  };
+  const applyMasks = () => masks && kernels.forEach((v, i) => assignFrom(v, () => tf.tidy(() => tf.mul(v, masks![i]!))));
   try {
     for (let epoch = 1; epoch <= config.epochs && status === 'finished'; epoch++) {
       const lr = learningRateAt(config, epoch);
       setLearningRate(optimizer, lr);
       shuffleInPlace(order, rng);
+      if (cb.sparsityAt) updateMasks(cb.sparsityAt(epoch));
       const epochStart = performance.now();
       let epochSamples = 0;
       let gradInfo: { global: number; layers: Record<string, number> } | undefined;
@@ -199,7 +233,13 @@ export async function trainModel(pre: Preprocessor, train: EncodedSet, validatio
         const t0 = performance.now();
         const it = tf.tensor1d(Int32Array.from(idx), 'int32');
         const xb = tf.gather(Xt, it), yb = tf.gather(Yt, it), wb = Wt ? tf.gather(Wt, it) : null, sb = St ? tf.gather(St, it) : null;
+        const saved = cb.fakeQuant ? kernels.map((v) => v.clone()) : null;
+        if (saved) kernels.forEach((v) => assignFrom(v, () => fakeQuantize(v)));
         const { value, grads } = tf.variableGrads(() => lossFn(xb, yb, wb, sb), vars);
+        if (saved) {
+          kernels.forEach((v, i) => v.assign(saved[i]!));
+          tf.dispose(saved);
+        }
         const loss = (await value.data())[0]!;
         const last = step === steps - 1;
         if (!Number.isFinite(loss) || last) {
@@ -217,7 +257,10 @@ export async function trainModel(pre: Preprocessor, train: EncodedSet, validatio
             message = `The loss became ${Number.isNaN(loss) ? 'NaN' : loss} at epoch ${epoch}, step ${step + 1} (global step ${globalStep})${where ? `; ${where}` : ''}. Lower the learning rate, add L2 or batch norm, or check the inputs.`;
           }
         }
-        if (status !== 'failed') optimizer.applyGradients(grads);
+        if (status !== 'failed') {
+          optimizer.applyGradients(grads);
+          applyMasks();
+        }
         tf.dispose([value, it, xb, yb, ...(wb ? [wb] : []), ...(sb ? [sb] : []), ...Object.values(grads)]);
         if (status === 'failed') break;
         if (cb.onStep?.(globalStep, stepLr ?? lr, loss)) {
@@ -287,6 +330,7 @@ export async function trainModel(pre: Preprocessor, train: EncodedSet, validatio
     optimizer.dispose();
     throw e;
   } finally {
+    (masks as tf.Tensor[] | null)?.forEach((m) => m.dispose());
     best?.weights.forEach((w) => w.dispose());
     tf.dispose([Xt, Yt, ...(Wt ? [Wt] : []), ...(St ? [St] : [])]);
   }
