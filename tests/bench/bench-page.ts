@@ -112,6 +112,9 @@ export interface CompressionBenchRow {
   tfjsFloat: { p50: number; throughput: number };
   ortInt8: { p50: number; throughput: number };
   ortFloat: { p50: number; throughput: number };
+  /** Static int8 (activation ranges by min-max on 256 training rows): quantized activations too. */
+  accuracyStatic: number;
+  ortStatic: { p50: number; throughput: number };
 }
 
 /** Trains an MLP in the Benchtop worker, compresses it to int8 there, and measures both. */
@@ -132,14 +135,17 @@ async function compressionBench(): Promise<CompressionBenchRow[]> {
     if (!res.ok) throw new Error(res.error.message);
     const q = await trainer.compress(res.value.run, res.value.model, { method: 'int8', perChannel: false, symmetric: true }, `q-${id}`);
     if (!q.ok) throw new Error(q.error.message);
+    const s = await trainer.compress(res.value.run, res.value.model, { method: 'int8-static', rangeMethod: 'minmax', calibrationRows: 256 }, `s-${id}`);
+    if (!s.ok) throw new Error(s.error.message);
     const f = await trainer.measure(res.value.model, ['wasm']);
     const i = await trainer.measure(q.value.model, ['wasm']);
-    if (!f.ok || !i.ok) throw new Error('measure failed');
+    const st = await trainer.measure(s.value.model, ['wasm']);
+    if (!f.ok || !i.ok || !st.ok) throw new Error('measure failed');
     const pick = (rows: { runtime: string; p50: number; throughput: number }[], prefix: string) => {
       const r = rows.find((x) => x.runtime.startsWith(prefix))!;
       return { p50: r.p50, throughput: r.throughput };
     };
-    out.push({ dataset: ds.value.name, sizeFraction: q.value.run.compression!.info.storedBytes / q.value.run.compression!.info.parentBytes, accuracyFloat: res.value.run.metrics.test!.accuracy!, accuracyInt8: q.value.run.metrics.test!.accuracy!, tfjsFloat: pick(f.value, 'tfjs wasm'), ortInt8: pick(i.value, 'onnxruntime'), ortFloat: pick(f.value, 'onnxruntime') });
+    out.push({ dataset: ds.value.name, sizeFraction: q.value.run.compression!.info.storedBytes / q.value.run.compression!.info.parentBytes, accuracyFloat: res.value.run.metrics.test!.accuracy!, accuracyInt8: q.value.run.metrics.test!.accuracy!, tfjsFloat: pick(f.value, 'tfjs wasm'), ortInt8: pick(i.value, 'onnxruntime'), ortFloat: pick(f.value, 'onnxruntime'), accuracyStatic: s.value.run.metrics.test!.accuracy!, ortStatic: pick(st.value, 'onnxruntime') });
   }
   dw.terminate();
   tw.terminate();

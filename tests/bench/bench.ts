@@ -93,6 +93,12 @@ try {
     for (const c of compression) {
       console.log(`| ${pad(c.dataset, 28)} | ${pad(`${(c.sizeFraction * 100).toFixed(1)}%`, 15)} | ${pad(`${c.accuracyFloat.toFixed(4)} → ${c.accuracyInt8.toFixed(4)}`, 20)} | ${pad(`${c.tfjsFloat.p50.toFixed(2)} / ${c.ortInt8.p50.toFixed(2)} / ${c.ortFloat.p50.toFixed(2)}`, 42)} | ${pad(`${Math.round(c.tfjsFloat.throughput)} / ${Math.round(c.ortInt8.throughput)} / ${Math.round(c.ortFloat.throughput)}`, 44)} | ${pad(`${(c.ortInt8.throughput / c.tfjsFloat.throughput).toFixed(2)}×`, 26)} |`);
     }
+    console.log('\nStatic int8 (weights and activations quantized; ranges by min-max on 256 training rows), ONNX QDQ in onnxruntime-web WASM\n');
+    console.log(`| ${pad('dataset', 28)} | ${pad('test acc f32 → static int8', 26)} | ${pad('b256 rows/s: ORT static / ORT f32 / tfjs f32', 46)} | ${pad('static ÷ ORT f32', 16)} | ${pad('static ÷ tfjs f32', 17)} |`);
+    console.log(`|${'-'.repeat(30)}|${'-'.repeat(28)}|${'-'.repeat(48)}|${'-'.repeat(18)}|${'-'.repeat(19)}|`);
+    for (const c of compression) {
+      console.log(`| ${pad(c.dataset, 28)} | ${pad(`${c.accuracyFloat.toFixed(4)} → ${c.accuracyStatic.toFixed(4)}`, 26)} | ${pad(`${Math.round(c.ortStatic.throughput)} / ${Math.round(c.ortFloat.throughput)} / ${Math.round(c.tfjsFloat.throughput)}`, 46)} | ${pad(`${(c.ortStatic.throughput / c.ortFloat.throughput).toFixed(2)}×`, 16)} | ${pad(`${(c.ortStatic.throughput / c.tfjsFloat.throughput).toFixed(2)}×`, 17)} |`);
+    }
   }
 
   console.log('\nRegistry and storage (IndexedDB in Chromium; median of 5 where repeated)\n');

@@ -190,6 +190,28 @@ describe('static int8 (quantized activations)', () => {
     const small = await compressRun(r.value.run, r.value.model, table, { method: 'int8-static', calibrationRows: 20 }, { runId: 'small' });
     expect(small.ok && small.warnings[0]!.message).toMatch(/20 row\(s\); at least 100/);
   });
+
+  it('keeps a binary network (one sigmoid output) accurate: its single ONNX column is read as P(second class)', async () => {
+    await tf.setBackend('cpu');
+    const { compressRun } = await import('./compress-run.ts');
+    const table = shippedTable('breast-cancer-wisconsin.csv');
+    const schema = inferSchema(table, 'diagnosis');
+    const split = { kind: 'stratified' as const, fractions: [0.7, 0.15, 0.15] as [number, number, number], seed: 1 };
+    const r = await runTraining({ runId: 'b', runName: 'b', table, dataset: { id: datasetVersionId(table), name: 'b' }, schema, split, config: completeConfig({ epochs: 10, learningRate: 0.005, model: { kind: 'mlp', hidden: [32] } }), environment: { backend: 'cpu', backendReason: '', runtime: 't', appVersion: 't' } });
+    if (!r.ok) throw new Error(r.error.message);
+    const q = await compressRun(r.value.run, r.value.model, table, { method: 'int8-static', rangeMethod: 'minmax' }, { runId: 'qb' });
+    if (!q.ok) throw new Error(q.error.message);
+    expect(r.value.run.metrics.test!.accuracy!).toBeGreaterThan(0.9);
+    expect(r.value.run.metrics.test!.accuracy! - q.value.run.metrics.test!.accuracy!).toBeLessThanOrEqual(0.03);
+    // Probabilities agree with the float network's, row by row.
+    const p = prepareData(table, schema, split, 'b', 'classification');
+    if (!p.ok) throw new Error(p.error.message);
+    const n = p.value.test.y.length;
+    const a = await predictMatrix(r.value.model, p.value.test.X, n), b = await predictMatrix(q.value.model, p.value.test.X, n);
+    let worst = 0;
+    for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i]! - b[i]!));
+    expect(worst).toBeLessThan(0.2);
+  });
 });
 
 describe('compression with fine-tuning', () => {

@@ -47,7 +47,7 @@ export async function importOnnxModel(bytes: Uint8Array, file: string, table: Ta
   const k = pre.label.task === 'classification' ? pre.label.classes.length : 1;
   try {
     const probe = await onnxRunner()(bytes, validation.X.subarray(0, d), 1, d);
-    if (probe.length !== k) return fail({ kind: 'shape-mismatch', file, message: `${file} returns ${probe.length} value(s) per row; the label "${pre.label.column}" has ${k} ${k === 1 ? 'value' : 'classes'}.` });
+    if (probe.length !== k && !(k === 2 && probe.length === 1)) return fail({ kind: 'shape-mismatch', file, message: `${file} returns ${probe.length} value(s) per row; the label "${pre.label.column}" has ${k} ${k === 1 ? 'value' : 'classes'}.` });
   } catch (e) {
     return fail({ kind: 'unsupported-onnx', file, message: explainOrtError((e as Error).message, meta, file) });
   }
