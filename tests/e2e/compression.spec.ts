@@ -45,3 +45,40 @@ test('compression lab: int8 and pruned versions with lineage, size, accuracy, pe
   expect(Number(await page.getByTestId('check-result').getAttribute('data-max-diff'))).toBe(0);
   expect(Number(await page.getByTestId('onnx-check').getAttribute('data-max-diff'))).toBeLessThan(1e-4);
 });
+
+test('compression lab: static int8 (entropy ranges), quantization-aware fine-tuning and distillation keep a binary model accurate', async ({ page }) => {
+  await openApp(page);
+  await page.getByLabel('Compute backend').selectOption('wasm');
+  await expect(page.getByTestId('backend-status')).toHaveAttribute('data-backend', 'wasm');
+  await page.getByLabel('Shipped dataset').selectOption('breast-cancer');
+  await expect(page.getByTestId('dataset-name')).toHaveText('breast-cancer-wisconsin.csv');
+  await page.getByLabel('Epochs', { exact: true }).fill('10');
+  await page.getByLabel('Epochs', { exact: true }).blur();
+  await page.getByTestId('train').click();
+  const view = page.getByTestId('run-view');
+  await expect(view).toHaveAttribute('data-status', 'finished', { timeout: 60_000 });
+
+  const panel = page.getByTestId('compression');
+  await panel.locator('summary').first().click();
+  const table = panel.getByTestId('compression-table');
+  await panel.getByTestId('compress-method').selectOption('int8-static');
+  await panel.getByTestId('range-method').selectOption('entropy');
+  await panel.getByTestId('compress').click();
+  await expect(table.locator('tr[data-method="int8-static"]')).toHaveCount(1, { timeout: 60_000 });
+  await panel.getByTestId('compress-method').selectOption('qat');
+  await panel.getByTestId('compress').click();
+  await expect(table.locator('tr[data-method="int8"]')).toHaveCount(1, { timeout: 60_000 });
+  await panel.getByTestId('compress-method').selectOption('distill');
+  await panel.getByTestId('student-hidden').fill('16');
+  await panel.getByTestId('compress').click();
+  await expect(table.locator('tr[data-method="distill"]')).toHaveCount(1, { timeout: 60_000 });
+
+  const accuracy = async (m: string) => Number(await table.locator(`tr[data-method="${m}"] td`).nth(4).textContent());
+  const parent = await accuracy('parent');
+  expect(parent).toBeGreaterThan(0.9);
+  for (const m of ['int8-static', 'int8']) expect(parent - (await accuracy(m)), m).toBeLessThanOrEqual(0.03);
+  expect(parent - (await accuracy('distill'))).toBeLessThanOrEqual(0.06);
+  // The distilled student is much smaller than its teacher.
+  const stored = async (m: string) => Number(await table.locator(`tr[data-method="${m}"] td`).first().textContent());
+  expect(await stored('distill')).toBeLessThan((await stored('parent')) * 0.2);
+});
