@@ -74,6 +74,9 @@ export default defineConfig({
         // Everything the app needs offline: code, wasm, shipped datasets and models.
         globPatterns: ['**/*.{js,mjs,css,html,wasm,csv,json,tsv,bin,svg,onnx}'],
         maximumFileSizeToCacheInBytes: 64 * 1024 * 1024,
+        // onnxruntime-web's WebGPU runtime (27 MB) is fetched only when first used, then kept.
+        globIgnores: ['**/ort-wasm-simd-threaded.asyncify*'],
+        runtimeCaching: [{ urlPattern: /ort-wasm-simd-threaded\.asyncify.*\.(wasm|mjs)$/, handler: 'CacheFirst', options: { cacheName: 'ort-webgpu-runtime' } }],
         navigateFallback: 'index.html',
         cleanupOutdatedCaches: true,
       },

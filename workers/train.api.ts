@@ -22,7 +22,7 @@ import { completeConfig, NEURAL_KINDS, type BackendName, type EpochRecord, type 
 import type { Result } from '../src/core/util/result.ts';
 import { fail, ok } from '../src/core/util/result.ts';
 import { activateBackend, liveTensors, type BackendStatus } from './tf-runtime.ts';
-import { configureOrt, runOnnx } from './ort-runtime.ts';
+import { configureOrt, ortWebgpuAvailable, runOnnx } from './ort-runtime.ts';
 import { packBundle, readBundle } from '../src/core/store/bundle.ts';
 import { compressRun } from '../src/core/compression/compress-run.ts';
 import { distillRun } from '../src/core/compression/distill.ts';
@@ -55,6 +55,8 @@ export interface LatencyRow {
   p95: number;
   throughput: number;
   note?: string;
+  /** ORT WebGPU: the largest difference of its outputs from ORT WASM's on the same 256 rows. */
+  maxDiff?: number;
 }
 
 export interface FingerprintCheck {
@@ -89,8 +91,8 @@ async function onnxCheck(model: TrainedModel, table: Table, rows: Uint32Array, r
  * throws across the boundary except bugs.
  * @param tables where tables come from (the data worker, over a MessagePort; a Map in tests).
  */
-export function createTrainApi(opts: { tables?: TableSource; wasmPaths?: Readonly<Record<string, string>>; ortPaths?: Readonly<{ wasm: string; mjs: string }>; runtime: string; appVersion: string }) {
-  configureOrt(opts.ortPaths);
+export function createTrainApi(opts: { tables?: TableSource; wasmPaths?: Readonly<Record<string, string>>; ortPaths?: Readonly<{ wasm: string; mjs: string }>; ortWebgpuPaths?: Readonly<{ wasm: string; mjs: string }>; runtime: string; appVersion: string }) {
+  configureOrt(opts.ortPaths, opts.ortWebgpuPaths);
   let tables = opts.tables;
   let status: BackendStatus | null = null;
   let cancelRequested = false;
@@ -371,8 +373,8 @@ export function createTrainApi(opts: { tables?: TableSource; wasmPaths?: Readonl
 
     /**
      * Latency (p50/p95 at batch 1) and throughput (rows/s at batch 256) of a network on every tfjs
-     * backend this worker can start, and on onnxruntime-web (WASM) with its ONNX export (int8 QDQ for
-     * int8 models). Inputs are synthetic rows of the right width; the backend in use is restored.
+     * backend this worker can start, and on onnxruntime-web (WASM, and WebGPU where the browser offers
+     * an adapter) with its ONNX export (int8 QDQ for int8 models). Inputs are synthetic rows of the right width; the backend in use is restored.
      */
     async measure(model: TrainedModel, backends?: BackendName[]): Promise<Result<LatencyRow[]>> {
       if (!model.artifacts && !model.onnx) return fail({ kind: 'unsupported-model', message: 'Latency is measured for neural networks and ONNX models.' });
@@ -408,15 +410,31 @@ export function createTrainApi(opts: { tables?: TableSource; wasmPaths?: Readonl
       }
       status = await activateBackend(st.backend, opts.wasmPaths);
       const onnx = model.onnx ? ok(new Uint8Array(model.onnx.bytes)) : exportDenseOnnx(model.artifacts!, d, opts.appVersion, model.compression?.method === 'int8' ? model.compression.quant : undefined);
-      if (onnx.ok) {
-        try {
-          const one = await time(() => runOnnx(onnx.value, x1, 1, d), 20);
-          const many = await time(() => runOnnx(onnx.value, x256, 256, d), 6);
-          rows.push({ runtime: `onnxruntime-web wasm${model.compression?.method === 'int8' || model.compression?.method === 'int8-static' ? ' (int8 QDQ)' : ''}`, p50: one.p50, p95: one.p95, throughput: 256 / (many.p50 / 1000) });
-        } catch (e) {
-          rows.push({ runtime: 'onnxruntime-web wasm', p50: NaN, p95: NaN, throughput: NaN, note: (e as Error).message });
+      const quantized = model.compression?.method === 'int8' || model.compression?.method === 'int8-static' ? ' (int8 QDQ)' : '';
+      // onnxruntime-web's WebGPU execution provider runs where the browser offers an adapter.
+      const gpu = backends && !backends.includes('webgpu') ? { ok: false, reason: 'not asked for' } : await ortWebgpuAvailable();
+      let reference: Float32Array | undefined;
+      for (const ep of gpu.ok ? (['wasm', 'webgpu'] as const) : (['wasm'] as const)) {
+        const runtime = `onnxruntime-web ${ep}${quantized}`;
+        if (!onnx.ok) {
+          rows.push({ runtime, p50: NaN, p95: NaN, throughput: NaN, note: onnx.error.message });
+          continue;
         }
-      } else rows.push({ runtime: 'onnxruntime-web wasm', p50: NaN, p95: NaN, throughput: NaN, note: onnx.error.message });
+        try {
+          const one = await time(() => runOnnx(onnx.value, x1, 1, d, ep), ep === 'wasm' ? 20 : 10);
+          const many = await time(() => runOnnx(onnx.value, x256, 256, d, ep), ep === 'wasm' ? 6 : 4);
+          const outs = (await runOnnx(onnx.value, x256, 256, d, ep)).outputs;
+          let maxDiff: number | undefined;
+          if (ep === 'wasm') reference = outs;
+          else if (reference) {
+            maxDiff = 0;
+            for (let i = 0; i < outs.length; i++) maxDiff = Math.max(maxDiff, Math.abs(outs[i]! - reference[i]!));
+          }
+          rows.push({ runtime, p50: one.p50, p95: one.p95, throughput: 256 / (many.p50 / 1000), maxDiff });
+        } catch (e) {
+          rows.push({ runtime, p50: NaN, p95: NaN, throughput: NaN, note: (e as Error).message });
+        }
+      }
       return ok(rows);
     },
 

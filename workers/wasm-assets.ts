@@ -5,6 +5,8 @@ import tfjsWasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-s
 import tfjsWasmThreadedSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import ortWasm from 'onnxruntime-web/ort-wasm-simd-threaded.wasm?url';
 import ortMjs from 'onnxruntime-web/ort-wasm-simd-threaded.mjs?url';
+import ortWebgpuWasm from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?url';
+import ortWebgpuMjs from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.mjs?url';
 
 /** File name → same-origin URL, for `setWasmPaths`. */
 export const TFJS_WASM_PATHS: Readonly<Record<string, string>> = Object.freeze({
@@ -16,3 +18,9 @@ export const TFJS_WASM_PATHS: Readonly<Record<string, string>> = Object.freeze({
 
 /** onnxruntime-web's WASM runtime (SIMD + threads build) and its loader, for `ort.env.wasm.wasmPaths`. */
 export const ORT_WASM_PATHS: Readonly<{ wasm: string; mjs: string }> = Object.freeze({ wasm: ortWasm, mjs: ortMjs });
+
+/**
+ * onnxruntime-web's WebGPU build (its asyncify runtime, 27 MB): fetched only when a model first runs on
+ * ORT's WebGPU execution provider, then cached by the service worker.
+ */
+export const ORT_WEBGPU_PATHS: Readonly<{ wasm: string; mjs: string }> = Object.freeze({ wasm: ortWebgpuWasm, mjs: ortWebgpuMjs });

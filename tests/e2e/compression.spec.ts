@@ -36,7 +36,17 @@ test('compression lab: int8 and pruned versions with lineage, size, accuracy, pe
   await panel.getByTestId('measure').click();
   await expect(table.locator('thead th')).toContainText(['tfjs wasm p50 / p95 ms, rows/s'], { timeout: 120_000 });
   await expect(table.locator('thead')).toContainText('onnxruntime-web wasm');
-  await expect(table.locator('tr[data-method="int8"] td').last()).toContainText(/\d+\.\d+ \/ \d+\.\d+, [\d,]+/);
+  // onnxruntime-web's WebGPU execution provider, on the browser's (here software) WebGPU adapter.
+  await expect(table.locator('thead')).toContainText('onnxruntime-web webgpu (int8 QDQ)', { timeout: 120_000 });
+  const heads = await table.locator('thead th').allTextContents();
+  const gpuCol = heads.findIndex((h) => h.startsWith('onnxruntime-web webgpu (int8 QDQ)'));
+  await expect(table.locator('tr[data-method="int8"] td').nth(gpuCol - 1)).toContainText(/\d+\.\d+ \/ \d+\.\d+, [\d,]+/);
+  // …and its outputs agree with the WASM provider's on the same rows.
+  const gpuDiff = await table.locator('tr[data-method="int8"] td').nth(gpuCol - 1).getAttribute('data-max-diff');
+  console.log(`onnxruntime-web webgpu vs wasm, int8 QDQ: largest output difference ${gpuDiff}`);
+  expect(gpuDiff).not.toBeNull();
+  expect(Number(gpuDiff)).toBeLessThan(1e-3);
+  await expect(table.locator('tr[data-method="int8"] td').nth(heads.findIndex((h) => h.startsWith('onnxruntime-web wasm (int8 QDQ)')) - 1)).toContainText(/\d+\.\d+ \/ \d+\.\d+, [\d,]+/);
   await expect(panel.locator('.js-plotly-plot')).toHaveCount(2);
 
   // The int8 version's saved-model check runs its int8 QDQ ONNX export in onnxruntime-web.
