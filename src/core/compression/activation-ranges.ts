@@ -33,17 +33,19 @@ export function estimateRange(samples: Float32Array, method: RangeMethod): { min
     let outliers = 0;
     for (let i = t; i < bins; i++) outliers += hist[i]!;
     p[t - 1]! += outliers;
-    // Quantize p into `levels` buckets, then expand back over the non-empty bins.
+    // Quantize the histogram below t (without the clipped outliers, so clipping costs KL) into
+    // `levels` buckets, then expand back over the non-empty bins.
+    const slice = hist.subarray(0, t);
     const q = new Float64Array(t);
     const per = t / levels;
     for (let j = 0; j < levels; j++) {
       const a = Math.floor(j * per), b = Math.floor((j + 1) * per);
       let sum = 0, nz = 0;
       for (let i = a; i < b; i++) {
-        sum += p[i]!;
-        if (p[i]! > 0) nz++;
+        sum += slice[i]!;
+        if (slice[i]! > 0) nz++;
       }
-      for (let i = a; i < b; i++) q[i] = p[i]! > 0 ? sum / nz : 0;
+      for (let i = a; i < b; i++) q[i] = slice[i]! > 0 ? sum / nz : 0;
     }
     const ps = p.reduce((x, y) => x + y, 0), qs = q.reduce((x, y) => x + y, 0);
     let kl = 0;

@@ -12,7 +12,7 @@ import { exportDenseOnnx } from './export-dense.ts';
 
 ort.env.wasm.numThreads = 1;
 
-async function trainAndCompare(table: Table, label: string, model: Partial<ModelSpec>) {
+async function trainAndCompare(table: Table, label: string, model: Partial<ModelSpec>, int8 = false) {
   await tf.setBackend('cpu');
   const r = await runTraining({
     runId: 'x', runName: 'x', table, dataset: { id: datasetVersionId(table), name: 't' }, schema: inferSchema(table, label),
@@ -22,11 +22,19 @@ async function trainAndCompare(table: Table, label: string, model: Partial<Model
   });
   if (!r.ok) throw new Error(r.error.message);
   const d = r.value.model.preprocessor.inputSize;
-  const onnx = exportDenseOnnx(r.value.model.artifacts!, d);
+  let trained = r.value.model, quant;
+  if (int8) {
+    const { compressModel } = await import('../compression/compress.ts');
+    const q = compressModel(trained, { method: 'int8', perChannel: true, symmetric: true });
+    if (!q.ok) throw new Error(q.error.message);
+    (trained = q.value.model), (quant = q.value.info.quant);
+    expect(Object.keys(quant!)).toContain('conv_0/kernel');
+  }
+  const onnx = exportDenseOnnx(trained.artifacts!, d, 'test', quant);
   if (!onnx.ok) throw new Error(onnx.error.message);
   const n = 25;
   const X = Float32Array.from({ length: n * d }, (_, i) => Math.sin(i * 12.9898) * 2);
-  const m = await artifactsToModel(r.value.model.artifacts!);
+  const m = await artifactsToModel(trained.artifacts!);
   const expected = tf.tidy(() => (m.predict(tf.tensor2d(X, [n, d])) as tf.Tensor).dataSync().slice());
   disposeModel(m);
   const session = await ort.InferenceSession.create(onnx.value);
@@ -52,6 +60,18 @@ describe('ONNX export of dense models runs in onnxruntime-web and matches tfjs',
       expect(await trainAndCompare(shippedTable('german-credit.csv'), 'class', { kind: 'mlp', hidden: [16, 8], activation, dropout: 0.2 })).toBeLessThan(1e-5);
     });
   }
+  it('MLP with batch normalization (folded into the dense layers)', async () => {
+    expect(await trainAndCompare(shippedTable('german-credit.csv'), 'class', { kind: 'mlp', hidden: [16, 8], activation: 'relu', batchNorm: true })).toBeLessThan(1e-5);
+  });
+  it('CNN on 8×8 digits (Reshape → Conv → Relu → MaxPool → Flatten → Gemm)', async () => {
+    expect(await trainAndCompare(shippedTable('digits-8x8.csv'), 'digit', { kind: 'cnn', filters: [4, 6], hidden: [16] })).toBeLessThan(1e-5);
+  });
+  it('CNN with batch normalization', async () => {
+    expect(await trainAndCompare(shippedTable('digits-8x8.csv'), 'digit', { kind: 'cnn', filters: [4], hidden: [16], batchNorm: true })).toBeLessThan(1e-5);
+  });
+  it('int8 QDQ of a batch-normalized CNN (per-channel scales folded with the batch norm)', async () => {
+    expect(await trainAndCompare(shippedTable('digits-8x8.csv'), 'digit', { kind: 'cnn', filters: [4], hidden: [16], batchNorm: true }, true)).toBeLessThan(1e-4);
+  });
   it('linear regression', async () => {
     const rows = Array.from({ length: 100 }, (_, i) => `${i},${(i * 7) % 11},${i * 0.5 + ((i * 7) % 11)}`);
     expect(await trainAndCompare(csvTable(['a,b,y', ...rows].join('\n')), 'y', { kind: 'linear' })).toBeLessThan(1e-4);
