@@ -1,0 +1,164 @@
+import { callJson, DEFAULT_HTTP, ServingError, type HttpOptions } from './http.ts';
+
+/** An endpoint the person configured: where, which protocol, which model and version. */
+export interface Endpoint {
+  url: string;
+  protocol: 'kserve-v2' | 'tfserving';
+  model: string;
+  version?: string;
+  /** TF Serving only: a version label such as `stable` (never together with a version). */
+  label?: string;
+}
+
+export interface TensorMeta {
+  name: string;
+  datatype: string;
+  shape: number[];
+}
+
+export interface ModelMetadata {
+  name: string;
+  versions?: string[];
+  platform?: string;
+  inputs: TensorMeta[];
+  outputs: TensorMeta[];
+}
+
+/** Row-major outputs of a model server for n rows: n × width. */
+export interface Prediction {
+  values: Float32Array;
+  width: number;
+}
+
+const trimUrl = (u: string) => u.replace(/\/+$/, '');
+const enc = encodeURIComponent;
+
+function modelPath(e: Endpoint): string {
+  if (e.protocol === 'kserve-v2') return `${trimUrl(e.url)}/v2/models/${enc(e.model)}${e.version ? `/versions/${enc(e.version)}` : ''}`;
+  if (e.version && e.label) throw new ServingError('shape', 'TensorFlow Serving takes a version or a label, not both.');
+  if (e.version && !/^\d+$/.test(e.version)) throw new ServingError('shape', `TensorFlow Serving versions are numbers; "${e.version}" is not (use a label instead).`);
+  return `${trimUrl(e.url)}/v1/models/${enc(e.model)}${e.version ? `/versions/${e.version}` : e.label ? `/labels/${enc(e.label)}` : ''}`;
+}
+
+/** Flattens nested or flat row-major `data` into numbers; booleans become 0/1. */
+export function flattenData(data: unknown, where: string): number[] {
+  const out: number[] = [];
+  const walk = (v: unknown) => {
+    if (Array.isArray(v)) for (const x of v) walk(x);
+    else if (typeof v === 'number') out.push(v);
+    else if (typeof v === 'boolean') out.push(v ? 1 : 0);
+    else throw new ServingError('malformed', `${where}: expected numbers, found ${JSON.stringify(v)?.slice(0, 40)}.`);
+  };
+  walk(data);
+  return out;
+}
+
+/** Liveness and readiness: the status code decides (empty, JSON or text bodies are all accepted). */
+export async function health(e: Endpoint, opts: HttpOptions = DEFAULT_HTTP): Promise<{ live: boolean; ready: boolean; modelReady: boolean }> {
+  const ok = async (url: string) => {
+    try {
+      await callJson(url, { method: 'GET' }, opts);
+      return true;
+    } catch (err) {
+      if (err instanceof ServingError && err.kind === 'http') return false;
+      throw err;
+    }
+  };
+  if (e.protocol === 'kserve-v2') {
+    const base = trimUrl(e.url);
+    return { live: await ok(`${base}/v2/health/live`), ready: await ok(`${base}/v2/health/ready`), modelReady: await ok(`${modelPath(e)}/ready`) };
+  }
+  const s = await tfServingStatus(e, opts).catch((err) => {
+    if (err instanceof ServingError && err.kind === 'http') return null;
+    throw err;
+  });
+  const available = !!s?.some((v) => v.state === 'AVAILABLE');
+  return { live: true, ready: available, modelReady: available };
+}
+
+/** KServe V2 model metadata, checked for the fields the client needs. */
+export async function kserveMetadata(e: Endpoint, opts: HttpOptions = DEFAULT_HTTP): Promise<ModelMetadata> {
+  const url = modelPath(e);
+  const { body } = await callJson(url, { method: 'GET' }, opts);
+  const b = body as Partial<ModelMetadata> | undefined;
+  const tensors = (x: unknown, field: string): TensorMeta[] => {
+    if (!Array.isArray(x)) throw new ServingError('malformed', `${url}: model metadata has no "${field}" list.`);
+    return x.map((t: Partial<TensorMeta>, i) => {
+      if (typeof t?.name !== 'string' || typeof t.datatype !== 'string' || !Array.isArray(t.shape)) throw new ServingError('malformed', `${url}: ${field}[${i}] needs name, datatype and shape.`);
+      return { name: t.name, datatype: t.datatype, shape: t.shape.map(Number) };
+    });
+  };
+  if (!b || typeof b.name !== 'string') throw new ServingError('malformed', `${url}: model metadata has no "name".`);
+  return { name: b.name, versions: b.versions, platform: b.platform, inputs: tensors(b.inputs, 'inputs'), outputs: tensors(b.outputs, 'outputs') };
+}
+
+/** The KServe V2 request for n rows of d float features, as sent (shown to the person as a preview). */
+export function kserveRequest(meta: ModelMetadata, X: Float32Array, n: number, d: number, id: string): object {
+  const input = meta.inputs[0];
+  if (!input) throw new ServingError('shape', `Model "${meta.name}" declares no inputs.`);
+  const want = input.shape.at(-1);
+  if (meta.inputs.length !== 1) throw new ServingError('shape', `Model "${meta.name}" takes ${meta.inputs.length} inputs (${meta.inputs.map((t) => t.name).join(', ')}); Benchtop sends one tensor of features.`);
+  if (want !== undefined && want !== -1 && want !== d) throw new ServingError('shape', `Model "${meta.name}" input "${input.name}" expects ${want} features per row (shape [${input.shape.join(', ')}]); the dataset gives ${d}.`);
+  if (!['FP32', 'FP64', 'FP16'].includes(input.datatype)) throw new ServingError('shape', `Model "${meta.name}" input "${input.name}" has datatype ${input.datatype}; Benchtop sends floating-point features.`);
+  return { id, inputs: [{ name: input.name, shape: [n, d], datatype: input.datatype === 'FP64' ? 'FP64' : 'FP32', data: Array.from(X.subarray(0, n * d)) }], outputs: meta.outputs.length ? [{ name: meta.outputs[0]!.name }] : undefined };
+}
+
+/** Reads a KServe V2 infer response: the first (or requested) output, its shape checked, its id echoed. */
+export function kserveResponse(body: unknown, n: number, id: string, output?: string, where = 'infer'): Prediction {
+  const b = body as { model_name?: unknown; id?: unknown; outputs?: { name?: string; shape?: number[]; datatype?: string; data?: unknown }[] };
+  if (!b || typeof b !== 'object' || !Array.isArray(b.outputs) || !b.outputs.length) throw new ServingError('malformed', `${where}: the response has no "outputs".`);
+  if (b.id !== undefined && String(b.id) !== id) throw new ServingError('malformed', `${where}: the response id "${String(b.id)}" does not match the request id "${id}".`);
+  const o = output ? b.outputs.find((x) => x.name === output) : b.outputs[0];
+  if (!o) throw new ServingError('malformed', `${where}: the response has no output "${output}".`);
+  const values = flattenData(o.data, `${where}: output "${o.name}"`);
+  const shape = Array.isArray(o.shape) ? o.shape.map(Number) : [];
+  if (shape.length && shape.reduce((a, c) => a * c, 1) !== values.length) throw new ServingError('shape', `${where}: output "${o.name}" has shape [${shape.join(', ')}] but ${values.length} values.`);
+  if (shape[0] !== undefined && shape[0] !== n) throw new ServingError('shape', `${where}: output "${o.name}" has ${shape[0]} rows for ${n} rows sent.`);
+  if (values.length % n) throw new ServingError('shape', `${where}: ${values.length} output values do not divide into ${n} rows.`);
+  return { values: Float32Array.from(values), width: values.length / n };
+}
+
+export async function kserveInfer(e: Endpoint, meta: ModelMetadata, X: Float32Array, n: number, d: number, opts: HttpOptions = DEFAULT_HTTP, id = `bt-${Date.now().toString(36)}-${Math.floor(Math.random() * 1e6)}`): Promise<Prediction> {
+  const url = `${modelPath(e)}/infer`;
+  const { body } = await callJson(url, { method: 'POST', body: kserveRequest(meta, X, n, d, id) }, opts);
+  return kserveResponse(body, n, id, meta.outputs[0]?.name, url);
+}
+
+export interface VersionStatus {
+  version: string;
+  state: string;
+  error?: string;
+}
+
+export async function tfServingStatus(e: Endpoint, opts: HttpOptions = DEFAULT_HTTP): Promise<VersionStatus[]> {
+  const url = modelPath(e);
+  const { body } = await callJson(url, { method: 'GET' }, opts);
+  const list = (body as { model_version_status?: { version?: unknown; state?: unknown; status?: { error_code?: string; error_message?: string } }[] })?.model_version_status;
+  if (!Array.isArray(list)) throw new ServingError('malformed', `${url}: the status has no "model_version_status".`);
+  return list.map((v) => ({ version: String(v.version), state: String(v.state), error: v.status?.error_code && v.status.error_code !== 'OK' ? `${v.status.error_code}: ${v.status.error_message ?? ''}` : undefined }));
+}
+
+/** The TF Serving predict request: row format (`instances`) or columnar (`inputs`). */
+export function tfServingRequest(X: Float32Array, n: number, d: number, format: 'row' | 'columnar', signature?: string): object {
+  const rows = Array.from({ length: n }, (_, i) => Array.from(X.subarray(i * d, (i + 1) * d)));
+  return { ...(signature ? { signature_name: signature } : {}), ...(format === 'row' ? { instances: rows } : { inputs: rows }) };
+}
+
+/** Reads `predictions` (row format) or `outputs` (columnar; the first named output if several). */
+export function tfServingResponse(body: unknown, n: number, format: 'row' | 'columnar', where = 'predict'): Prediction {
+  const b = body as { predictions?: unknown; outputs?: unknown };
+  let data = format === 'row' ? b?.predictions : b?.outputs;
+  if (data === undefined) throw new ServingError('malformed', `${where}: the response has no "${format === 'row' ? 'predictions' : 'outputs'}".`);
+  if (data && typeof data === 'object' && !Array.isArray(data)) data = Object.values(data)[0];
+  if (!Array.isArray(data) || data.length !== n) throw new ServingError('shape', `${where}: ${Array.isArray(data) ? data.length : 'no'} predictions for ${n} rows sent.`);
+  if (format === 'row' && data.some((r) => r && typeof r === 'object' && !Array.isArray(r))) data = data.map((r) => (r && typeof r === 'object' && !Array.isArray(r) ? Object.values(r as object)[0] : r));
+  const values = flattenData(data, `${where}: predictions`);
+  if (values.length % n) throw new ServingError('shape', `${where}: ${values.length} values do not divide into ${n} rows.`);
+  return { values: Float32Array.from(values), width: values.length / n };
+}
+
+export async function tfServingPredict(e: Endpoint, X: Float32Array, n: number, d: number, format: 'row' | 'columnar' = 'row', opts: HttpOptions = DEFAULT_HTTP): Promise<Prediction> {
+  const url = `${modelPath(e)}:predict`;
+  const { body } = await callJson(url, { method: 'POST', body: tfServingRequest(X, n, d, format) }, opts);
+  return tfServingResponse(body, n, format, url);
+}
