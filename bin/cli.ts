@@ -67,6 +67,7 @@ Commands:
   calibrate Fit a probability calibrator on the validation split; write the calibrated model
   compress  Quantize (fp16, int8, binary), prune or factorize a network; write the compressed model
   export    Write a model as ONNX, a tfjs model folder, or a Triton model repository
+  serve     Serve a model on loopback over KServe V2 and TF Serving REST (onnxruntime-node), with faults
   info      Describe a model directory or zip (from train or the app's export); with --data,
             check that it still predicts what it predicted when it was trained
   help      Show this help (also --help); "benchtop <command> --help" for a command
@@ -698,6 +699,8 @@ export async function main(argv: string[]): Promise<number> {
         return await compressCommand(rest);
       case 'export':
         return await exportCommand(rest);
+      case 'serve':
+        return await (await import('./serve.ts')).serveCommand(rest);
       default: {
         const code = await registryCommand(command, rest);
         if (code !== null) return code;

@@ -1,0 +1,96 @@
+import * as tf from '@tensorflow/tfjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { shippedTable } from '../tests/unit/fixtures.ts';
+import { datasetVersionId } from '../src/core/data/dataset-hash.ts';
+import { inferSchema } from '../src/core/data/schema.ts';
+import { artifactsToModel, disposeModel } from '../src/core/model/artifacts.ts';
+import { runTraining } from '../src/core/model/run-training.ts';
+import { DEFAULT_TRAIN_CONFIG } from '../src/core/model/spec.ts';
+import { exportDenseOnnx } from '../src/core/onnx/export-dense.ts';
+import { ServingError } from '../src/core/serving/http.ts';
+import { health, kserveInfer, kserveMetadata, tfServingPredict, tfServingStatus, type Endpoint } from '../src/core/serving/protocols.ts';
+import { NO_FAULTS, startServer } from './serve.ts';
+
+const fast = { timeoutMs: 2000, retries: 0, backoffMs: 10 };
+let onnx: Uint8Array;
+let X: Float32Array;
+let expected: Float32Array;
+const n = 12, d = 13;
+
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+  const table = shippedTable('wine.csv');
+  const r = await runTraining({ runId: 's', runName: 's', table, dataset: { id: datasetVersionId(table), name: 'w' }, schema: inferSchema(table, 'cultivar'), split: { kind: 'random', fractions: [0.7, 0.15, 0.15], seed: 1 }, config: { ...DEFAULT_TRAIN_CONFIG, epochs: 3, model: { ...DEFAULT_TRAIN_CONFIG.model, kind: 'mlp', hidden: [8] } }, environment: { backend: 'cpu', backendReason: '', runtime: 'vitest', appVersion: 'test' } });
+  if (!r.ok) throw new Error(r.error.message);
+  const e = exportDenseOnnx(r.value.model.artifacts!, d);
+  if (!e.ok) throw new Error(e.error.message);
+  onnx = e.value;
+  X = Float32Array.from({ length: n * d }, (_, i) => Math.sin(i * 1.7));
+  const m = await artifactsToModel(r.value.model.artifacts!);
+  expected = tf.tidy(() => (m.predict(tf.tensor2d(X, [n, d])) as tf.Tensor).dataSync() as Float32Array).slice();
+  disposeModel(m);
+});
+
+const maxDiff = (a: Float32Array, b: Float32Array) => a.reduce((m, v, i) => Math.max(m, Math.abs(v - b[i]!)), 0);
+
+describe('benchtop serve (onnxruntime-node on loopback)', () => {
+  let s: Awaited<ReturnType<typeof startServer>>;
+  beforeAll(async () => {
+    s = await startServer({ onnx, name: 'wine', version: '3', port: 0, origins: ['http://localhost:4173'], faults: NO_FAULTS });
+  });
+  afterAll(() => s.close());
+
+  it('speaks KServe V2: health, metadata from the ONNX graph, infer matching the tfjs model', async () => {
+    const e: Endpoint = { url: s.url, protocol: 'kserve-v2', model: 'wine', version: '3' };
+    expect(await health(e, fast)).toEqual({ live: true, ready: true, modelReady: true });
+    const meta = await kserveMetadata(e, fast);
+    expect(meta.inputs).toEqual([{ name: 'features', datatype: 'FP32', shape: [-1, d] }]);
+    const p = await kserveInfer(e, meta, X, n, d, fast);
+    expect(p.width).toBe(3);
+    expect(maxDiff(p.values, expected)).toBeLessThan(1e-5);
+    // A wrong width is refused by the server with its reason.
+    await expect(kserveInfer(e, { ...meta, inputs: [{ ...meta.inputs[0]!, shape: [-1, 5] }] }, X, 2, 5, fast)).rejects.toThrow(/HTTP 400: unexpected shape for input 'features'/);
+    await expect(kserveMetadata({ ...e, version: '9' }, fast)).rejects.toThrow(/HTTP 404: Version '9'/);
+  });
+
+  it('speaks TF Serving: status, row and columnar predict', async () => {
+    const e: Endpoint = { url: s.url, protocol: 'tfserving', model: 'wine' };
+    expect((await tfServingStatus(e, fast))[0]!.state).toBe('AVAILABLE');
+    for (const format of ['row', 'columnar'] as const) expect(maxDiff((await tfServingPredict(e, X, n, d, format, fast)).values, expected)).toBeLessThan(1e-5);
+  });
+
+  it('sends CORS headers to the app\'s origin only, and answers preflights', async () => {
+    const ok = await fetch(`${s.url}/v2/models/wine`, { headers: { origin: 'http://localhost:4173' } });
+    expect(ok.headers.get('access-control-allow-origin')).toBe('http://localhost:4173');
+    const other = await fetch(`${s.url}/v2/models/wine`, { headers: { origin: 'http://evil.example' } });
+    expect(other.headers.get('access-control-allow-origin')).toBeNull();
+    const pre = await fetch(`${s.url}/v2/models/wine/infer`, { method: 'OPTIONS', headers: { origin: 'http://localhost:4173', 'access-control-request-method': 'POST' } });
+    expect(pre.status).toBe(204);
+    expect(pre.headers.get('access-control-allow-methods')).toContain('POST');
+  });
+});
+
+describe('benchtop serve fault injection', () => {
+  it('errors, malformed bodies, stalls and latency reach the client as named failures', async () => {
+    const kinds: Record<string, string> = {};
+    for (const [fault, faults] of [['error', { errorRate: 1 }], ['malformed', { malformedRate: 1 }], ['stall', { stallRate: 1 }]] as const) {
+      const s = await startServer({ onnx, name: 'wine', version: '1', port: 0, origins: [], faults: { ...NO_FAULTS, ...faults } });
+      try {
+        const e: Endpoint = { url: s.url, protocol: 'kserve-v2', model: 'wine' };
+        const meta = await kserveMetadata(e, fast); // metadata is never faulted
+        kinds[fault] = await kserveInfer(e, meta, X, 1, d, { ...fast, timeoutMs: 300 }).then(() => 'ok', (err: ServingError) => err.kind);
+      } finally {
+        await s.close();
+      }
+    }
+    expect(kinds).toEqual({ error: 'http', malformed: 'malformed', stall: 'timeout' });
+    const slow = await startServer({ onnx, name: 'wine', version: '1', port: 0, origins: [], faults: { ...NO_FAULTS, latencyMs: 150 } });
+    try {
+      const t0 = performance.now();
+      await health({ url: slow.url, protocol: 'kserve-v2', model: 'wine' }, fast);
+      expect(performance.now() - t0).toBeGreaterThanOrEqual(3 * 140); // three calls, each delayed
+    } finally {
+      await slow.close();
+    }
+  });
+});

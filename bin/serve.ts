@@ -1,0 +1,221 @@
+// `benchtop serve`: a model server on loopback speaking the Open Inference Protocol (KServe V2) and
+// TensorFlow Serving's REST API over onnxruntime-node, with CORS for the app's origin and fault
+// injection (latency, errors, malformed bodies, stalls) for rehearsing how clients cope.
+import { readFile, stat } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { basename } from 'node:path';
+import { parseArgs } from 'node:util';
+import * as ort from 'onnxruntime-node';
+import { exportDenseOnnx } from '../src/core/onnx/export-dense.ts';
+import { inspectOnnx } from '../src/core/onnx/inspect.ts';
+import { flattenData } from '../src/core/serving/protocols.ts';
+import { readBundle } from './node-io.ts';
+
+export interface Faults {
+  /** Added before every answer, in milliseconds. */
+  latencyMs: number;
+  /** Fractions of inference calls answered with a 500, a truncated body, or nothing at all. */
+  errorRate: number;
+  malformedRate: number;
+  stallRate: number;
+  seed: number;
+}
+
+export interface ServeOptions {
+  onnx: Uint8Array;
+  name: string;
+  version: string;
+  port: number;
+  host?: string;
+  /** Origins allowed by CORS ('*' for any). */
+  origins: string[];
+  faults: Faults;
+}
+
+export const NO_FAULTS: Faults = Object.freeze({ latencyMs: 0, errorRate: 0, malformedRate: 0, stallRate: 0, seed: 1 });
+export const APP_ORIGINS = ['http://localhost:5173', 'http://127.0.0.1:5173', 'http://localhost:4173', 'http://127.0.0.1:4173'];
+
+/** Reads a model for serving: an .onnx file, or a Benchtop model directory/zip (exported to ONNX). */
+export async function loadServable(path: string, version = 'dev'): Promise<{ onnx: Uint8Array; name: string }> {
+  const s = await stat(path).catch(() => null);
+  if (!s) throw new Error(`${path} does not exist.`);
+  if (s.isFile() && path.endsWith('.onnx')) return { onnx: new Uint8Array(await readFile(path)), name: basename(path, '.onnx') };
+  const b = await readBundle(path);
+  if (!b.ok) throw new Error(b.error.message);
+  const m = b.value.model;
+  if (m.onnx) return { onnx: new Uint8Array(m.onnx.bytes), name: basename(path).replace(/\.zip$/, '') };
+  if (!m.artifacts) throw new Error('Only neural networks and ONNX models can be served (classical models have no ONNX export yet).');
+  const q = m.compression?.method === 'int8' ? m.compression.quant : undefined;
+  const onnx = exportDenseOnnx(m.artifacts, m.preprocessor.inputSize, version, q);
+  if (!onnx.ok) throw new Error(onnx.error.message);
+  return { onnx: onnx.value, name: basename(path).replace(/\.zip$/, '') };
+}
+
+/** A small seeded generator, so a rehearsal with the same seed fails the same calls. */
+function rng(seed: number): () => number {
+  let s = seed >>> 0 || 1;
+  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+}
+
+export async function startServer(o: ServeOptions): Promise<{ url: string; close(): Promise<void>; requests: () => number }> {
+  const info = inspectOnnx(o.onnx, o.name);
+  if (!info.ok) throw new Error(info.error.message);
+  const session = await ort.InferenceSession.create(o.onnx);
+  const input = info.value.inputs[0]!, output = info.value.outputs[0]!;
+  const width = Number(input.shape.at(-1));
+  const dtype = (t: string) => ({ float32: 'FP32', float64: 'FP64', int64: 'INT64', int32: 'INT32', uint8: 'UINT8', int8: 'INT8', bool: 'BOOL' })[t] ?? t.toUpperCase();
+  const shape = (s: (number | string)[]) => s.map((d) => (typeof d === 'number' && d > 0 ? d : -1));
+  const metadata = { name: o.name, versions: [o.version], platform: 'onnxruntime_onnx', inputs: [{ name: input.name, datatype: dtype(input.elemType), shape: shape(input.shape) }], outputs: [{ name: output.name, datatype: dtype(output.elemType), shape: shape(output.shape) }] };
+  const random = rng(o.faults.seed);
+  let count = 0;
+
+  const run = async (values: number[], n: number) => {
+    if (!Number.isFinite(width) || values.length !== n * width) throw new HttpError(400, `unexpected shape for input '${input.name}' for model '${o.name}'. Expected [-1, ${width}], got ${values.length} values for ${n} rows`);
+    const out = await session.run({ [input.name]: new ort.Tensor('float32', Float32Array.from(values), [n, width]) });
+    const t = out[output.name]!;
+    return { data: Array.from(t.data as Float32Array), shape: t.dims.map(Number) };
+  };
+
+  const handle = async (req: IncomingMessage, body: string): Promise<{ status: number; body: unknown } | 'stall' | 'malformed'> => {
+    const url = new URL(req.url ?? '/', 'http://x');
+    const p = url.pathname;
+    const m = /^\/v2\/models\/([^/]+)(?:\/versions\/([^/]+))?(\/ready|\/infer)?$/.exec(p);
+    const tf = /^\/v1\/models\/([^/:]+)(?:\/versions\/(\d+)|\/labels\/([^/:]+))?(\/metadata|:predict)?$/i.exec(p);
+    const isInfer = (m && m[3] === '/infer') || (tf && tf[4]?.toLowerCase() === ':predict');
+    if (isInfer) {
+      const r = random();
+      if (r < o.faults.stallRate) return 'stall';
+      if (r < o.faults.stallRate + o.faults.malformedRate) return 'malformed';
+      if (r < o.faults.stallRate + o.faults.malformedRate + o.faults.errorRate) return { status: 500, body: { error: 'injected fault (benchtop serve --error-rate)' } };
+    }
+    if (p === '/v2/health/live') return { status: 200, body: { live: true } };
+    if (p === '/v2/health/ready') return { status: 200, body: { ready: true } };
+    if (p === '/v2') return { status: 200, body: { name: 'benchtop-serve', version: o.version, extensions: [] } };
+    if (m) {
+      if (decodeURIComponent(m[1]!) !== o.name) return { status: 404, body: { error: `Model '${decodeURIComponent(m[1]!)}' is not served here (this server has '${o.name}').` } };
+      if (m[2] && m[2] !== o.version) return { status: 404, body: { error: `Version '${m[2]}' of '${o.name}' is not served here (this server has '${o.version}').` } };
+      if (m[3] === '/ready') return { status: 200, body: { name: o.name, ready: true } };
+      if (!m[3]) return req.method === 'GET' ? { status: 200, body: metadata } : { status: 405, body: { error: 'use GET' } };
+      if (req.method !== 'POST') return { status: 405, body: { error: 'use POST' } };
+      const r = JSON.parse(body) as { id?: string; inputs?: { name?: string; shape?: number[]; datatype?: string; data?: unknown }[] };
+      const t = r.inputs?.[0];
+      if (!t || !Array.isArray(t.shape)) throw new HttpError(400, 'the request needs "inputs" with name, shape, datatype and data');
+      if (t.name !== input.name) throw new HttpError(400, `unexpected inference input '${t.name}' for model '${o.name}' (it takes '${input.name}')`);
+      const values = flattenData(t.data, `input '${t.name}'`);
+      const n = Number(t.shape[0]);
+      const out = await run(values, n);
+      return { status: 200, body: { model_name: o.name, model_version: o.version, ...(r.id !== undefined ? { id: r.id } : {}), outputs: [{ name: output.name, shape: out.shape, datatype: 'FP32', data: out.data }] } };
+    }
+    if (tf) {
+      if (decodeURIComponent(tf[1]!).toLowerCase() !== o.name.toLowerCase()) return { status: 404, body: { error: `Servable not found for request: Latest(${decodeURIComponent(tf[1]!)})` } };
+      if (tf[2] && tf[2] !== o.version && o.version !== 'dev') return { status: 404, body: { error: `Servable not found for request: Specific(${o.name}, ${tf[2]})` } };
+      if (!tf[4]) return { status: 200, body: { model_version_status: [{ version: /^\d+$/.test(o.version) ? o.version : '1', state: 'AVAILABLE', status: { error_code: 'OK', error_message: '' } }] } };
+      if (tf[4].toLowerCase() === '/metadata') return { status: 200, body: { model_spec: { name: o.name, signature_name: '', version: o.version }, metadata: { signature_def: { signature_def: { serving_default: { inputs: { [input.name]: { dtype: 'DT_FLOAT', tensor_shape: { dim: shape(input.shape).map((size) => ({ size: String(size) })) } } }, outputs: { [output.name]: { dtype: 'DT_FLOAT' } }, method_name: 'tensorflow/serving/predict' } } } } } };
+      const r = JSON.parse(body) as { instances?: unknown[]; inputs?: unknown };
+      if ((r.instances === undefined) === (r.inputs === undefined)) throw new HttpError(400, 'the request needs either "instances" or "inputs", not both and not neither');
+      const rows = r.instances ?? (r.inputs && typeof r.inputs === 'object' && !Array.isArray(r.inputs) ? Object.values(r.inputs)[0] : r.inputs);
+      if (!Array.isArray(rows)) throw new HttpError(400, 'instances/inputs must be a list of rows');
+      const out = await run(flattenData(rows, 'instances'), rows.length);
+      const k = out.data.length / rows.length;
+      const preds = Array.from({ length: rows.length }, (_, i) => (k === 1 ? out.data[i] : out.data.slice(i * k, i * k + k)));
+      return { status: 200, body: r.instances ? { predictions: preds } : { outputs: preds } };
+    }
+    return { status: 404, body: { error: `no route for ${req.method} ${p}` } };
+  };
+
+  const cors = (req: IncomingMessage, res: ServerResponse) => {
+    const origin = req.headers.origin;
+    if (origin && (o.origins.includes('*') || o.origins.includes(origin))) {
+      res.setHeader('Access-Control-Allow-Origin', o.origins.includes('*') ? '*' : origin);
+      res.setHeader('Vary', 'Origin');
+      res.setHeader('Access-Control-Allow-Methods', 'GET, POST, OPTIONS');
+      res.setHeader('Access-Control-Allow-Headers', 'content-type, authorization, inference-header-content-length');
+      res.setHeader('Access-Control-Max-Age', '600');
+    }
+    res.setHeader('Cross-Origin-Resource-Policy', 'cross-origin');
+  };
+
+  const server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c: Buffer) => {
+      body += c;
+      if (body.length > 64 * 1024 * 1024) req.destroy();
+    });
+    req.on('end', async () => {
+      count++;
+      cors(req, res);
+      if (req.method === 'OPTIONS') return void res.writeHead(204).end();
+      if (o.faults.latencyMs) await new Promise((r) => setTimeout(r, o.faults.latencyMs));
+      let result: Awaited<ReturnType<typeof handle>>;
+      try {
+        result = await handle(req, body);
+      } catch (e) {
+        result = e instanceof HttpError ? { status: e.status, body: { error: e.message } } : e instanceof SyntaxError ? { status: 400, body: { error: `the request body is not JSON: ${e.message}` } } : { status: 500, body: { error: (e as Error).message } };
+      }
+      if (result === 'stall') return; // never answers; the client's timeout must cope
+      if (result === 'malformed') return void res.writeHead(200, { 'content-type': 'application/json' }).end('{"outputs": [{"name": "outp');
+      res.writeHead(result.status, { 'content-type': 'application/json' }).end(JSON.stringify(result.body));
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(o.port, o.host ?? '127.0.0.1', resolve);
+  });
+  const addr = server.address() as AddressInfo;
+  return {
+    url: `http://${addr.address}:${addr.port}`,
+    requests: () => count,
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
+      await session.release();
+    },
+  };
+}
+
+class HttpError extends Error {
+  constructor(readonly status: number, message: string) {
+    super(message);
+  }
+}
+
+export const SERVE_HELP = `benchtop serve --model DIR|ZIP|FILE.onnx [--name NAME] [--version V] [--port 8500] [--cors-origin ORIGIN ...]
+               [--latency MS] [--error-rate P] [--malformed-rate P] [--stall-rate P] [--seed S]
+
+Serves a model on loopback over the Open Inference Protocol (KServe V2: /v2/health/live|ready, /v2,
+/v2/models/NAME[/versions/V][/ready|/infer]) and TensorFlow Serving REST (/v1/models/NAME[:predict|/metadata]),
+running it with onnxruntime-node. A Benchtop model directory is exported to ONNX first. Inputs are the
+model's preprocessed features (as in its ONNX export). CORS allows the app's dev and preview origins
+(add more with --cors-origin, or '*'). Fault injection, for rehearsals: --latency adds milliseconds to
+every answer; --error-rate, --malformed-rate and --stall-rate answer that fraction of inference calls
+with a 500, a truncated body, or nothing (seeded by --seed). Prints one JSON line with the URL and model.
+`;
+
+export async function serveCommand(argv: string[]): Promise<number> {
+  const { values } = parseArgs({ args: argv, options: { model: { type: 'string' }, name: { type: 'string' }, version: { type: 'string' }, port: { type: 'string' }, 'cors-origin': { type: 'string', multiple: true }, latency: { type: 'string' }, 'error-rate': { type: 'string' }, 'malformed-rate': { type: 'string' }, 'stall-rate': { type: 'string' }, seed: { type: 'string' }, help: { type: 'boolean' } }, strict: true });
+  if (values.help) return process.stdout.write(SERVE_HELP), 0;
+  const num = (k: string, v: string | undefined, d: number, lo: number, hi: number) => {
+    const x = v === undefined ? d : Number(v);
+    if (!Number.isFinite(x) || x < lo || x > hi) throw Object.assign(new Error(`--${k} must be a number from ${lo} to ${hi}; got "${v}"`), { code: 'ERR_PARSE_ARGS_BENCHTOP' });
+    return x;
+  };
+  if (!values.model) throw Object.assign(new Error('--model is required'), { code: 'ERR_PARSE_ARGS_BENCHTOP' });
+  const faults: Faults = { latencyMs: num('latency', values.latency, 0, 0, 600_000), errorRate: num('error-rate', values['error-rate'], 0, 0, 1), malformedRate: num('malformed-rate', values['malformed-rate'], 0, 0, 1), stallRate: num('stall-rate', values['stall-rate'], 0, 0, 1), seed: num('seed', values.seed, 1, 0, 2 ** 31) };
+  let servable: { onnx: Uint8Array; name: string };
+  try {
+    servable = await loadServable(values.model);
+  } catch (e) {
+    process.stderr.write(`benchtop serve: ${(e as Error).message}\n`);
+    return 1;
+  }
+  const name = values.name ?? servable.name;
+  const s = await startServer({ onnx: servable.onnx, name, version: values.version ?? '1', port: num('port', values.port, 8500, 0, 65535), origins: [...APP_ORIGINS, ...(values['cors-origin'] ?? [])], faults });
+  process.stdout.write(JSON.stringify({ url: s.url, model: name, version: values.version ?? '1', kserve: `${s.url}/v2/models/${name}`, tfserving: `${s.url}/v1/models/${name}`, faults }) + '\n');
+  await new Promise<void>((resolve) => {
+    const stop = () => void s.close().then(resolve);
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  return 0;
+}
