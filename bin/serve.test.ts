@@ -9,6 +9,7 @@ import { DEFAULT_TRAIN_CONFIG } from '../src/core/model/spec.ts';
 import { exportDenseOnnx } from '../src/core/onnx/export-dense.ts';
 import { ServingError } from '../src/core/serving/http.ts';
 import { health, kserveInfer, kserveMetadata, tfServingPredict, tfServingStatus, type Endpoint } from '../src/core/serving/protocols.ts';
+import { latencySummary, predictRemote } from '../src/core/serving/remote-predict.ts';
 import { NO_FAULTS, startServer } from './serve.ts';
 
 const fast = { timeoutMs: 2000, retries: 0, backoffMs: 10 };
@@ -57,6 +58,25 @@ describe('benchtop serve (onnxruntime-node on loopback)', () => {
     const e: Endpoint = { url: s.url, protocol: 'tfserving', model: 'wine' };
     expect((await tfServingStatus(e, fast))[0]!.state).toBe('AVAILABLE');
     for (const format of ['row', 'columnar'] as const) expect(maxDiff((await tfServingPredict(e, X, n, d, format, fast)).values, expected)).toBeLessThan(1e-5);
+  });
+
+  it('predicts in batches with a concurrency limit, rows back in order, with timings and progress', async () => {
+    for (const e of [{ url: s.url, protocol: 'kserve-v2', model: 'wine' }, { url: s.url, protocol: 'tfserving', model: 'wine' }] as Endpoint[]) {
+      const meta = e.protocol === 'kserve-v2' ? await kserveMetadata(e, fast) : null;
+      for (const [batchSize, concurrency] of [[5, 3], [1, 4], [100, 1]]) {
+        const progress: number[] = [];
+        const r = await predictRemote(e, meta, X, n, d, { batchSize, concurrency, http: fast, onProgress: (done) => progress.push(done) });
+        expect(r.width).toBe(3);
+        expect(maxDiff(r.values, expected), `${e.protocol} ${batchSize}×${concurrency}`).toBeLessThan(1e-5);
+        expect(r.calls).toHaveLength(Math.ceil(n / batchSize));
+        expect(progress.at(-1)).toBe(n);
+        expect(r.calls.reduce((a, c) => a + c.bytesSent, 0)).toBeGreaterThan(n * d);
+      }
+    }
+    const ctl = new AbortController();
+    ctl.abort();
+    await expect(predictRemote({ url: s.url, protocol: 'tfserving', model: 'wine' }, null, X, n, d, { batchSize: 1, concurrency: 1, http: fast, signal: ctl.signal })).rejects.toThrow(/Cancelled/);
+    expect(latencySummary([5, 1, 3, 2, 4])).toEqual({ p50: 3, p95: 5, p99: 5, mean: 3 });
   });
 
   it('sends CORS headers to the app\'s origin only, and answers preflights', async () => {

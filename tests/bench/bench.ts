@@ -7,6 +7,7 @@ import { CHROMIUM, CHROMIUM_ARGS } from '../../playwright.config.ts';
 import { execFileSync } from 'node:child_process';
 import type { BenchRow, CompressionBenchRow, MatmulRow } from './bench-page.ts';
 import type { RegistryRow } from './registry-bench.ts';
+import { servingBench } from './serving-bench.ts';
 
 /** Native float32 matrix-multiply peak on this machine: numpy (OpenBLAS) from Debian's python3-numpy. */
 function nativePeak(threads: number): { gflops: number; kernel: string } | null {
@@ -112,6 +113,20 @@ try {
   console.log(`| ${pad('open the app with 1,000 runs: navigation → all rows listed (first visit)', 70)} | ${pad(num(openMs, 0), 8)} |`);
   console.log(`| ${pad('open the app with 1,000 runs: navigation → all rows listed (reload)', 70)} | ${pad(num(reopenMs, 0), 8)} |`);
   console.log(`  tfjs indexeddb:// time ÷ Benchtop time — save: ${ratio('save 1M-parameter model version', "save 1M-parameter model (tfjs")}×, load: ${ratio('load 1M-parameter model version', "load 1M-parameter model (tfjs")}×`);
+
+  console.log('\nServing client: 10,000 rows against `benchtop serve` on loopback (onnxruntime-node, MLP 13→64→3)\n');
+  try {
+    const sv = await servingBench();
+    console.log(`| ${pad('case', 58)} | ${pad('rows/s', 9)} | ${pad('requests', 8)} | ${pad('round trip p50/p95/p99 ms', 26)} | ${pad('client share', 12)} | ${pad('bytes sent', 10)} |`);
+    console.log(`|${'-'.repeat(60)}|${'-'.repeat(11)}|${'-'.repeat(10)}|${'-'.repeat(28)}|${'-'.repeat(14)}|${'-'.repeat(12)}|`);
+    for (const r of sv) console.log(`| ${pad(r.name, 58)} | ${pad(Math.round(r.rowsPerSecond).toLocaleString('en'), 9)} | ${pad(String(r.requests), 8)} | ${pad(`${r.p50.toFixed(2)} / ${r.p95.toFixed(2)} / ${r.p99.toFixed(2)}`, 26)} | ${pad(`${(r.clientShare * 100).toFixed(1)}%`, 12)} | ${pad(r.bytesSent.toLocaleString('en'), 10)} |`);
+    for (const p of ['kserve-v2', 'tfserving']) {
+      const b = sv.find((r) => r.name.startsWith(`${p}, 256`))!, one = sv.find((r) => r.name.startsWith(`${p}, one row`) && r.name.endsWith('1 in flight'))!, many = sv.find((r) => r.name.startsWith(`${p}, one row`) && r.name.endsWith('8 in flight'))!;
+      console.log(`  ${p}: batched ÷ one row per request = ${(b.rowsPerSecond / one.rowsPerSecond).toFixed(1)}× (1 in flight), ${(b.rowsPerSecond / many.rowsPerSecond).toFixed(1)}× (8 in flight)`);
+    }
+  } catch (e) {
+    console.log(`  failed: ${(e as Error).message}`);
+  }
 
   const single = nativePeak(1), all = nativePeak(os.cpus().length);
   console.log('\nLarge dense layer on WASM against the native matrix-multiply peak (float32, 1024×1024 · 1024×1024)\n');

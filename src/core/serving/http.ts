@@ -36,12 +36,24 @@ const sleep = (ms: number, signal?: AbortSignal) =>
  * page cannot tell the two apart), timeout, an HTTP status with the server's `{"error"}` text, or a
  * body that is not JSON (non-finite numbers are accepted).
  */
-export async function callJson(url: string, init: { method: 'GET' | 'POST'; body?: unknown }, opts: HttpOptions = DEFAULT_HTTP): Promise<{ status: number; body: unknown }> {
+export interface CallTiming {
+  /** Whole call, request encoding and response decoding (ms), and bytes sent and received. */
+  totalMs: number;
+  encodeMs: number;
+  decodeMs: number;
+  bytesSent: number;
+  bytesReceived: number;
+}
+
+export async function callJson(url: string, init: { method: 'GET' | 'POST'; body?: unknown }, opts: HttpOptions = DEFAULT_HTTP): Promise<{ status: number; body: unknown; timing: CallTiming }> {
   const f = opts.fetch ?? fetch;
   const attempts = init.method === 'GET' ? 1 + opts.retries : 1;
   let last: ServingError | null = null;
   for (let a = 0; a < attempts; a++) {
     if (a > 0) await sleep(opts.backoffMs * 2 ** (a - 1), opts.signal);
+    const t0 = performance.now();
+    const payload = init.body === undefined ? undefined : JSON.stringify(init.body);
+    const encodeMs = performance.now() - t0;
     const ctl = new AbortController();
     const timer = setTimeout(() => ctl.abort(), opts.timeoutMs);
     const onAbort = () => ctl.abort();
@@ -49,7 +61,7 @@ export async function callJson(url: string, init: { method: 'GET' | 'POST'; body
     try {
       let res: Response;
       try {
-        res = await f(url, { method: init.method, headers: { ...(init.body !== undefined ? { 'content-type': 'application/json' } : {}), ...opts.headers }, body: init.body === undefined ? undefined : JSON.stringify(init.body), signal: ctl.signal });
+        res = await f(url, { method: init.method, headers: { ...(init.body !== undefined ? { 'content-type': 'application/json' } : {}), ...opts.headers }, body: payload, signal: ctl.signal });
       } catch (e) {
         if (opts.signal?.aborted) throw new ServingError('cancelled', 'Cancelled.');
         if (ctl.signal.aborted) throw new ServingError('timeout', `${init.method} ${url} did not answer within ${opts.timeoutMs} ms.`);
@@ -63,6 +75,7 @@ export async function callJson(url: string, init: { method: 'GET' | 'POST'; body
         throw new ServingError('malformed', `${init.method} ${url}: the response body could not be read.`);
       }
       let body: unknown = undefined;
+      const t1 = performance.now();
       if (text.trim()) {
         try {
           body = parseTolerantJson(text);
@@ -74,7 +87,8 @@ export async function callJson(url: string, init: { method: 'GET' | 'POST'; body
         const err = body && typeof body === 'object' && 'error' in body ? String((body as { error: unknown }).error) : text.slice(0, 200) || res.statusText;
         throw new ServingError('http', `${init.method} ${url} answered HTTP ${res.status}: ${err}`, res.status);
       }
-      return { status: res.status, body };
+      const decodeMs = performance.now() - t1;
+      return { status: res.status, body, timing: { totalMs: performance.now() - t0, encodeMs, decodeMs, bytesSent: payload?.length ?? 0, bytesReceived: text.length } };
     } catch (e) {
       if (!(e instanceof ServingError)) throw e;
       last = e;

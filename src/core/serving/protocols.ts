@@ -1,4 +1,4 @@
-import { callJson, DEFAULT_HTTP, ServingError, type HttpOptions } from './http.ts';
+import { callJson, DEFAULT_HTTP, ServingError, type CallTiming, type HttpOptions } from './http.ts';
 
 /** An endpoint the person configured: where, which protocol, which model and version. */
 export interface Endpoint {
@@ -118,10 +118,20 @@ export function kserveResponse(body: unknown, n: number, id: string, output?: st
   return { values: Float32Array.from(values), width: values.length / n };
 }
 
-export async function kserveInfer(e: Endpoint, meta: ModelMetadata, X: Float32Array, n: number, d: number, opts: HttpOptions = DEFAULT_HTTP, id = `bt-${Date.now().toString(36)}-${Math.floor(Math.random() * 1e6)}`): Promise<Prediction> {
+let counter = 0;
+
+export async function kserveInfer(e: Endpoint, meta: ModelMetadata, X: Float32Array, n: number, d: number, opts: HttpOptions = DEFAULT_HTTP): Promise<Prediction> {
+  return kserveInferTimed(e, meta, X, n, d, opts);
+}
+
+/** KServe V2 infer, with the call's timing and bytes. */
+export async function kserveInferTimed(e: Endpoint, meta: ModelMetadata, X: Float32Array, n: number, d: number, opts: HttpOptions = DEFAULT_HTTP): Promise<Prediction & { timing: CallTiming }> {
   const url = `${modelPath(e)}/infer`;
-  const { body } = await callJson(url, { method: 'POST', body: kserveRequest(meta, X, n, d, id) }, opts);
-  return kserveResponse(body, n, id, meta.outputs[0]?.name, url);
+  const id = `bt-${Date.now().toString(36)}-${++counter}`;
+  const { body, timing } = await callJson(url, { method: 'POST', body: kserveRequest(meta, X, n, d, id) }, opts);
+  const t = performance.now();
+  const p = kserveResponse(body, n, id, meta.outputs[0]?.name, url);
+  return { ...p, timing: { ...timing, decodeMs: timing.decodeMs + performance.now() - t } };
 }
 
 export interface VersionStatus {
@@ -158,7 +168,13 @@ export function tfServingResponse(body: unknown, n: number, format: 'row' | 'col
 }
 
 export async function tfServingPredict(e: Endpoint, X: Float32Array, n: number, d: number, format: 'row' | 'columnar' = 'row', opts: HttpOptions = DEFAULT_HTTP): Promise<Prediction> {
+  return tfServingPredictTimed(e, X, n, d, format, opts);
+}
+
+export async function tfServingPredictTimed(e: Endpoint, X: Float32Array, n: number, d: number, format: 'row' | 'columnar' = 'row', opts: HttpOptions = DEFAULT_HTTP): Promise<Prediction & { timing: CallTiming }> {
   const url = `${modelPath(e)}:predict`;
-  const { body } = await callJson(url, { method: 'POST', body: tfServingRequest(X, n, d, format) }, opts);
-  return tfServingResponse(body, n, format, url);
+  const { body, timing } = await callJson(url, { method: 'POST', body: tfServingRequest(X, n, d, format) }, opts);
+  const t = performance.now();
+  const p = tfServingResponse(body, n, format, url);
+  return { ...p, timing: { ...timing, decodeMs: timing.decodeMs + performance.now() - t } };
 }
