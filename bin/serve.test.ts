@@ -10,10 +10,13 @@ import { exportDenseOnnx } from '../src/core/onnx/export-dense.ts';
 import { ServingError } from '../src/core/serving/http.ts';
 import { health, kserveInfer, kserveMetadata, tfServingPredict, tfServingStatus, type Endpoint } from '../src/core/serving/protocols.ts';
 import { latencySummary, predictRemote } from '../src/core/serving/remote-predict.ts';
+import { compareLocalRemote } from '../src/core/serving/compare.ts';
+import { compressModel } from '../src/core/compression/compress.ts';
 import { NO_FAULTS, startServer } from './serve.ts';
 
 const fast = { timeoutMs: 2000, retries: 0, backoffMs: 10 };
 let onnx: Uint8Array;
+let trained: import('../src/core/model/spec.ts').TrainedModel;
 let X: Float32Array;
 let expected: Float32Array;
 const n = 12, d = 13;
@@ -26,6 +29,7 @@ beforeAll(async () => {
   const e = exportDenseOnnx(r.value.model.artifacts!, d);
   if (!e.ok) throw new Error(e.error.message);
   onnx = e.value;
+  trained = r.value.model;
   X = Float32Array.from({ length: n * d }, (_, i) => Math.sin(i * 1.7));
   const m = await artifactsToModel(r.value.model.artifacts!);
   expected = tf.tidy(() => (m.predict(tf.tensor2d(X, [n, d])) as tf.Tensor).dataSync() as Float32Array).slice();
@@ -111,6 +115,45 @@ describe('benchtop serve fault injection', () => {
       expect(performance.now() - t0).toBeGreaterThanOrEqual(3 * 140); // three calls, each delayed
     } finally {
       await slow.close();
+    }
+  });
+});
+
+describe('local against remote', () => {
+  it('the same model agrees everywhere; a binarized one disagrees, and the rows are listed', async () => {
+    const y = Int32Array.from({ length: n }, (_, i) => i % 3);
+    const local = Float64Array.from(expected);
+    const same = await startServer({ onnx, name: 'wine', version: '1', port: 0, origins: [], faults: NO_FAULTS });
+    const bin = compressModel(trained, { method: 'binary' });
+    if (!bin.ok) throw new Error('binary');
+    const binOnnx = exportDenseOnnx(bin.value.model.artifacts!, d);
+    if (!binOnnx.ok) throw new Error(binOnnx.error.message);
+    const other = await startServer({ onnx: binOnnx.value, name: 'wine', version: '1', port: 0, origins: [], faults: NO_FAULTS });
+    try {
+      const run = async (url: string) => {
+        const r = await predictRemote({ url, protocol: 'tfserving', model: 'wine' }, null, X, n, d, { batchSize: 4, concurrency: 2, http: fast });
+        return compareLocalRemote({ pre: trained.preprocessor, y, local: { outputs: local, callMs: [1, 2], rowsPerSecond: 1000 }, remote: { raw: r.values, width: r.width, callMs: r.calls.map((c) => c.totalMs), rowsPerSecond: n / (r.wallMs / 1000), bytesSent: r.calls.reduce((a, c) => a + c.bytesSent, 0) }, price: { perMillionRequests: 2, rowsPerRequest: 4 } });
+      };
+      const a = await run(same.url);
+      expect(a.agreement).toBe(1);
+      expect(a.maxDiff).toBeLessThan(1e-5);
+      expect(a.disagreements).toEqual([]);
+      expect(a.remote.metrics.accuracy).toBeCloseTo(a.local.metrics.accuracy!, 10);
+      expect(a.costPerMillion).toBe(0.5);
+      const b = await run(other.url);
+      // Hand count of the rows where the binarized model's class differs from the float model's.
+      const binLocal = await artifactsToModel(bin.value.model.artifacts!);
+      const binOut = tf.tidy(() => (binLocal.predict(tf.tensor2d(X, [n, d])) as tf.Tensor).argMax(-1).dataSync().slice());
+      disposeModel(binLocal);
+      const floatCls = Array.from({ length: n }, (_, i) => [0, 1, 2].reduce((m, j) => (expected[i * 3 + j]! > expected[i * 3 + m]! ? j : m), 0));
+      const differ = floatCls.filter((c, i) => c !== binOut[i]).length;
+      expect(differ).toBeGreaterThan(0);
+      expect(b.agreement).toBeCloseTo(1 - differ / n, 10);
+      expect(b.disagreements).toHaveLength(differ);
+      for (const r of b.disagreements) expect(trained.preprocessor.label.task === 'classification' && r.local).not.toBe(r.remote);
+    } finally {
+      await same.close();
+      await other.close();
     }
   });
 });
