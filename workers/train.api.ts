@@ -36,6 +36,11 @@ import type { ImportPayload } from '../src/core/store/store.ts';
 import { exportDenseOnnx } from '../src/core/onnx/export-dense.ts';
 import { rawToOutputs } from '../src/core/model/predict.ts';
 import { transformFeatures } from '../src/core/data/preprocess.ts';
+import { DEFAULT_HTTP, ServingError, type HttpOptions } from '../src/core/serving/http.ts';
+import { health, kserveMetadata, kserveRequest, tfServingRequest, tfServingStatus, type Endpoint, type ModelMetadata } from '../src/core/serving/protocols.ts';
+import { predictRemote } from '../src/core/serving/remote-predict.ts';
+import { compareLocalRemote, type Comparison } from '../src/core/serving/compare.ts';
+import { predictMatrix as predictRowsMatrix } from '../src/core/model/predict-table.ts';
 
 export interface TrainJob {
   runId: string;
@@ -96,6 +101,7 @@ export function createTrainApi(opts: { tables?: TableSource; wasmPaths?: Readonl
   let tables = opts.tables;
   let status: BackendStatus | null = null;
   let cancelRequested = false;
+  let remoteAbort: AbortController | null = null;
   let busy = false;
   let tuningCache: { key: string; data: TuningData } | null = null;
 
@@ -436,6 +442,82 @@ export function createTrainApi(opts: { tables?: TableSource; wasmPaths?: Readonl
         }
       }
       return ok(rows);
+    },
+
+    /**
+     * Checks a model server: health, the model's metadata (KServe V2) or version status (TF Serving), and
+     * the request one row would send — shown to the person before anything runs.
+     */
+    async probeEndpoint(endpoint: Endpoint, http: Partial<HttpOptions>, inputSize: number): Promise<Result<{ live: boolean; ready: boolean; modelReady: boolean; metadata?: ModelMetadata; versions?: { version: string; state: string }[]; preview: string }>> {
+      const h = { ...DEFAULT_HTTP, ...http };
+      try {
+        const state = await health(endpoint, h);
+        const x = new Float32Array(inputSize);
+        if (endpoint.protocol === 'kserve-v2') {
+          const metadata = await kserveMetadata(endpoint, h);
+          let preview: string;
+          try {
+            preview = JSON.stringify(kserveRequest(metadata, x, 1, inputSize, 'preview'), null, 1);
+          } catch (e) {
+            preview = `(no request can be built: ${(e as Error).message})`;
+          }
+          return ok({ ...state, metadata, preview });
+        }
+        const versions = await tfServingStatus(endpoint, h);
+        return ok({ ...state, versions, preview: JSON.stringify(tfServingRequest(x, 1, inputSize, 'row'), null, 1) });
+      } catch (e) {
+        if (e instanceof ServingError) return fail({ kind: `endpoint-${e.kind}`, message: e.message });
+        throw e;
+      }
+    },
+
+    /**
+     * The local model against the remote one on a split of the run's dataset (test, else validation):
+     * the same preprocessed rows go to both; see compareLocalRemote. Cancel with cancelRemote().
+     */
+    async compareRemote(model: TrainedModel, run: RunRecord, endpoint: Endpoint, o: { http: Partial<HttpOptions>; batchSize: number; concurrency: number; price?: { perHour?: number; perMillionRequests?: number }; maxRows?: number }, onProgress?: (done: number, total: number) => void): Promise<Result<Comparison & { split: string }>> {
+      await ensureBackend();
+      const t = await table(run.dataset.id);
+      if (!t.ok) return t;
+      const s = runSplitRows(run, t.value.table);
+      if (!s.ok) return s;
+      const split = s.value.test.length ? 'test' : 'validation';
+      let rows = split === 'test' ? s.value.test : s.value.validation;
+      if (o.maxRows && rows.length > o.maxRows) rows = rows.subarray(0, o.maxRows);
+      const pre = model.preprocessor, d = pre.inputSize, n = rows.length;
+      const X = transformFeatures(pre, t.value.table, rows, t.value.name);
+      if (!X.ok) return X;
+      const y = encodeLabels(pre, t.value.table, rows);
+      if (!y.ok) return y;
+      remoteAbort?.abort();
+      const ctl = new AbortController();
+      remoteAbort = ctl;
+      try {
+        // Local: the whole set at once (throughput), and single rows (latency) for up to 100 rows.
+        const t0 = performance.now();
+        const local = await predictRowsMatrix(model, X.value, n);
+        const localRate = n / ((performance.now() - t0) / 1000);
+        const callMs: number[] = [];
+        for (let i = 0; i < Math.min(n, 100); i++) {
+          const t1 = performance.now();
+          await predictRowsMatrix(model, X.value.subarray(i * d, (i + 1) * d), 1);
+          callMs.push(performance.now() - t1);
+        }
+        const meta = endpoint.protocol === 'kserve-v2' ? await kserveMetadata(endpoint, { ...DEFAULT_HTTP, ...o.http, signal: ctl.signal }) : null;
+        const r = await predictRemote(endpoint, meta, X.value, n, d, { batchSize: o.batchSize, concurrency: o.concurrency, http: { ...DEFAULT_HTTP, ...o.http }, signal: ctl.signal, onProgress });
+        const c = compareLocalRemote({ pre, y: y.value, local: { outputs: local, callMs, rowsPerSecond: localRate }, remote: { raw: r.values, width: r.width, callMs: r.calls.map((x) => x.totalMs), rowsPerSecond: n / (r.wallMs / 1000), bytesSent: r.calls.reduce((a, x) => a + x.bytesSent, 0) }, price: o.price ? { ...o.price, rowsPerRequest: o.batchSize } : undefined });
+        return ok({ ...c, split });
+      } catch (e) {
+        if (e instanceof ServingError) return fail({ kind: `endpoint-${e.kind}`, message: e.message });
+        return fail({ kind: 'compare-failed', message: `The comparison failed: ${(e as Error).message}` });
+      } finally {
+        if (remoteAbort === ctl) remoteAbort = null;
+      }
+    },
+
+    /** Stops a running comparison: no further requests are sent. */
+    cancelRemote(): void {
+      remoteAbort?.abort();
     },
 
     /** Hashes and zips the files of a bundle the page collected from storage. */

@@ -22,6 +22,8 @@ import { collectBundle } from '../core/store/bundle.ts';
 import { EMPTY_PROSE, type Experiment, type AliasMove, type AliasRecord, type ModelCardProse, type ModelVersion, type VersionRelation } from '../core/store/records.ts';
 import { completeConfig, DEFAULT_TRAIN_CONFIG, type BackendName, type EpochRecord, type RunRecord, type TrainConfig, type TrainedModel, type TrainProgress } from '../core/model/spec.ts';
 import type { Problem } from '../core/util/result.ts';
+import type { Endpoint, ModelMetadata } from '../core/serving/protocols.ts';
+import type { Comparison } from '../core/serving/compare.ts';
 import type { DataApi, DatasetInfo } from '../../workers/data.api.ts';
 import type { FingerprintCheck, LatencyRow, TrainApi } from '../../workers/train.api.ts';
 import type { CompressionSpec as BaseSpec } from '../core/compression/compress.ts';
@@ -117,6 +119,8 @@ export class Workbench {
 
   /** Latency measurements per run. */
   latency = $state<Record<string, LatencyRow[] | Problem>>({});
+  /** Local-versus-cloud: the endpoint check, the comparison in progress and its result, per run. */
+  remote = $state<{ runId: string | null; busy: 'probe' | 'compare' | null; progress: [number, number] | null; probe: { live: boolean; ready: boolean; modelReady: boolean; metadata?: ModelMetadata; versions?: { version: string; state: string }[]; preview: string } | null; result: (Comparison & { split: string }) | null; error: Problem | null }>({ runId: null, busy: null, progress: null, probe: null, result: null, error: null });
   /** The run being evaluated or calibrated in the worker. */
   evaluating = $state<string | null>(null);
 
@@ -672,6 +676,41 @@ export class Workbench {
     } finally {
       this.evaluating = null;
     }
+  }
+
+  /** Checks an endpoint (health, metadata, a one-row request preview) for a run's model. Secrets stay in memory. */
+  async probeEndpoint(runId: string, endpoint: Endpoint, http: { timeoutMs: number; retries: number; headers?: Record<string, string> }): Promise<void> {
+    const model = await this.repo.getModel(runId);
+    if (!model) return;
+    this.remote = { ...this.remote, runId, busy: 'probe', error: null, probe: null };
+    try {
+      const r = await this.trainer.probeEndpoint(plain(endpoint), plain(http), model.preprocessor.inputSize);
+      this.remote = { ...this.remote, probe: r.ok ? r.value : null, error: r.ok ? null : r.error };
+    } finally {
+      this.remote = { ...this.remote, busy: null };
+    }
+  }
+
+  /** Runs the local model and the remote one on the run's test split and compares them. */
+  async compareRemote(runId: string, endpoint: Endpoint, o: { http: { timeoutMs: number; retries: number; headers?: Record<string, string> }; batchSize: number; concurrency: number; price?: { perHour?: number; perMillionRequests?: number } }): Promise<void> {
+    const run = this.runs.find((r) => r.id === runId);
+    const model = await this.repo.getModel(runId);
+    if (!run || !model) return;
+    if (!(await this.ensureDataset(plain(run)))) {
+      this.remote = { ...this.remote, runId, error: { kind: 'missing-dataset', message: `The dataset ${run.dataset.name} is not available; import it again to compare.` } };
+      return;
+    }
+    this.remote = { ...this.remote, runId, busy: 'compare', error: null, result: null, progress: [0, 0] };
+    try {
+      const r = await this.trainer.compareRemote(model, plain(run), plain(endpoint), plain(o), proxy((done: number, total: number) => (this.remote = { ...this.remote, progress: [done, total] })));
+      this.remote = { ...this.remote, result: r.ok ? r.value : null, error: r.ok ? null : r.error };
+    } finally {
+      this.remote = { ...this.remote, busy: null, progress: null };
+    }
+  }
+
+  cancelRemote(): void {
+    void this.trainer.cancelRemote();
   }
 
   /** Measures latency and throughput of runs' networks in the worker (one at a time). */

@@ -1,0 +1,71 @@
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, readdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { expect, test } from '@playwright/test';
+import { openApp } from './helpers.ts';
+
+const run = promisify(execFile);
+const CLI = new URL('../../bin/benchtop.mjs', import.meta.url).pathname;
+const WINE = new URL('../../public/datasets/wine.csv', import.meta.url).pathname;
+
+/** Starts `benchtop serve` on a free loopback port and returns its URL once it prints it. */
+async function serve(args: string[]): Promise<{ url: string; proc: ChildProcess }> {
+  const proc = spawn(process.execPath, [CLI, 'serve', '--port', '0', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '', err = '';
+  proc.stderr!.on('data', (c) => (err += c));
+  const url = await new Promise<string>((resolve, reject) => {
+    proc.stdout!.on('data', (c) => {
+      out += c;
+      const m = /"url":"([^"]+)"/.exec(out);
+      if (m) resolve(m[1]!);
+    });
+    proc.on('exit', (code) => reject(new Error(`benchtop serve exited ${code}: ${err}`)));
+  });
+  return { url, proc };
+}
+
+test('local model against the same model served by benchtop serve: checked, compared, failures named', async ({ page, baseURL }) => {
+  const dir = await mkdtemp(join(tmpdir(), 'benchtop-cloud-'));
+  const model = join(dir, 'wine');
+  await run(process.execPath, [CLI, 'train', '--data', WINE, '--label', 'cultivar', '--epochs', '10', '--lr', '0.01', '--hidden', '16', '--out', model, '--no-store']);
+  const origin = new URL(baseURL!).origin;
+  const good = await serve(['--model', model, '--name', 'wine', '--cors-origin', origin]);
+  const faulty = await serve(['--model', model, '--name', 'wine', '--cors-origin', origin, '--error-rate', '1']);
+  try {
+    await openApp(page);
+    await page.getByTestId('import-model').setInputFiles((await readdir(model)).map((f) => join(model, f)));
+    const panel = page.getByTestId('cloud-compare');
+    await panel.locator('summary').first().click();
+    await panel.getByTestId('endpoint-url').fill(good.url);
+    await panel.getByTestId('endpoint-model').fill('wine');
+    await panel.getByTestId('endpoint-check').click();
+    await expect(panel.getByTestId('endpoint-model-ready')).toHaveText('yes', { timeout: 30_000 });
+    await expect(panel.getByTestId('endpoint-probe')).toContainText('features FP32[-1, 13]');
+    await panel.getByTestId('endpoint-batch').fill('8');
+    await panel.getByTestId('endpoint-compare').click();
+    const table = panel.getByTestId('remote-comparison');
+    await expect(table).toBeVisible({ timeout: 60_000 });
+    expect(Number(await table.getAttribute('data-agreement'))).toBe(1);
+    await expect(panel.getByTestId('agreement')).toContainText('100.0%');
+
+    // TF Serving protocol against the same server.
+    await panel.getByTestId('endpoint-protocol').selectOption('tfserving');
+    await panel.getByTestId('endpoint-compare').click();
+    await expect(panel.getByTestId('agreement')).toContainText('100.0%', { timeout: 60_000 });
+
+    // A server that fails every inference: the person is told the HTTP status and the server's words.
+    await panel.getByTestId('endpoint-protocol').selectOption('kserve-v2');
+    await panel.getByTestId('endpoint-url').fill(faulty.url);
+    await panel.getByTestId('endpoint-compare').click();
+    await expect(panel.getByTestId('endpoint-error')).toContainText('HTTP 500: injected fault', { timeout: 60_000 });
+    // Nothing listening: unreachable, with CORS named as a possible cause.
+    await panel.getByTestId('endpoint-url').fill('http://127.0.0.1:9');
+    await panel.getByTestId('endpoint-check').click();
+    await expect(panel.getByTestId('endpoint-error')).toContainText('CORS', { timeout: 60_000 });
+  } finally {
+    good.proc.kill();
+    faulty.proc.kill();
+  }
+});
