@@ -122,6 +122,11 @@ describe('benchtop serve fault injection', () => {
 describe('local against remote', () => {
   it('the same model agrees everywhere; a binarized one disagrees, and the rows are listed', async () => {
     const y = Int32Array.from({ length: n }, (_, i) => i % 3);
+    const evenAccuracy = (o: Float64Array) => {
+      let hit = 0;
+      for (let i = 0; i < n; i += 2) hit += Number([0, 1, 2].reduce((m, j) => (o[i * 3 + j]! > o[i * 3 + m]! ? j : m), 0) === y[i]);
+      return hit / (n / 2);
+    };
     const local = Float64Array.from(expected);
     const same = await startServer({ onnx, name: 'wine', version: '1', port: 0, origins: [], faults: NO_FAULTS });
     const bin = compressModel(trained, { method: 'binary' });
@@ -132,7 +137,7 @@ describe('local against remote', () => {
     try {
       const run = async (url: string) => {
         const r = await predictRemote({ url, protocol: 'tfserving', model: 'wine' }, null, X, n, d, { batchSize: 4, concurrency: 2, http: fast });
-        return compareLocalRemote({ pre: trained.preprocessor, y, local: { outputs: local, callMs: [1, 2], rowsPerSecond: 1000 }, remote: { raw: r.values, width: r.width, callMs: r.calls.map((c) => c.totalMs), rowsPerSecond: n / (r.wallMs / 1000), bytesSent: r.calls.reduce((a, c) => a + c.bytesSent, 0) }, price: { perMillionRequests: 2, rowsPerRequest: 4 } });
+        return compareLocalRemote({ pre: trained.preprocessor, y, local: { outputs: local, callMs: [1, 2], rowsPerSecond: 1000 }, remote: { raw: r.values, width: r.width, callMs: r.calls.map((c) => c.totalMs), rowsPerSecond: n / (r.wallMs / 1000), bytesSent: r.calls.reduce((a, c) => a + c.bytesSent, 0) }, price: { perMillionRequests: 2, rowsPerRequest: 4 }, slices: (o) => [{ feature: 'parity', category: 'even', n: n / 2, metric: 'accuracy', value: evenAccuracy(o) }] });
       };
       const a = await run(same.url);
       expect(a.agreement).toBe(1);
@@ -150,6 +155,9 @@ describe('local against remote', () => {
       expect(differ).toBeGreaterThan(0);
       expect(b.agreement).toBeCloseTo(1 - differ / n, 10);
       expect(b.disagreements).toHaveLength(differ);
+      expect(a.slices[0]!.delta).toBe(0);
+      expect(b.slices[0]!.delta).toBeCloseTo(b.slices[0]!.remote - b.slices[0]!.local, 12);
+      expect(b.slices[0]!.local).toBeCloseTo(evenAccuracy(local), 12);
       for (const r of b.disagreements) expect(trained.preprocessor.label.task === 'classification' && r.local).not.toBe(r.remote);
     } finally {
       await same.close();

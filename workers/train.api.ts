@@ -40,6 +40,7 @@ import { DEFAULT_HTTP, ServingError, type HttpOptions } from '../src/core/servin
 import { health, kserveMetadata, kserveRequest, tfServingRequest, tfServingStatus, type Endpoint, type ModelMetadata } from '../src/core/serving/protocols.ts';
 import { predictRemote } from '../src/core/serving/remote-predict.ts';
 import { compareLocalRemote, type Comparison } from '../src/core/serving/compare.ts';
+import { sliceScores } from '../src/core/model/run-training.ts';
 import { predictMatrix as predictRowsMatrix } from '../src/core/model/predict-table.ts';
 
 export interface TrainJob {
@@ -505,7 +506,7 @@ export function createTrainApi(opts: { tables?: TableSource; wasmPaths?: Readonl
         }
         const meta = endpoint.protocol === 'kserve-v2' ? await kserveMetadata(endpoint, { ...DEFAULT_HTTP, ...o.http, signal: ctl.signal }) : null;
         const r = await predictRemote(endpoint, meta, X.value, n, d, { batchSize: o.batchSize, concurrency: o.concurrency, http: { ...DEFAULT_HTTP, ...o.http }, signal: ctl.signal, onProgress });
-        const c = compareLocalRemote({ pre, y: y.value, local: { outputs: local, callMs, rowsPerSecond: localRate }, remote: { raw: r.values, width: r.width, callMs: r.calls.map((x) => x.totalMs), rowsPerSecond: n / (r.wallMs / 1000), bytesSent: r.calls.reduce((a, x) => a + x.bytesSent, 0) }, price: o.price ? { ...o.price, rowsPerRequest: o.batchSize } : undefined });
+        const c = compareLocalRemote({ pre, y: y.value, local: { outputs: local, callMs, rowsPerSecond: localRate }, remote: { raw: r.values, width: r.width, callMs: r.calls.map((x) => x.totalMs), rowsPerSecond: n / (r.wallMs / 1000), bytesSent: r.calls.reduce((a, x) => a + x.bytesSent, 0) }, price: o.price ? { ...o.price, rowsPerRequest: o.batchSize } : undefined, slices: (outputs) => sliceScores(pre, t.value.table, { X: X.value, y: y.value, rows }, outputs) });
         return ok({ ...c, split });
       } catch (e) {
         if (e instanceof ServingError) return fail({ kind: `endpoint-${e.kind}`, message: e.message });

@@ -1,7 +1,7 @@
 import { calibrationSummary } from '../calibration/reliability.ts';
 import type { Preprocessor } from '../data/preprocess.ts';
 import { toProbabilities } from '../model/onnx-runner.ts';
-import type { SplitMetrics } from '../model/spec.ts';
+import type { SliceScore, SplitMetrics } from '../model/spec.ts';
 import { splitMetrics } from '../model/split-metrics.ts';
 import { latencySummary } from './remote-predict.ts';
 
@@ -33,6 +33,8 @@ export interface Comparison {
   remote: Side;
   disagreements: Disagreement[];
   bytesSent: number;
+  /** Per-slice metric on each side and the cloud's gap (worst first). */
+  slices: { feature: string; category: string; n: number; metric: 'accuracy' | 'rmse'; local: number; remote: number; delta: number }[];
   /** Estimated cloud cost per million predictions, from the price the person entered. */
   costPerMillion?: number;
 }
@@ -46,6 +48,8 @@ export interface CompareInput {
   tolerance?: number;
   price?: { perHour?: number; perMillionRequests?: number; rowsPerRequest?: number };
   maxDisagreements?: number;
+  /** Scores slices of the compared rows from a side's outputs (categorical features' values). */
+  slices?: (outputs: Float64Array) => SliceScore[];
 }
 
 /**
@@ -87,8 +91,16 @@ export function compareLocalRemote(c: CompareInput): Comparison {
   let costPerMillion: number | undefined;
   if (c.price?.perMillionRequests !== undefined) costPerMillion = c.price.perMillionRequests / Math.max(1, c.price.rowsPerRequest ?? 1);
   else if (c.price?.perHour !== undefined && c.remote.rowsPerSecond > 0) costPerMillion = (c.price.perHour / (c.remote.rowsPerSecond * 3600)) * 1e6;
+  const localSlices = c.slices?.(c.local.outputs) ?? [], remoteSlices = c.slices?.(remote) ?? [];
+  const slices = localSlices
+    .map((l) => {
+      const r = remoteSlices.find((x) => x.feature === l.feature && x.category === l.category)!;
+      return { feature: l.feature, category: l.category, n: l.n, metric: l.metric, local: l.value, remote: r.value, delta: r.value - l.value };
+    })
+    .sort((a, b) => (a.metric === 'accuracy' ? a.delta - b.delta : b.delta - a.delta));
   return {
     rows: n,
+    slices,
     agreement: n ? agree / n : NaN,
     maxDiff,
     local: side(c.local.outputs, c.local.callMs, c.local.rowsPerSecond),
