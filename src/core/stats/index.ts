@@ -1,3 +1,4 @@
 export * from './normal.ts';
 export * from './multiple-testing.ts';
 export * from './welch.ts';
+export * from './ab-test.ts';
