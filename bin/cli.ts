@@ -24,9 +24,8 @@ import { compressRun } from '../src/core/compression/compress-run.ts';
 import { distillRun } from '../src/core/compression/distill.ts';
 import { fineTuneRun } from '../src/core/compression/fine-tune.ts';
 import { transformFeatures } from '../src/core/data/preprocess.ts';
-import { setOnnxRunner } from '../src/core/model/onnx-runner.ts';
-import * as ort from 'onnxruntime-web';
-import { exportDenseOnnx } from '../src/core/onnx/export-dense.ts';
+import { registerOrtWebRunner } from './ort-web-runner.ts';
+import { modelToOnnx } from '../src/core/onnx/export-dense.ts';
 import { bundleToFiles } from '../src/core/model/model-bundle.ts';
 import { fail, ok } from '../src/core/util/result.ts';
 import type { Problem } from '../src/core/util/result.ts';
@@ -41,17 +40,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 registerWasmGradKernels();
-// Imported and statically quantized ONNX models run in onnxruntime (its WASM build runs in Node too).
-ort.env.wasm.numThreads = 1;
-setOnnxRunner(async (model, X, n, d) => {
-  const s = await ort.InferenceSession.create(model);
-  try {
-    const out = await s.run({ [s.inputNames[0]!]: new ort.Tensor('float32', X, [n, d]) });
-    return Float32Array.from(out[s.outputNames[0]!]!.data as Float32Array);
-  } finally {
-    await s.release();
-  }
-});
+registerOrtWebRunner();
 
 const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -518,7 +507,7 @@ async function exportCommand(argv: string[]): Promise<number> {
     return 0;
   }
   if (!model.artifacts && !model.onnx) return problem({ kind: 'unsupported-model', message: 'ONNX export covers neural networks (logistic, linear, MLP) so far.' });
-  const onnx = model.onnx ? ok(new Uint8Array(model.onnx.bytes)) : exportDenseOnnx(model.artifacts!, model.preprocessor.inputSize, VERSION, model.compression?.method === 'int8' ? model.compression.quant : undefined);
+  const onnx = modelToOnnx(model, VERSION);
   if (!onnx.ok) return problem(onnx.error);
   const pre = JSON.stringify(model.preprocessor, null, 1);
   const label = model.preprocessor.label;

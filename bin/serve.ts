@@ -7,9 +7,10 @@ import type { AddressInfo } from 'node:net';
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import * as ort from 'onnxruntime-node';
-import { exportDenseOnnx } from '../src/core/onnx/export-dense.ts';
+import { modelToOnnx } from '../src/core/onnx/export-dense.ts';
 import { inspectOnnx } from '../src/core/onnx/inspect.ts';
 import { flattenData } from '../src/core/serving/protocols.ts';
+import { createRandom } from '../src/core/util/random.ts';
 import { readBundle } from './node-io.ts';
 
 export interface Faults {
@@ -43,19 +44,9 @@ export async function loadServable(path: string, version = 'dev'): Promise<{ onn
   if (s.isFile() && path.endsWith('.onnx')) return { onnx: new Uint8Array(await readFile(path)), name: basename(path, '.onnx') };
   const b = await readBundle(path);
   if (!b.ok) throw new Error(b.error.message);
-  const m = b.value.model;
-  if (m.onnx) return { onnx: new Uint8Array(m.onnx.bytes), name: basename(path).replace(/\.zip$/, '') };
-  if (!m.artifacts) throw new Error('Only neural networks and ONNX models can be served (classical models have no ONNX export yet).');
-  const q = m.compression?.method === 'int8' ? m.compression.quant : undefined;
-  const onnx = exportDenseOnnx(m.artifacts, m.preprocessor.inputSize, version, q);
+  const onnx = modelToOnnx(b.value.model, version);
   if (!onnx.ok) throw new Error(onnx.error.message);
   return { onnx: onnx.value, name: basename(path).replace(/\.zip$/, '') };
-}
-
-/** A small seeded generator, so a rehearsal with the same seed fails the same calls. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
 }
 
 export async function startServer(o: ServeOptions): Promise<{ url: string; close(): Promise<void>; requests: () => number }> {
@@ -67,7 +58,8 @@ export async function startServer(o: ServeOptions): Promise<{ url: string; close
   const dtype = (t: string) => ({ float32: 'FP32', float64: 'FP64', int64: 'INT64', int32: 'INT32', uint8: 'UINT8', int8: 'INT8', bool: 'BOOL' })[t] ?? t.toUpperCase();
   const shape = (s: (number | string)[]) => s.map((d) => (typeof d === 'number' && d > 0 ? d : -1));
   const metadata = { name: o.name, versions: [o.version], platform: 'onnxruntime_onnx', inputs: [{ name: input.name, datatype: dtype(input.elemType), shape: shape(input.shape) }], outputs: [{ name: output.name, datatype: dtype(output.elemType), shape: shape(output.shape) }] };
-  const random = rng(o.faults.seed);
+  // Seeded, so a rehearsal with the same seed fails the same calls.
+  const rng = createRandom(o.faults.seed);
   let count = 0;
 
   const run = async (values: number[], n: number) => {
@@ -84,7 +76,7 @@ export async function startServer(o: ServeOptions): Promise<{ url: string; close
     const tf = /^\/v1\/models\/([^/:]+)(?:\/versions\/(\d+)|\/labels\/([^/:]+))?(\/metadata|:predict)?$/i.exec(p);
     const isInfer = (m && m[3] === '/infer') || (tf && tf[4]?.toLowerCase() === ':predict');
     if (isInfer) {
-      const r = random();
+      const r = rng.next();
       if (r < o.faults.stallRate) return 'stall';
       if (r < o.faults.stallRate + o.faults.malformedRate) return 'malformed';
       if (r < o.faults.stallRate + o.faults.malformedRate + o.faults.errorRate) return { status: 500, body: { error: 'injected fault (benchtop serve --error-rate)' } };

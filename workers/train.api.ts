@@ -33,7 +33,7 @@ import type { CompressionSpec } from '../src/core/compression/compress.ts';
 import { artifactsToModel, disposeModel } from '../src/core/model/artifacts.ts';
 import { predictOutputs } from '../src/core/model/predict.ts';
 import type { ImportPayload } from '../src/core/store/store.ts';
-import { exportDenseOnnx } from '../src/core/onnx/export-dense.ts';
+import { modelToOnnx } from '../src/core/onnx/export-dense.ts';
 import { rawToOutputs } from '../src/core/model/predict.ts';
 import { transformFeatures } from '../src/core/data/preprocess.ts';
 import { DEFAULT_HTTP, ServingError, type HttpOptions } from '../src/core/serving/http.ts';
@@ -79,7 +79,7 @@ type TableSource = (id: string) => Promise<Result<{ table: Table; name: string }
 async function onnxCheck(model: TrainedModel, table: Table, rows: Uint32Array, run: RunRecord): Promise<FingerprintCheck['onnx']> {
   const pre = model.preprocessor;
   if (!model.artifacts) return { error: 'ONNX export covers neural models; classical models are checked in tfjs-free TypeScript only.' };
-  const bytes = exportDenseOnnx(model.artifacts, pre.inputSize, 'check', model.compression?.method === 'int8' ? model.compression.quant : undefined);
+  const bytes = modelToOnnx(model, 'check');
   if (!bytes.ok) return { error: bytes.error.message };
   const X = transformFeatures(pre, table, rows);
   if (!X.ok) return { error: X.error.message };
@@ -416,7 +416,7 @@ export function createTrainApi(opts: { tables?: TableSource; wasmPaths?: Readonl
         }
       }
       status = await activateBackend(st.backend, opts.wasmPaths);
-      const onnx = model.onnx ? ok(new Uint8Array(model.onnx.bytes)) : exportDenseOnnx(model.artifacts!, d, opts.appVersion, model.compression?.method === 'int8' ? model.compression.quant : undefined);
+      const onnx = modelToOnnx(model, opts.appVersion);
       const quantized = model.compression?.method === 'int8' || model.compression?.method === 'int8-static' ? ' (int8 QDQ)' : '';
       // onnxruntime-web's WebGPU execution provider runs where the browser offers an adapter.
       const gpu = backends && !backends.includes('webgpu') ? { ok: false, reason: 'not asked for' } : await ortWebgpuAvailable();
@@ -531,10 +531,9 @@ export function createTrainApi(opts: { tables?: TableSource; wasmPaths?: Readonl
       return readBundle(bytes, name);
     },
 
-    /** Exports a model version to ONNX bytes (dense networks). */
+    /** A model version's ONNX bytes (its own graph, or its network exported). */
     async exportOnnx(model: TrainedModel): Promise<Result<Uint8Array>> {
-      if (!model.artifacts) return fail({ kind: 'unsupported-model', message: 'ONNX export covers neural networks (logistic, linear, MLP) so far.' });
-      return exportDenseOnnx(model.artifacts, model.preprocessor.inputSize, opts.appVersion, model.compression?.method === 'int8' ? model.compression.quant : undefined);
+      return modelToOnnx(model, opts.appVersion);
     },
 
     /** Live tensor count, so tests can prove nothing leaks. */

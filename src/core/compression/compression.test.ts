@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import * as ort from 'onnxruntime-web';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { registerOrtWebRunner } from '../../../bin/ort-web-runner.ts';
 import { shippedTable } from '../../../tests/unit/fixtures.ts';
 import { datasetVersionId } from '../data/dataset-hash.ts';
 import { inferSchema } from '../data/schema.ts';
@@ -165,18 +166,7 @@ describe('activation range estimation', () => {
 });
 
 describe('static int8 (quantized activations)', () => {
-  beforeAll(async () => {
-    const { setOnnxRunner } = await import('../model/onnx-runner.ts');
-    setOnnxRunner(async (model, X, n, d) => {
-      const s = await ort.InferenceSession.create(model);
-      try {
-        const out = await s.run({ [s.inputNames[0]!]: new ort.Tensor('float32', X, [n, d]) });
-        return Float32Array.from(out[s.outputNames[0]!]!.data as Float32Array);
-      } finally {
-        await s.release();
-      }
-    });
-  });
+  beforeAll(registerOrtWebRunner);
   it('calibrates activation ranges on training rows, runs in onnxruntime, and warns on a small calibration set', async () => {
     await tf.setBackend('cpu');
     const { compressRun } = await import('./compress-run.ts');

@@ -1,4 +1,4 @@
-import type { ModelArtifacts } from '../model/spec.ts';
+import type { ModelArtifacts, TrainedModel } from '../model/spec.ts';
 import type { Result } from '../util/result.ts';
 import { fail, ok } from '../util/result.ts';
 import { ProtoWriter } from './protobuf-writer.ts';
@@ -318,3 +318,14 @@ export function exportDenseOnnx(artifacts: ModelArtifacts, inputSize: number, pr
 }
 
 class ExportError extends Error {}
+
+/**
+ * A model version's ONNX: the graph it carries (imported or statically quantized), else its network
+ * exported here — int8 QDQ for weight-quantized versions.
+ * Errors: classical models and ensembles (no ONNX export), layers the exporter does not handle.
+ */
+export function modelToOnnx(model: TrainedModel, producerVersion = 'dev'): Result<Uint8Array> {
+  if (model.onnx) return ok(new Uint8Array(model.onnx.bytes));
+  if (!model.artifacts) return fail({ kind: 'unsupported-model', message: 'ONNX export covers neural networks (logistic, linear, MLP, CNN); classical models and ensembles have none yet.' });
+  return exportDenseOnnx(model.artifacts, model.preprocessor.inputSize, producerVersion, model.compression?.method === 'int8' ? model.compression.quant : undefined);
+}

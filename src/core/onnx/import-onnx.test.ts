@@ -1,24 +1,14 @@
-import * as ort from 'onnxruntime-web';
 import { describe, expect, it } from 'vitest';
 import { shippedTable } from '../../../tests/unit/fixtures.ts';
 import { inferSchema } from '../data/schema.ts';
 import { datasetVersionId } from '../data/dataset-hash.ts';
-import { setOnnxRunner } from '../model/onnx-runner.ts';
+import { registerOrtWebRunner } from '../../../bin/ort-web-runner.ts';
 import { ProtoWriter } from './protobuf-writer.ts';
 import { exportDenseOnnx } from './export-dense.ts';
 import { importOnnxModel } from './import-onnx.ts';
 import { inspectOnnx } from './inspect.ts';
 
-ort.env.wasm.numThreads = 1;
-setOnnxRunner(async (model, X, n, d) => {
-  const s = await ort.InferenceSession.create(model);
-  try {
-    const out = await s.run({ [s.inputNames[0]!]: new ort.Tensor('float32', X, [n, d]) });
-    return Float32Array.from(out[s.outputNames[0]!]!.data as Float32Array);
-  } finally {
-    await s.release();
-  }
-});
+registerOrtWebRunner();
 
 /** A softmax-regression ONNX model over raw inputs, with known weights. */
 function handMade(d: number, k: number): { bytes: Uint8Array; W: Float32Array; b: Float32Array } {
