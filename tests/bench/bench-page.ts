@@ -36,7 +36,8 @@ function observeLongTasks(): () => number {
   };
 }
 
-async function inWorker(backend: BackendName): Promise<BenchRow> {
+/** The app's data and training workers, connected to each other as the app connects them. */
+async function startWorkers() {
   const dw = new Worker(new URL('../../workers/data.worker.ts', import.meta.url), { type: 'module' });
   const tw = new Worker(new URL('../../workers/train.worker.ts', import.meta.url), { type: 'module' });
   const data = wrap(dw) as Remote<DataApi & { connect(p: MessagePort): void }>;
@@ -44,6 +45,11 @@ async function inWorker(backend: BackendName): Promise<BenchRow> {
   const ch = new MessageChannel();
   await data.connect(transfer(ch.port1, [ch.port1]));
   await trainer.connectData(transfer(ch.port2, [ch.port2]));
+  return { dw, tw, data, trainer };
+}
+
+async function inWorker(backend: BackendName): Promise<BenchRow> {
+  const { dw, tw, data, trainer } = await startWorkers();
   const ds = await data.loadCatalog('digits');
   if (!ds.ok) throw new Error(ds.error.message);
   const status = await trainer.setBackend(backend);
@@ -119,13 +125,7 @@ export interface CompressionBenchRow {
 
 /** Trains an MLP in the Benchtop worker, compresses it to int8 there, and measures both. */
 async function compressionBench(): Promise<CompressionBenchRow[]> {
-  const dw = new Worker(new URL('../../workers/data.worker.ts', import.meta.url), { type: 'module' });
-  const tw = new Worker(new URL('../../workers/train.worker.ts', import.meta.url), { type: 'module' });
-  const data = wrap(dw) as Remote<DataApi & { connect(p: MessagePort): void }>;
-  const trainer = wrap(tw) as Remote<TrainApi & { connectData(p: MessagePort): void }>;
-  const ch = new MessageChannel();
-  await data.connect(transfer(ch.port1, [ch.port1]));
-  await trainer.connectData(transfer(ch.port2, [ch.port2]));
+  const { dw, tw, data, trainer } = await startWorkers();
   await trainer.setBackend('wasm');
   const out: CompressionBenchRow[] = [];
   for (const id of ['digits', 'breast-cancer'] as const) {
