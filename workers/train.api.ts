@@ -41,7 +41,9 @@ import { health, kserveMetadata, kserveRequest, tfServingRequest, tfServingStatu
 import { predictRemote } from '../src/core/serving/remote-predict.ts';
 import { compareLocalRemote, type Comparison } from '../src/core/serving/compare.ts';
 import { sliceScores } from '../src/core/model/run-training.ts';
-import { predictMatrix as predictRowsMatrix } from '../src/core/model/predict-table.ts';
+import { loadPredictor, predictMatrix as predictRowsMatrix, type LoadedPredictor } from '../src/core/model/predict-table.ts';
+import { rehearse, type RehearsalConfig, type RehearsalKind, type RehearsalResult } from '../src/core/rollout/rehearsal.ts';
+import { buildResponder, heuristicOutput, replayStream, type SideSpec } from '../src/core/rollout/responders.ts';
 
 export interface TrainJob {
   runId: string;
@@ -103,6 +105,9 @@ export function createTrainApi(opts: { tables?: TableSource; wasmPaths?: Readonl
   let status: BackendStatus | null = null;
   let cancelRequested = false;
   let remoteAbort: AbortController | null = null;
+  let rehearsalAbort: AbortController | null = null;
+  // The model held for on-demand ("online") predictions: loaded once, like a serving process.
+  let serving: { runId: string; datasetId: string; predictor: LoadedPredictor; pre: Preprocessor } | null = null;
   let busy = false;
   let tuningCache: { key: string; data: TuningData } | null = null;
 
@@ -498,11 +503,17 @@ export function createTrainApi(opts: { tables?: TableSource; wasmPaths?: Readonl
         const t0 = performance.now();
         const local = await predictRowsMatrix(model, X.value, n);
         const localRate = n / ((performance.now() - t0) / 1000);
+        // Per-row latency with the model loaded once, as a serving process holds it.
         const callMs: number[] = [];
-        for (let i = 0; i < Math.min(n, 100); i++) {
-          const t1 = performance.now();
-          await predictRowsMatrix(model, X.value.subarray(i * d, (i + 1) * d), 1);
-          callMs.push(performance.now() - t1);
+        const loaded = await loadPredictor(model);
+        try {
+          for (let i = 0; i < Math.min(n, 100); i++) {
+            const t1 = performance.now();
+            await loaded.predict(X.value.subarray(i * d, (i + 1) * d), 1);
+            callMs.push(performance.now() - t1);
+          }
+        } finally {
+          loaded.dispose();
         }
         const meta = endpoint.protocol === 'kserve-v2' ? await kserveMetadata(endpoint, { ...DEFAULT_HTTP, ...o.http, signal: ctl.signal }) : null;
         const r = await predictRemote(endpoint, meta, X.value, n, d, { batchSize: o.batchSize, concurrency: o.concurrency, http: { ...DEFAULT_HTTP, ...o.http }, signal: ctl.signal, onProgress });
@@ -519,6 +530,105 @@ export function createTrainApi(opts: { tables?: TableSource; wasmPaths?: Readonl
     /** Stops a running comparison: no further requests are sent. */
     cancelRemote(): void {
       remoteAbort?.abort();
+    },
+
+    /**
+     * A production-test rehearsal (see core/rollout/rehearsal.ts) over the run's test split (else
+     * validation), replayed in time order for time splits and file order otherwise. The champion run's
+     * model defines the stream, its labels and the encoding sent to remote sides; the heuristic backup
+     * is its training split's majority class (or mean). Cancel with cancelRehearsal().
+     */
+    async rehearse(kind: RehearsalKind, run: RunRecord, championModel: TrainedModel, champion: SideSpec, challenger: SideSpec, config: RehearsalConfig, onProgress?: (done: number, total: number) => void): Promise<Result<RehearsalResult & { split: string; streamRows: number }>> {
+      await ensureBackend();
+      const t = await table(run.dataset.id);
+      if (!t.ok) return t;
+      const s = runSplitRows(run, t.value.table);
+      if (!s.ok) return s;
+      const split = s.value.test.length ? 'test' : 'validation';
+      let rows = Uint32Array.from(split === 'test' ? s.value.test : s.value.validation);
+      if (run.split.kind !== 'time') rows.sort();
+      if (!rows.length) return fail({ kind: 'empty-stream', message: 'This run has no test or validation rows to replay.' });
+      const pre = championModel.preprocessor;
+      const trainY = encodeLabels(pre, t.value.table, s.value.train, t.value.name);
+      if (!trainY.ok) return trainY;
+      const h = heuristicOutput(pre, trainY.value);
+      const ctx = { table: t.value.table, tableName: t.value.name, rows, pre, heuristic: h.output };
+      const stream = replayStream(ctx);
+      if (!stream.ok) return stream;
+      rehearsalAbort?.abort();
+      const ctl = new AbortController();
+      rehearsalAbort = ctl;
+      const sides: { dispose(): void }[] = [];
+      try {
+        const named = (x: SideSpec) => (x.kind === 'heuristic' ? { ...x, name: h.name } : x);
+        const a = await buildResponder(named(champion), ctx);
+        if (!a.ok) return a;
+        sides.push(a.value);
+        const b = await buildResponder(named(challenger), ctx);
+        if (!b.ok) return b;
+        sides.push(b.value);
+        const r = await rehearse(kind, a.value, b.value, stream.value, config, { signal: ctl.signal, onProgress });
+        return ok({ ...r, split, streamRows: rows.length });
+      } catch (e) {
+        if (ctl.signal.aborted) return fail({ kind: 'cancelled', message: 'The rehearsal was cancelled; nothing was saved.' });
+        if (e instanceof ServingError) return fail({ kind: `endpoint-${e.kind}`, message: e.message });
+        return fail({ kind: 'rehearsal-failed', message: `The rehearsal failed: ${(e as Error).message}` });
+      } finally {
+        for (const x of sides) x.dispose();
+        if (rehearsalAbort === ctl) rehearsalAbort = null;
+      }
+    },
+
+    cancelRehearsal(): void {
+      rehearsalAbort?.abort();
+    },
+
+    /**
+     * Batch prediction: every row of the run's dataset through the model in batches of 512, for the
+     * page to store in IndexedDB. Outputs are row-major (probabilities or values), float32.
+     */
+    async predictDataset(model: TrainedModel, datasetId: string, onProgress?: (done: number, total: number) => void): Promise<Result<{ outputs: Float32Array; width: number; rows: number; ms: number }>> {
+      await ensureBackend();
+      const t = await table(datasetId);
+      if (!t.ok) return t;
+      const n = t.value.table.rowCount, pre = model.preprocessor;
+      const width = pre.label.task === 'classification' ? pre.label.classes.length : 1;
+      const outputs = new Float32Array(n * width);
+      const t0 = performance.now();
+      const p = await loadPredictor(model);
+      try {
+        for (let lo = 0; lo < n; lo += 512) {
+          const rows = Uint32Array.from({ length: Math.min(512, n - lo) }, (_, i) => lo + i);
+          const X = transformFeatures(pre, t.value.table, rows, t.value.name);
+          if (!X.ok) return X;
+          outputs.set(await p.predict(X.value, rows.length), lo * width);
+          onProgress?.(lo + rows.length, n);
+        }
+      } finally {
+        p.dispose();
+      }
+      return ok({ outputs, width, rows: n, ms: performance.now() - t0 });
+    },
+
+    /**
+     * Online prediction: one dataset row, encoded and predicted on demand by a model this worker keeps
+     * loaded between calls (loaded on the first call for a run). Returns the outputs and the worker's ms.
+     */
+    async predictOnline(model: TrainedModel | null, runId: string, datasetId: string, row: number): Promise<Result<{ outputs: number[]; ms: number }>> {
+      const t0 = performance.now();
+      if (!serving || serving.runId !== runId || serving.datasetId !== datasetId) {
+        if (!model) return fail({ kind: 'not-loaded', message: 'The model is not loaded for online prediction.' });
+        await ensureBackend();
+        serving?.predictor.dispose();
+        serving = { runId, datasetId, predictor: await loadPredictor(model), pre: model.preprocessor };
+      }
+      const t = await table(datasetId);
+      if (!t.ok) return t;
+      if (!(row >= 0 && row < t.value.table.rowCount)) return fail({ kind: 'bad-row', message: `Row ${row} is outside the dataset (0–${t.value.table.rowCount - 1}).` });
+      const X = transformFeatures(serving.pre, t.value.table, Uint32Array.of(row), t.value.name);
+      if (!X.ok) return X;
+      const out = await serving.predictor.predict(X.value, 1);
+      return ok({ outputs: Array.from(out), ms: performance.now() - t0 });
     },
 
     /** Hashes and zips the files of a bundle the page collected from storage. */

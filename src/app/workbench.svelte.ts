@@ -30,7 +30,11 @@ import type { CompressionSpec as BaseSpec } from '../core/compression/compress.t
 
 type CompressionSpec = Omit<BaseSpec, 'method'> & { method: BaseSpec['method'] | 'qat'; studentHidden?: number[]; temperature?: number; alpha?: number; fineTuneEpochs?: number; fineTuneRate?: number; gradual?: boolean };
 import type { BackendStatus } from '../core/runtime/backend-policy.ts';
-import { MAX_STORED_DATASET_BYTES, Repository } from './storage/repository.ts';
+import { MAX_STORED_DATASET_BYTES, Repository, type PredictionSet, type RehearsalRecord } from './storage/repository.ts';
+import type { RehearsalConfig, RehearsalKind } from '../core/rollout/rehearsal.ts';
+import type { SideSpec } from '../core/rollout/responders.ts';
+import { latencySummary } from '../core/serving/remote-predict.ts';
+import { createRandom } from '../core/util/random.ts';
 
 type DataRemote = Remote<DataApi & { connect(port: MessagePort): void }>;
 type TrainRemote = Remote<TrainApi & { connectData(port: MessagePort): void }>;
@@ -45,6 +49,22 @@ export interface TrainingState {
 }
 
 const plain = <T>(v: T): T => $state.snapshot(v) as T;
+
+export const REHEARSAL_LABELS: Record<RehearsalKind, string> = { shadow: 'Shadow deployment', ab: 'A/B test', canary: 'Canary rollout', interleaving: 'Interleaving', bandit: 'Bandits', fallback: 'Smooth failing' };
+
+type Latency = { p50: number; p95: number; p99: number; mean: number };
+export interface BatchOnlineMeasure {
+  samples: number;
+  /** Precomputed: one IndexedDB read; online: a round trip to the worker; workerOnly: the worker's own time. */
+  lookup: Latency;
+  online: Latency;
+  workerOnly: Latency;
+  /** The first online call, which loads the model in the worker. */
+  firstOnlineMs: number;
+  /** Largest difference between a stored and an on-demand prediction, and rows within 1e-4. */
+  maxDiff: number;
+  agree: number;
+}
 
 const lockName = (runId: string) => `benchtop-run-${runId}`;
 
@@ -121,6 +141,17 @@ export class Workbench {
   latency = $state<Record<string, LatencyRow[] | Problem>>({});
   /** Local-versus-cloud: the endpoint check, the comparison in progress and its result, per run. */
   remote = $state<{ runId: string | null; busy: 'probe' | 'compare' | null; progress: [number, number] | null; probe: { live: boolean; ready: boolean; modelReady: boolean; metadata?: ModelMetadata; versions?: { version: string; state: string }[]; preview: string } | null; result: (Comparison & { split: string }) | null; error: Problem | null }>({ runId: null, busy: null, progress: null, probe: null, result: null, error: null });
+  /**
+   * The model server the person points at, shared by the comparison and the rehearsals. The auth
+   * header stays in memory unless `storeSecret` is ticked; the rest is remembered in IndexedDB.
+   */
+  endpointForm = $state({ url: 'http://127.0.0.1:8500', protocol: 'kserve-v2' as Endpoint['protocol'], model: '', version: '', authHeader: '', storeSecret: false, timeoutMs: 10000, retries: 2, batchSize: 64, concurrency: 4 });
+  /** What is remembered of the endpoint, after the last save (shown beside the form). */
+  endpointSaved = $state<string | null>(null);
+  /** Production-test rehearsals of the selected run: the one running, its result, and the saved ones. */
+  rehearsal = $state<{ runId: string | null; busy: boolean; progress: [number, number] | null; result: RehearsalRecord | null; error: Problem | null; saved: RehearsalRecord[] }>({ runId: null, busy: false, progress: null, result: null, error: null, saved: [] });
+  /** Batch versus online prediction for a run: the precomputed set, and measured lookups against on-demand predictions. */
+  batch = $state<{ runId: string | null; busy: 'precompute' | 'measure' | null; progress: [number, number] | null; set: PredictionSet | null; measure: BatchOnlineMeasure | null; error: Problem | null }>({ runId: null, busy: null, progress: null, set: null, measure: null, error: null });
   /** The run being evaluated or calibrated in the worker. */
   evaluating = $state<string | null>(null);
 
@@ -156,6 +187,8 @@ export class Workbench {
     void this.refreshStorage();
     await this.repo.markInterrupted(isRunLive);
     await this.refreshLists();
+    const saved = await this.repo.getEndpointSettings();
+    if (saved) Object.assign(this.endpointForm, { url: saved.endpoint.url, protocol: saved.endpoint.protocol, model: saved.endpoint.model, version: saved.endpoint.version ?? '', timeoutMs: saved.timeoutMs, retries: saved.retries, batchSize: saved.batchSize, concurrency: saved.concurrency, authHeader: saved.authHeader ?? '', storeSecret: saved.authHeader !== undefined });
     const settings = await this.repo.getSettings();
     this.selectedRunId = settings.selectedRun && this.runs.some((r) => r.id === settings.selectedRun) ? settings.selectedRun : (this.runs[0]?.id ?? null);
     const backendPromise = this.setBackend('auto');
@@ -711,6 +744,159 @@ export class Workbench {
 
   cancelRemote(): void {
     void this.trainer.cancelRemote();
+  }
+
+  /** The endpoint of the form. */
+  endpoint(): Endpoint {
+    const f = this.endpointForm;
+    return { url: f.url.trim(), protocol: f.protocol, model: f.model.trim(), version: f.version.trim() || undefined };
+  }
+
+  /** Timeouts, retries and the auth header (`Name: value`) of the form, for the worker's calls. */
+  httpOptions(): { timeoutMs: number; retries: number; headers?: Record<string, string> } {
+    const f = this.endpointForm, h = f.authHeader.trim(), i = h.indexOf(':');
+    return { timeoutMs: f.timeoutMs, retries: f.retries, headers: h && i > 0 ? { [h.slice(0, i).trim()]: h.slice(i + 1).trim() } : undefined };
+  }
+
+  /** Remembers the endpoint (never the auth header unless the person ticked "store it"). */
+  async saveEndpoint(): Promise<void> {
+    const f = this.endpointForm;
+    const r = await this.repo.saveEndpointSettings({ endpoint: this.endpoint(), timeoutMs: f.timeoutMs, retries: f.retries, batchSize: f.batchSize, concurrency: f.concurrency, ...(f.storeSecret ? { authHeader: f.authHeader } : {}) });
+    if (!r.ok) this.notice = r.error.message;
+    else this.endpointSaved = f.storeSecret ? 'Endpoint and auth header stored in this browser.' : 'Endpoint remembered in this browser; the auth header is not stored.';
+  }
+
+  /** Loads the saved rehearsals of a run (shown under its comparison). */
+  async loadRehearsals(runId: string): Promise<void> {
+    const saved = await this.repo.listRehearsals(runId);
+    this.rehearsal = { ...this.rehearsal, runId, saved, ...(this.rehearsal.runId === runId ? {} : { result: null, error: null }) };
+  }
+
+  /**
+   * Rehearses a production test in the worker over the run's replayed test split: the champion is this
+   * run's model (local) or the endpoint; the challenger another run's model, the endpoint, or the
+   * heuristic. The result is saved with the run.
+   */
+  async rehearse(runId: string, kind: RehearsalKind, champion: 'local' | 'remote', challenger: { kind: 'local'; runId: string } | { kind: 'remote' } | { kind: 'heuristic' }, config: RehearsalConfig): Promise<void> {
+    const run = this.runs.find((r) => r.id === runId);
+    const model = await this.repo.getModel(runId);
+    if (!run || !model) return;
+    if (!(await this.ensureDataset(plain(run)))) {
+      this.rehearsal = { ...this.rehearsal, runId, error: { kind: 'missing-dataset', message: `The dataset ${run.dataset.name} is not available; import it again to rehearse.` } };
+      return;
+    }
+    const e = this.endpoint();
+    const remote: SideSpec = { kind: 'remote', name: `cloud: ${e.model} at ${e.url}`, endpoint: e, http: this.httpOptions() };
+    const a: SideSpec = champion === 'local' ? { kind: 'local', name: `local: ${run.name}`, model } : remote;
+    let b: SideSpec;
+    if (challenger.kind === 'local') {
+      const other = this.runs.find((r) => r.id === challenger.runId);
+      const m = await this.repo.getModel(challenger.runId);
+      if (!other || !m) return;
+      b = { kind: 'local', name: `local: ${other.name}`, model: m };
+    } else b = challenger.kind === 'remote' ? remote : { kind: 'heuristic', name: 'heuristic' };
+    this.rehearsal = { ...this.rehearsal, runId, busy: true, progress: [0, config.requests], error: null, result: null };
+    try {
+      const r = await this.trainer.rehearse(kind, plain(run), model, a, b, plain(config), proxy((done: number, total: number) => (this.rehearsal = { ...this.rehearsal, progress: [done, total] })));
+      if (!r.ok) {
+        this.rehearsal = { ...this.rehearsal, error: r.error };
+        return;
+      }
+      const createdAt = new Date().toISOString();
+      const record: RehearsalRecord = { ...r.value, id: `rh-${Date.now().toString(36)}-${Math.floor(Math.random() * 1e6).toString(36)}`, runId, createdAt, name: `${REHEARSAL_LABELS[kind]} — ${r.value.champion} vs ${r.value.challenger}` };
+      const saved = await this.repo.addRehearsal(record);
+      this.rehearsal = { ...this.rehearsal, result: record, error: saved.ok ? null : saved.error, saved: saved.ok ? await this.repo.listRehearsals(runId) : this.rehearsal.saved };
+    } finally {
+      this.rehearsal = { ...this.rehearsal, busy: false, progress: null };
+    }
+  }
+
+  cancelRehearsal(): void {
+    void this.trainer.cancelRehearsal();
+  }
+
+  async deleteRehearsal(id: string): Promise<void> {
+    await this.repo.deleteRehearsal(id);
+    const runId = this.rehearsal.runId;
+    if (runId) this.rehearsal = { ...this.rehearsal, saved: await this.repo.listRehearsals(runId), result: this.rehearsal.result?.id === id ? null : this.rehearsal.result };
+  }
+
+  /** Loads a run's precomputed prediction set, if any. */
+  async loadBatch(runId: string): Promise<void> {
+    const set = (await this.repo.getPredictionSet(runId)) ?? null;
+    this.batch = { ...this.batch, runId, set, ...(this.batch.runId === runId ? {} : { measure: null, error: null }) };
+  }
+
+  /** Batch prediction: every dataset row through the model in the worker, stored in IndexedDB. */
+  async precompute(runId: string): Promise<void> {
+    const run = this.runs.find((r) => r.id === runId);
+    const model = await this.repo.getModel(runId);
+    if (!run || !model) return;
+    if (!(await this.ensureDataset(plain(run)))) {
+      this.batch = { ...this.batch, runId, error: { kind: 'missing-dataset', message: `The dataset ${run.dataset.name} is not available; import it again.` } };
+      return;
+    }
+    this.batch = { ...this.batch, runId, busy: 'precompute', progress: [0, run.dataset.rows], error: null };
+    try {
+      const r = await this.trainer.predictDataset(model, run.dataset.id, proxy((done: number, total: number) => (this.batch = { ...this.batch, progress: [done, total] })));
+      if (!r.ok) {
+        this.batch = { ...this.batch, error: r.error };
+        return;
+      }
+      const s = await this.repo.savePredictions({ runId, datasetId: run.dataset.id, rows: r.value.rows, width: r.value.width, chunkRows: 1024, createdAt: new Date().toISOString(), predictMs: r.value.ms }, r.value.outputs);
+      this.batch = s.ok ? { ...this.batch, set: s.value, measure: null } : { ...this.batch, error: s.error };
+    } finally {
+      this.batch = { ...this.batch, busy: null, progress: null };
+    }
+  }
+
+  /**
+   * Measures, for the same `samples` random rows, a lookup of the precomputed prediction (one
+   * IndexedDB read from this page) against an on-demand prediction (a round trip to the worker, which
+   * keeps the model loaded and encodes and predicts the row), and checks the two agree.
+   */
+  async measureBatchOnline(runId: string, samples = 200, seed = 1): Promise<void> {
+    const run = this.runs.find((r) => r.id === runId);
+    const set = this.batch.set;
+    const model = await this.repo.getModel(runId);
+    if (!run || !set || set.runId !== runId || !model) return;
+    if (!(await this.ensureDataset(plain(run)))) return;
+    this.batch = { ...this.batch, busy: 'measure', progress: [0, samples], error: null };
+    try {
+      const rng = createRandom(seed);
+      const rows = Array.from({ length: samples }, () => rng.int(set.rows));
+      const lookupMs: number[] = [], onlineMs: number[] = [], workerMs: number[] = [];
+      let maxDiff = 0, agree = 0;
+      const t0 = performance.now();
+      const first = await this.trainer.predictOnline(model, runId, run.dataset.id, rows[0]!);
+      const loadMs = performance.now() - t0;
+      if (!first.ok) {
+        this.batch = { ...this.batch, error: first.error };
+        return;
+      }
+      for (let i = 0; i < samples; i++) {
+        const row = rows[i]!;
+        const t1 = performance.now();
+        const pre = await this.repo.lookupPrediction(set, row);
+        lookupMs.push(performance.now() - t1);
+        const t2 = performance.now();
+        const on = await this.trainer.predictOnline(null, runId, run.dataset.id, row);
+        onlineMs.push(performance.now() - t2);
+        if (!on.ok || !pre) {
+          this.batch = { ...this.batch, error: on.ok ? { kind: 'missing', message: `Row ${row} has no precomputed prediction.` } : on.error };
+          return;
+        }
+        workerMs.push(on.value.ms);
+        let d = 0;
+        for (let j = 0; j < pre.length; j++) d = Math.max(d, Math.abs(pre[j]! - on.value.outputs[j]!));
+        maxDiff = Math.max(maxDiff, d);
+        if (d <= 1e-4) agree++;
+        if ((i + 1) % 20 === 0) this.batch = { ...this.batch, progress: [i + 1, samples] };
+      }
+      this.batch = { ...this.batch, measure: { samples, lookup: latencySummary(lookupMs), online: latencySummary(onlineMs), workerOnly: latencySummary(workerMs), firstOnlineMs: loadMs, maxDiff, agree } };
+    } finally {
+      this.batch = { ...this.batch, busy: null, progress: null };
+    }
   }
 
   /** Measures latency and throughput of runs' networks in the worker (one at a time). */

@@ -1,30 +1,13 @@
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtemp, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { expect, test } from '@playwright/test';
-import { openApp } from './helpers.ts';
+import { CLI, openApp, serve } from './helpers.ts';
 
 const run = promisify(execFile);
-const CLI = new URL('../../bin/benchtop.mjs', import.meta.url).pathname;
 const WINE = new URL('../../public/datasets/wine.csv', import.meta.url).pathname;
-
-/** Starts `benchtop serve` on a free loopback port and returns its URL once it prints it. */
-async function serve(args: string[]): Promise<{ url: string; proc: ChildProcess }> {
-  const proc = spawn(process.execPath, [CLI, 'serve', '--port', '0', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '', err = '';
-  proc.stderr!.on('data', (c) => (err += c));
-  const url = await new Promise<string>((resolve, reject) => {
-    proc.stdout!.on('data', (c) => {
-      out += c;
-      const m = /"url":"([^"]+)"/.exec(out);
-      if (m) resolve(m[1]!);
-    });
-    proc.on('exit', (code) => reject(new Error(`benchtop serve exited ${code}: ${err}`)));
-  });
-  return { url, proc };
-}
 
 test('local model against the same model served by benchtop serve: checked, compared, failures named', async ({ page, baseURL }) => {
   const dir = await mkdtemp(join(tmpdir(), 'benchtop-cloud-'));

@@ -1,3 +1,4 @@
+import { spawn, type ChildProcess } from 'node:child_process';
 import { expect, type Page } from '@playwright/test';
 
 /** Opens the app and waits until the workers are up and the default dataset is loaded. */
@@ -34,4 +35,22 @@ export function watchForeignRequests(page: Page): string[] {
     if (!['localhost', '127.0.0.1'].includes(url.hostname) && !['data:', 'blob:'].includes(url.protocol)) foreign.push(req.url());
   });
   return foreign;
+}
+
+export const CLI = new URL('../../bin/benchtop.mjs', import.meta.url).pathname;
+
+/** Starts `benchtop serve` on a free loopback port and returns its URL once it prints it. */
+export async function serve(args: string[]): Promise<{ url: string; proc: ChildProcess }> {
+  const proc = spawn(process.execPath, [CLI, 'serve', '--port', '0', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '', err = '';
+  proc.stderr!.on('data', (c) => (err += c));
+  const url = await new Promise<string>((resolve, reject) => {
+    proc.stdout!.on('data', (c) => {
+      out += c;
+      const m = /"url":"([^"]+)"/.exec(out);
+      if (m) resolve(m[1]!);
+    });
+    proc.on('exit', (code) => reject(new Error(`benchtop serve exited ${code}: ${err}`)));
+  });
+  return { url, proc };
 }

@@ -2,6 +2,8 @@ import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 import type { RunRecord, TrainedModel } from '../../core/model/spec.ts';
 import type { AliasMove, AliasRecord, DatasetRecord, Experiment, ModelCardProse, ModelVersion } from '../../core/store/records.ts';
 import type { ImportPayload, Store } from '../../core/store/store.ts';
+import type { RehearsalResult } from '../../core/rollout/rehearsal.ts';
+import type { Endpoint } from '../../core/serving/protocols.ts';
 import type { Result } from '../../core/util/result.ts';
 import { fail, ok } from '../../core/util/result.ts';
 
@@ -17,26 +19,66 @@ export interface Settings {
   selectedRun: string | null;
 }
 
+/** A saved endpoint: where and how to call it. The auth header only when the person chose to store it. */
+export interface EndpointSettings {
+  key: 'endpoint';
+  endpoint: Endpoint;
+  timeoutMs: number;
+  retries: number;
+  batchSize: number;
+  concurrency: number;
+  /** Present only when "store the auth header in this browser" was ticked. */
+  authHeader?: string;
+}
+
+/** A rehearsal kept with its champion's run: its configuration, figures, plots' data and log. */
+export interface RehearsalRecord extends RehearsalResult {
+  id: string;
+  runId: string;
+  name: string;
+  createdAt: string;
+  split: string;
+  streamRows: number;
+}
+
+/** Precomputed predictions of one run's model for every row of its dataset ("batch prediction"). */
+export interface PredictionSet {
+  runId: string;
+  datasetId: string;
+  rows: number;
+  width: number;
+  chunkRows: number;
+  createdAt: string;
+  /** Time to predict every row (worker) and to write them (IndexedDB), ms. */
+  predictMs: number;
+  writeMs: number;
+  bytes: number;
+}
+
 interface BenchtopDB extends DBSchema {
   runs: { key: string; value: RunRecord; indexes: { createdAt: string; datasetId: string; experimentId: string } };
   models: { key: string; value: TrainedModel & { runId: string } };
   datasets: { key: string; value: StoredDataset };
-  settings: { key: string; value: Settings };
+  settings: { key: string; value: Settings | EndpointSettings };
   experiments: { key: string; value: Experiment };
   versions: { key: string; value: ModelVersion; indexes: { name: string } };
   versionModels: { key: string; value: TrainedModel & { versionId: string } };
   aliases: { key: string; value: AliasRecord; indexes: { name: string } };
   aliasAudit: { key: number; value: AliasMove; indexes: { name: string } };
   cards: { key: string; value: ModelCardProse };
+  rehearsals: { key: string; value: RehearsalRecord; indexes: { runId: string } };
+  predictionSets: { key: string; value: PredictionSet };
+  predictionChunks: { key: [string, number]; value: { runId: string; chunk: number; values: Float32Array } };
 }
 
 export const DB_NAME = 'benchtop';
 /**
  * Schema versions: 1 — runs, models, datasets, settings; 2 — experiments, model versions and their
  * artifacts, aliases with an audit trail, model cards; runs gain experimentId/tags and datasets their
- * row count, columns and provenance.
+ * row count, columns and provenance; 3 — rehearsals (production-test replays) and precomputed
+ * predictions (batch prediction, stored in chunks of rows).
  */
-export const DB_VERSION = 2;
+export const DB_VERSION = 3;
 export const DEFAULT_EXPERIMENT: Experiment = Object.freeze({ id: 'default', name: 'Default', createdAt: '1970-01-01T00:00:00.000Z' }) as Experiment;
 
 /** Imported datasets larger than this are not kept across reloads (the person re-imports them). */
@@ -98,6 +140,11 @@ export class Repository implements Store {
             const d = c.value as StoredDataset & { label?: string | null };
             await c.update({ ...d, rowCount: d.rowCount ?? -1, columns: d.columns ?? [], provenance: d.provenance ?? 'imported file', bytes: d.bytes ?? d.table?.size ?? 0, label: d.label ?? null });
           }
+        }
+        if (oldVersion < 3) {
+          db.createObjectStore('rehearsals', { keyPath: 'id' }).createIndex('runId', 'runId');
+          db.createObjectStore('predictionSets', { keyPath: 'runId' });
+          db.createObjectStore('predictionChunks', { keyPath: ['runId', 'chunk'] });
         }
       },
       blocked: onBlocked,
@@ -181,11 +228,76 @@ export class Repository implements Store {
     return model;
   }
 
-  /** Deletes a run and its model together. */
+  /** Deletes a run with its model, rehearsals and precomputed predictions. */
   async deleteRun(runId: string): Promise<void> {
-    const tx = this.db.transaction(['runs', 'models'], 'readwrite');
-    await Promise.all([tx.objectStore('runs').delete(runId), tx.objectStore('models').delete(runId), tx.done]);
+    const tx = this.db.transaction(['runs', 'models', 'rehearsals', 'predictionSets', 'predictionChunks'], 'readwrite');
+    const rehearsals = await tx.objectStore('rehearsals').index('runId').getAllKeys(runId);
+    await Promise.all([
+      tx.objectStore('runs').delete(runId),
+      tx.objectStore('models').delete(runId),
+      ...rehearsals.map((k) => tx.objectStore('rehearsals').delete(k)),
+      tx.objectStore('predictionSets').delete(runId),
+      tx.objectStore('predictionChunks').delete(IDBKeyRange.bound([runId, 0], [runId, Infinity])),
+      tx.done,
+    ]);
     this.notify('runs');
+  }
+
+  // ---- rehearsals ----
+
+  async addRehearsal(r: RehearsalRecord): Promise<Result<void>> {
+    return this.write('runs', `rehearsal "${r.name}"`, () => this.db.add('rehearsals', r));
+  }
+
+  async listRehearsals(runId: string): Promise<RehearsalRecord[]> {
+    return (await this.db.getAllFromIndex('rehearsals', 'runId', runId)).sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+  }
+
+  async deleteRehearsal(id: string): Promise<void> {
+    await this.db.delete('rehearsals', id);
+    this.notify('runs');
+  }
+
+  // ---- batch predictions ----
+
+  /**
+   * Stores a run's predictions for every dataset row, in chunks of `chunkRows` rows, replacing any
+   * earlier set in the same transaction (a failed write — a full quota — keeps the old set).
+   */
+  async savePredictions(set: Omit<PredictionSet, 'writeMs' | 'bytes'>, outputs: Float32Array): Promise<Result<PredictionSet>> {
+    const t0 = performance.now();
+    const per = set.chunkRows * set.width;
+    const full: PredictionSet = { ...set, writeMs: 0, bytes: outputs.byteLength };
+    const r = await this.write('runs', 'the precomputed predictions', async () => {
+      const tx = this.db.transaction(['predictionSets', 'predictionChunks'], 'readwrite');
+      const chunks = tx.objectStore('predictionChunks');
+      await chunks.delete(IDBKeyRange.bound([set.runId, 0], [set.runId, Infinity]));
+      const writes: Promise<unknown>[] = [];
+      for (let c = 0; c * per < outputs.length; c++) writes.push(chunks.put({ runId: set.runId, chunk: c, values: outputs.slice(c * per, (c + 1) * per) }));
+      writes.push(tx.objectStore('predictionSets').put(full));
+      await Promise.all([...writes, tx.done]);
+    });
+    if (!r.ok) return r;
+    full.writeMs = performance.now() - t0;
+    await this.db.put('predictionSets', full).catch(() => undefined);
+    return ok(full);
+  }
+
+  async getPredictionSet(runId: string): Promise<PredictionSet | undefined> {
+    return this.db.get('predictionSets', runId);
+  }
+
+  /** One row's precomputed outputs: one keyed read of its chunk, as a lookup service would do. */
+  async lookupPrediction(set: PredictionSet, row: number): Promise<Float32Array | undefined> {
+    const c = await this.db.get('predictionChunks', [set.runId, Math.floor(row / set.chunkRows)]);
+    if (!c) return undefined;
+    const at = (row % set.chunkRows) * set.width;
+    return c.values.subarray(at, at + set.width);
+  }
+
+  async deletePredictions(runId: string): Promise<void> {
+    const tx = this.db.transaction(['predictionSets', 'predictionChunks'], 'readwrite');
+    await Promise.all([tx.objectStore('predictionSets').delete(runId), tx.objectStore('predictionChunks').delete(IDBKeyRange.bound([runId, 0], [runId, Infinity])), tx.done]);
   }
 
   // ---- datasets ----
@@ -323,7 +435,16 @@ export class Repository implements Store {
   // ---- settings and quota ----
 
   async getSettings(): Promise<Settings> {
-    return (await this.db.get('settings', 'app')) ?? { key: 'app', dataset: null, selectedRun: null };
+    return ((await this.db.get('settings', 'app')) as Settings | undefined) ?? { key: 'app', dataset: null, selectedRun: null };
+  }
+
+  async getEndpointSettings(): Promise<EndpointSettings | undefined> {
+    return (await this.db.get('settings', 'endpoint')) as EndpointSettings | undefined;
+  }
+
+  /** Saves the endpoint; the auth header only when given (the caller passes it only on the person's choice). */
+  async saveEndpointSettings(e: Omit<EndpointSettings, 'key'>): Promise<Result<void>> {
+    return this.write('all', 'the endpoint settings', () => this.db.put('settings', { key: 'endpoint', ...e }));
   }
 
   async saveSettings(s: Omit<Settings, 'key'>): Promise<void> {

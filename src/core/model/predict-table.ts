@@ -33,6 +33,46 @@ export async function predictMatrix(model: TrainedModel, X: Float32Array, n: num
   return calibrated(model, out);
 }
 
+/** A model loaded once for many predictions (a serving loop): predict() per request, dispose() at the end. */
+export interface LoadedPredictor {
+  predict(X: Float32Array, n: number): Promise<Float64Array>;
+  dispose(): void;
+}
+
+/**
+ * Loads a model for repeated prediction: the tfjs graph is built once (predictMatrix builds it per
+ * call, fine for one batch, wrong for per-request latency), ONNX bytes keep one identity so the
+ * runtime's session cache hits.
+ */
+export async function loadPredictor(model: TrainedModel): Promise<LoadedPredictor> {
+  const pre = model.preprocessor;
+  assert(!model.ensemble, () => 'loadPredictor: ensembles predict from table rows');
+  if (model.onnx) {
+    const bytes = new Uint8Array(model.onnx.bytes);
+    const k = pre.label.task === 'classification' ? pre.label.classes.length : 1;
+    return {
+      predict: async (X, n) => {
+        const raw = await onnxRunner()(bytes, X, n, pre.inputSize);
+        return calibrated(model, pre.label.task === 'classification' ? toProbabilities(raw, n, k) : Float64Array.from(raw));
+      },
+      dispose: () => {},
+    };
+  }
+  if (model.classical) return { predict: async (X, n) => calibrated(model, rawToOutputs(pre, predictClassical(model.classical!, X, n, pre.inputSize), n)), dispose: () => {} };
+  const m = await artifactsToModel(model.artifacts!);
+  let live = true;
+  return {
+    predict: async (X, n) => {
+      assert(live, () => 'loadPredictor: the model was disposed');
+      return calibrated(model, await predictOutputs(m, pre, X, n));
+    },
+    dispose: () => {
+      if (live) disposeModel(m);
+      live = false;
+    },
+  };
+}
+
 /** Applies the model's calibrator, if it has one, to its class probabilities. */
 export function calibrated(model: TrainedModel, out: Float64Array): Float64Array {
   if (!model.calibrator || model.preprocessor.label.task !== 'classification') return out;

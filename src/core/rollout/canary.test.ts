@@ -35,6 +35,22 @@ describe('canary rollout', () => {
   });
 });
 
+describe('canary accuracy rule', () => {
+  it('does not roll back on a drop that is noise, and does on a real one', () => {
+    // 20 labelled candidate requests: 16/20 = 0.80 against stable's 0.85 — a 0.05 drop, p ≈ 0.3.
+    const noisy = new Canary([0.5, 1], 20, { ...RULE, alpha: 0.05 }, createRandom(3));
+    for (let i = 0; i < 200; i++) noisy.record('stable', { error: false, latencyMs: 1, correct: i % 20 < 17 });
+    for (let i = 0; i < 20; i++) noisy.record('candidate', { error: false, latencyMs: 1, correct: i < 16 });
+    expect(noisy.events[0]!.kind).toBe('advance');
+    // The same drop at 2,000 requests each is significant.
+    const real = new Canary([0.5, 1], 2000, { ...RULE, alpha: 0.05 }, createRandom(3));
+    for (let i = 0; i < 2000; i++) real.record('stable', { error: false, latencyMs: 1, correct: i % 20 < 17 });
+    for (let i = 0; i < 2000; i++) real.record('candidate', { error: false, latencyMs: 1, correct: i % 5 < 4 });
+    expect(real.state).toBe('rolled-back');
+    expect(real.events[0]!.reason).toMatch(/one-sided p = /);
+  });
+});
+
 describe('smooth failing', () => {
   const later = <T>(ms: number, v: T, fail = false) => (signal?: AbortSignal) => new Promise<T>((resolve, reject) => {
     const t = setTimeout(() => (fail ? reject(new Error('primary crashed')) : resolve(v)), ms);

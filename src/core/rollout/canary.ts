@@ -1,11 +1,19 @@
 import type { Random } from '../util/random.ts';
 import { latencySummary } from '../serving/remote-predict.ts';
+import { twoProportionTest } from '../stats/ab-test.ts';
+import { normalCdf } from '../stats/normal.ts';
 
 export interface CanaryRule {
   /** Roll back when the candidate's error rate, p95 latency or accuracy drop exceeds these. */
   maxErrorRate: number;
   maxP95Ms: number;
   maxAccuracyDrop: number;
+  /**
+   * The accuracy rule fires only when the drop is also significant: a one-sided two-proportion test
+   * (candidate below stable) at this level. Without it a 1% step with a few hundred requests rolls
+   * back on noise. Default 0.05.
+   */
+  alpha?: number;
 }
 
 export interface CanaryEvent {
@@ -67,7 +75,11 @@ export class Canary {
     let reason = '';
     if (errRate > this.rule.maxErrorRate) reason = `error rate ${(errRate * 100).toFixed(1)}% > ${(this.rule.maxErrorRate * 100).toFixed(1)}%`;
     else if (p95 > this.rule.maxP95Ms) reason = `p95 latency ${p95.toFixed(1)} ms > ${this.rule.maxP95Ms} ms`;
-    else if (Number.isFinite(accC) && Number.isFinite(accS) && accS - accC > this.rule.maxAccuracyDrop) reason = `accuracy ${accC.toFixed(3)} is ${(accS - accC).toFixed(3)} below stable's ${accS.toFixed(3)}`;
+    else if (Number.isFinite(accC) && Number.isFinite(accS) && accS - accC > this.rule.maxAccuracyDrop) {
+      const t = twoProportionTest(s.correct, s.labelled, c.correct, c.labelled);
+      const p = normalCdf(t.z); // one-sided: candidate worse than stable
+      if (p < (this.rule.alpha ?? 0.05)) reason = `accuracy ${accC.toFixed(3)} is ${(accS - accC).toFixed(3)} below stable's ${accS.toFixed(3)} (one-sided p = ${p.toPrecision(2)})`;
+    }
     if (reason) {
       this.state = 'rolled-back';
       this.events.push({ request: this.requests, kind: 'rollback', share, reason });

@@ -1,0 +1,142 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { expect, test, type Locator, type Page } from '@playwright/test';
+import { CLI, openApp, serve } from './helpers.ts';
+
+const run = promisify(execFile);
+const WINE = new URL('../../public/datasets/wine.csv', import.meta.url).pathname;
+
+async function trainAndImport(page: Page): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'benchtop-rehearsal-'));
+  const model = join(dir, 'wine');
+  await run(process.execPath, [CLI, 'train', '--data', WINE, '--label', 'cultivar', '--epochs', '10', '--lr', '0.01', '--hidden', '16', '--out', model, '--no-store']);
+  await openApp(page);
+  await page.getByTestId('import-model').setInputFiles((await readdir(model)).map((f) => join(model, f)));
+  return model;
+}
+
+const summary = (panel: Locator, name: string) => panel.locator(`[data-testid="rehearsal-summary"] td[data-name^="${name}"]`);
+
+async function rehearse(panel: Locator, o: { kind: string; champion: 'local' | 'remote'; challenger: string; requests: number }) {
+  await panel.getByTestId('rehearsal-kind').selectOption(o.kind);
+  await panel.getByTestId('rehearsal-champion').selectOption(o.champion);
+  await panel.getByTestId('rehearsal-challenger').selectOption(o.challenger);
+  await panel.getByTestId('rehearsal-requests').fill(String(o.requests));
+}
+async function runIt(panel: Locator, kind: string) {
+  await panel.getByTestId('rehearsal-run').click();
+  await expect(panel.locator(`[data-testid="rehearsal-result"][data-kind="${kind}"]`)).toBeVisible({ timeout: 90_000 });
+}
+
+test('production rehearsals against benchtop serve: shadow, canary rollback, smooth failing, A/B, bandits — saved with the run', async ({ page, baseURL }) => {
+  const model = await trainAndImport(page);
+  const origin = new URL(baseURL!).origin;
+  const good = await serve(['--model', model, '--name', 'wine', '--cors-origin', origin]);
+  const faulty = await serve(['--model', model, '--name', 'wine', '--cors-origin', origin, '--error-rate', '0.4', '--seed', '3']);
+  try {
+    const cloud = page.getByTestId('cloud-compare');
+    await cloud.locator('summary').first().click();
+    await cloud.getByTestId('endpoint-url').fill(good.url);
+    await cloud.getByTestId('endpoint-model').fill('wine');
+    const section = page.getByTestId('rehearsals-section');
+    await section.locator('summary').first().click();
+    const panel = section.getByTestId('rehearsals');
+
+    // Shadow: the same model in the page and on the server agree on every request.
+    await rehearse(panel, { kind: 'shadow', champion: 'local', challenger: 'remote', requests: 120 });
+    await runIt(panel, 'shadow');
+    await expect(summary(panel, 'Agreement')).toHaveText('100.0%');
+    await expect(summary(panel, 'Challenger errors')).toHaveText('0');
+    await expect(panel.locator('.plot')).toHaveCount(2);
+
+    // Canary against a server failing 40% of calls: rolled back on the error rate.
+    await cloud.getByTestId('endpoint-url').fill(faulty.url);
+    await rehearse(panel, { kind: 'canary', champion: 'local', challenger: 'remote', requests: 400 });
+    await panel.getByTestId('canary-steps').fill('10, 50, 100');
+    await panel.getByTestId('canary-per-step').fill('10');
+    await runIt(panel, 'canary');
+    await expect(summary(panel, 'Outcome')).toContainText('rolled back');
+    await expect(summary(panel, 'Rollback reason')).toContainText('error rate');
+    await expect(panel.getByTestId('rehearsal-log')).toContainText('ROLLED BACK');
+
+    // Smooth failing: the faulty server is the primary; the heuristic answers its failures.
+    await rehearse(panel, { kind: 'fallback', champion: 'remote', challenger: 'heuristic', requests: 100 });
+    await panel.getByTestId('fallback-timeout').fill('3000');
+    await runIt(panel, 'fallback');
+    await expect(summary(panel, 'Requests answered')).toHaveText('100 of 100');
+    const fallbacks = Number(await summary(panel, 'Fallbacks').getAttribute('data-value'));
+    expect(fallbacks).toBeGreaterThan(15);
+    expect(fallbacks).toBeLessThan(70);
+    await expect(panel.getByTestId('rehearsal-log').locator('tbody tr')).toHaveCount(fallbacks);
+    await expect(panel.getByTestId('rehearsal-log')).toContainText('injected fault');
+
+    // A/B: the model against always-the-majority-class: decided, and an always-valid p below α.
+    await rehearse(panel, { kind: 'ab', champion: 'local', challenger: 'heuristic', requests: 400 });
+    await runIt(panel, 'ab');
+    const decided = await summary(panel, 'Decision').getAttribute('data-value');
+    expect(Number(decided)).toBeGreaterThan(1);
+    expect(Number(decided)).toBeLessThan(400);
+    expect(Number(await summary(panel, 'Always-valid p').getAttribute('data-value'))).toBeLessThan(0.05);
+
+    // Bandits: four policies' regret, the model found to be the better version.
+    await rehearse(panel, { kind: 'bandit', champion: 'local', challenger: 'heuristic', requests: 500 });
+    await runIt(panel, 'bandit');
+    await expect(summary(panel, 'Better version')).toHaveText('champion');
+    const regret = async (name: string) => Number((await summary(panel, name).getAttribute('data-value'))!.split(' / ')[0]);
+    expect(await regret('Thompson')).toBeLessThan(await regret('50/50'));
+
+    // Saved with the run: still there after a reload.
+    await page.reload();
+    await page.getByTestId('rehearsals-section').locator('summary').first().click();
+    await expect(page.getByTestId('rehearsal-saved').locator('li')).toHaveCount(5, { timeout: 30_000 });
+    await page.getByTestId('rehearsal-saved').getByRole('button', { name: /Show Canary/ }).click();
+    await expect(summary(page.getByTestId('rehearsals'), 'Outcome')).toContainText('rolled back');
+  } finally {
+    good.proc.kill();
+    faulty.proc.kill();
+  }
+});
+
+test('batch versus online prediction, and the auth header stored only when asked', async ({ page }) => {
+  await trainAndImport(page);
+  const section = page.getByTestId('batch-section');
+  await section.locator('summary').first().click();
+  await section.getByTestId('batch-precompute').click();
+  await expect(section.getByTestId('batch-set')).toHaveAttribute('data-rows', '178', { timeout: 60_000 });
+  await section.getByRole('spinbutton', { name: 'Rows to measure' }).fill('40');
+  await section.getByTestId('batch-measure').click();
+  const table = section.getByTestId('batch-measure-table');
+  await expect(table).toBeVisible({ timeout: 60_000 });
+  await expect(table).toHaveAttribute('data-agree', '40');
+  expect(Number(await table.getAttribute('data-lookup-p50'))).toBeGreaterThan(0);
+  expect(Number(await table.getAttribute('data-online-p50'))).toBeGreaterThan(0);
+
+  // The auth header: in memory only, unless the person ticks "store".
+  const cloud = page.getByTestId('cloud-compare');
+  const open = async () => {
+    await page.getByTestId('cloud-compare').locator('summary').first().click();
+  };
+  await open();
+  await cloud.getByTestId('endpoint-model').fill('wine');
+  await cloud.getByTestId('endpoint-auth').fill('Authorization: Bearer s3cret');
+  await cloud.getByTestId('endpoint-check').click();
+  await expect(cloud.getByTestId('endpoint-saved')).toContainText('auth header is not stored');
+  await page.reload();
+  await open();
+  await expect(cloud.getByTestId('endpoint-model')).toHaveValue('wine', { timeout: 30_000 });
+  await expect(cloud.getByTestId('endpoint-auth')).toHaveValue('');
+  await cloud.getByTestId('endpoint-auth').fill('Authorization: Bearer s3cret');
+  await cloud.getByTestId('endpoint-store-secret').check();
+  await expect(cloud.getByTestId('endpoint-saved')).toContainText('auth header stored');
+  await page.reload();
+  await open();
+  await expect(cloud.getByTestId('endpoint-auth')).toHaveValue('Authorization: Bearer s3cret', { timeout: 30_000 });
+  await cloud.getByTestId('endpoint-store-secret').uncheck();
+  await expect(cloud.getByTestId('endpoint-saved')).toContainText('auth header is not stored');
+  await page.reload();
+  await open();
+  await expect(cloud.getByTestId('endpoint-auth')).toHaveValue('');
+});
