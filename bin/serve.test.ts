@@ -8,7 +8,7 @@ import { runTraining } from '../src/core/model/run-training.ts';
 import { DEFAULT_TRAIN_CONFIG } from '../src/core/model/spec.ts';
 import { exportDenseOnnx } from '../src/core/onnx/export-dense.ts';
 import { ServingError } from '../src/core/serving/http.ts';
-import { health, kserveInfer, kserveMetadata, tfServingPredict, tfServingStatus, type Endpoint } from '../src/core/serving/protocols.ts';
+import { health, kserveInfer, kserveMetadata, planInputs, tfServingPredict, tfServingStatus, type Endpoint } from '../src/core/serving/protocols.ts';
 import { latencySummary, predictRemote } from '../src/core/serving/remote-predict.ts';
 import { compareLocalRemote } from '../src/core/serving/compare.ts';
 import { compressModel } from '../src/core/compression/compress.ts';
@@ -38,6 +38,32 @@ beforeAll(async () => {
 
 const maxDiff = (a: Float32Array, b: Float32Array) => a.reduce((m, v, i) => Math.max(m, Math.abs(v - b[i]!)), 0);
 
+describe('benchtop serve --per-feature-inputs: features mapped to named inputs', () => {
+  it('matches features by name, follows an explicit map, and refuses a missing input', async () => {
+    const features = trained.preprocessor.inputNames;
+    const s = await startServer({ onnx, name: 'wine', version: '1', port: 0, origins: [], faults: NO_FAULTS, perFeatureInputs: features });
+    try {
+      const e: Endpoint = { url: s.url, protocol: 'kserve-v2', model: 'wine' };
+      const meta = await kserveMetadata(e, fast);
+      expect(meta.inputs.map((t) => t.name)).toEqual(features);
+      const p = await kserveInfer(e, meta, X, n, d, fast, planInputs(meta, d, features));
+      expect(maxDiff(p.values, expected)).toBeLessThan(1e-5);
+      // Binary too, each feature its own tensor.
+      const b = await kserveInfer({ ...e, binary: true }, meta, X, n, d, fast, planInputs(meta, d, features));
+      expect(maxDiff(b.values, expected)).toBeLessThan(1e-5);
+      // Swapping two features through the map changes the answer (the map is obeyed).
+      const swapped = Object.fromEntries(features.map((f, i) => [f, [features[i === 0 ? 1 : i === 1 ? 0 : i]!]]));
+      const q = await kserveInfer(e, meta, X, n, d, fast, planInputs(meta, d, features, swapped));
+      expect(maxDiff(q.values, expected)).toBeGreaterThan(1e-4);
+      // A server input left out: the server says which.
+      const short = { ...meta, inputs: meta.inputs.slice(1) };
+      await expect(kserveInfer(e, short, X, n, d, fast, planInputs(short, d, features))).rejects.toThrow(new RegExp(`HTTP 400: missing inputs for model 'wine': ${features[0]}`));
+    } finally {
+      await s.close();
+    }
+  });
+});
+
 describe('benchtop serve (onnxruntime-node on loopback)', () => {
   let s: Awaited<ReturnType<typeof startServer>>;
   beforeAll(async () => {
@@ -56,6 +82,18 @@ describe('benchtop serve (onnxruntime-node on loopback)', () => {
     // A wrong width is refused by the server with its reason.
     await expect(kserveInfer(e, { ...meta, inputs: [{ ...meta.inputs[0]!, shape: [-1, 5] }] }, X, 2, 5, fast)).rejects.toThrow(/HTTP 400: unexpected shape for input 'features'/);
     await expect(kserveMetadata({ ...e, version: '9' }, fast)).rejects.toThrow(/HTTP 404: Version '9'/);
+  });
+
+  it("speaks Triton's binary tensor extension: the same outputs as JSON, fewer bytes", async () => {
+    const e: Endpoint = { url: s.url, protocol: 'kserve-v2', model: 'wine' };
+    const meta = await kserveMetadata(e, fast);
+    const json = await kserveInfer(e, meta, X, n, d, fast);
+    const bin = await kserveInfer({ ...e, binary: true }, meta, X, n, d, fast);
+    expect(Array.from(bin.values)).toEqual(Array.from(json.values));
+    const { kserveInferTimed } = await import('../src/core/serving/protocols.ts');
+    const tj = (await kserveInferTimed(e, meta, X, n, d, fast)).timing, tb = (await kserveInferTimed({ ...e, binary: true }, meta, X, n, d, fast)).timing;
+    expect(tb.bytesSent).toBeLessThan(tj.bytesSent);
+    expect(tb.bytesReceived).toBeLessThan(tj.bytesReceived);
   });
 
   it('speaks TF Serving: status, row and columnar predict', async () => {

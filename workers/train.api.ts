@@ -37,7 +37,7 @@ import { modelToOnnx } from '../src/core/onnx/export-dense.ts';
 import { rawToOutputs } from '../src/core/model/predict.ts';
 import { transformFeatures } from '../src/core/data/preprocess.ts';
 import { DEFAULT_HTTP, ServingError, type HttpOptions } from '../src/core/serving/http.ts';
-import { health, kserveMetadata, kserveRequest, tfServingRequest, tfServingStatus, type Endpoint, type ModelMetadata } from '../src/core/serving/protocols.ts';
+import { health, kserveMetadata, kserveRequest, planInputs, tfServingRequest, tfServingStatus, type Endpoint, type ModelMetadata } from '../src/core/serving/protocols.ts';
 import { predictRemote } from '../src/core/serving/remote-predict.ts';
 import { compareLocalRemote, type Comparison } from '../src/core/serving/compare.ts';
 import { sliceScores } from '../src/core/model/run-training.ts';
@@ -55,6 +55,23 @@ export interface TrainJob {
   config: TrainConfig;
   userBaselines?: UserBaseline[];
   memoryBudget?: number;
+}
+
+/** What a check of an endpoint found, and the request one row would send. */
+export interface ProbeResult {
+  live: boolean;
+  ready: boolean;
+  modelReady: boolean;
+  metadata?: ModelMetadata;
+  versions?: { version: string; state: string }[];
+  preview: string;
+  /** The dataset row the preview encodes (-1: zeros, the dataset was not available). */
+  previewRow: number;
+  /** The model's encoded features, and (KServe V2) which of them go to each server input. */
+  features: string[];
+  mapping?: { input: string; datatype: string; features: string[] }[];
+  /** Why no request can be built (an unmapped input, a width or datatype mismatch). */
+  planError?: string;
 }
 
 export interface LatencyRow {
@@ -454,23 +471,38 @@ export function createTrainApi(opts: { tables?: TableSource; wasmPaths?: Readonl
      * Checks a model server: health, the model's metadata (KServe V2) or version status (TF Serving), and
      * the request one row would send — shown to the person before anything runs.
      */
-    async probeEndpoint(endpoint: Endpoint, http: Partial<HttpOptions>, inputSize: number): Promise<Result<{ live: boolean; ready: boolean; modelReady: boolean; metadata?: ModelMetadata; versions?: { version: string; state: string }[]; preview: string }>> {
+    async probeEndpoint(endpoint: Endpoint, http: Partial<HttpOptions>, model: TrainedModel, run: RunRecord): Promise<Result<ProbeResult>> {
       const h = { ...DEFAULT_HTTP, ...http };
+      const pre = model.preprocessor, d = pre.inputSize;
+      // The preview carries a real row: the first row of the run's test split (else validation), encoded.
+      let x: Float32Array = new Float32Array(d), row = -1;
+      const t = await table(run.dataset.id);
+      if (t.ok) {
+        const s = runSplitRows(run, t.value.table);
+        const rows = s.ok ? (s.value.test.length ? s.value.test : s.value.validation) : null;
+        if (rows?.length) {
+          const X = transformFeatures(pre, t.value.table, rows.subarray(0, 1), t.value.name);
+          if (X.ok) (x = X.value, (row = rows[0]!));
+        }
+      }
       try {
         const state = await health(endpoint, h);
-        const x = new Float32Array(inputSize);
         if (endpoint.protocol === 'kserve-v2') {
           const metadata = await kserveMetadata(endpoint, h);
-          let preview: string;
+          let preview: string, mapping: ProbeResult['mapping'], planError: string | undefined;
           try {
-            preview = JSON.stringify(kserveRequest(metadata, x, 1, inputSize, 'preview'), null, 1);
+            const plan = planInputs(metadata, d, pre.inputNames, endpoint.inputMap);
+            mapping = plan.inputs.map((i) => ({ input: i.name, datatype: i.datatype, features: i.columns ? i.columns.map((c) => pre.inputNames[c]!) : [...pre.inputNames] }));
+            const req = kserveRequest(metadata, x, 1, d, 'preview', plan, endpoint.binary, pre.inputNames);
+            preview = JSON.stringify(req.json, null, 1) + (endpoint.binary ? `\n+ ${req.tensors.reduce((a, b) => a + b.length, 0)} bytes of binary tensor data (Inference-Header-Content-Length: ${JSON.stringify(req.json).length})` : '');
           } catch (e) {
-            preview = `(no request can be built: ${(e as Error).message})`;
+            planError = (e as Error).message;
+            preview = `(no request can be built: ${planError})`;
           }
-          return ok({ ...state, metadata, preview });
+          return ok({ ...state, metadata, preview, previewRow: row, features: pre.inputNames, mapping, planError });
         }
         const versions = await tfServingStatus(endpoint, h);
-        return ok({ ...state, versions, preview: JSON.stringify(tfServingRequest(x, 1, inputSize, 'row'), null, 1) });
+        return ok({ ...state, versions, preview: JSON.stringify(tfServingRequest(x, 1, d, 'row'), null, 1), previewRow: row, features: pre.inputNames });
       } catch (e) {
         if (e instanceof ServingError) return fail({ kind: `endpoint-${e.kind}`, message: e.message });
         throw e;
@@ -516,7 +548,8 @@ export function createTrainApi(opts: { tables?: TableSource; wasmPaths?: Readonl
           loaded.dispose();
         }
         const meta = endpoint.protocol === 'kserve-v2' ? await kserveMetadata(endpoint, { ...DEFAULT_HTTP, ...o.http, signal: ctl.signal }) : null;
-        const r = await predictRemote(endpoint, meta, X.value, n, d, { batchSize: o.batchSize, concurrency: o.concurrency, http: { ...DEFAULT_HTTP, ...o.http }, signal: ctl.signal, onProgress });
+        const plan = meta ? planInputs(meta, d, pre.inputNames, endpoint.inputMap) : undefined;
+        const r = await predictRemote(endpoint, meta, X.value, n, d, { batchSize: o.batchSize, concurrency: o.concurrency, http: { ...DEFAULT_HTTP, ...o.http }, signal: ctl.signal, onProgress, plan });
         const c = compareLocalRemote({ pre, y: y.value, local: { outputs: local, callMs, rowsPerSecond: localRate }, remote: { raw: r.values, width: r.width, callMs: r.calls.map((x) => x.totalMs), rowsPerSecond: n / (r.wallMs / 1000), bytesSent: r.calls.reduce((a, x) => a + x.bytesSent, 0) }, price: o.price ? { ...o.price, rowsPerRequest: o.batchSize } : undefined, slices: (outputs) => sliceScores(pre, t.value.table, { X: X.value, y: y.value, rows }, outputs) });
         return ok({ ...c, split });
       } catch (e) {

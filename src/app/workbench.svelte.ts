@@ -22,10 +22,10 @@ import { collectBundle } from '../core/store/bundle.ts';
 import { EMPTY_PROSE, type Experiment, type AliasMove, type AliasRecord, type ModelCardProse, type ModelVersion, type VersionRelation } from '../core/store/records.ts';
 import { completeConfig, DEFAULT_TRAIN_CONFIG, type BackendName, type EpochRecord, type RunRecord, type TrainConfig, type TrainedModel, type TrainProgress } from '../core/model/spec.ts';
 import type { Problem } from '../core/util/result.ts';
-import type { Endpoint, ModelMetadata } from '../core/serving/protocols.ts';
+import type { Endpoint } from '../core/serving/protocols.ts';
 import type { Comparison } from '../core/serving/compare.ts';
 import type { DataApi, DatasetInfo } from '../../workers/data.api.ts';
-import type { FingerprintCheck, LatencyRow, TrainApi } from '../../workers/train.api.ts';
+import type { FingerprintCheck, LatencyRow, ProbeResult, TrainApi } from '../../workers/train.api.ts';
 import type { CompressionSpec as BaseSpec } from '../core/compression/compress.ts';
 
 type CompressionSpec = Omit<BaseSpec, 'method'> & { method: BaseSpec['method'] | 'qat'; studentHidden?: number[]; temperature?: number; alpha?: number; fineTuneEpochs?: number; fineTuneRate?: number; gradual?: boolean };
@@ -140,12 +140,12 @@ export class Workbench {
   /** Latency measurements per run. */
   latency = $state<Record<string, LatencyRow[] | Problem>>({});
   /** Local-versus-cloud: the endpoint check, the comparison in progress and its result, per run. */
-  remote = $state<{ runId: string | null; busy: 'probe' | 'compare' | null; progress: [number, number] | null; probe: { live: boolean; ready: boolean; modelReady: boolean; metadata?: ModelMetadata; versions?: { version: string; state: string }[]; preview: string } | null; result: (Comparison & { split: string }) | null; error: Problem | null }>({ runId: null, busy: null, progress: null, probe: null, result: null, error: null });
+  remote = $state<{ runId: string | null; busy: 'probe' | 'compare' | null; progress: [number, number] | null; probe: ProbeResult | null; result: (Comparison & { split: string }) | null; error: Problem | null }>({ runId: null, busy: null, progress: null, probe: null, result: null, error: null });
   /**
    * The model server the person points at, shared by the comparison and the rehearsals. The auth
    * header stays in memory unless `storeSecret` is ticked; the rest is remembered in IndexedDB.
    */
-  endpointForm = $state({ url: 'http://127.0.0.1:8500', protocol: 'kserve-v2' as Endpoint['protocol'], model: '', version: '', authHeader: '', storeSecret: false, timeoutMs: 10000, retries: 2, batchSize: 64, concurrency: 4 });
+  endpointForm = $state({ url: 'http://127.0.0.1:8500', protocol: 'kserve-v2' as Endpoint['protocol'], model: '', version: '', authHeader: '', storeSecret: false, timeoutMs: 10000, retries: 2, batchSize: 64, concurrency: 4, binary: false, inputMap: {} as Record<string, string> });
   /** What is remembered of the endpoint, after the last save (shown beside the form). */
   endpointSaved = $state<string | null>(null);
   /** Production-test rehearsals of the selected run: the one running, its result, and the saved ones. */
@@ -188,7 +188,7 @@ export class Workbench {
     await this.repo.markInterrupted(isRunLive);
     await this.refreshLists();
     const saved = await this.repo.getEndpointSettings();
-    if (saved) Object.assign(this.endpointForm, { url: saved.endpoint.url, protocol: saved.endpoint.protocol, model: saved.endpoint.model, version: saved.endpoint.version ?? '', timeoutMs: saved.timeoutMs, retries: saved.retries, batchSize: saved.batchSize, concurrency: saved.concurrency, authHeader: saved.authHeader ?? '', storeSecret: saved.authHeader !== undefined });
+    if (saved) Object.assign(this.endpointForm, { binary: !!saved.endpoint.binary, inputMap: Object.fromEntries(Object.entries(saved.endpoint.inputMap ?? {}).map(([k, v]) => [k, v.join(', ')])), url: saved.endpoint.url, protocol: saved.endpoint.protocol, model: saved.endpoint.model, version: saved.endpoint.version ?? '', timeoutMs: saved.timeoutMs, retries: saved.retries, batchSize: saved.batchSize, concurrency: saved.concurrency, authHeader: saved.authHeader ?? '', storeSecret: saved.authHeader !== undefined });
     const settings = await this.repo.getSettings();
     this.selectedRunId = settings.selectedRun && this.runs.some((r) => r.id === settings.selectedRun) ? settings.selectedRun : (this.runs[0]?.id ?? null);
     const backendPromise = this.setBackend('auto');
@@ -713,11 +713,13 @@ export class Workbench {
 
   /** Checks an endpoint (health, metadata, a one-row request preview) for a run's model. Secrets stay in memory. */
   async probeEndpoint(runId: string, endpoint: Endpoint, http: { timeoutMs: number; retries: number; headers?: Record<string, string> }): Promise<void> {
+    const run = this.runs.find((r) => r.id === runId);
     const model = await this.repo.getModel(runId);
-    if (!model) return;
+    if (!model || !run) return;
     this.remote = { ...this.remote, runId, busy: 'probe', error: null, probe: null };
     try {
-      const r = await this.trainer.probeEndpoint(plain(endpoint), plain(http), model.preprocessor.inputSize);
+      await this.ensureDataset(plain(run));
+      const r = await this.trainer.probeEndpoint(plain(endpoint), plain(http), model, plain(run));
       this.remote = { ...this.remote, probe: r.ok ? r.value : null, error: r.ok ? null : r.error };
     } finally {
       this.remote = { ...this.remote, busy: null };
@@ -749,7 +751,10 @@ export class Workbench {
   /** The endpoint of the form. */
   endpoint(): Endpoint {
     const f = this.endpointForm;
-    return { url: f.url.trim(), protocol: f.protocol, model: f.model.trim(), version: f.version.trim() || undefined };
+    const map = Object.entries(f.inputMap)
+      .map(([k, v]) => [k, v.split(',').map((x) => x.trim()).filter(Boolean)] as const)
+      .filter(([, v]) => v.length);
+    return { url: f.url.trim(), protocol: f.protocol, model: f.model.trim(), version: f.version.trim() || undefined, ...(f.protocol === 'kserve-v2' && f.binary ? { binary: true } : {}), ...(f.protocol === 'kserve-v2' && map.length ? { inputMap: Object.fromEntries(map) } : {}) };
   }
 
   /** Timeouts, retries and the auth header (`Name: value`) of the form, for the worker's calls. */

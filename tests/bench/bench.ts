@@ -124,6 +124,8 @@ try {
       const b = sv.find((r) => r.name.startsWith(`${p}, 256`))!, one = sv.find((r) => r.name.startsWith(`${p}, one row`) && r.name.endsWith('1 in flight'))!, many = sv.find((r) => r.name.startsWith(`${p}, one row`) && r.name.endsWith('8 in flight'))!;
       console.log(`  ${p}: batched ÷ one row per request = ${(b.rowsPerSecond / one.rowsPerSecond).toFixed(1)}× (1 in flight), ${(b.rowsPerSecond / many.rowsPerSecond).toFixed(1)}× (8 in flight)`);
     }
+    const jb = sv.find((r) => r.name.startsWith('kserve-v2, 256'))!, bb = sv.find((r) => r.name.startsWith('kserve-v2 binary tensors, 256'))!;
+    console.log(`  binary tensors ÷ JSON (KServe V2, 256 rows per request): ${(bb.rowsPerSecond / jb.rowsPerSecond).toFixed(2)}× rows/s, ${(bb.bytesSent / jb.bytesSent).toFixed(2)}× bytes sent, client share ${(bb.clientShare * 100).toFixed(1)}% vs ${(jb.clientShare * 100).toFixed(1)}%`);
   } catch (e) {
     console.log(`  failed: ${(e as Error).message}`);
   }

@@ -34,14 +34,14 @@ export async function servingBench(rows = 10_000): Promise<ServingRow[]> {
   const X = Float32Array.from({ length: rows * d }, (_, i) => Math.sin(i * 0.61));
   const out: ServingRow[] = [];
   try {
-    for (const protocol of ['kserve-v2', 'tfserving'] as const) {
-      const e: Endpoint = { url: server.url, protocol, model: 'wine' };
-      const meta = protocol === 'kserve-v2' ? await kserveMetadata(e) : null;
-      for (const [batchSize, concurrency] of [[256, 2], [1, 1], [1, 8]] as const) {
+    for (const protocol of ['kserve-v2', 'kserve-v2-binary', 'tfserving'] as const) {
+      const e: Endpoint = { url: server.url, protocol: protocol === 'tfserving' ? 'tfserving' : 'kserve-v2', model: 'wine', binary: protocol === 'kserve-v2-binary' };
+      const meta = protocol !== 'tfserving' ? await kserveMetadata(e) : null;
+      for (const [batchSize, concurrency] of protocol === 'kserve-v2-binary' ? ([[256, 2], [1, 8]] as const) : ([[256, 2], [1, 1], [1, 8]] as const)) {
         const res = await predictRemote(e, meta, X, rows, d, { batchSize, concurrency, http: { timeoutMs: 30_000, retries: 0, backoffMs: 0 } });
         const lat = latencySummary(res.calls.map((c) => c.totalMs));
         const client = res.calls.reduce((a, c) => a + c.encodeMs + c.decodeMs, 0), total = res.calls.reduce((a, c) => a + c.totalMs, 0);
-        out.push({ name: `${protocol}, ${batchSize === 1 ? 'one row per request' : `${batchSize} rows per request`}, ${concurrency} in flight`, rowsPerSecond: rows / (res.wallMs / 1000), requests: res.calls.length, ...lat, clientShare: client / total, bytesSent: res.calls.reduce((a, c) => a + c.bytesSent, 0) });
+        out.push({ name: `${protocol === 'kserve-v2-binary' ? 'kserve-v2 binary tensors' : protocol}, ${batchSize === 1 ? 'one row per request' : `${batchSize} rows per request`}, ${concurrency} in flight`, rowsPerSecond: rows / (res.wallMs / 1000), requests: res.calls.length, ...lat, clientShare: client / total, bytesSent: res.calls.reduce((a, c) => a + c.bytesSent, 0) });
       }
     }
   } finally {

@@ -52,3 +52,38 @@ test('local model against the same model served by benchtop serve: checked, comp
     faulty.proc.kill();
   }
 });
+
+test('binary tensors and a server with one input per feature: mapped, previewed, compared', async ({ page, baseURL }) => {
+  const dir = await mkdtemp(join(tmpdir(), 'benchtop-map-'));
+  const model = join(dir, 'wine');
+  await run(process.execPath, [CLI, 'train', '--data', WINE, '--label', 'cultivar', '--epochs', '10', '--lr', '0.01', '--hidden', '16', '--out', model, '--no-store']);
+  const origin = new URL(baseURL!).origin;
+  const split = await serve(['--model', model, '--name', 'wine', '--cors-origin', origin, '--per-feature-inputs']);
+  try {
+    await openApp(page);
+    await page.getByTestId('import-model').setInputFiles((await readdir(model)).map((f) => join(model, f)));
+    const panel = page.getByTestId('cloud-compare');
+    await panel.locator('summary').first().click();
+    await panel.getByTestId('endpoint-url').fill(split.url);
+    await panel.getByTestId('endpoint-model').fill('wine');
+    await panel.getByTestId('endpoint-check').click();
+    // Thirteen inputs, matched to the features by name; the preview is a real test row.
+    const mapping = panel.getByTestId('input-mapping');
+    await expect(mapping.locator('tbody tr')).toHaveCount(13);
+    await expect(panel.getByTestId('map-alcohol')).toHaveAttribute('placeholder', 'alcohol');
+    await panel.getByText(/One request, as it would be sent \(dataset row \d+\)/).click();
+    await expect(panel.getByTestId('request-preview')).toContainText('"name": "alcohol"');
+    // Binary tensors, mapped inputs: the cloud agrees with the page on every row.
+    await panel.getByTestId('endpoint-binary').check();
+    await panel.getByTestId('endpoint-compare').click();
+    await expect(panel.getByTestId('agreement')).toContainText('100.0%', { timeout: 60_000 });
+    // A map naming a feature the model lacks is refused before anything is sent, with the reason.
+    await panel.getByTestId('map-alcohol').fill('no_such_feature');
+    await panel.getByTestId('endpoint-check').click();
+    await expect(panel.getByTestId('mapping-error')).toContainText('"no_such_feature", which this model version does not have');
+    await panel.getByTestId('endpoint-compare').click();
+    await expect(panel.getByTestId('endpoint-error')).toContainText('no_such_feature', { timeout: 30_000 });
+  } finally {
+    split.proc.kill();
+  }
+});

@@ -4,7 +4,7 @@ import { loadPredictor } from '../model/predict-table.ts';
 import { toProbabilities } from '../model/onnx-runner.ts';
 import type { TrainedModel } from '../model/spec.ts';
 import { DEFAULT_HTTP, type HttpOptions } from '../serving/http.ts';
-import { kserveInferTimed, kserveMetadata, tfServingPredictTimed, type Endpoint } from '../serving/protocols.ts';
+import { kserveInferTimed, kserveMetadata, planInputs, tfServingPredictTimed, type Endpoint, type InputPlan } from '../serving/protocols.ts';
 import type { Result } from '../util/result.ts';
 import { fail, ok } from '../util/result.ts';
 import { constantResponder, type ReplayStream, type Responder } from './rehearsal.ts';
@@ -62,13 +62,17 @@ export async function buildResponder(spec: SideSpec, ctx: StreamContext): Promis
   const d = ctx.pre.inputSize, http = { ...DEFAULT_HTTP, ...spec.http };
   const e = spec.endpoint;
   let meta: Awaited<ReturnType<typeof kserveMetadata>> | null = null;
-  if (e.protocol === 'kserve-v2') meta = await kserveMetadata(e, http);
+  let plan: InputPlan | undefined;
+  if (e.protocol === 'kserve-v2') {
+    meta = await kserveMetadata(e, http);
+    plan = planInputs(meta, d, ctx.pre.inputNames, e.inputMap);
+  }
   return ok({
     name: spec.name,
     kind: 'remote',
     predict: async (rows, signal) => {
       const x = gather(X.value, d, rows), n = rows.length;
-      const r = e.protocol === 'kserve-v2' ? await kserveInferTimed(e, meta!, x, n, d, { ...http, signal }) : await tfServingPredictTimed(e, x, n, d, 'row', { ...http, signal });
+      const r = e.protocol === 'kserve-v2' ? await kserveInferTimed(e, meta!, x, n, d, { ...http, signal }, plan) : await tfServingPredictTimed(e, x, n, d, 'row', { ...http, signal });
       if (r.values.length !== n * r.width) throw new Error(`the server returned ${r.values.length} values for ${n} rows`);
       return ctx.pre.label.task === 'classification' ? toProbabilities(r.values, n, k) : Float64Array.from(r.values);
     },

@@ -45,14 +45,26 @@ export interface CallTiming {
   bytesReceived: number;
 }
 
-export async function callJson(url: string, init: { method: 'GET' | 'POST'; body?: unknown }, opts: HttpOptions = DEFAULT_HTTP): Promise<{ status: number; body: unknown; timing: CallTiming }> {
+/** A request body in Triton's binary tensor extension: JSON header bytes then raw tensors. */
+export interface BinaryPayload {
+  binary: Uint8Array;
+  headerLength: number;
+}
+const isBinary = (b: unknown): b is BinaryPayload => !!b && typeof b === 'object' && (b as BinaryPayload).binary instanceof Uint8Array && typeof (b as BinaryPayload).headerLength === 'number';
+
+/**
+ * A response with `Inference-Header-Content-Length` is split: its JSON header becomes `body`, the
+ * bytes after it `binary` (cross-origin, the server must expose that header).
+ */
+export async function callJson(url: string, init: { method: 'GET' | 'POST'; body?: unknown }, opts: HttpOptions = DEFAULT_HTTP): Promise<{ status: number; body: unknown; binary?: Uint8Array; timing: CallTiming }> {
   const f = opts.fetch ?? fetch;
   const attempts = init.method === 'GET' ? 1 + opts.retries : 1;
   let last: ServingError | null = null;
   for (let a = 0; a < attempts; a++) {
     if (a > 0) await sleep(opts.backoffMs * 2 ** (a - 1), opts.signal);
     const t0 = performance.now();
-    const payload = init.body === undefined ? undefined : JSON.stringify(init.body);
+    const bin = isBinary(init.body) ? init.body : null;
+    const payload = init.body === undefined ? undefined : bin ? bin.binary : JSON.stringify(init.body);
     const encodeMs = performance.now() - t0;
     const ctl = new AbortController();
     const timer = setTimeout(() => ctl.abort(), opts.timeoutMs);
@@ -61,16 +73,25 @@ export async function callJson(url: string, init: { method: 'GET' | 'POST'; body
     try {
       let res: Response;
       try {
-        res = await f(url, { method: init.method, headers: { ...(init.body !== undefined ? { 'content-type': 'application/json' } : {}), ...opts.headers }, body: payload, signal: ctl.signal });
+        const type: Record<string, string> = bin ? { 'content-type': 'application/octet-stream', 'inference-header-content-length': String(bin.headerLength) } : init.body !== undefined ? { 'content-type': 'application/json' } : {};
+        res = await f(url, { method: init.method, headers: { ...type, ...opts.headers }, body: payload as BodyInit | undefined, signal: ctl.signal });
       } catch (e) {
         if (opts.signal?.aborted) throw new ServingError('cancelled', 'Cancelled.');
         if (ctl.signal.aborted) throw new ServingError('timeout', `${init.method} ${url} did not answer within ${opts.timeoutMs} ms.`);
         throw new ServingError('unreachable', `${init.method} ${url} could not be reached (${(e as Error).message}). The server may be down, the address wrong, or — from a web page — the server does not allow this origin (CORS); see the README's proxy recipe.`);
       }
-      let text: string;
+      let text: string, bytes: Uint8Array, binary: Uint8Array | undefined;
       try {
-        text = await res.text();
-      } catch {
+        bytes = new Uint8Array(await res.arrayBuffer());
+        const hl = res.headers.get('inference-header-content-length');
+        if (hl !== null && res.ok) {
+          const n = Number(hl);
+          if (!Number.isInteger(n) || n < 0 || n > bytes.length) throw new ServingError('malformed', `${init.method} ${url}: Inference-Header-Content-Length ${hl} does not fit a ${bytes.length}-byte body.`, res.status);
+          text = new TextDecoder().decode(bytes.subarray(0, n));
+          binary = bytes.subarray(n);
+        } else text = new TextDecoder().decode(bytes);
+      } catch (e) {
+        if (e instanceof ServingError) throw e;
         if (ctl.signal.aborted) throw new ServingError('timeout', `${init.method} ${url} stalled: no complete answer within ${opts.timeoutMs} ms.`);
         throw new ServingError('malformed', `${init.method} ${url}: the response body could not be read.`);
       }
@@ -88,7 +109,7 @@ export async function callJson(url: string, init: { method: 'GET' | 'POST'; body
         throw new ServingError('http', `${init.method} ${url} answered HTTP ${res.status}: ${err}`, res.status);
       }
       const decodeMs = performance.now() - t1;
-      return { status: res.status, body, timing: { totalMs: performance.now() - t0, encodeMs, decodeMs, bytesSent: payload?.length ?? 0, bytesReceived: text.length } };
+      return { status: res.status, body, binary, timing: { totalMs: performance.now() - t0, encodeMs, decodeMs, bytesSent: payload?.length ?? 0, bytesReceived: bytes.length } };
     } catch (e) {
       if (!(e instanceof ServingError)) throw e;
       last = e;

@@ -1,4 +1,5 @@
 import { callJson, DEFAULT_HTTP, ServingError, type CallTiming, type HttpOptions } from './http.ts';
+import { binaryBody, checkValues, decodeTensor, encodeTensor, isNumericDatatype, splitBinary, type NumericDatatype } from './binary-tensor.ts';
 
 /** An endpoint the person configured: where, which protocol, which model and version. */
 export interface Endpoint {
@@ -8,6 +9,13 @@ export interface Endpoint {
   version?: string;
   /** TF Serving only: a version label such as `stable` (never together with a version). */
   label?: string;
+  /** KServe V2: send and ask for tensors in Triton's binary tensor data extension instead of JSON. */
+  binary?: boolean;
+  /**
+   * KServe V2: which encoded features go to which server input, by name (`{"age": ["age"], "x": [...]}`).
+   * Without it: one input takes every feature; several inputs are matched to features by name.
+   */
+  inputMap?: Record<string, string[]>;
 }
 
 export interface TensorMeta {
@@ -92,25 +100,93 @@ export async function kserveMetadata(e: Endpoint, opts: HttpOptions = DEFAULT_HT
   return { name: b.name, versions: b.versions, platform: b.platform, inputs: tensors(b.inputs, 'inputs'), outputs: tensors(b.outputs, 'outputs') };
 }
 
-/** The KServe V2 request for n rows of d float features, as sent (shown to the person as a preview). */
-export function kserveRequest(meta: ModelMetadata, X: Float32Array, n: number, d: number, id: string): object {
-  const input = meta.inputs[0];
-  if (!input) throw new ServingError('shape', `Model "${meta.name}" declares no inputs.`);
-  const want = input.shape.at(-1);
-  if (meta.inputs.length !== 1) throw new ServingError('shape', `Model "${meta.name}" takes ${meta.inputs.length} inputs (${meta.inputs.map((t) => t.name).join(', ')}); Benchtop sends one tensor of features.`);
-  if (want !== undefined && want !== -1 && want !== d) throw new ServingError('shape', `Model "${meta.name}" input "${input.name}" expects ${want} features per row (shape [${input.shape.join(', ')}]); the dataset gives ${d}.`);
-  if (!['FP32', 'FP64', 'FP16'].includes(input.datatype)) throw new ServingError('shape', `Model "${meta.name}" input "${input.name}" has datatype ${input.datatype}; Benchtop sends floating-point features.`);
-  return { id, inputs: [{ name: input.name, shape: [n, d], datatype: input.datatype === 'FP64' ? 'FP64' : 'FP32', data: Array.from(X.subarray(0, n * d)) }], outputs: meta.outputs.length ? [{ name: meta.outputs[0]!.name }] : undefined };
+/** How rows of the encoded feature matrix become the server's input tensors. */
+export interface InputPlan {
+  inputs: { name: string; datatype: NumericDatatype; shape: number[]; columns: number[] | null }[];
+  output?: string;
 }
 
-/** Reads a KServe V2 infer response: the first (or requested) output, its shape checked, its id echoed. */
-export function kserveResponse(body: unknown, n: number, id: string, output?: string, where = 'infer'): Prediction {
-  const b = body as { model_name?: unknown; id?: unknown; outputs?: { name?: string; shape?: number[]; datatype?: string; data?: unknown }[] };
+/**
+ * Plans the inputs of a KServe V2 request from the model's metadata: one input takes every feature
+ * (checked against its declared width); several are matched to features by name, or by `map`.
+ * `features` are the encoded feature names (`col` or `col=value`), in matrix order.
+ * Errors name the input and the fix.
+ */
+export function planInputs(meta: ModelMetadata, d: number, features: readonly string[] | null, map?: Record<string, string[]>): InputPlan {
+  if (!meta.inputs.length) throw new ServingError('shape', `Model "${meta.name}" declares no inputs.`);
+  const index = (f: string, input: string) => {
+    const i = features?.indexOf(f) ?? -1;
+    if (i < 0) throw new ServingError('shape', `Input "${input}" is mapped to feature "${f}", which this model version does not have${features ? ` (it has ${features.slice(0, 12).join(', ')}${features.length > 12 ? ', …' : ''})` : ''}.`);
+    return i;
+  };
+  const hasMap = map && Object.keys(map).length > 0;
+  const inputs = meta.inputs.map((t) => {
+    if (!isNumericDatatype(t.datatype)) throw new ServingError('shape', `Model "${meta.name}" input "${t.name}" has datatype ${t.datatype}; Benchtop sends numeric features (BOOL, INT*, UINT*, FP16/32/64).`);
+    let columns: number[] | null;
+    if (hasMap) {
+      const names = map![t.name];
+      if (!names?.length) throw new ServingError('shape', `Input "${t.name}" of model "${meta.name}" is not mapped to any feature; map every input (${meta.inputs.map((x) => x.name).join(', ')}).`);
+      columns = names.map((f) => index(f, t.name));
+    } else if (meta.inputs.length === 1) columns = null;
+    else {
+      const i = features ? features.findIndex((f) => f === t.name) : -1;
+      const j = i >= 0 ? i : features ? features.findIndex((f) => f.toLowerCase() === t.name.toLowerCase()) : -1;
+      if (j < 0) throw new ServingError('shape', `Model "${meta.name}" takes ${meta.inputs.length} inputs (${meta.inputs.map((x) => x.name).join(', ')}); "${t.name}" matches no feature by name. Map the features to the inputs.`);
+      columns = [j];
+    }
+    const width = columns ? columns.length : d;
+    const want = t.shape.length > 1 ? t.shape.at(-1) : 1;
+    if (want !== undefined && want !== -1 && want !== width) throw new ServingError('shape', `Model "${meta.name}" input "${t.name}" expects ${want} features per row (shape [${t.shape.join(', ')}]); ${columns ? `${width} are mapped to it` : `the dataset gives ${width}`}.`);
+    return { name: t.name, datatype: t.datatype, shape: t.shape, columns };
+  });
+  return { inputs, output: meta.outputs[0]?.name };
+}
+
+/** The values of one input for n rows: its columns of X, row-major. */
+function inputValues(X: Float32Array, n: number, d: number, columns: number[] | null): Float32Array {
+  if (!columns) return X.subarray(0, n * d);
+  const out = new Float32Array(n * columns.length);
+  for (let i = 0; i < n; i++) for (let j = 0; j < columns.length; j++) out[i * columns.length + j] = X[i * d + columns[j]!]!;
+  return out;
+}
+
+/**
+ * The KServe V2 request for n rows of d features (shown to the person as a preview). JSON tensors,
+ * or with `binary` Triton's binary extension: the JSON part names each tensor's byte count.
+ */
+export function kserveRequest(meta: ModelMetadata, X: Float32Array, n: number, d: number, id: string, plan: InputPlan = planInputs(meta, d, null), binary = false, features?: readonly string[]): { json: object; tensors: Uint8Array[] } {
+  const tensors: Uint8Array[] = [];
+  const inputs = plan.inputs.map((t) => {
+    const values = inputValues(X, n, d, t.columns);
+    const width = t.columns ? t.columns.length : d;
+    checkValues(values, t.datatype, t.name, (i) => `feature "${features?.[t.columns ? t.columns[i % width]! : i % width] ?? `#${i % width}`}" in row ${Math.floor(i / width) + 1} of the request`);
+    const shape = t.shape.length === 1 && width === 1 ? [n] : [n, width];
+    if (binary) {
+      const bytes = encodeTensor(values, t.datatype);
+      tensors.push(bytes);
+      return { name: t.name, shape, datatype: t.datatype, parameters: { binary_data_size: bytes.length } };
+    }
+    return { name: t.name, shape, datatype: t.datatype, data: Array.from(values) };
+  });
+  const outputs = plan.output ? [{ name: plan.output, ...(binary ? { parameters: { binary_data: true } } : {}) }] : undefined;
+  return { json: { id, inputs, outputs }, tensors };
+}
+
+/**
+ * Reads a KServe V2 infer response: the first (or requested) output, its shape checked, its id
+ * echoed; binary outputs are read from the bytes after the JSON header.
+ */
+export function kserveResponse(body: unknown, n: number, id: string, output?: string, where = 'infer', binary?: Uint8Array): Prediction {
+  const b = body as { model_name?: unknown; id?: unknown; outputs?: { name?: string; shape?: number[]; datatype?: string; data?: unknown; parameters?: { binary_data_size?: unknown } }[] };
   if (!b || typeof b !== 'object' || !Array.isArray(b.outputs) || !b.outputs.length) throw new ServingError('malformed', `${where}: the response has no "outputs".`);
   if (b.id !== undefined && String(b.id) !== id) throw new ServingError('malformed', `${where}: the response id "${String(b.id)}" does not match the request id "${id}".`);
   const o = output ? b.outputs.find((x) => x.name === output) : b.outputs[0];
   if (!o) throw new ServingError('malformed', `${where}: the response has no output "${output}".`);
-  const values = flattenData(o.data, `${where}: output "${o.name}"`);
+  let values: ArrayLike<number>;
+  if (o.parameters?.binary_data_size !== undefined) {
+    if (!binary) throw new ServingError('malformed', `${where}: output "${o.name}" is binary, but the response has no Inference-Header-Content-Length header (cross-origin, the server must expose it).`);
+    values = decodeTensor(splitBinary(b.outputs, binary, where).get(String(o.name))!, String(o.datatype), `${where}: output "${o.name}"`);
+  } else values = flattenData(o.data, `${where}: output "${o.name}"`);
   const shape = Array.isArray(o.shape) ? o.shape.map(Number) : [];
   if (shape.length && shape.reduce((a, c) => a * c, 1) !== values.length) throw new ServingError('shape', `${where}: output "${o.name}" has shape [${shape.join(', ')}] but ${values.length} values.`);
   if (shape[0] !== undefined && shape[0] !== n) throw new ServingError('shape', `${where}: output "${o.name}" has ${shape[0]} rows for ${n} rows sent.`);
@@ -120,17 +196,19 @@ export function kserveResponse(body: unknown, n: number, id: string, output?: st
 
 let counter = 0;
 
-export async function kserveInfer(e: Endpoint, meta: ModelMetadata, X: Float32Array, n: number, d: number, opts: HttpOptions = DEFAULT_HTTP): Promise<Prediction> {
-  return kserveInferTimed(e, meta, X, n, d, opts);
+export async function kserveInfer(e: Endpoint, meta: ModelMetadata, X: Float32Array, n: number, d: number, opts: HttpOptions = DEFAULT_HTTP, plan?: InputPlan): Promise<Prediction> {
+  return kserveInferTimed(e, meta, X, n, d, opts, plan);
 }
 
 /** KServe V2 infer, with the call's timing and bytes. */
-export async function kserveInferTimed(e: Endpoint, meta: ModelMetadata, X: Float32Array, n: number, d: number, opts: HttpOptions = DEFAULT_HTTP): Promise<Prediction & { timing: CallTiming }> {
+export async function kserveInferTimed(e: Endpoint, meta: ModelMetadata, X: Float32Array, n: number, d: number, opts: HttpOptions = DEFAULT_HTTP, plan: InputPlan = planInputs(meta, d, null, e.inputMap)): Promise<Prediction & { timing: CallTiming }> {
   const url = `${modelPath(e)}/infer`;
   const id = `bt-${Date.now().toString(36)}-${++counter}`;
-  const { body, timing } = await callJson(url, { method: 'POST', body: kserveRequest(meta, X, n, d, id) }, opts);
+  const req = kserveRequest(meta, X, n, d, id, plan, e.binary);
+  const payload = e.binary ? (({ body, headerLength }) => ({ binary: body, headerLength }))(binaryBody(req.json, req.tensors)) : req.json;
+  const { body, binary, timing } = await callJson(url, { method: 'POST', body: payload }, opts);
   const t = performance.now();
-  const p = kserveResponse(body, n, id, meta.outputs[0]?.name, url);
+  const p = kserveResponse(body, n, id, plan.output, url, binary);
   return { ...p, timing: { ...timing, decodeMs: timing.decodeMs + performance.now() - t } };
 }
 

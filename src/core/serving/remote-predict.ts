@@ -1,5 +1,5 @@
 import { DEFAULT_HTTP, ServingError, type CallTiming, type HttpOptions } from './http.ts';
-import { kserveInferTimed, tfServingPredictTimed, type Endpoint, type ModelMetadata } from './protocols.ts';
+import { kserveInferTimed, tfServingPredictTimed, type Endpoint, type InputPlan, type ModelMetadata } from './protocols.ts';
 
 export interface RemoteOptions {
   /** Rows per request (1 = one request per row). */
@@ -8,6 +8,8 @@ export interface RemoteOptions {
   concurrency: number;
   http?: HttpOptions;
   tfFormat?: 'row' | 'columnar';
+  /** KServe V2: how features map to the server's inputs (default: one input takes them all). */
+  plan?: InputPlan;
   onProgress?: (done: number, total: number) => void;
   signal?: AbortSignal;
 }
@@ -41,7 +43,7 @@ export async function predictRemote(e: Endpoint, meta: ModelMetadata | null, X: 
       const lo = b * size, hi = Math.min(n, lo + size);
       const x = X.subarray(lo * d, hi * d);
       try {
-        const r = e.protocol === 'kserve-v2' ? await kserveInferTimed(e, meta!, x, hi - lo, d, { ...(o.http ?? DEFAULT_HTTP), signal: o.signal }) : await tfServingPredictTimed(e, x, hi - lo, d, o.tfFormat ?? 'row', { ...(o.http ?? DEFAULT_HTTP), signal: o.signal });
+        const r = e.protocol === 'kserve-v2' ? await kserveInferTimed(e, meta!, x, hi - lo, d, { ...(o.http ?? DEFAULT_HTTP), signal: o.signal }, o.plan) : await tfServingPredictTimed(e, x, hi - lo, d, o.tfFormat ?? 'row', { ...(o.http ?? DEFAULT_HTTP), signal: o.signal });
         if (width === -1) width = r.width;
         else if (r.width !== width) throw new ServingError('shape', `The server returned ${r.width} values per row in one batch and ${width} in another.`);
         parts[b] = r.values;

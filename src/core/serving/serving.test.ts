@@ -37,7 +37,7 @@ describe('protocol messages against the spec fixtures', () => {
   });
   it('KServe V2 request: one FP32 tensor, checked against the model metadata', () => {
     const meta = { name: 'm', inputs: [{ name: 'x', datatype: 'FP32', shape: [-1, 2] }], outputs: [{ name: 'y', datatype: 'FP32', shape: [-1, 3] }] };
-    expect(kserveRequest(meta, Float32Array.of(1, 2, 3, 4), 2, 2, '7')).toEqual({ id: '7', inputs: [{ name: 'x', shape: [2, 2], datatype: 'FP32', data: [1, 2, 3, 4] }], outputs: [{ name: 'y' }] });
+    expect(kserveRequest(meta, Float32Array.of(1, 2, 3, 4), 2, 2, '7').json).toEqual({ id: '7', inputs: [{ name: 'x', shape: [2, 2], datatype: 'FP32', data: [1, 2, 3, 4] }], outputs: [{ name: 'y' }] });
     expect(() => kserveRequest(meta, Float32Array.of(1, 2, 3), 1, 3, '7')).toThrow(/expects 2 features per row \(shape \[-1, 2\]\); the dataset gives 3/);
   });
   it('TF Serving: row-format predictions, non-finite values, status', () => {
