@@ -566,8 +566,8 @@ export function createTrainApi(opts: { tables?: TableSource; wasmPaths?: Readonl
     },
 
     /**
-     * A production-test rehearsal (see core/rollout/rehearsal.ts) over the run's test split (else
-     * validation), replayed in time order for time splits and file order otherwise. The champion run's
+     * A production-test rehearsal (see core/rollout/rehearsal.ts) over the run's held-out rows
+     * (validation and test), replayed in time order for time splits and file order otherwise. The champion run's
      * model defines the stream, its labels and the encoding sent to remote sides; the heuristic backup
      * is its training split's majority class (or mean). Cancel with cancelRehearsal().
      */
@@ -577,10 +577,13 @@ export function createTrainApi(opts: { tables?: TableSource; wasmPaths?: Readonl
       if (!t.ok) return t;
       const s = runSplitRows(run, t.value.table);
       if (!s.ok) return s;
-      const split = s.value.test.length ? 'test' : 'validation';
-      let rows = Uint32Array.from(split === 'test' ? s.value.test : s.value.validation);
+      // The held-out rows (validation, then test): in time order for a time split, file order otherwise.
+      const split = 'validation + test';
+      const rows = new Uint32Array(s.value.validation.length + s.value.test.length);
+      rows.set(s.value.validation);
+      rows.set(s.value.test, s.value.validation.length);
       if (run.split.kind !== 'time') rows.sort();
-      if (!rows.length) return fail({ kind: 'empty-stream', message: 'This run has no test or validation rows to replay.' });
+      if (!rows.length) return fail({ kind: 'empty-stream', message: 'This run has no validation or test rows to replay.' });
       const pre = championModel.preprocessor;
       const trainY = encodeLabels(pre, t.value.table, s.value.train, t.value.name);
       if (!trainY.ok) return trainY;

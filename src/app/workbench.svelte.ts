@@ -33,7 +33,7 @@ import type { BackendStatus } from '../core/runtime/backend-policy.ts';
 import { MAX_STORED_DATASET_BYTES, Repository, type PredictionSet, type RehearsalRecord } from './storage/repository.ts';
 import type { RehearsalConfig, RehearsalKind } from '../core/rollout/rehearsal.ts';
 import type { SideSpec } from '../core/rollout/responders.ts';
-import { latencySummary } from '../core/serving/remote-predict.ts';
+import { measureBatchOnline, type BatchOnlineMeasure } from './batch-online.ts';
 import { createRandom } from '../core/util/random.ts';
 
 type DataRemote = Remote<DataApi & { connect(port: MessagePort): void }>;
@@ -52,19 +52,7 @@ const plain = <T>(v: T): T => $state.snapshot(v) as T;
 
 export const REHEARSAL_LABELS: Record<RehearsalKind, string> = { shadow: 'Shadow deployment', ab: 'A/B test', canary: 'Canary rollout', interleaving: 'Interleaving', bandit: 'Bandits', fallback: 'Smooth failing' };
 
-type Latency = { p50: number; p95: number; p99: number; mean: number };
-export interface BatchOnlineMeasure {
-  samples: number;
-  /** Precomputed: one IndexedDB read; online: a round trip to the worker; workerOnly: the worker's own time. */
-  lookup: Latency;
-  online: Latency;
-  workerOnly: Latency;
-  /** The first online call, which loads the model in the worker. */
-  firstOnlineMs: number;
-  /** Largest difference between a stored and an on-demand prediction, and rows within 1e-4. */
-  maxDiff: number;
-  agree: number;
-}
+
 
 const lockName = (runId: string) => `benchtop-run-${runId}`;
 
@@ -870,35 +858,15 @@ export class Workbench {
     try {
       const rng = createRandom(seed);
       const rows = Array.from({ length: samples }, () => rng.int(set.rows));
-      const lookupMs: number[] = [], onlineMs: number[] = [], workerMs: number[] = [];
-      let maxDiff = 0, agree = 0;
-      const t0 = performance.now();
-      const first = await this.trainer.predictOnline(model, runId, run.dataset.id, rows[0]!);
-      const loadMs = performance.now() - t0;
-      if (!first.ok) {
-        this.batch = { ...this.batch, error: first.error };
-        return;
-      }
-      for (let i = 0; i < samples; i++) {
-        const row = rows[i]!;
-        const t1 = performance.now();
-        const pre = await this.repo.lookupPrediction(set, row);
-        lookupMs.push(performance.now() - t1);
-        const t2 = performance.now();
-        const on = await this.trainer.predictOnline(null, runId, run.dataset.id, row);
-        onlineMs.push(performance.now() - t2);
-        if (!on.ok || !pre) {
-          this.batch = { ...this.batch, error: on.ok ? { kind: 'missing', message: `Row ${row} has no precomputed prediction.` } : on.error };
-          return;
-        }
-        workerMs.push(on.value.ms);
-        let d = 0;
-        for (let j = 0; j < pre.length; j++) d = Math.max(d, Math.abs(pre[j]! - on.value.outputs[j]!));
-        maxDiff = Math.max(maxDiff, d);
-        if (d <= 1e-4) agree++;
-        if ((i + 1) % 20 === 0) this.batch = { ...this.batch, progress: [i + 1, samples] };
-      }
-      this.batch = { ...this.batch, measure: { samples, lookup: latencySummary(lookupMs), online: latencySummary(onlineMs), workerOnly: latencySummary(workerMs), firstOnlineMs: loadMs, maxDiff, agree } };
+      const online = async (row: number, first: boolean) => {
+        const r = await this.trainer.predictOnline(first ? model : null, runId, run.dataset.id, row);
+        if (!r.ok) throw new Error(r.error.message);
+        return r.value;
+      };
+      const measure = await measureBatchOnline(rows, (row) => this.repo.lookupPrediction(set, row), online, (done) => (this.batch = { ...this.batch, progress: [done, samples] }));
+      this.batch = { ...this.batch, measure };
+    } catch (e) {
+      this.batch = { ...this.batch, error: { kind: 'measure-failed', message: (e as Error).message } };
     } finally {
       this.batch = { ...this.batch, busy: null, progress: null };
     }

@@ -11,6 +11,17 @@ import { DEFAULT_TRAIN_CONFIG, type BackendName } from '../../src/core/model/spe
 import { parseDelimitedBytes } from '../../src/core/data/parse-delimited.ts';
 import { cell } from '../../src/core/data/table.ts';
 import { registryBench, seedAppRuns, type RegistryRow } from './registry-bench.ts';
+import { Repository } from '../../src/app/storage/repository.ts';
+import { measureBatchOnline, type BatchOnlineMeasure } from '../../src/app/batch-online.ts';
+import { createRandom } from '../../src/core/util/random.ts';
+
+export interface BatchBenchRow {
+  dataset: string;
+  rows: number;
+  predictMs: number;
+  writeMs: number;
+  measure: BatchOnlineMeasure;
+}
 
 export interface BenchRow {
   name: string;
@@ -152,6 +163,43 @@ async function compressionBench(): Promise<CompressionBenchRow[]> {
   return out;
 }
 
+/**
+ * Batch against online prediction as the app does it: predict every row in the worker and store the
+ * answers in IndexedDB, then look up 500 random rows from the page against asking the worker (model
+ * kept loaded) for each.
+ */
+async function batchBench(): Promise<BatchBenchRow[]> {
+  const { dw, tw, data, trainer } = await startWorkers();
+  await trainer.setBackend('wasm');
+  const repo = await Repository.open('benchtop-bench-batch');
+  const out: BatchBenchRow[] = [];
+  try {
+    for (const id of ['digits', 'wine'] as const) {
+      const ds = await data.loadCatalog(id);
+      if (!ds.ok) throw new Error(ds.error.message);
+      const res = await trainer.train({ runId: `b-${id}`, runName: id, datasetId: ds.value.id, schema: ds.value.schema, split: { kind: 'stratified', fractions: [0.7, 0.15, 0.15], seed: 1 }, config: { ...DEFAULT_TRAIN_CONFIG, epochs: 5 } });
+      if (!res.ok) throw new Error(res.error.message);
+      const p = await trainer.predictDataset(res.value.model, ds.value.id);
+      if (!p.ok) throw new Error(p.error.message);
+      const set = await repo.savePredictions({ runId: `b-${id}`, datasetId: ds.value.id, rows: p.value.rows, width: p.value.width, chunkRows: 1024, createdAt: new Date().toISOString(), predictMs: p.value.ms }, p.value.outputs);
+      if (!set.ok) throw new Error(set.error.message);
+      const rng = createRandom(3);
+      const rows = Array.from({ length: 500 }, () => rng.int(p.value.rows));
+      const measure = await measureBatchOnline(rows, (row) => repo.lookupPrediction(set.value, row), async (row, first) => {
+        const r = await trainer.predictOnline(first ? res.value.model : null, `b-${id}`, ds.value.id, row);
+        if (!r.ok) throw new Error(r.error.message);
+        return r.value;
+      });
+      out.push({ dataset: ds.value.name, rows: p.value.rows, predictMs: p.value.ms, writeMs: set.value.writeMs, measure });
+    }
+  } finally {
+    repo.close();
+    dw.terminate();
+    tw.terminate();
+  }
+  return out;
+}
+
 async function main() {
   if (location.hash === '#seed-runs') {
     await seedAppRuns();
@@ -177,6 +225,7 @@ async function main() {
   const matmul = await denseLayer().catch((e: Error) => ({ gflops: NaN, threads: 0, simd: false, error: e.message }));
   (window as unknown as { benchMatmul: MatmulRow }).benchMatmul = matmul;
   (window as unknown as { benchCompression: CompressionBenchRow[] | string }).benchCompression = await compressionBench().catch((e: Error) => `failed: ${e.message}`);
+  (window as unknown as { benchBatch: BatchBenchRow[] | string }).benchBatch = await batchBench().catch((e: Error) => `failed: ${e.message}`);
   (window as unknown as { benchRegistry: RegistryRow[] }).benchRegistry = await registryBench().catch((e: Error) => [{ name: `registry bench failed: ${e.message}`, ms: NaN }]);
   (window as unknown as { benchResults: BenchRow[] }).benchResults = rows;
 }

@@ -5,7 +5,7 @@ import os from 'node:os';
 import { chromium } from 'playwright-core';
 import { CHROMIUM, CHROMIUM_ARGS } from '../../playwright.config.ts';
 import { execFileSync } from 'node:child_process';
-import type { BenchRow, CompressionBenchRow, MatmulRow } from './bench-page.ts';
+import type { BatchBenchRow, BenchRow, CompressionBenchRow, MatmulRow } from './bench-page.ts';
 import type { RegistryRow } from './registry-bench.ts';
 import { servingBench } from './serving-bench.ts';
 
@@ -56,6 +56,7 @@ try {
   const matmul = (await page.evaluate(() => (window as unknown as { benchMatmul: MatmulRow }).benchMatmul)) as MatmulRow;
   const compression = (await page.evaluate(() => (window as unknown as { benchCompression: CompressionBenchRow[] | string }).benchCompression)) as CompressionBenchRow[] | string;
   const registry = (await page.evaluate(() => (window as unknown as { benchRegistry: RegistryRow[] }).benchRegistry)) as RegistryRow[];
+  const batch = (await page.evaluate(() => (window as unknown as { benchBatch: BatchBenchRow[] | string }).benchBatch)) as BatchBenchRow[] | string;
   // Open the runs table with 1,000 runs: seed the app's database, then time the app from navigation
   // until all 1,000 rows are in the list.
   const ctx = await browser.newContext();
@@ -113,6 +114,14 @@ try {
   console.log(`| ${pad('open the app with 1,000 runs: navigation → all rows listed (first visit)', 70)} | ${pad(num(openMs, 0), 8)} |`);
   console.log(`| ${pad('open the app with 1,000 runs: navigation → all rows listed (reload)', 70)} | ${pad(num(reopenMs, 0), 8)} |`);
   console.log(`  tfjs indexeddb:// time ÷ Benchtop time — save: ${ratio('save 1M-parameter model version', "save 1M-parameter model (tfjs")}×, load: ${ratio('load 1M-parameter model version', "load 1M-parameter model (tfjs")}×`);
+
+  console.log('\nBatch versus online prediction (the app\'s way): every row predicted in the worker and stored in IndexedDB, then 500 random rows looked up from the page vs predicted on demand by the worker\n');
+  if (typeof batch === 'string') console.log(`  ${batch}`);
+  else {
+    console.log(`| ${pad('dataset', 28)} | ${pad('rows', 5)} | ${pad('batch: predict + write ms', 25)} | ${pad('lookup p50/p95 ms', 18)} | ${pad('online p50/p95 ms', 18)} | ${pad('online ÷ lookup (p50)', 21)} | ${pad('agree', 7)} |`);
+    console.log(`|${'-'.repeat(30)}|${'-'.repeat(7)}|${'-'.repeat(27)}|${'-'.repeat(20)}|${'-'.repeat(20)}|${'-'.repeat(23)}|${'-'.repeat(9)}|`);
+    for (const b of batch) console.log(`| ${pad(b.dataset, 28)} | ${pad(String(b.rows), 5)} | ${pad(`${num(b.predictMs, 0)} + ${num(b.writeMs, 0)}`, 25)} | ${pad(`${b.measure.lookup.p50.toFixed(2)} / ${b.measure.lookup.p95.toFixed(2)}`, 18)} | ${pad(`${b.measure.online.p50.toFixed(2)} / ${b.measure.online.p95.toFixed(2)}`, 18)} | ${pad(`${(b.measure.online.p50 / b.measure.lookup.p50).toFixed(1)}×`, 21)} | ${pad(`${b.measure.agree}/${b.measure.samples}`, 7)} |`);
+  }
 
   console.log('\nServing client: 10,000 rows against `benchtop serve` on loopback (onnxruntime-node, MLP 13→64→3)\n');
   try {
