@@ -47,6 +47,7 @@ test('local model against the same model served by benchtop serve: checked, comp
     await panel.getByTestId('endpoint-url').fill('http://127.0.0.1:9');
     await panel.getByTestId('endpoint-check').click();
     await expect(panel.getByTestId('endpoint-error')).toContainText('CORS', { timeout: 60_000 });
+    await expect(panel.getByTestId('cors-help')).toContainText('Access-Control-Allow-Origin');
   } finally {
     good.proc.kill();
     faulty.proc.kill();

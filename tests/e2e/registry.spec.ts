@@ -9,15 +9,15 @@ import { openApp } from './helpers.ts';
 async function trainTree(page: Page, depth: string, seed: string) {
   await page.getByTestId('model-kind').selectOption('tree');
   await page.getByLabel('Max depth').fill(depth);
-  await page.getByLabel('Seed').fill(seed);
-  await page.getByLabel('Seed').blur();
+  await page.getByLabel('Seed', { exact: true }).fill(seed);
+  await page.getByLabel('Seed', { exact: true }).blur();
   const before = await page.getByTestId('runs').locator('li').count();
   await page.getByTestId('train').click();
   await expect(page.getByTestId('runs').locator('li')).toHaveCount(before + 1);
   await expect(page.getByTestId('run-view')).toHaveAttribute('data-status', 'finished', { timeout: 60_000 });
 }
 
-test('a version-1 database opens in the new schema with nothing lost', async ({ page }) => {
+test('a version-1 database opens in the newest schema (v3) with nothing lost', async ({ page }) => {
   await page.goto('/favicon.svg');
   await page.evaluate(async () => {
     const db: IDBDatabase = await new Promise((resolve, reject) => {
@@ -57,8 +57,8 @@ test('a version-1 database opens in the new schema with nothing lost', async ({ 
     db.close();
     return { ...out, datasetBytes: out.dataset.table.size };
   });
-  expect(migrated.version).toBe(2);
-  expect(migrated.stores).toEqual(expect.arrayContaining(['versions', 'versionModels', 'aliases', 'aliasAudit', 'cards', 'experiments']));
+  expect(migrated.version).toBe(3);
+  expect(migrated.stores).toEqual(expect.arrayContaining(['versions', 'versionModels', 'aliases', 'aliasAudit', 'cards', 'experiments', 'rehearsals', 'predictionSets', 'predictionChunks']));
   expect(migrated.run).toMatchObject({ experimentId: 'default', tags: [], status: 'finished', metrics: { validation: { accuracy: 0.55 } } });
   expect(migrated.dataset).toMatchObject({ name: 'old.csv', provenance: 'imported file', bytes: 3 });
   expect(migrated.datasetBytes).toBe(3);
