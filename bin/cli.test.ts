@@ -203,4 +203,35 @@ describe('benchtop command line', () => {
     expect(r3.code).toBe(64);
     expect(r3.stderr).toMatch(/--label is required/);
   });
+
+  it('drift: seasons of seattle-weather — per-column tests, verdicts, schema findings, expectations', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'benchtop-drift-'));
+    const lines = (await readFile(join(DATA, 'seattle-weather.csv'), 'utf8')).trim().split('\n');
+    const header = lines[0]!, rows = lines.slice(1);
+    const month = (l: string) => Number(l.slice(5, 7));
+    await writeFile(join(dir, 'winter.csv'), [header, ...rows.filter((l) => [12, 1, 2].includes(month(l)))].join('\n'));
+    await writeFile(join(dir, 'summer.csv'), [header, ...rows.filter((l) => [6, 7, 8].includes(month(l)))].join('\n'));
+    const r = await benchtop(['drift', '--reference', join(dir, 'winter.csv'), '--current', join(dir, 'summer.csv'), '--json']);
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.stdout);
+    const f = Object.fromEntries(j.features.map((x: { feature: string }) => [x.feature, x]));
+    expect(f.temp_max).toMatchObject({ type: 'numeric', test: 'Kolmogorov–Smirnov', verdict: 'drift' });
+    expect(f.temp_max.pValue).toBeLessThan(1e-50);
+    expect(f.weather).toMatchObject({ type: 'categorical', test: 'chi-square', verdict: 'drift' });
+    expect(f.temp_max.current.mean - f.temp_max.reference.mean).toBeGreaterThan(10);
+    expect(j.drifted).toContain('temp_max');
+    // A current file with a column gone, a column of words and a new category: findings, not a crash.
+    await writeFile(join(dir, 'odd.csv'), ['date,precipitation,temp_max,wind,weather', '2015-06-01,0,hot,3,sun', '2015-06-02,0,warm,3,hail', '2015-06-03,1,20,2,rain'].join('\n'));
+    const o = JSON.parse((await benchtop(['drift', '--reference', join(dir, 'winter.csv'), '--current', join(dir, 'odd.csv'), '--json'])).stdout);
+    expect(o.schema.map((s: { kind: string; column: string }) => `${s.kind}:${s.column}`).sort()).toEqual(['missing-column:temp_min', 'type-change:temp_max', 'unseen-categories:weather']);
+    // Expectations suggested from winter, run on summer.
+    const sug = JSON.parse((await benchtop(['drift', '--reference', join(dir, 'winter.csv'), '--suggest-expectations'])).stdout);
+    await writeFile(join(dir, 'exp.json'), JSON.stringify(sug.expectations));
+    const e = JSON.parse((await benchtop(['drift', '--reference', join(dir, 'winter.csv'), '--current', join(dir, 'summer.csv'), '--expectations', join(dir, 'exp.json'), '--json'])).stdout);
+    const failed = e.expectations.filter((x: { passed: boolean }) => !x.passed).map((x: { expectation: { kind: string; column: string } }) => `${x.expectation.kind}:${x.expectation.column}`);
+    expect(failed).toContain('mean-between:temp_max');
+    expect(failed).toContain('between:temp_max');
+    const bad = await benchtop(['drift', '--reference', join(dir, 'winter.csv'), '--current', join(dir, 'nope.csv')]);
+    expect(bad.code).toBe(2);
+  });
 });

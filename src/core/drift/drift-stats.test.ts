@@ -19,7 +19,10 @@ describe('drift statistics against scipy (tests/fixtures/drift-reference.json)',
       const r = ks2samp(c.reference, c.current);
       expect(r.statistic, c.name).toBeCloseTo(c.ks.statistic, 12);
       expect(Math.abs(r.pValue - c.ks.p), `${c.name}: ${r.pValue} vs ${c.ks.p}`).toBeLessThan(1e-6);
+      // Tiny p-values keep their precision too (relative), not just their distance from zero.
+      if (c.ks.p > 0 && c.ks.p < 1e-6) expect(Math.abs(r.pValue / c.ks.p - 1), `${c.name}: ${r.pValue} vs ${c.ks.p}`).toBeLessThan(1e-6);
     }
+    expect(ref.cases.filter((c) => c.ks.p < 1e-20).length).toBeGreaterThanOrEqual(2);
   });
   it("the Kolmogorov distribution (scipy's kstwo.sf) over every method's range", () => {
     for (const k of ref.kstwo) expect(Math.abs(kolmogorovSf(k.n, k.d) - k.sf), `n ${k.n} d ${k.d}: ${kolmogorovSf(k.n, k.d)} vs ${k.sf}`).toBeLessThan(1e-6);

@@ -54,7 +54,7 @@ export function ks2samp(x: ArrayLike<number>, y: ArrayLike<number>): KsResult {
     const h = Math.round(d * lcm);
     d = h / lcm;
     if (h === 0) return { statistic: d, pValue: 1, method: 'exact' };
-    const p = n1 === n2 ? outsideSquare(n1, h) : 1 - insideBand(n1, n2, h * g);
+    const p = n1 === n2 ? outsideSquare(n1, h) : outsideBand(n1, n2, h * g);
     return { statistic: d, pValue: clip(p), method: 'exact' };
   }
   const [m, n] = n1 >= n2 ? [n1, n2] : [n2, n1];
@@ -76,34 +76,40 @@ function outsideSquare(n: number, h: number): number {
 }
 
 /**
- * Probability that a uniformly random merge of m and n values keeps |i·n − j·m| < w at every step
- * (i, j = values taken from each sample so far).
+ * Probability that a uniformly random merge of m and n values reaches |i·n − j·m| ≥ w at some step
+ * (i, j = values taken from each sample so far). Dynamic programming over the band of inside states;
+ * the mass of every step that leaves the band is summed, so small p-values keep their precision.
  */
-function insideBand(m: number, n: number, w: number): number {
+function outsideBand(m: number, n: number, w: number): number {
   let prev = new Float64Array(n + 1), cur = new Float64Array(n + 1);
   const lo = (i: number) => Math.max(0, Math.floor((i * n - w) / m) + 1);
   const hi = (i: number) => Math.min(n, Math.ceil((i * n + w) / m) - 1);
-  // Row i = 0: j steps from (0, 0) along y.
-  prev[0] = 1;
-  for (let j = 1; j <= hi(0); j++) prev[j] = (prev[j - 1]! * (n - j + 1)) / (m + n - j + 1);
+  const px = (i: number, j: number) => (m - i) / (m + n - i - j); // step from (i, j) taking a value of sample 1
+  const py = (i: number, j: number) => (n - j) / (m + n - i - j);
+  let out = 0;
+  // Row i = 0: y-steps from (0, 0).
   let plo = 0, phi = hi(0);
+  prev[0] = 1;
+  for (let j = 1; j <= phi; j++) prev[j] = prev[j - 1]! * py(0, j - 1);
+  if (phi < n) out += prev[phi]! * py(0, phi);
   for (let i = 1; i <= m; i++) {
     const l = lo(i), r = hi(i);
-    if (l > r) return 0;
+    // x-steps from row i−1 into cells outside this row's band leave.
+    for (let j = plo; j <= phi; j++) if (j < l || j > r) out += prev[j]! * px(i - 1, j);
+    if (l > r) return Math.min(1, out);
     for (let j = l; j <= r; j++) {
-      // From (i−1, j) by an x-step, and from (i, j−1) by a y-step.
       let v = 0;
-      if (j >= plo && j <= phi) v += (prev[j]! * (m - i + 1)) / (m + n - i + 1 - j);
-      if (j - 1 >= l) v += (cur[j - 1]! * (n - j + 1)) / (m + n - i - j + 1);
+      if (j >= plo && j <= phi) v += prev[j]! * px(i - 1, j);
+      if (j > l) v += cur[j - 1]! * py(i, j - 1);
       cur[j] = v;
     }
-    // Clear what the next row must not read.
-    for (let j = plo; j <= phi; j++) if (j < l || j > r) prev[j] = 0;
+    // A y-step past the top of the band leaves.
+    if (r < n) out += cur[r]! * py(i, r);
     [prev, cur] = [cur, prev];
     plo = l;
     phi = r;
   }
-  return plo <= n && n <= phi ? prev[n]! : 0;
+  return Math.min(1, out);
 }
 
 /** n!/nⁿ in logs, by Stirling with the Bernoulli-number series (no n·log n cancellation). */
