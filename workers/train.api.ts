@@ -44,6 +44,7 @@ import { sliceScores } from '../src/core/model/run-training.ts';
 import { loadPredictor, predictMatrix as predictRowsMatrix, type LoadedPredictor } from '../src/core/model/predict-table.ts';
 import { rehearse, type RehearsalConfig, type RehearsalKind, type RehearsalResult } from '../src/core/rollout/rehearsal.ts';
 import { buildResponder, heuristicOutput, replayStream, type SideSpec } from '../src/core/rollout/responders.ts';
+import { createMonitorApi } from './monitor.api.ts';
 
 export interface TrainJob {
   runId: string;
@@ -160,7 +161,9 @@ export function createTrainApi(opts: { tables?: TableSource; wasmPaths?: Readonl
     }
   }
 
+  const monitor = createMonitorApi({ table, ensureBackend });
   return {
+    ...monitor,
     /** Connects the table source (the data worker's API over a port). */
     setTableSource(source: TableSource) {
       tables = source;

@@ -21,7 +21,7 @@ import { buildModelCard, type ModelCard } from '../core/registry/model-card.ts';
 import { collectBundle } from '../core/store/bundle.ts';
 import { EMPTY_PROSE, type Experiment, type AliasMove, type AliasRecord, type ModelCardProse, type ModelVersion, type VersionRelation } from '../core/store/records.ts';
 import { completeConfig, DEFAULT_TRAIN_CONFIG, type BackendName, type EpochRecord, type RunRecord, type TrainConfig, type TrainedModel, type TrainProgress } from '../core/model/spec.ts';
-import type { Problem } from '../core/util/result.ts';
+import type { Problem, Result } from '../core/util/result.ts';
 import type { Endpoint } from '../core/serving/protocols.ts';
 import type { Comparison } from '../core/serving/compare.ts';
 import type { DataApi, DatasetInfo } from '../../workers/data.api.ts';
@@ -34,6 +34,10 @@ import { MAX_STORED_DATASET_BYTES, Repository, type PredictionSet, type Rehearsa
 import type { RehearsalConfig, RehearsalKind } from '../core/rollout/rehearsal.ts';
 import type { SideSpec } from '../core/rollout/responders.ts';
 import { measureBatchOnline, type BatchOnlineMeasure } from './batch-online.ts';
+import type { MonitorReport, TimelineSummary } from '../../workers/monitor.api.ts';
+import type { Alert, AlertRule, WindowSpec } from '../core/drift/timeline.ts';
+import type { Expectation, ExpectationResult } from '../core/drift/expectations.ts';
+import type { ContinualResult, FreshnessPoint, Trigger } from '../core/drift/continual.ts';
 import { createRandom } from '../core/util/random.ts';
 
 type DataRemote = Remote<DataApi & { connect(port: MessagePort): void }>;
@@ -49,6 +53,22 @@ export interface TrainingState {
 }
 
 const plain = <T>(v: T): T => $state.snapshot(v) as T;
+
+export interface MonitorState {
+  runId: string | null;
+  busy: null | 'load' | 'drift' | 'timeline' | 'expectations' | 'continual' | 'fresh' | 'register';
+  progress: [number, number] | null;
+  /** The new data the person brought (a file or a shipped dataset), loaded in the data worker only. */
+  current: { id: string; name: string; rows: number } | null;
+  report: MonitorReport | null;
+  timeline: { points: TimelineSummary[]; alerts: Alert[]; skipped: number; referenceRows: number; source: string } | null;
+  expectations: Expectation[];
+  expectationResults: { on: string; results: ExpectationResult[] } | null;
+  continual: (ContinualResult & { windowsUsed: number; registered?: string[] }) | null;
+  fresh: { metric: 'accuracy' | 'rmse'; test: string; points: FreshnessPoint[] } | null;
+  error: Problem | null;
+}
+const emptyMonitor = (runId: string | null): MonitorState => ({ runId, busy: null, progress: null, current: null, report: null, timeline: null, expectations: [], expectationResults: null, continual: null, fresh: null, error: null });
 
 export const REHEARSAL_LABELS: Record<RehearsalKind, string> = { shadow: 'Shadow deployment', ab: 'A/B test', canary: 'Canary rollout', interleaving: 'Interleaving', bandit: 'Bandits', fallback: 'Smooth failing' };
 
@@ -140,6 +160,8 @@ export class Workbench {
   rehearsal = $state<{ runId: string | null; busy: boolean; progress: [number, number] | null; result: RehearsalRecord | null; error: Problem | null; saved: RehearsalRecord[] }>({ runId: null, busy: false, progress: null, result: null, error: null, saved: [] });
   /** Batch versus online prediction for a run: the precomputed set, and measured lookups against on-demand predictions. */
   batch = $state<{ runId: string | null; busy: 'precompute' | 'measure' | null; progress: [number, number] | null; set: PredictionSet | null; measure: BatchOnlineMeasure | null; error: Problem | null }>({ runId: null, busy: null, progress: null, set: null, measure: null, error: null });
+  /** Monitoring of a run's model: new data, its drift, a timeline with alerts, expectations, continual learning. */
+  monitor = $state<MonitorState>(emptyMonitor(null));
   /** The run being evaluated or calibrated in the worker. */
   evaluating = $state<string | null>(null);
 
@@ -757,6 +779,152 @@ export class Workbench {
     const r = await this.repo.saveEndpointSettings({ endpoint: this.endpoint(), timeoutMs: f.timeoutMs, retries: f.retries, batchSize: f.batchSize, concurrency: f.concurrency, ...(f.storeSecret ? { authHeader: f.authHeader } : {}) });
     if (!r.ok) this.notice = r.error.message;
     else this.endpointSaved = f.storeSecret ? 'Endpoint and auth header stored in this browser.' : 'Endpoint remembered in this browser; the auth header is not stored.';
+  }
+
+  /** Opens monitoring for a run: its saved expectations; keeps the loaded new data across runs. */
+  openMonitor(runId: string): void {
+    if (this.monitor.runId === runId) return;
+    const run = this.runs.find((r) => r.id === runId);
+    this.monitor = { ...emptyMonitor(runId), current: this.monitor.current, expectations: plain(run?.expectations ?? []) };
+  }
+
+  private async monitored<V>(runId: string, busy: MonitorState['busy'], f: (run: RunRecord, model: TrainedModel) => Promise<Result<V>>): Promise<Result<V> | undefined> {
+    const run = this.runs.find((r) => r.id === runId);
+    const model = await this.repo.getModel(runId);
+    if (!run || !model) return undefined;
+    if (!(await this.ensureDataset(plain(run)))) {
+      this.monitor = { ...this.monitor, error: { kind: 'missing-dataset', message: `The dataset ${run.dataset.name} (this model's training data, the reference) is not available; import it again.` } };
+      return undefined;
+    }
+    this.monitor = { ...this.monitor, busy, progress: null, error: null };
+    try {
+      return await f(plain(run), model);
+    } finally {
+      this.monitor = { ...this.monitor, busy: null, progress: null };
+    }
+  }
+
+  private progressTo = () => proxy((done: number, total: number) => (this.monitor = { ...this.monitor, progress: [done, total] }));
+
+  /** Loads new data to monitor (a file), in the data worker only: the dataset being worked on stays. */
+  async monitorLoadFile(file: File): Promise<void> {
+    this.monitor = { ...this.monitor, busy: 'load', error: null };
+    try {
+      const r = await this.data.importFile(file);
+      this.monitor = r.ok ? { ...this.monitor, current: { id: r.value.id, name: r.value.name, rows: r.value.rowCount }, report: null, expectationResults: null } : { ...this.monitor, error: r.error };
+    } finally {
+      this.monitor = { ...this.monitor, busy: null };
+    }
+  }
+
+  /** Uses a shipped dataset as the new data. */
+  async monitorLoadCatalog(id: CatalogId): Promise<void> {
+    this.monitor = { ...this.monitor, busy: 'load', error: null };
+    try {
+      const r = await this.data.loadCatalog(id);
+      this.monitor = r.ok ? { ...this.monitor, current: { id: r.value.id, name: r.value.name, rows: r.value.rowCount }, report: null, expectationResults: null } : { ...this.monitor, error: r.error };
+    } finally {
+      this.monitor = { ...this.monitor, busy: null };
+    }
+  }
+
+  async monitorDrift(runId: string, o: { alpha: number; multivariate: boolean }): Promise<void> {
+    const cur = this.monitor.current;
+    if (!cur) return;
+    const r = await this.monitored(runId, 'drift', (run, model) => this.trainer.monitorDrift(run, model, cur.id, o));
+    if (r) this.monitor = r.ok ? { ...this.monitor, report: r.value } : { ...this.monitor, error: r.error };
+  }
+
+  /** A timeline over windows of the run's own dataset or of the new data. */
+  async monitorTimeline(runId: string, source: 'run' | 'current', spec: WindowSpec, rules: AlertRule[]): Promise<void> {
+    const r = await this.monitored(runId, 'timeline', (run, model) => {
+      const id = source === 'current' && this.monitor.current ? this.monitor.current.id : run.dataset.id;
+      return this.trainer.monitorTimeline(run, model, id, plain(spec), plain(rules), this.progressTo());
+    });
+    const run = this.runs.find((x) => x.id === runId);
+    if (r) this.monitor = r.ok ? { ...this.monitor, timeline: { ...r.value, source: source === 'current' && this.monitor.current ? this.monitor.current.name : (run?.dataset.name ?? '') } } : { ...this.monitor, error: r.error };
+  }
+
+  async suggestExpectations(runId: string): Promise<void> {
+    const r = await this.monitored(runId, 'expectations', (run) => this.trainer.suggestExpectations(run));
+    if (r) this.monitor = r.ok ? { ...this.monitor, expectations: r.value } : { ...this.monitor, error: r.error };
+  }
+
+  /** Saves the expectations with the run (its model version carries them). */
+  async saveExpectations(runId: string, list: Expectation[]): Promise<void> {
+    const run = this.runs.find((r) => r.id === runId);
+    if (!run) return;
+    const saved = await this.repo.saveRunRecord({ ...plain(run), expectations: plain(list) });
+    if (!saved.ok) this.monitor = { ...this.monitor, error: saved.error };
+    else {
+      this.monitor = { ...this.monitor, expectations: plain(list) };
+      await this.refreshLists();
+    }
+  }
+
+  async runExpectations(runId: string, on: 'run' | 'current', given?: Expectation[]): Promise<void> {
+    const list = plain(given ?? this.monitor.expectations);
+    const r = await this.monitored(runId, 'expectations', (run) => this.trainer.runExpectations(on === 'current' && this.monitor.current ? this.monitor.current.id : run.dataset.id, list));
+    const run = this.runs.find((x) => x.id === runId);
+    if (r) this.monitor = r.ok ? { ...this.monitor, expectationResults: { on: on === 'current' && this.monitor.current ? this.monitor.current.name : (run?.dataset.name ?? ''), results: r.value } } : { ...this.monitor, error: r.error };
+  }
+
+  async continual(runId: string, spec: WindowSpec, o: { trigger: Trigger; trainRows: number; fineTuneEpochs: number }): Promise<void> {
+    const r = await this.monitored(runId, 'continual', (run, model) => this.trainer.continualLearning(run, model, plain(spec), plain(o), this.progressTo()));
+    if (r) this.monitor = r.ok ? { ...this.monitor, continual: r.value } : { ...this.monitor, error: r.error };
+  }
+
+  /**
+   * Registers the continual-learning versions under a model name, in order: stateless retrains as
+   * "retrain" (minor version), stateful fine-tunes as "update" (patch) of the version before them.
+   * Each gets a run record (tagged "continual") so the registry and model cards can show it.
+   */
+  async registerContinual(runId: string, name: string): Promise<void> {
+    const c = this.monitor.continual ? plain(this.monitor.continual) : null;
+    const run = this.runs.find((r) => r.id === runId);
+    if (!c || !run) return;
+    this.monitor = { ...this.monitor, busy: 'register', error: null };
+    const ids: string[] = [];
+    try {
+      const base = plain(run);
+      let existing = this.versions.filter((v) => v.name === name);
+      if (!existing.length) {
+        const model = await this.repo.getModel(runId);
+        const first = model && (await registerVersion(this.repo, { name, run: base, model, relation: 'architecture', tags: ['continual'] }));
+        if (first && !first.ok) throw new Error(first.error.message);
+        if (first?.ok) ids.push(`${first.value.id} (${first.value.label})`);
+      }
+      const latest: Record<'stateless' | 'stateful', string | undefined> = { stateless: undefined, stateful: undefined };
+      existing = (await this.repo.listVersions(name));
+      const root = existing.at(-1)?.id;
+      for (const v of c.versions) {
+        const id = crypto.randomUUID();
+        const metrics = { ...base.metrics, test: c.metric === 'accuracy' ? { ...base.metrics.test!, accuracy: v.nextMetric } : { ...base.metrics.test!, rmse: v.nextMetric } };
+        const rec: RunRecord = { ...base, id, name: `${base.name} · ${v.strategy} after ${c.windows[v.afterWindow]!.label}`, createdAt: new Date().toISOString(), durationMs: v.ms, metrics, tags: ['continual', v.strategy], evaluation: undefined, experimentId: base.experimentId ?? 'default', message: v.reason };
+        const saved = await this.repo.saveRun(rec, v.model);
+        if (!saved.ok) throw new Error(saved.error.message);
+        const parent = latest[v.strategy] ?? root;
+        const reg = await registerVersion(this.repo, { name, run: rec, model: v.model, relation: v.strategy === 'stateless' ? 'retrain' : 'update', parentId: parent ?? null, tags: ['continual', v.strategy], description: v.reason });
+        if (!reg.ok) throw new Error(reg.error.message);
+        latest[v.strategy] = reg.value.id;
+        ids.push(`${reg.value.id} (${reg.value.label}, ${v.strategy})`);
+      }
+      this.monitor = { ...this.monitor, continual: { ...c, registered: ids } };
+      await this.refreshLists();
+    } catch (e) {
+      this.monitor = { ...this.monitor, error: { kind: 'register-failed', message: (e as Error).message } };
+    } finally {
+      this.monitor = { ...this.monitor, busy: null };
+    }
+  }
+
+  async freshData(runId: string, spec: WindowSpec, o: { span: number; maxAge: number }): Promise<void> {
+    const r = await this.monitored(runId, 'fresh', (run, model) => this.trainer.freshDataValue(run, model, plain(spec), plain(o), this.progressTo()));
+    if (r) this.monitor = r.ok ? { ...this.monitor, fresh: r.value } : { ...this.monitor, error: r.error };
+  }
+
+  cancelMonitor(): void {
+    void this.trainer.cancelMonitor();
   }
 
   /** Loads the saved rehearsals of a run (shown under its comparison). */

@@ -236,3 +236,37 @@ export function encodeForShift(ref: { table: Table; rows: Uint32Array }, cur: { 
   };
   return { A: build(ref.table, ref.rows), B: build(cur.table, cur.rows), d: names.length, names };
 }
+
+/** Drift of a model's outputs: the predicted class mix (chi-square, PSI) and its top-class confidence (KS); or the predicted values (KS, PSI). */
+export interface OutputDrift {
+  test: string;
+  statistic: number;
+  pValue: number;
+  psi: number;
+  /** Classification: the predicted-class shares on each side. */
+  shares?: { reference: number[]; current: number[] };
+  confidence?: { statistic: number; pValue: number; reference: number; current: number };
+}
+
+export function outputDrift(ref: Float64Array, cur: Float64Array, k: number): OutputDrift {
+  if (k === 1) {
+    const ks = ks2samp(ref, cur);
+    const e = quantileEdges(ref);
+    return { test: 'Kolmogorov–Smirnov', statistic: ks.statistic, pValue: ks.pValue, psi: psi(binCounts(ref, e), binCounts(cur, e)) };
+  }
+  const top = (o: Float64Array) => {
+    const n = o.length / k, counts = new Array<number>(k).fill(0), conf = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      let b = 0;
+      for (let j = 1; j < k; j++) if (o[i * k + j]! > o[i * k + b]!) b = j;
+      counts[b]!++;
+      conf[i] = o[i * k + b]!;
+    }
+    return { counts, conf, n };
+  };
+  const a = top(ref), b = top(cur);
+  const chi = chiSquareHomogeneity(a.counts, b.counts);
+  const ks = ks2samp(a.conf, b.conf);
+  const mean = (x: Float64Array) => x.reduce((s, v) => s + v, 0) / Math.max(1, x.length);
+  return { test: 'chi-square', statistic: chi.statistic, pValue: chi.pValue, psi: psi(a.counts, b.counts), shares: { reference: a.counts.map((c) => c / a.n), current: b.counts.map((c) => c / b.n) }, confidence: { statistic: ks.statistic, pValue: ks.pValue, reference: mean(a.conf), current: mean(b.conf) } };
+}

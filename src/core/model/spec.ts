@@ -1,3 +1,4 @@
+import type { Expectation } from '../drift/expectations.ts';
 import type { Preprocessor } from '../data/preprocess.ts';
 import type { Calibrator } from '../calibration/calibrators.ts';
 import type { CompressionInfo } from '../compression/compress.ts';
@@ -349,6 +350,8 @@ export interface RunRecord {
   evaluation?: EvaluationReport;
   /** Behavioural tests saved with this model; rerun on new versions. */
   behaviourTests?: BehaviourTest[];
+  /** Data expectations saved with this model version; run on new data (src/core/drift/expectations.ts). */
+  expectations?: Expectation[];
   /** The experiment (named group of runs) this run belongs to. */
   experimentId?: string;
   /** Free-form tags for finding runs. */
