@@ -804,7 +804,10 @@ export class Workbench {
     }
   }
 
-  private progressTo = () => proxy((done: number, total: number) => (this.monitor = { ...this.monitor, progress: [done, total] }));
+  // Progress can arrive after the result (its own message): ignored once the job is over.
+  private progressTo = () => proxy((done: number, total: number) => {
+    if (this.monitor.busy) this.monitor = { ...this.monitor, progress: [done, total] };
+  });
 
   /** Loads new data to monitor (a file), in the data worker only: the dataset being worked on stays. */
   async monitorLoadFile(file: File): Promise<void> {

@@ -200,6 +200,25 @@ async function batchBench(): Promise<BatchBenchRow[]> {
   return out;
 }
 
+export interface DriftBenchResult {
+  ok: boolean;
+  message?: string;
+  rows: number;
+  parseMs: number;
+  ms: number;
+  features: Record<string, { kind: string; statistic: number; p: number; psi: number; js: number; wasserstein?: number }>;
+}
+
+/** Per-feature drift statistics on 200,000 flights × 10 features, in a worker (see drift.worker.ts). */
+function driftBench(): Promise<DriftBenchResult> {
+  return new Promise((resolve) => {
+    const w = new Worker(new URL('./drift.worker.ts', import.meta.url), { type: 'module' });
+    w.onmessage = (e: MessageEvent<DriftBenchResult>) => (w.terminate(), resolve(e.data));
+    w.onerror = (e) => (w.terminate(), resolve({ ok: false, message: e.message, rows: 0, parseMs: NaN, ms: NaN, features: {} }));
+    w.postMessage({ url: '/flights-drift.csv' });
+  });
+}
+
 async function main() {
   if (location.hash === '#seed-runs') {
     await seedAppRuns();
@@ -225,6 +244,7 @@ async function main() {
   const matmul = await denseLayer().catch((e: Error) => ({ gflops: NaN, threads: 0, simd: false, error: e.message }));
   (window as unknown as { benchMatmul: MatmulRow }).benchMatmul = matmul;
   (window as unknown as { benchCompression: CompressionBenchRow[] | string }).benchCompression = await compressionBench().catch((e: Error) => `failed: ${e.message}`);
+  (window as unknown as { benchDrift: DriftBenchResult }).benchDrift = await driftBench();
   (window as unknown as { benchBatch: BatchBenchRow[] | string }).benchBatch = await batchBench().catch((e: Error) => `failed: ${e.message}`);
   (window as unknown as { benchRegistry: RegistryRow[] }).benchRegistry = await registryBench().catch((e: Error) => [{ name: `registry bench failed: ${e.message}`, ms: NaN }]);
   (window as unknown as { benchResults: BenchRow[] }).benchResults = rows;

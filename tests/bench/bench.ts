@@ -1,11 +1,13 @@
 // `npm run bench`: builds the app with its benchmark page, serves it with the production headers,
 // drives headless Chromium through it and prints one table of figures and ratios measured in one run.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { chromium } from 'playwright-core';
 import { CHROMIUM, CHROMIUM_ARGS } from '../../playwright.config.ts';
 import { execFileSync } from 'node:child_process';
-import type { BatchBenchRow, BenchRow, CompressionBenchRow, MatmulRow } from './bench-page.ts';
+import type { BatchBenchRow, BenchRow, CompressionBenchRow, DriftBenchResult, MatmulRow } from './bench-page.ts';
+import { flightsDriftCsv } from './drift-data.ts';
 import type { RegistryRow } from './registry-bench.ts';
 import { servingBench } from './serving-bench.ts';
 
@@ -45,6 +47,10 @@ async function waitForServer(url: string, ms: number): Promise<void> {
   throw new Error(`server at ${url} did not start`);
 }
 
+// The drift benchmark's file, served by the preview server and read by scipy from disk.
+const driftFile = new URL('../../dist-bench/flights-drift.csv', import.meta.url).pathname;
+writeFileSync(driftFile, flightsDriftCsv().csv);
+
 const server = spawn('npx', ['vite', 'preview', '--outDir', 'dist-bench', '--port', String(PORT), '--strictPort'], { stdio: 'ignore' });
 try {
   await waitForServer(`http://localhost:${PORT}/bench.html`, 30_000);
@@ -57,6 +63,7 @@ try {
   const compression = (await page.evaluate(() => (window as unknown as { benchCompression: CompressionBenchRow[] | string }).benchCompression)) as CompressionBenchRow[] | string;
   const registry = (await page.evaluate(() => (window as unknown as { benchRegistry: RegistryRow[] }).benchRegistry)) as RegistryRow[];
   const batch = (await page.evaluate(() => (window as unknown as { benchBatch: BatchBenchRow[] | string }).benchBatch)) as BatchBenchRow[] | string;
+  const drift = (await page.evaluate(() => (window as unknown as { benchDrift: DriftBenchResult }).benchDrift)) as DriftBenchResult;
   // Open the runs table with 1,000 runs: seed the app's database, then time the app from navigation
   // until all 1,000 rows are in the list.
   const ctx = await browser.newContext();
@@ -114,6 +121,40 @@ try {
   console.log(`| ${pad('open the app with 1,000 runs: navigation → all rows listed (first visit)', 70)} | ${pad(num(openMs, 0), 8)} |`);
   console.log(`| ${pad('open the app with 1,000 runs: navigation → all rows listed (reload)', 70)} | ${pad(num(reopenMs, 0), 8)} |`);
   console.log(`  tfjs indexeddb:// time ÷ Benchtop time — save: ${ratio('save 1M-parameter model version', "save 1M-parameter model (tfjs")}×, load: ${ratio('load 1M-parameter model version', "load 1M-parameter model (tfjs")}×`);
+
+  console.log('\nDrift statistics: flights-200k (vega-datasets) × 10 features (3 columns + 7 derived), last 100,000 rows against the first 100,000 — per feature KS or chi-square, PSI, Jensen–Shannon, Wasserstein, descriptive statistics\n');
+  if (!drift.ok) console.log(`  Benchtop failed: ${drift.message}`);
+  else {
+    let sc: { ms: number; features: Record<string, { statistic: number; p: number; psi: number; js: number; wasserstein?: number }> } | null = null;
+    const runs: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const r = spawnSync('/usr/bin/python3', [new URL('./drift_scipy.py', import.meta.url).pathname, driftFile], { encoding: 'utf8', maxBuffer: 1 << 24 });
+      if (r.status !== 0) {
+        console.log(`  scipy run failed (python3-scipy installed?): ${r.stderr.slice(0, 300)}`);
+        break;
+      }
+      sc = JSON.parse(r.stdout);
+      runs.push(sc!.ms);
+    }
+    const scMs = runs.length ? runs.sort((a, b) => a - b)[Math.floor(runs.length / 2)]! : NaN;
+    console.log(`| ${pad('implementation', 44)} | ${pad('statistics ms', 13)} | ${pad('rows/s', 12)} |`);
+    console.log(`|${'-'.repeat(46)}|${'-'.repeat(15)}|${'-'.repeat(14)}|`);
+    console.log(`| ${pad('Benchtop, in a worker in Chromium', 44)} | ${pad(num(drift.ms, 0), 13)} | ${pad(Math.round(drift.rows / (drift.ms / 1000)).toLocaleString('en'), 12)} |`);
+    if (sc) console.log(`| ${pad('scipy/numpy (python3, median of 3)', 44)} | ${pad(num(scMs, 0), 13)} | ${pad(Math.round(drift.rows / (scMs / 1000)).toLocaleString('en'), 12)} |`);
+    console.log(`  (parsing the 200,000-row file in the worker: ${num(drift.parseMs, 0)} ms, not counted; scipy's file loading not counted either)`);
+    if (sc) {
+      console.log(`  Benchtop ÷ scipy time: ${(drift.ms / scMs).toFixed(2)}× (below 1 = Benchtop faster)`);
+      let dp = 0, ds = 0, dpsi = 0;
+      for (const [k, v] of Object.entries(sc.features)) {
+        const b = drift.features[k];
+        if (!b) continue;
+        dp = Math.max(dp, Math.abs(b.p - v.p));
+        ds = Math.max(ds, Math.abs(b.statistic - v.statistic) / Math.max(1, Math.abs(v.statistic)));
+        dpsi = Math.max(dpsi, Math.abs(b.psi - v.psi));
+      }
+      console.log(`  same answers: largest |Δp| ${dp.toExponential(2)}, largest relative Δstatistic ${ds.toExponential(2)}, largest |ΔPSI| ${dpsi.toExponential(2)} over ${Object.keys(sc.features).length} features`);
+    }
+  }
 
   console.log('\nBatch versus online prediction (the app\'s way): every row predicted in the worker and stored in IndexedDB, then 500 random rows looked up from the page vs predicted on demand by the worker\n');
   if (typeof batch === 'string') console.log(`  ${batch}`);
