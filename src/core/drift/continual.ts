@@ -45,7 +45,7 @@ export interface ContinualOptions {
 
 export interface ContinualVersion {
   strategy: 'stateless' | 'stateful';
-  /** Index of the window whose labels triggered it; it is first scored on the next window. */
+  /** Index of the window whose labels triggered it; it is first scored on the window after it. */
   afterWindow: number;
   trainRows: number;
   ms: number;
@@ -180,7 +180,7 @@ export interface FreshnessPoint {
 
 /**
  * The value of fresh data: the same architecture trained on `span` consecutive windows ending at
- * different ages, each tested on the latest window.
+ * different ages, each tested on the latest window of the stream.
  */
 export async function freshDataValue(o: { table: Table; name: string; pre: Preprocessor; config: TrainConfig; windows: Window[]; span: number; maxAge: number; onProgress?: (done: number, total: number) => void; isCancelled?: () => boolean }): Promise<Result<{ metric: 'accuracy' | 'rmse'; test: string; points: FreshnessPoint[] }>> {
   const name = o.pre.label.task === 'classification' ? 'accuracy' : 'rmse';
