@@ -45,6 +45,7 @@ import { loadPredictor, predictMatrix as predictRowsMatrix, type LoadedPredictor
 import { rehearse, type RehearsalConfig, type RehearsalKind, type RehearsalResult } from '../src/core/rollout/rehearsal.ts';
 import { buildResponder, heuristicOutput, replayStream, type SideSpec } from '../src/core/rollout/responders.ts';
 import { createMonitorApi } from './monitor.api.ts';
+import { createLessonsApi, type ShardSpawner } from './lessons.api.ts';
 
 export interface TrainJob {
   runId: string;
@@ -117,7 +118,7 @@ async function onnxCheck(model: TrainedModel, table: Table, rows: Uint32Array, r
  * throws across the boundary except bugs.
  * @param tables where tables come from (the data worker, over a MessagePort; a Map in tests).
  */
-export function createTrainApi(opts: { tables?: TableSource; wasmPaths?: Readonly<Record<string, string>>; ortPaths?: Readonly<{ wasm: string; mjs: string }>; ortWebgpuPaths?: Readonly<{ wasm: string; mjs: string }>; runtime: string; appVersion: string }) {
+export function createTrainApi(opts: { spawnShard?: ShardSpawner; tables?: TableSource; wasmPaths?: Readonly<Record<string, string>>; ortPaths?: Readonly<{ wasm: string; mjs: string }>; ortWebgpuPaths?: Readonly<{ wasm: string; mjs: string }>; runtime: string; appVersion: string }) {
   configureOrt(opts.ortPaths, opts.ortWebgpuPaths);
   let tables = opts.tables;
   let status: BackendStatus | null = null;
@@ -162,8 +163,10 @@ export function createTrainApi(opts: { tables?: TableSource; wasmPaths?: Readonl
   }
 
   const monitor = createMonitorApi({ table, ensureBackend });
+  const lessons = createLessonsApi({ table, spawnShard: opts.spawnShard });
   return {
     ...monitor,
+    ...lessons,
     /** Connects the table source (the data worker's API over a port). */
     setTableSource(source: TableSource) {
       tables = source;

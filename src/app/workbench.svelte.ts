@@ -34,6 +34,7 @@ import { MAX_STORED_DATASET_BYTES, Repository, type PredictionSet, type Rehearsa
 import type { RehearsalConfig, RehearsalKind } from '../core/rollout/rehearsal.ts';
 import type { SideSpec } from '../core/rollout/responders.ts';
 import { measureBatchOnline, type BatchOnlineMeasure } from './batch-online.ts';
+import { lessonHash, runLesson, type LessonId, type LessonOutput, type Params } from './lessons.ts';
 import type { MonitorReport, TimelineSummary } from '../../workers/monitor.api.ts';
 import type { Alert, AlertRule, WindowSpec } from '../core/drift/timeline.ts';
 import type { Expectation, ExpectationResult } from '../core/drift/expectations.ts';
@@ -162,6 +163,8 @@ export class Workbench {
   batch = $state<{ runId: string | null; busy: 'precompute' | 'measure' | null; progress: [number, number] | null; set: PredictionSet | null; measure: BatchOnlineMeasure | null; error: Problem | null }>({ runId: null, busy: null, progress: null, set: null, measure: null, error: null });
   /** Monitoring of a run's model: new data, its drift, a timeline with alerts, expectations, continual learning. */
   monitor = $state<MonitorState>(emptyMonitor(null));
+  /** The lesson shown (from the link), its parameters, progress and result. */
+  lesson = $state<{ id: LessonId | null; params: Params; busy: boolean; progress: { done: number; total: number; what: string } | null; output: LessonOutput | null; error: string | null; ms: number }>({ id: null, params: {}, busy: false, progress: null, output: null, error: null, ms: 0 });
   /** The run being evaluated or calibrated in the worker. */
   evaluating = $state<string | null>(null);
 
@@ -779,6 +782,25 @@ export class Workbench {
     const r = await this.repo.saveEndpointSettings({ endpoint: this.endpoint(), timeoutMs: f.timeoutMs, retries: f.retries, batchSize: f.batchSize, concurrency: f.concurrency, ...(f.storeSecret ? { authHeader: f.authHeader } : {}) });
     if (!r.ok) this.notice = r.error.message;
     else this.endpointSaved = f.storeSecret ? 'Endpoint and auth header stored in this browser.' : 'Endpoint remembered in this browser; the auth header is not stored.';
+  }
+
+  /**
+   * Runs a lesson in the workers (on the link's backend, when it names one) and keeps its output; the
+   * address bar gets the lesson's link, so copying it reproduces this run.
+   */
+  async runLesson(id: LessonId, params: Params, backend: BackendName | 'auto' = 'auto'): Promise<void> {
+    this.lesson = { ...this.lesson, id, params: { ...params }, busy: true, progress: null, output: null, error: null };
+    if (typeof history !== 'undefined') history.replaceState(null, '', lessonHash(id, params, backend));
+    const t0 = performance.now();
+    try {
+      if (backend !== 'auto' && backend !== this.backend?.backend) await this.setBackend(backend);
+      const output = await runLesson(id, params, { trainer: this.trainer, data: this.data, setBackend: (b) => this.setBackend(b), progress: (done, total, what) => (this.lesson = { ...this.lesson, progress: { done, total, what } }) });
+      this.lesson = { ...this.lesson, output, ms: performance.now() - t0 };
+    } catch (e) {
+      this.lesson = { ...this.lesson, error: (e as Error).message };
+    } finally {
+      this.lesson = { ...this.lesson, busy: false, progress: null };
+    }
   }
 
   /** Opens monitoring for a run: its saved expectations; keeps the loaded new data across runs. */
