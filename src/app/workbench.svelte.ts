@@ -55,6 +55,18 @@ export interface TrainingState {
 
 const plain = <T>(v: T): T => $state.snapshot(v) as T;
 
+/** An experiment setup, as a link carries it (see Workbench.setupLink). */
+export interface ExperimentSetup {
+  v: 1;
+  dataset: { catalog: string } | { file: string };
+  label: string | null;
+  ignore: string[];
+  types: Record<string, string>;
+  split: SplitSpec;
+  config: TrainConfig;
+  backend: BackendName | 'auto';
+}
+
 export interface MonitorState {
   runId: string | null;
   busy: null | 'load' | 'drift' | 'timeline' | 'expectations' | 'continual' | 'fresh' | 'register';
@@ -211,6 +223,7 @@ export class Workbench {
     else await this.loadCatalog(DEFAULT_DATASET);
     await backendPromise;
     this.ready = true;
+    if (typeof location !== 'undefined' && location.hash.startsWith('#setup=')) await this.applySetupHash(location.hash);
   }
 
   /** Chooses a backend for the training worker and shows which one runs and why. */
@@ -231,6 +244,61 @@ export class Workbench {
       this.splitKind = inferTask(info.schema) === 'classification' ? 'stratified' : 'random';
       this.timeColumn = info.schema.columns.find((c) => c.type === 'date')?.name;
     }
+  }
+
+  /**
+   * The experiment setup as a link: shipped dataset, label, ignored columns, column types, split,
+   * every hyperparameter, seed and backend. Opening it (`#setup=…&train=1`) reproduces the run.
+   * A person's own file cannot travel in a link: the link then names it and asks for it.
+   */
+  setupLink(): string {
+    const d = this.dataset;
+    const s = this.schema;
+    const setup: ExperimentSetup = {
+      v: 1,
+      dataset: d?.source.kind === 'catalog' ? { catalog: d.source.catalogId } : { file: d?.name ?? '' },
+      label: s?.label ?? null,
+      ignore: s?.columns.filter((c) => c.role === 'ignore').map((c) => c.name) ?? [],
+      types: Object.fromEntries(s?.columns.filter((c) => c.type !== c.inferredType).map((c) => [c.name, c.type]) ?? []),
+      split: plain(this.splitSpec()),
+      config: plain(this.config),
+      backend: this.backendRequest,
+    };
+    const json = JSON.stringify(setup);
+    const b64 = btoa(String.fromCharCode(...new TextEncoder().encode(json))).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+    return `${location.origin}${location.pathname}#setup=${b64}&train=1`;
+  }
+
+  /** Applies a setup from a link; trains when the link says so. Returns a message when it cannot. */
+  async applySetupHash(hash: string): Promise<void> {
+    const q = new URLSearchParams(hash.replace(/^#/, ''));
+    const raw = q.get('setup');
+    if (!raw) return;
+    let setup: ExperimentSetup;
+    try {
+      const bin = atob(raw.replace(/-/g, '+').replace(/_/g, '/'));
+      setup = JSON.parse(new TextDecoder().decode(Uint8Array.from(bin, (c) => c.charCodeAt(0)))) as ExperimentSetup;
+      if (setup.v !== 1) throw new Error(`version ${setup.v}`);
+    } catch (e) {
+      this.notice = `This link's experiment setup cannot be read (${(e as Error).message}); nothing was changed.`;
+      return;
+    }
+    if (!('catalog' in setup.dataset) || !(setup.dataset.catalog in CATALOG)) {
+      this.notice = `This link's setup was made on the file "${'file' in setup.dataset ? setup.dataset.file : '?'}", which cannot travel in a link: import it, then apply the same settings.`;
+      return;
+    }
+    await this.loadCatalog(setup.dataset.catalog as CatalogId);
+    if (!this.schema) return;
+    if (setup.label) this.setRole(setup.label, 'label');
+    for (const c of setup.ignore) if (this.schema.columns.some((x) => x.name === c)) this.setRole(c, 'ignore');
+    for (const [c, t] of Object.entries(setup.types)) if (this.schema.columns.some((x) => x.name === c)) this.setType(c, t as ColumnType);
+    this.splitKind = setup.split.kind;
+    this.fractions = [...setup.split.fractions] as [number, number, number];
+    this.timeColumn = setup.split.timeColumn;
+    this.config = completeConfig({ ...setup.config, seed: setup.split.seed ?? setup.config.seed });
+    if (setup.backend) await this.setBackend(setup.backend);
+    this.notice = `Experiment setup applied from the link (${CATALOG[setup.dataset.catalog as CatalogId].file}, ${setup.config.model.kind}, seed ${this.config.seed}).`;
+    if (q.get('train') === '1') await this.train();
   }
 
   /** Opens a dataset the app ships. */

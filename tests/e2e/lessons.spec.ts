@@ -19,9 +19,12 @@ test.describe('classroom lessons, each from its link', () => {
     expect(n['macro-f1-gap']!.value).toBeGreaterThan(0);
   });
 
-  test('the same link gives the same numbers (reproducible runs)', async ({ page }) => {
+  test('the same link gives the same numbers (reproducible runs)', async ({ page, browser, baseURL }) => {
     const a = await runLink(page, '#lesson=baselines&model=logistic&epochs=10&seed=7&backend=wasm&run=1');
-    const b = await runLink(page, '#lesson=baselines&model=logistic&epochs=10&seed=7&backend=wasm&run=1');
+    // Another browser profile: nothing shared but the link.
+    const ctx = await browser.newContext({ baseURL });
+    const b = await runLink(await ctx.newPage(), '#lesson=baselines&model=logistic&epochs=10&seed=7&backend=wasm&run=1');
+    await ctx.close();
     expect(b['model-accuracy']!.value).toBe(a['model-accuracy']!.value);
     expect(b['macro-f1-gap']!.value).toBe(a['macro-f1-gap']!.value);
   });
@@ -75,4 +78,46 @@ test.describe('classroom lessons, each from its link', () => {
     expect(n['big-batch']!.holds).toBe('true');
     await expect(page.getByTestId('lesson').locator('.plot')).toHaveCount(4);
   });
+});
+
+test('an experiment setup travels in a link: opened in a fresh browser, it trains the same run with the same numbers', async ({ page, browser, baseURL }) => {
+  await page.goto('/');
+  await expect(page.locator('main[data-ready="true"]')).toBeVisible({ timeout: 60_000 });
+  await page.getByLabel('Compute backend').selectOption('wasm');
+  await expect(page.getByTestId('backend-status')).toHaveAttribute('data-backend', 'wasm');
+  await page.getByLabel('Epochs', { exact: true }).fill('4');
+  await page.getByLabel('Epochs', { exact: true }).blur();
+  await page.getByTestId('train').click();
+  await expect(page.getByTestId('run-view')).toHaveAttribute('data-status', 'finished', { timeout: 120_000 });
+  const acc = await page.getByTestId('val-accuracy').textContent();
+  await page.getByTestId('setup-share').click();
+  const link = await page.getByTestId('setup-link').inputValue();
+  expect(link).toMatch(/#setup=[A-Za-z0-9_-]+&train=1$/);
+
+  const fresh = await browser.newContext({ baseURL });
+  const other = await fresh.newPage();
+  await other.goto(link);
+  await expect(other.getByTestId('run-view')).toHaveAttribute('data-status', 'finished', { timeout: 120_000 });
+  await expect(other.getByTestId('val-accuracy')).toHaveText(acc!);
+  await expect(other.getByTestId('backend-status')).toHaveAttribute('data-backend', 'wasm');
+  await fresh.close();
+});
+
+test('a lesson works with the network cut off after the first visit', async ({ page, context }) => {
+  await page.goto('/#lessons');
+  await expect(page.getByTestId('lessons')).toBeVisible();
+  await expect(page.locator('main[data-ready="true"]')).toBeAttached({ timeout: 60_000 });
+  // Once the service worker has precached everything, a reload puts the page under its control.
+  await page.evaluate(async () => {
+    await navigator.serviceWorker.ready;
+  });
+  await page.reload();
+  await expect(page.locator('main[data-ready="true"]')).toBeAttached({ timeout: 60_000 });
+  expect(await page.evaluate(() => navigator.serviceWorker.controller !== null)).toBe(true);
+  await context.setOffline(true);
+  const n = await runLink(page, '#lesson=feedback&items=100&epsilon=0.3&rounds=10&seed=2&run=1');
+  expect(n['collapse']!.holds).toBe('true');
+  const m = await runLink(page, '#lesson=calibration&hidden=64&epochs=40&seed=2&backend=wasm&run=1', 240_000);
+  expect(Number.isFinite(m['ece-before']!.value)).toBe(true);
+  await context.setOffline(false);
 });
