@@ -1,7 +1,8 @@
 // `npm run bench`: builds the app with its benchmark page, serves it with the production headers,
 // drives headless Chromium through it and prints one table of figures and ratios measured in one run.
 import { spawn, spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import os from 'node:os';
 import { chromium } from 'playwright-core';
 import { CHROMIUM, CHROMIUM_ARGS } from '../../playwright.config.ts';
@@ -80,6 +81,33 @@ try {
   const reopenMs = await app.evaluate(() => performance.now());
   void t0;
   await ctx.close();
+  // The app shell: what the page itself loads (index.html, its script and style), and time to
+  // interactive on a first visit (fresh profile, nothing cached): the workbench ready (workers up,
+  // default dataset loaded) and the lessons list on screen.
+  const shell = await (async () => {
+    const dir = new URL('../../dist-bench/', import.meta.url).pathname;
+    const html = readFileSync(`${dir}index.html`, 'utf8');
+    const refs = [...html.matchAll(/(?:src|href)="\/?(assets\/[^"]+\.(?:js|css))"/g)].map((m) => m[1]!);
+    const files = ['index.html', ...refs];
+    const raw = files.reduce((a, f) => a + readFileSync(`${dir}${f}`).length, 0);
+    const gz = files.reduce((a, f) => a + gzipSync(readFileSync(`${dir}${f}`)).length, 0);
+    const assets = readdirSync(`${dir}assets`);
+    const size = (prefix: string) => assets.filter((f) => f.startsWith(prefix) && f.endsWith('.js')).reduce((a, f) => a + readFileSync(`${dir}assets/${f}`).length, 0);
+    const tti: { workbench: number; lessons: number; loadedBeforeReady: string[] }[] = [];
+    for (let i = 0; i < 3; i++) {
+      const ctx = await browser.newContext();
+      const pg = await ctx.newPage();
+      await pg.goto(`http://localhost:${PORT}/#lessons`);
+      await pg.waitForSelector('[data-testid="lessons"]', { timeout: 60_000 });
+      const lessons = await pg.evaluate(() => performance.now());
+      await pg.waitForSelector('main[data-ready="true"]', { state: 'attached', timeout: 60_000 });
+      const workbench = await pg.evaluate(() => performance.now());
+      const loaded = await pg.evaluate(() => performance.getEntriesByType('resource').filter((e) => /\.js$/.test(e.name)).map((e) => e.name.split('/').pop()!.replace(/-[A-Za-z0-9_-]{8}\.js$/, '.js')));
+      tti.push({ workbench, lessons, loadedBeforeReady: loaded });
+      await ctx.close();
+    }
+    return { files, raw, gz, trainKiB: size('train.worker') / 1024, plotlyKiB: size('plotly') / 1024, tti };
+  })();
   await browser.close();
 
   const naive = rows.find((r) => r.name.includes('default'))!;
@@ -121,6 +149,21 @@ try {
   console.log(`| ${pad('open the app with 1,000 runs: navigation → all rows listed (first visit)', 70)} | ${pad(num(openMs, 0), 8)} |`);
   console.log(`| ${pad('open the app with 1,000 runs: navigation → all rows listed (reload)', 70)} | ${pad(num(reopenMs, 0), 8)} |`);
   console.log(`  tfjs indexeddb:// time ÷ Benchtop time — save: ${ratio('save 1M-parameter model version', "save 1M-parameter model (tfjs")}×, load: ${ratio('load 1M-parameter model version', "load 1M-parameter model (tfjs")}×`);
+
+  {
+    const { files, raw, gz, trainKiB, plotlyKiB, tti } = shell;
+    const med = (xs: number[]) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+    console.log('\nApp shell (first visit, fresh profile, median of 3)\n');
+    console.log(`| ${pad('measure', 62)} | ${pad('value', 18)} |`);
+    console.log(`|${'-'.repeat(64)}|${'-'.repeat(20)}|`);
+    console.log(`| ${pad(`shell: ${files.join(', ')}`.slice(0, 62), 62)} | ${pad(`${(raw / 1024).toFixed(0)} KiB (${(gz / 1024).toFixed(0)} KiB gzip)`, 18)} |`);
+    console.log(`| ${pad('loaded later, by workers or on demand: training worker', 62)} | ${pad(`${trainKiB.toFixed(0)} KiB`, 18)} |`);
+    console.log(`| ${pad('… Plotly (first plot, or when the page is idle after start)', 62)} | ${pad(`${plotlyKiB.toFixed(0)} KiB`, 18)} |`);
+    console.log(`| ${pad('navigation → lessons list on screen', 62)} | ${pad(`${num(med(tti.map((t) => t.lessons)), 0)} ms`, 18)} |`);
+    console.log(`| ${pad('navigation → workbench interactive (workers up, data loaded)', 62)} | ${pad(`${num(med(tti.map((t) => t.workbench)), 0)} ms`, 18)} |`);
+    console.log(`  scripts fetched before the workbench was ready: ${[...new Set(tti[0]!.loadedBeforeReady)].join(', ')}`);
+  }
+
 
   console.log('\nDrift statistics: flights-200k (vega-datasets) × 10 features (3 columns + 7 derived), last 100,000 rows against the first 100,000 — per feature KS or chi-square, PSI, Jensen–Shannon, Wasserstein, descriptive statistics\n');
   if (!drift.ok) console.log(`  Benchtop failed: ${drift.message}`);
