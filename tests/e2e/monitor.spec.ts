@@ -59,6 +59,15 @@ test('monitoring a weather model: drift of summer data, a monthly timeline with 
   const alerts = await mon.getByTestId('alerts').locator('tbody tr').count();
   expect(alerts).toBeGreaterThan(1);
   expect(alerts).toBeLessThan(48 * 6); // far fewer than windows × features
+  // Own rules: one on the model's accuracy per month; a malformed list is refused with the reason.
+  await mon.locator('summary', { hasText: 'Your own alert rules' }).click();
+  await mon.getByTestId('alert-rules').fill('[{"name": "bad"}]');
+  await mon.getByTestId('monitor-timeline').click();
+  await expect(mon.getByTestId('rules-error')).toContainText('rule 1 needs name, metric');
+  await mon.getByTestId('alert-rules').fill(JSON.stringify([{ name: 'accuracy floor', metric: 'accuracy', feature: '*', op: '<', threshold: 0.99, severity: 'critical', cooldown: 100 }]));
+  await mon.getByTestId('monitor-timeline').click();
+  await expect(mon.getByTestId('alerts').locator('tbody tr')).toHaveCount(1, { timeout: 90_000 });
+  await expect(mon.getByTestId('alerts')).toContainText('accuracy floor: accuracy');
 
   // Continual learning on the held-out months: both strategies, backtested, registered with lineage.
   await mon.getByTestId('trigger-every').fill('3');
