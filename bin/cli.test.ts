@@ -234,4 +234,21 @@ describe('benchtop command line', () => {
     const bad = await benchtop(['drift', '--reference', join(dir, 'winter.csv'), '--current', join(dir, 'nope.csv')]);
     expect(bad.code).toBe(2);
   });
+
+  it('rehearse: a canary of the heuristic against a trained model rolls back on accuracy; an A/B test decides', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'benchtop-rehearse-'));
+    const t = await benchtop(['train', '--data', join(DATA, 'wine.csv'), '--label', 'cultivar', '--epochs', '15', '--lr', '0.01', '--hidden', '16', '--out', join(dir, 'w'), '--no-store']);
+    expect(t.code).toBe(0);
+    const c = await benchtop(['rehearse', '--model', join(dir, 'w'), '--data', join(DATA, 'wine.csv'), '--kind', 'canary', '--challenger', 'heuristic', '--requests', '600', '--steps', '10,50,100', '--per-step', '20']);
+    expect(c.code).toBe(0);
+    const cj = JSON.parse(c.stdout);
+    expect(cj.summary.Outcome).toMatch(/rolled back/);
+    expect(cj.summary['Rollback reason']).toMatch(/accuracy .* below stable's .*one-sided p = /);
+    const a = JSON.parse((await benchtop(['rehearse', '--model', join(dir, 'w'), '--data', join(DATA, 'wine.csv'), '--kind', 'ab', '--challenger', 'heuristic', '--requests', '400', '--json'])).stdout);
+    expect(typeof a.summary['Decision (always-valid p ≤ α) at request']).toBe('number');
+    expect(a.traces).toHaveLength(2);
+    const bad = await benchtop(['rehearse', '--model', join(dir, 'w'), '--data', join(DATA, 'wine.csv'), '--kind', 'nope', '--challenger', 'heuristic']);
+    expect(bad.code).toBe(64);
+    expect(bad.stderr).toMatch(/--kind must be one of shadow, ab, canary/);
+  });
 });

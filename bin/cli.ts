@@ -56,6 +56,7 @@ Commands:
   calibrate Fit a probability calibrator on the validation split; write the calibrated model
   compress  Quantize (fp16, int8, binary), prune or factorize a network; write the compressed model
   export    Write a model as ONNX, a tfjs model folder, or a Triton model repository
+  rehearse  Rehearse a production test (shadow, A/B, canary, interleaving, bandits, smooth failing)
   drift     Compare a current file with a reference: per-column tests, distances, verdicts, schema findings
   serve     Serve a model on loopback over KServe V2 and TF Serving REST (onnxruntime-node), with faults
   info      Describe a model directory or zip (from train or the app's export); with --data,
@@ -693,6 +694,8 @@ export async function main(argv: string[]): Promise<number> {
         return await (await import('./serve.ts')).serveCommand(rest);
       case 'drift':
         return await (await import('./drift.ts')).driftCommand(rest);
+      case 'rehearse':
+        return await (await import('./rehearse.ts')).rehearseCommand(rest);
       default: {
         const code = await registryCommand(command, rest);
         if (code !== null) return code;
