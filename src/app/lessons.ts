@@ -56,6 +56,8 @@ export interface LessonContext {
   data: Remote<DataApi>;
   setBackend(b: BackendName | 'auto'): Promise<void>;
   progress(done: number, total: number, what: string): void;
+  /** Live figures while a lesson is still running (its notices come at the end). */
+  partial?(out: LessonOutput): void;
 }
 
 const seedParam: LessonParam = { key: 'seed', label: 'Seed', kind: 'number', default: 1, min: 0, max: 1e9, step: 1 };
@@ -158,6 +160,8 @@ export async function runLesson(id: LessonId, p: Params, ctx: LessonContext): Pr
       const sizes = [0.05, 0.15, 0.4, 0.7];
       const nets = [{ name: 'small', hidden: Number(p.small) }, { name: 'large', hidden: Number(p.large) }];
       const res: Record<string, { train: number[]; val: number[] }> = { small: { train: [], val: [] }, large: { train: [], val: [] } };
+      const labelsX = sizes.map((s) => `${Math.round(s * 100)}%`);
+      const curves = (): Figure => ({ data: [line('small: train', labelsX, res.small!.train, '#2563eb', 'dot'), line('small: validation', labelsX, res.small!.val, '#2563eb'), line('large: train', labelsX, res.large!.train, '#ea580c', 'dot'), line('large: validation', labelsX, res.large!.val, '#ea580c')], layout: layout('Loss against training-set size', 'share of the data used for training', 'cross-entropy') });
       let done = 0;
       for (const net of nets)
         for (const s of sizes) {
@@ -165,12 +169,13 @@ export async function runLesson(id: LessonId, p: Params, ctx: LessonContext): Pr
           const { run } = await train(ctx, ds, `${net.name}-${s}`, config(seed, { kind: 'mlp', hidden: [net.hidden] }, { epochs: Number(p.epochs), learningRate: 0.003 }), { kind: 'stratified', fractions: [s, 0.2, 0.8 - s], seed });
           res[net.name]!.train.push(run.metrics.train.loss);
           res[net.name]!.val.push(run.metrics.validation.loss);
+          ctx.partial?.({ figures: [{ title: 'Learning curves', figure: curves() }], notices: [] });
         }
       const xs = sizes.map((s) => `${Math.round(s * 100)}%`);
       const gap0 = res.large!.val[0]! - res.large!.train[0]!, gapS = res.small!.val[0]! - res.small!.train[0]!;
       const gain = (r: { val: number[] }) => r.val[2]! - r.val[3]!;
       return {
-        figures: [{ title: 'Learning curves', figure: { data: [line('small: train', xs, res.small!.train, '#2563eb', 'dot'), line('small: validation', xs, res.small!.val, '#2563eb'), line('large: train', xs, res.large!.train, '#ea580c', 'dot'), line('large: validation', xs, res.large!.val, '#ea580c')], layout: layout('Loss against training-set size', 'share of the data used for training', 'cross-entropy') } }],
+        figures: [{ title: 'Learning curves', figure: curves() }],
         notices: [
           { key: 'large-gap-small-data', value: gap0, text: `On ${xs[0]} of the data the large network's validation loss is ${f3(res.large!.val[0]!)} against ${f3(res.large!.train[0]!)} on its training rows — a gap of ${f3(gap0)} (the small network's gap: ${f3(gapS)}): it memorized.`, holds: gap0 > gapS },
           { key: 'small-saturates', value: gain(res.small!), text: `From ${xs[2]} to ${xs[3]} of the data, validation loss falls by ${f3(gain(res.small!))} for the small network and ${f3(gain(res.large!))} for the large one.`, holds: gain(res.small!) < gain(res.large!) },
@@ -232,6 +237,10 @@ export async function runLesson(id: LessonId, p: Params, ctx: LessonContext): Pr
       const { run, model } = await train(ctx, ds, 'weather', config(seed, { kind: 'mlp', hidden: [16] }, { epochs: 30, learningRate: 0.01 }), { kind: 'time', fractions: [share, 0.05, 0.95 - share], seed, timeColumn: 'date' });
       ctx.progress(1, 3, 'monthly drift');
       const tl = unwrap(await ctx.trainer.monitorTimeline(run, model, ds.id, { by: 'time', column: 'date', unit: 'month', mode: 'sliding' }, DEFAULT_RULES));
+      {
+        const lb = tl.points.map((x) => x.label);
+        ctx.partial?.({ figures: [{ title: 'temp_max against the training months', figure: { data: [line('KS statistic', lb, tl.points.map((x) => x.features.find((f) => f.feature === 'temp_max')?.statistic ?? NaN), '#2563eb'), line('PSI', lb, tl.points.map((x) => x.features.find((f) => f.feature === 'temp_max')?.psi ?? NaN), '#ea580c')], layout: layout('Maximum temperature: drift per month', 'month', 'statistic') } }], notices: [] });
+      }
       ctx.progress(2, 3, 'retraining');
       const cl = unwrap(await ctx.trainer.continualLearning(run, model, { by: 'time', column: 'date', unit: 'month', mode: 'sliding' }, { trigger: { kind: 'schedule', every: Number(p.every) }, trainRows: 200, fineTuneEpochs: 5 }));
       ctx.progress(3, 3, 'done');

@@ -176,7 +176,7 @@ export class Workbench {
   /** Monitoring of a run's model: new data, its drift, a timeline with alerts, expectations, continual learning. */
   monitor = $state<MonitorState>(emptyMonitor(null));
   /** The lesson shown (from the link), its parameters, progress and result. */
-  lesson = $state<{ id: LessonId | null; params: Params; busy: boolean; progress: { done: number; total: number; what: string } | null; output: LessonOutput | null; error: string | null; ms: number }>({ id: null, params: {}, busy: false, progress: null, output: null, error: null, ms: 0 });
+  lesson = $state<{ id: LessonId | null; params: Params; busy: boolean; progress: { done: number; total: number; what: string } | null; output: LessonOutput | null; partial: LessonOutput | null; error: string | null; ms: number }>({ id: null, params: {}, busy: false, progress: null, output: null, partial: null, error: null, ms: 0 });
   /** The run being evaluated or calibrated in the worker. */
   evaluating = $state<string | null>(null);
 
@@ -857,13 +857,13 @@ export class Workbench {
    * address bar gets the lesson's link, so copying it reproduces this run.
    */
   async runLesson(id: LessonId, params: Params, backend: BackendName | 'auto' = 'auto'): Promise<void> {
-    this.lesson = { ...this.lesson, id, params: { ...params }, busy: true, progress: null, output: null, error: null };
+    this.lesson = { ...this.lesson, id, params: { ...params }, busy: true, progress: null, output: null, partial: null, error: null };
     if (typeof history !== 'undefined') history.replaceState(null, '', lessonHash(id, params, backend));
     const t0 = performance.now();
     try {
       if (backend !== 'auto' && backend !== this.backend?.backend) await this.setBackend(backend);
-      const output = await runLesson(id, params, { trainer: this.trainer, data: this.data, setBackend: (b) => this.setBackend(b), progress: (done, total, what) => (this.lesson = { ...this.lesson, progress: { done, total, what } }) });
-      this.lesson = { ...this.lesson, output, ms: performance.now() - t0 };
+      const output = await runLesson(id, params, { trainer: this.trainer, data: this.data, setBackend: (b) => this.setBackend(b), progress: (done, total, what) => (this.lesson = { ...this.lesson, progress: { done, total, what } }), partial: (out) => (this.lesson = { ...this.lesson, partial: out }) });
+      this.lesson = { ...this.lesson, output, partial: null, ms: performance.now() - t0 };
     } catch (e) {
       this.lesson = { ...this.lesson, error: (e as Error).message };
     } finally {

@@ -29,7 +29,10 @@ test.describe('classroom lessons, each from its link', () => {
     expect(b['macro-f1-gap']!.value).toBe(a['macro-f1-gap']!.value);
   });
 
-  test('2 overfitting: the large network memorizes small data; learning curves plotted', async ({ page }) => {
+  test('2 overfitting: the large network memorizes small data; learning curves plotted live, then noticed', async ({ page }) => {
+    await page.goto('/#lesson=overfitting&small=4&large=256&epochs=30&seed=1&backend=wasm&run=1');
+    // The curves grow while the eight networks train.
+    await expect(page.getByTestId('lesson-live').locator('.plot')).toBeVisible({ timeout: 120_000 });
     const n = await runLink(page, '#lesson=overfitting&small=4&large=256&epochs=30&seed=1&backend=wasm&run=1', 240_000);
     expect(n['large-gap-small-data']!.holds).toBe('true');
     expect(n['large-gap-small-data']!.value).toBeGreaterThan(0.1);
