@@ -88,6 +88,9 @@ export function createMonitorApi(o: { table: TableSource; ensureBackend: () => P
       if (!cur.ok) return cur;
       const curRows = all(cur.value.table.rowCount);
       const report = driftReport({ table: ref.value.table, rows: ref.value.split.train }, { table: cur.value.table, rows: curRows }, driftColumnsFromPreprocessor(model.preprocessor), { alpha: opt.alpha, multivariate: opt.multivariate });
+      // New data without labels is normal (they arrive later): say so, rather than call it schema drift.
+      const label = model.preprocessor.label.column;
+      report.schema = report.schema.map((f) => (f.kind === 'missing-column' && f.column === label ? { ...f, message: `The new data has no labels ("${label}"): label drift and the model's accuracy on it are not available until they arrive.` } : f));
       const k = model.preprocessor.label.task === 'classification' ? model.preprocessor.label.classes.length : 1;
       const refOut = await outputs(model, ref.value.table, ref.value.split.train, ref.value.name);
       const missing = report.schema.some((s) => s.kind === 'missing-column' && s.column !== model.preprocessor.label.column);

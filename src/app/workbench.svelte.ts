@@ -903,6 +903,7 @@ export class Workbench {
   async monitorLoadFile(file: File): Promise<void> {
     this.monitor = { ...this.monitor, busy: 'load', error: null };
     try {
+      await this.dropMonitorTable();
       const r = await this.data.importFile(file);
       this.monitor = r.ok ? { ...this.monitor, current: { id: r.value.id, name: r.value.name, rows: r.value.rowCount }, report: null, expectationResults: null } : { ...this.monitor, error: r.error };
     } finally {
@@ -914,11 +915,20 @@ export class Workbench {
   async monitorLoadCatalog(id: CatalogId): Promise<void> {
     this.monitor = { ...this.monitor, busy: 'load', error: null };
     try {
+      await this.dropMonitorTable();
       const r = await this.data.loadCatalog(id);
       this.monitor = r.ok ? { ...this.monitor, current: { id: r.value.id, name: r.value.name, rows: r.value.rowCount }, report: null, expectationResults: null } : { ...this.monitor, error: r.error };
     } finally {
       this.monitor = { ...this.monitor, busy: null };
     }
+  }
+
+  /** Frees the previous new-data table in the data worker (unless it is a dataset in use). */
+  private async dropMonitorTable(): Promise<void> {
+    const cur = this.monitor.current;
+    if (!cur || cur.id === this.dataset?.id || this.runs.some((r) => r.dataset.id === cur.id)) return;
+    await this.data.drop(cur.id);
+    this.monitor = { ...this.monitor, current: null };
   }
 
   async monitorDrift(runId: string, o: { alpha: number; multivariate: boolean }): Promise<void> {
