@@ -10,13 +10,13 @@ import { driftColumnsFromPreprocessor, driftColumnsFromSchema, driftReport } fro
 import { runExpectations, suggestExpectations, type Expectation } from '../src/core/drift/expectations.ts';
 import { readBundle, readTableFile } from './node-io.ts';
 
-export const DRIFT_HELP = `benchtop drift --reference FILE --current FILE [--model DIR|ZIP] [--alpha 0.05] [--multivariate]
+export const DRIFT_HELP = `benchtop drift --reference FILE --current FILE [--model DIR|ZIP] [--alpha 0.05] [--min-size 0.1] [--multivariate]
                [--expectations FILE.json | --suggest-expectations] [--json]
 
 Compares the current data with the reference column by column: Kolmogorov–Smirnov (numbers, dates) or
 chi-square (categories) with Bonferroni and Benjamini–Hochberg corrections, population stability index,
 Jensen–Shannon and normalized Wasserstein distances, descriptive statistics of both, and a verdict
-("drift" = significant after correction and PSI/JS/Wasserstein ≥ 0.1). Missing or extra columns, a
+("drift" = significant after correction and PSI/JS/Wasserstein ≥ --min-size, default 0.1). Missing or extra columns, a
 changed type and unseen categories are reported as schema findings. --model compares the columns that
 model reads (and its label). --multivariate adds MMD (permutation test) and a classifier two-sample test.
 --expectations runs data expectations (a JSON list) on the current file; --suggest-expectations prints
@@ -24,7 +24,7 @@ expectations suggested from the reference. --json prints one JSON object; exit c
 `;
 
 export async function driftCommand(argv: string[]): Promise<number> {
-  const { values } = parseArgs({ args: argv, options: { reference: { type: 'string' }, current: { type: 'string' }, model: { type: 'string' }, alpha: { type: 'string' }, multivariate: { type: 'boolean' }, expectations: { type: 'string' }, 'suggest-expectations': { type: 'boolean' }, json: { type: 'boolean' }, seed: { type: 'string' }, help: { type: 'boolean' } }, strict: true });
+  const { values } = parseArgs({ args: argv, options: { reference: { type: 'string' }, current: { type: 'string' }, model: { type: 'string' }, alpha: { type: 'string' }, multivariate: { type: 'boolean' }, 'min-size': { type: 'string' }, expectations: { type: 'string' }, 'suggest-expectations': { type: 'boolean' }, json: { type: 'boolean' }, seed: { type: 'string' }, help: { type: 'boolean' } }, strict: true });
   if (values.help) return process.stdout.write(DRIFT_HELP), 0;
   const need = (k: 'reference' | 'current') => {
     if (!values[k]) throw Object.assign(new Error(`--${k} is required`), { code: 'ERR_PARSE_ARGS_BENCHTOP' });
@@ -49,9 +49,11 @@ export async function driftCommand(argv: string[]): Promise<number> {
   }
   const alpha = values.alpha === undefined ? 0.05 : Number(values.alpha);
   if (!(alpha > 0 && alpha < 1)) throw Object.assign(new Error(`--alpha must be between 0 and 1; got "${values.alpha}"`), { code: 'ERR_PARSE_ARGS_BENCHTOP' });
+  const minSize = values['min-size'] === undefined ? 0.1 : Number(values['min-size']);
+  if (!(minSize >= 0)) throw Object.assign(new Error(`--min-size must be a number ≥ 0; got "${values['min-size']}"`), { code: 'ERR_PARSE_ARGS_BENCHTOP' });
   const all = (n: number) => Uint32Array.from({ length: n }, (_, i) => i);
   const t0 = performance.now();
-  const report = driftReport({ table: ref.value, rows: all(ref.value.rowCount) }, { table: cur.value, rows: all(cur.value.rowCount) }, columns, { alpha, multivariate: values.multivariate, seed: values.seed ? Number(values.seed) : 1 });
+  const report = driftReport({ table: ref.value, rows: all(ref.value.rowCount) }, { table: cur.value, rows: all(cur.value.rowCount) }, columns, { alpha, minSize, multivariate: values.multivariate, seed: values.seed ? Number(values.seed) : 1 });
   const ms = performance.now() - t0;
   let expectations: ReturnType<typeof runExpectations> | undefined;
   if (values.expectations) {
@@ -66,7 +68,7 @@ export async function driftCommand(argv: string[]): Promise<number> {
   }
   const r4 = (x: number | undefined) => (x === undefined || !Number.isFinite(x) ? null : Number(x.toPrecision(6)));
   const features = report.features.map((f) => ({ feature: f.feature, type: f.kind, test: f.test, statistic: r4(f.statistic), pValue: f.pValue, pBonferroni: f.pBonferroni, pBH: f.pBH, psi: r4(f.psi), jensenShannon: r4(f.js), wassersteinNormalized: r4(f.wassersteinNorm), verdict: f.verdict, reference: f.reference, current: f.current }));
-  const out = { ok: true, reference: basename(refPath), current: basename(curPath), rows: { reference: report.rows[0], current: report.rows[1] }, alpha, ms: Math.round(ms), drifted: report.drifted, features, schema: report.schema, multivariate: report.multivariate, expectations };
+  const out = { ok: true, reference: basename(refPath), current: basename(curPath), rows: { reference: report.rows[0], current: report.rows[1] }, alpha, minSize, ms: Math.round(ms), drifted: report.drifted, features, schema: report.schema, multivariate: report.multivariate, expectations };
   if (values.json) process.stdout.write(JSON.stringify(out, null, 2) + '\n');
   else {
     const lines = [`${out.current} against ${out.reference}: ${report.drifted.length} of ${features.length} columns drifted (α ${alpha}, Benjamini–Hochberg)`];

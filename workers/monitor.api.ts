@@ -80,14 +80,14 @@ export function createMonitorApi(o: { table: TableSource; ensureBackend: () => P
      * the model's output distribution, its metric on the new rows when they carry labels, and
      * (optionally) the multivariate tests.
      */
-    async monitorDrift(run: RunRecord, model: TrainedModel, currentId: string, opt: { alpha: number; multivariate: boolean }): Promise<Result<MonitorReport>> {
+    async monitorDrift(run: RunRecord, model: TrainedModel, currentId: string, opt: { alpha: number; multivariate: boolean; minSize?: number }): Promise<Result<MonitorReport>> {
       await o.ensureBackend();
       const ref = await reference(run);
       if (!ref.ok) return ref;
       const cur = await o.table(currentId);
       if (!cur.ok) return cur;
       const curRows = all(cur.value.table.rowCount);
-      const report = driftReport({ table: ref.value.table, rows: ref.value.split.train }, { table: cur.value.table, rows: curRows }, driftColumnsFromPreprocessor(model.preprocessor), { alpha: opt.alpha, multivariate: opt.multivariate });
+      const report = driftReport({ table: ref.value.table, rows: ref.value.split.train }, { table: cur.value.table, rows: curRows }, driftColumnsFromPreprocessor(model.preprocessor), { alpha: opt.alpha, multivariate: opt.multivariate, minSize: opt.minSize });
       // New data without labels is normal (they arrive later): say so, rather than call it schema drift.
       const label = model.preprocessor.label.column;
       report.schema = report.schema.map((f) => (f.kind === 'missing-column' && f.column === label ? { ...f, message: `The new data has no labels ("${label}"): label drift and the model's accuracy on it are not available until they arrive.` } : f));

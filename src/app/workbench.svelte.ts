@@ -931,7 +931,7 @@ export class Workbench {
     this.monitor = { ...this.monitor, current: null };
   }
 
-  async monitorDrift(runId: string, o: { alpha: number; multivariate: boolean }): Promise<void> {
+  async monitorDrift(runId: string, o: { alpha: number; multivariate: boolean; minSize?: number }): Promise<void> {
     const cur = this.monitor.current;
     if (!cur) return;
     const r = await this.monitored(runId, 'drift', (run, model) => this.trainer.monitorDrift(run, model, cur.id, o));

@@ -34,6 +34,11 @@ describe('drift report', () => {
       expect(x.pBH).toBeLessThanOrEqual(x.pBonferroni + 1e-15);
     }
     expect((f.x!.current as { mean: number }).mean - (f.x!.reference as { mean: number }).mean).toBeGreaterThan(0.4);
+    // Raising the size that matters above every shift's size turns "drift" into "small" (still significant).
+    const strict = driftReport({ table: ref, rows: all(ref.rowCount) }, { table: cur, rows: all(cur.rowCount) }, driftColumnsFromSchema(inferSchema(ref, null)), { minSize: 5 });
+    expect(strict.minSize).toBe(5);
+    expect(strict.features.find((x) => x.feature === 'x')!.verdict).toBe('small');
+    expect(strict.drifted).toEqual([]);
   });
 
   it('multivariate: MMD and the classifier test see a joint shift the marginals cannot', () => {

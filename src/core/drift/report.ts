@@ -60,6 +60,7 @@ export interface SchemaFinding {
 export interface DriftReport {
   rows: [number, number];
   alpha: number;
+  minSize: number;
   features: FeatureDrift[];
   schema: SchemaFinding[];
   drifted: string[];
@@ -121,6 +122,8 @@ export interface DriftOptions {
   alpha?: number;
   /** Run MMD and the classifier two-sample test on the encoded rows (slower). */
   multivariate?: boolean;
+  /** The size that matters for a "drift" verdict (PSI, JS or Wasserstein in reference σ); default 0.1. */
+  minSize?: number;
   seed?: number;
 }
 
@@ -174,10 +177,11 @@ export function driftReport(ref: { table: Table; rows: Uint32Array }, cur: { tab
   tested.forEach((f, i) => {
     f.pBH = bh[i]!;
     f.pBonferroni = bf[i]!;
-    const big = f.psi >= SIZE_THRESHOLD || f.js >= SIZE_THRESHOLD || (f.wassersteinNorm ?? 0) >= SIZE_THRESHOLD;
+    const size = o.minSize ?? SIZE_THRESHOLD;
+    const big = f.psi >= size || f.js >= size || (f.wassersteinNorm ?? 0) >= size;
     f.verdict = f.pBH < alpha ? (big ? 'drift' : 'small') : 'none';
   });
-  const report: DriftReport = { rows: [ref.rows.length, cur.rows.length], alpha, features, schema, drifted: features.filter((f) => f.verdict === 'drift').map((f) => f.feature) };
+  const report: DriftReport = { rows: [ref.rows.length, cur.rows.length], alpha, minSize: o.minSize ?? SIZE_THRESHOLD, features, schema, drifted: features.filter((f) => f.verdict === 'drift').map((f) => f.feature) };
   if (o.multivariate) {
     const enc = encodeForShift(ref, cur, present);
     if (enc.d > 0) report.multivariate = { mmd: mmdTest(enc.A, ref.rows.length, enc.B, cur.rows.length, enc.d, { seed: o.seed }), classifier: classifierTest(enc.A, ref.rows.length, enc.B, cur.rows.length, enc.d, { seed: o.seed, names: enc.names }), inputs: enc.d };
