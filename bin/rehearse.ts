@@ -4,10 +4,8 @@
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
-import { encodeLabels } from '../src/core/data/preprocess.ts';
-import { runSplitRows } from '../src/core/evaluation/report.ts';
-import { rehearse, type RehearsalConfig, type RehearsalKind } from '../src/core/rollout/rehearsal.ts';
-import { buildResponder, heuristicOutput, replayStream, type SideSpec } from '../src/core/rollout/responders.ts';
+import type { RehearsalConfig, RehearsalKind } from '../src/core/rollout/rehearsal.ts';
+import { prepareRehearsal, runRehearsal, type SideSpec } from '../src/core/rollout/responders.ts';
 import { readBundle, readTableFile } from './node-io.ts';
 
 export const REHEARSE_HELP = `benchtop rehearse --model DIR|ZIP --data FILE --kind shadow|ab|canary|interleaving|bandit|fallback
@@ -40,41 +38,27 @@ export async function rehearseCommand(argv: string[]): Promise<number> {
   const t = await readTableFile(values.data!);
   if (!t.ok) return problem(t.error);
   const { model, run } = b.value;
-  const split = runSplitRows(run, t.value);
-  if (!split.ok) return problem(split.error);
-  const rows = new Uint32Array([...split.value.validation, ...split.value.test]);
-  if (run.split.kind !== 'time') rows.sort();
-  const name = basename(values.data!);
-  const trainY = encodeLabels(model.preprocessor, t.value, split.value.train, name);
-  if (!trainY.ok) return problem(trainY.error);
-  const h = heuristicOutput(model.preprocessor, trainY.value);
-  const ctx = { table: t.value, tableName: name, rows, pre: model.preprocessor, heuristic: h.output };
-  const stream = replayStream(ctx);
-  if (!stream.ok) return problem(stream.error);
+  const prep = prepareRehearsal(run, model.preprocessor, t.value, basename(values.data!));
+  if (!prep.ok) return problem(prep.error);
   let challenger: SideSpec;
   const c = values.challenger!;
-  if (c === 'heuristic') challenger = { kind: 'heuristic', name: h.name };
+  if (c === 'heuristic') challenger = { kind: 'heuristic', name: 'heuristic' };
   else if (/^https?:\/\//.test(c)) challenger = { kind: 'remote', name: `cloud: ${values.name ?? run.name} at ${c}`, endpoint: { url: c, protocol: values.protocol === 'tfserving' ? 'tfserving' : 'kserve-v2', model: values.name ?? basename(values.model!).replace(/\.zip$/, '') } };
   else {
     const other = await readBundle(c);
     if (!other.ok) return problem(other.error);
     challenger = { kind: 'local', name: `local: ${other.value.run.name}`, model: other.value.model };
   }
-  const a = await buildResponder({ kind: 'local', name: `local: ${run.name}`, model }, ctx);
-  if (!a.ok) return problem(a.error);
-  const bResp = await buildResponder(challenger, ctx);
-  if (!bResp.ok) return problem(bResp.error);
   const config: RehearsalConfig = { kind, requests: num('requests', values.requests, 1000), seed: num('seed', values.seed, 1), timeoutMs: num('timeout-ms', values['timeout-ms'], 200), canary: { steps: (values.steps ?? '1,5,25,100').split(',').map((x) => Number(x) / 100), perStep: num('per-step', values['per-step'], 50), rule: { maxErrorRate: 0.05, maxP95Ms: 500, maxAccuracyDrop: 0.03 } } };
   try {
-    const r = await rehearse(kind, a.value, bResp.value, stream.value, config, { signal: new AbortController().signal });
-    const out = { ok: true, kind, champion: r.champion, challenger: r.challenger, requests: r.requests, streamRows: rows.length, ms: Math.round(r.wallMs), summary: Object.fromEntries(r.summary.map((s) => [s.name, s.value])), ...(values.json ? { traces: r.traces, log: r.log } : { log: r.log.slice(0, 10).map((l) => `request ${l.request + 1}: ${l.text}`) }) };
+    const res = await runRehearsal(kind, { kind: 'local', name: `local: ${run.name}`, model }, challenger, prep.value, config, { signal: new AbortController().signal });
+    if (!res.ok) return problem(res.error);
+    const r = res.value;
+    const out = { ok: true, kind, champion: r.champion, challenger: r.challenger, requests: r.requests, streamRows: prep.value.ctx.rows.length, ms: Math.round(r.wallMs), summary: Object.fromEntries(r.summary.map((x) => [x.name, x.value])), ...(values.json ? { traces: r.traces, log: r.log } : { log: r.log.slice(0, 10).map((l) => `request ${l.request + 1}: ${l.text}`) }) };
     process.stdout.write(JSON.stringify(out, null, 2) + '\n');
     return 0;
   } catch (e) {
     return problem({ kind: 'rehearsal-failed', message: (e as Error).message });
-  } finally {
-    a.value.dispose();
-    bResp.value.dispose();
   }
 }
 

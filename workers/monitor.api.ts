@@ -6,7 +6,7 @@ import { columnByName } from '../src/core/data/table.ts';
 import { parseDate } from '../src/core/data/values.ts';
 import { inferSchema, withRole } from '../src/core/data/schema.ts';
 import { encodeLabels, transformFeatures } from '../src/core/data/preprocess.ts';
-import { runSplitRows } from '../src/core/evaluation/report.ts';
+import { heldOutRows, runSplitRows } from '../src/core/evaluation/report.ts';
 import { predictMatrix } from '../src/core/model/predict-table.ts';
 import { splitMetrics } from '../src/core/model/split-metrics.ts';
 import { completeConfig, type RunRecord, type TrainedModel } from '../src/core/model/spec.ts';
@@ -161,7 +161,7 @@ export function createMonitorApi(o: { table: TableSource; ensureBackend: () => P
       if (model.ensemble) return fail({ kind: 'unsupported-model', message: 'Continual learning retrains one model; this is an ensemble.' });
       const ref = await reference(run);
       if (!ref.ok) return ref;
-      const stream = Uint32Array.from([...ref.value.split.validation, ...ref.value.split.test]);
+      const stream = heldOutRows(run, ref.value.split);
       const order = timeOrder(ref.value.table, spec.by === 'time' ? spec.column : run.split.timeColumn);
       const rank = new Int32Array(ref.value.table.rowCount);
       order.forEach((r, i) => (rank[r] = i));

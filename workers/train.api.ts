@@ -42,8 +42,8 @@ import { predictRemote } from '../src/core/serving/remote-predict.ts';
 import { compareLocalRemote, type Comparison } from '../src/core/serving/compare.ts';
 import { sliceScores } from '../src/core/model/run-training.ts';
 import { loadPredictor, predictMatrix as predictRowsMatrix, type LoadedPredictor } from '../src/core/model/predict-table.ts';
-import { rehearse, type RehearsalConfig, type RehearsalKind, type RehearsalResult } from '../src/core/rollout/rehearsal.ts';
-import { buildResponder, heuristicOutput, replayStream, type SideSpec } from '../src/core/rollout/responders.ts';
+import type { RehearsalConfig, RehearsalKind, RehearsalResult } from '../src/core/rollout/rehearsal.ts';
+import { prepareRehearsal, runRehearsal, type SideSpec } from '../src/core/rollout/responders.ts';
 import { createMonitorApi } from './monitor.api.ts';
 import { createLessonsApi, type ShardSpawner } from './lessons.api.ts';
 
@@ -581,42 +581,19 @@ export function createTrainApi(opts: { spawnShard?: ShardSpawner; tables?: Table
       await ensureBackend();
       const t = await table(run.dataset.id);
       if (!t.ok) return t;
-      const s = runSplitRows(run, t.value.table);
-      if (!s.ok) return s;
-      // The held-out rows (validation, then test): in time order for a time split, file order otherwise.
-      const split = 'validation + test';
-      const rows = new Uint32Array(s.value.validation.length + s.value.test.length);
-      rows.set(s.value.validation);
-      rows.set(s.value.test, s.value.validation.length);
-      if (run.split.kind !== 'time') rows.sort();
-      if (!rows.length) return fail({ kind: 'empty-stream', message: 'This run has no validation or test rows to replay.' });
-      const pre = championModel.preprocessor;
-      const trainY = encodeLabels(pre, t.value.table, s.value.train, t.value.name);
-      if (!trainY.ok) return trainY;
-      const h = heuristicOutput(pre, trainY.value);
-      const ctx = { table: t.value.table, tableName: t.value.name, rows, pre, heuristic: h.output };
-      const stream = replayStream(ctx);
-      if (!stream.ok) return stream;
+      const prep = prepareRehearsal(run, championModel.preprocessor, t.value.table, t.value.name);
+      if (!prep.ok) return prep;
       rehearsalAbort?.abort();
       const ctl = new AbortController();
       rehearsalAbort = ctl;
-      const sides: { dispose(): void }[] = [];
       try {
-        const named = (x: SideSpec) => (x.kind === 'heuristic' ? { ...x, name: h.name } : x);
-        const a = await buildResponder(named(champion), ctx);
-        if (!a.ok) return a;
-        sides.push(a.value);
-        const b = await buildResponder(named(challenger), ctx);
-        if (!b.ok) return b;
-        sides.push(b.value);
-        const r = await rehearse(kind, a.value, b.value, stream.value, config, { signal: ctl.signal, onProgress });
-        return ok({ ...r, split, streamRows: rows.length });
+        const r = await runRehearsal(kind, champion, challenger, prep.value, config, { signal: ctl.signal, onProgress });
+        return r.ok ? ok({ ...r.value, split: 'validation + test', streamRows: prep.value.ctx.rows.length }) : r;
       } catch (e) {
         if (ctl.signal.aborted) return fail({ kind: 'cancelled', message: 'The rehearsal was cancelled; nothing was saved.' });
         if (e instanceof ServingError) return fail({ kind: `endpoint-${e.kind}`, message: e.message });
         return fail({ kind: 'rehearsal-failed', message: `The rehearsal failed: ${(e as Error).message}` });
       } finally {
-        for (const x of sides) x.dispose();
         if (rehearsalAbort === ctl) rehearsalAbort = null;
       }
     },

@@ -28,6 +28,18 @@ export function runSplitRows(run: RunRecord, table: Table): Result<{ train: Uint
   return ok({ train: p.value.train.rows, validation: p.value.validation.rows, test: p.value.test.rows });
 }
 
+/**
+ * A run's held-out rows, validation then test: the stream a rehearsal replays or continual learning
+ * walks through — in time order for a time split (as the split made them), file order otherwise.
+ */
+export function heldOutRows(run: RunRecord, split: { validation: Uint32Array; test: Uint32Array }): Uint32Array {
+  const rows = new Uint32Array(split.validation.length + split.test.length);
+  rows.set(split.validation);
+  rows.set(split.test, split.validation.length);
+  if (run.split.kind !== 'time') rows.sort();
+  return rows;
+}
+
 const esc = (s: unknown) => String(s).replace(/[&<>"']/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch]!);
 const f4 = (v: number | undefined) => (v === undefined || !Number.isFinite(v) ? '—' : v.toFixed(4));
 

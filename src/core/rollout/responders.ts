@@ -4,10 +4,12 @@ import { loadPredictor } from '../model/predict-table.ts';
 import { toProbabilities } from '../model/onnx-runner.ts';
 import type { TrainedModel } from '../model/spec.ts';
 import { DEFAULT_HTTP, type HttpOptions } from '../serving/http.ts';
-import { kserveInferTimed, kserveMetadata, planInputs, tfServingPredictTimed, type Endpoint, type InputPlan } from '../serving/protocols.ts';
+import { inferTimed, kserveMetadata, planInputs, type Endpoint, type InputPlan } from '../serving/protocols.ts';
 import type { Result } from '../util/result.ts';
 import { fail, ok } from '../util/result.ts';
-import { constantResponder, type ReplayStream, type Responder } from './rehearsal.ts';
+import { heldOutRows, runSplitRows } from '../evaluation/report.ts';
+import type { RunRecord } from '../model/spec.ts';
+import { constantResponder, rehearse, type RehearsalConfig, type RehearsalHooks, type RehearsalKind, type RehearsalResult, type ReplayStream, type Responder } from './rehearsal.ts';
 
 /** Who answers one side of a rehearsal: a model in this worker, a model server, or the heuristic. */
 export type SideSpec =
@@ -72,7 +74,7 @@ export async function buildResponder(spec: SideSpec, ctx: StreamContext): Promis
     kind: 'remote',
     predict: async (rows, signal) => {
       const x = gather(X.value, d, rows), n = rows.length;
-      const r = e.protocol === 'kserve-v2' ? await kserveInferTimed(e, meta!, x, n, d, { ...http, signal }, plan) : await tfServingPredictTimed(e, x, n, d, 'row', { ...http, signal });
+      const r = await inferTimed(e, meta, x, n, d, { ...http, signal }, plan);
       if (r.values.length !== n * r.width) throw new Error(`the server returned ${r.values.length} values for ${n} rows`);
       return ctx.pre.label.task === 'classification' ? toProbabilities(r.values, n, k) : Float64Array.from(r.values);
     },
@@ -103,4 +105,47 @@ export function heuristicOutput(pre: Preprocessor, trainLabels: Int32Array | Flo
   for (const y of trainLabels) s += y;
   const mean = trainLabels.length ? s / trainLabels.length : 0;
   return { output: Float64Array.of(mean), name: `heuristic: always ${mean.toPrecision(4)} (the training mean)` };
+}
+
+export interface PreparedRehearsal {
+  ctx: StreamContext;
+  stream: ReplayStream;
+  /** What the heuristic backup answers, in words. */
+  heuristicName: string;
+}
+
+/**
+ * Everything a rehearsal of `run` replays: its held-out rows of `table` (its dataset), their labels by
+ * the champion's preprocessing, and the heuristic backup from the training labels. Shared by the
+ * worker and `benchtop rehearse`.
+ */
+export function prepareRehearsal(run: RunRecord, pre: Preprocessor, table: Table, tableName: string): Result<PreparedRehearsal> {
+  const s = runSplitRows(run, table);
+  if (!s.ok) return s;
+  const rows = heldOutRows(run, s.value);
+  if (!rows.length) return fail({ kind: 'empty-stream', message: 'This run has no validation or test rows to replay.' });
+  const trainY = encodeLabels(pre, table, s.value.train, tableName);
+  if (!trainY.ok) return trainY;
+  const h = heuristicOutput(pre, trainY.value);
+  const ctx: StreamContext = { table, tableName, rows, pre, heuristic: h.output };
+  const stream = replayStream(ctx);
+  if (!stream.ok) return stream;
+  return ok({ ctx, stream: stream.value, heuristicName: h.name });
+}
+
+/** Builds both sides, runs the rehearsal and disposes of them. Serving errors are thrown to the caller. */
+export async function runRehearsal(kind: RehearsalKind, champion: SideSpec, challenger: SideSpec, p: PreparedRehearsal, config: RehearsalConfig, hooks: RehearsalHooks): Promise<Result<RehearsalResult>> {
+  const named = (x: SideSpec): SideSpec => (x.kind === 'heuristic' ? { ...x, name: p.heuristicName } : x);
+  const sides: { dispose(): void }[] = [];
+  try {
+    const a = await buildResponder(named(champion), p.ctx);
+    if (!a.ok) return a;
+    sides.push(a.value);
+    const b = await buildResponder(named(challenger), p.ctx);
+    if (!b.ok) return b;
+    sides.push(b.value);
+    return ok(await rehearse(kind, a.value, b.value, p.stream, config, hooks));
+  } finally {
+    for (const x of sides) x.dispose();
+  }
 }

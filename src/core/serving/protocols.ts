@@ -256,3 +256,15 @@ export async function tfServingPredictTimed(e: Endpoint, X: Float32Array, n: num
   const p = tfServingResponse(body, n, format, url);
   return { ...p, timing: { ...timing, decodeMs: timing.decodeMs + performance.now() - t } };
 }
+
+/**
+ * One inference call in the endpoint's protocol, timed: KServe V2 (with its metadata and input plan)
+ * or TF Serving (row or columnar format).
+ */
+export function inferTimed(e: Endpoint, meta: ModelMetadata | null, X: Float32Array, n: number, d: number, opts: HttpOptions, plan?: InputPlan, tfFormat: 'row' | 'columnar' = 'row'): Promise<Prediction & { timing: CallTiming }> {
+  if (e.protocol === 'kserve-v2') {
+    if (!meta) throw new ServingError('shape', 'KServe V2 inference needs the model metadata first.');
+    return kserveInferTimed(e, meta, X, n, d, opts, plan);
+  }
+  return tfServingPredictTimed(e, X, n, d, tfFormat, opts);
+}

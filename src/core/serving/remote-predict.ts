@@ -1,5 +1,5 @@
 import { DEFAULT_HTTP, ServingError, type CallTiming, type HttpOptions } from './http.ts';
-import { kserveInferTimed, tfServingPredictTimed, type Endpoint, type InputPlan, type ModelMetadata } from './protocols.ts';
+import { inferTimed, type Endpoint, type InputPlan, type ModelMetadata } from './protocols.ts';
 
 export interface RemoteOptions {
   /** Rows per request (1 = one request per row). */
@@ -43,7 +43,7 @@ export async function predictRemote(e: Endpoint, meta: ModelMetadata | null, X: 
       const lo = b * size, hi = Math.min(n, lo + size);
       const x = X.subarray(lo * d, hi * d);
       try {
-        const r = e.protocol === 'kserve-v2' ? await kserveInferTimed(e, meta!, x, hi - lo, d, { ...(o.http ?? DEFAULT_HTTP), signal: o.signal }, o.plan) : await tfServingPredictTimed(e, x, hi - lo, d, o.tfFormat ?? 'row', { ...(o.http ?? DEFAULT_HTTP), signal: o.signal });
+        const r = await inferTimed(e, meta, x, hi - lo, d, { ...(o.http ?? DEFAULT_HTTP), signal: o.signal }, o.plan, o.tfFormat);
         if (width === -1) width = r.width;
         else if (r.width !== width) throw new ServingError('shape', `The server returned ${r.width} values per row in one batch and ${width} in another.`);
         parts[b] = r.values;
