@@ -83,6 +83,16 @@ export interface MonitorState {
 }
 const emptyMonitor = (runId: string | null): MonitorState => ({ runId, busy: null, progress: null, current: null, report: null, timeline: null, expectations: [], expectationResults: null, continual: null, fresh: null, error: null });
 
+/**
+ * A progress callback for a worker job. Reports travel as their own messages and can arrive after the
+ * job's result: they are ignored once the job is over, so a finished job shows no stale bar.
+ */
+function jobProgress(running: () => boolean, set: (p: [number, number]) => void) {
+  return proxy((done: number, total: number) => {
+    if (running()) set([done, total]);
+  });
+}
+
 export const REHEARSAL_LABELS: Record<RehearsalKind, string> = { shadow: 'Shadow deployment', ab: 'A/B test', canary: 'Canary rollout', interleaving: 'Interleaving', bandit: 'Bandits', fallback: 'Smooth failing' };
 
 
@@ -818,7 +828,7 @@ export class Workbench {
     }
     this.remote = { ...this.remote, runId, busy: 'compare', error: null, result: null, progress: [0, 0] };
     try {
-      const r = await this.trainer.compareRemote(model, plain(run), plain(endpoint), plain(o), proxy((done: number, total: number) => (this.remote = { ...this.remote, progress: [done, total] })));
+      const r = await this.trainer.compareRemote(model, plain(run), plain(endpoint), plain(o), jobProgress(() => this.remote.busy === 'compare', (progress) => (this.remote = { ...this.remote, progress })));
       this.remote = { ...this.remote, result: r.ok ? r.value : null, error: r.ok ? null : r.error };
     } finally {
       this.remote = { ...this.remote, busy: null, progress: null };
@@ -894,29 +904,23 @@ export class Workbench {
     }
   }
 
-  // Progress can arrive after the result (its own message): ignored once the job is over.
-  private progressTo = () => proxy((done: number, total: number) => {
-    if (this.monitor.busy) this.monitor = { ...this.monitor, progress: [done, total] };
-  });
+  private progressTo = () => jobProgress(() => this.monitor.busy !== null, (progress) => (this.monitor = { ...this.monitor, progress }));
 
   /** Loads new data to monitor (a file), in the data worker only: the dataset being worked on stays. */
-  async monitorLoadFile(file: File): Promise<void> {
-    this.monitor = { ...this.monitor, busy: 'load', error: null };
-    try {
-      await this.dropMonitorTable();
-      const r = await this.data.importFile(file);
-      this.monitor = r.ok ? { ...this.monitor, current: { id: r.value.id, name: r.value.name, rows: r.value.rowCount }, report: null, expectationResults: null } : { ...this.monitor, error: r.error };
-    } finally {
-      this.monitor = { ...this.monitor, busy: null };
-    }
+  monitorLoadFile(file: File): Promise<void> {
+    return this.monitorLoad(() => this.data.importFile(file));
   }
 
   /** Uses a shipped dataset as the new data. */
-  async monitorLoadCatalog(id: CatalogId): Promise<void> {
+  monitorLoadCatalog(id: CatalogId): Promise<void> {
+    return this.monitorLoad(() => this.data.loadCatalog(id));
+  }
+
+  private async monitorLoad(load: () => Promise<Result<DatasetInfo>>): Promise<void> {
     this.monitor = { ...this.monitor, busy: 'load', error: null };
     try {
       await this.dropMonitorTable();
-      const r = await this.data.loadCatalog(id);
+      const r = await load();
       this.monitor = r.ok ? { ...this.monitor, current: { id: r.value.id, name: r.value.name, rows: r.value.rowCount }, report: null, expectationResults: null } : { ...this.monitor, error: r.error };
     } finally {
       this.monitor = { ...this.monitor, busy: null };
@@ -1061,7 +1065,7 @@ export class Workbench {
     } else b = challenger.kind === 'remote' ? remote : { kind: 'heuristic', name: 'heuristic' };
     this.rehearsal = { ...this.rehearsal, runId, busy: true, progress: [0, config.requests], error: null, result: null };
     try {
-      const r = await this.trainer.rehearse(kind, plain(run), model, a, b, plain(config), proxy((done: number, total: number) => (this.rehearsal = { ...this.rehearsal, progress: [done, total] })));
+      const r = await this.trainer.rehearse(kind, plain(run), model, a, b, plain(config), jobProgress(() => this.rehearsal.busy, (progress) => (this.rehearsal = { ...this.rehearsal, progress })));
       if (!r.ok) {
         this.rehearsal = { ...this.rehearsal, error: r.error };
         return;
@@ -1102,7 +1106,7 @@ export class Workbench {
     }
     this.batch = { ...this.batch, runId, busy: 'precompute', progress: [0, run.dataset.rows], error: null };
     try {
-      const r = await this.trainer.predictDataset(model, run.dataset.id, proxy((done: number, total: number) => (this.batch = { ...this.batch, progress: [done, total] })));
+      const r = await this.trainer.predictDataset(model, run.dataset.id, jobProgress(() => this.batch.busy === 'precompute', (progress) => (this.batch = { ...this.batch, progress })));
       if (!r.ok) {
         this.batch = { ...this.batch, error: r.error };
         return;
