@@ -7,7 +7,7 @@ import { withRole } from '../core/data/schema.ts';
 import { DEFAULT_TRAIN_CONFIG, type BackendName, type ModelSpec, type RunRecord, type TrainConfig } from '../core/model/spec.ts';
 import { DEFAULT_RULES } from '../core/drift/timeline.ts';
 import type { Result } from '../core/util/result.ts';
-import type { Figure } from './plots/figure.ts';
+import { chartLayout, lineTrace, type Figure } from './plots/figure.ts';
 
 /**
  * Classroom lessons: each runs real training and real statistics in the workers from a few
@@ -117,8 +117,8 @@ const unwrap = <T>(r: Result<T>): T => {
 
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 const f3 = (x: number) => (Number.isFinite(x) ? x.toFixed(3) : '—');
-const layout = (title: string, x: string, y: string, extra: Record<string, unknown> = {}) => ({ title: { text: title, font: { size: 13 }, x: 0.02, xanchor: 'left' }, xaxis: { title: { text: x } }, yaxis: { title: { text: y } }, margin: { l: 55, r: 10, t: 40, b: 50 }, height: 300, legend: { orientation: 'h', y: -0.3, font: { size: 10 } }, ...extra });
-const line = (name: string, x: (number | string)[], y: number[], color?: string, dash?: string) => ({ type: 'scatter', mode: 'lines+markers', name, x, y: y.map((v) => (Number.isFinite(v) ? v : null)), line: { color, dash, width: 2 }, marker: { size: 4 } });
+const layout = chartLayout;
+const line = lineTrace;
 
 async function loadData(ctx: LessonContext, id: CatalogId) {
   return unwrap(await ctx.data.loadCatalog(id));

@@ -1,24 +1,14 @@
-import { execFile } from 'node:child_process';
-import { mkdtemp, readdir } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { expect, test } from '@playwright/test';
-import { CLI, openApp, serve } from './helpers.ts';
-
-const run = promisify(execFile);
-const WINE = new URL('../../public/datasets/wine.csv', import.meta.url).pathname;
+import { cliModel, importModel, openApp, serve } from './helpers.ts';
 
 test('local model against the same model served by benchtop serve: checked, compared, failures named', async ({ page, baseURL }) => {
-  const dir = await mkdtemp(join(tmpdir(), 'benchtop-cloud-'));
-  const model = join(dir, 'wine');
-  await run(process.execPath, [CLI, 'train', '--data', WINE, '--label', 'cultivar', '--epochs', '10', '--lr', '0.01', '--hidden', '16', '--out', model, '--no-store']);
+  const model = await cliModel('wine.csv', 'cultivar');
   const origin = new URL(baseURL!).origin;
   const good = await serve(['--model', model, '--name', 'wine', '--cors-origin', origin]);
   const faulty = await serve(['--model', model, '--name', 'wine', '--cors-origin', origin, '--error-rate', '1']);
   try {
     await openApp(page);
-    await page.getByTestId('import-model').setInputFiles((await readdir(model)).map((f) => join(model, f)));
+    await importModel(page, model);
     const panel = page.getByTestId('cloud-compare');
     await panel.locator('summary').first().click();
     await panel.getByTestId('endpoint-url').fill(good.url);
@@ -55,14 +45,12 @@ test('local model against the same model served by benchtop serve: checked, comp
 });
 
 test('binary tensors and a server with one input per feature: mapped, previewed, compared', async ({ page, baseURL }) => {
-  const dir = await mkdtemp(join(tmpdir(), 'benchtop-map-'));
-  const model = join(dir, 'wine');
-  await run(process.execPath, [CLI, 'train', '--data', WINE, '--label', 'cultivar', '--epochs', '10', '--lr', '0.01', '--hidden', '16', '--out', model, '--no-store']);
+  const model = await cliModel('wine.csv', 'cultivar');
   const origin = new URL(baseURL!).origin;
   const split = await serve(['--model', model, '--name', 'wine', '--cors-origin', origin, '--per-feature-inputs']);
   try {
     await openApp(page);
-    await page.getByTestId('import-model').setInputFiles((await readdir(model)).map((f) => join(model, f)));
+    await importModel(page, model);
     const panel = page.getByTestId('cloud-compare');
     await panel.locator('summary').first().click();
     await panel.getByTestId('endpoint-url').fill(split.url);

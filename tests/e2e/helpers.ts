@@ -1,4 +1,8 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, readdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { promisify } from 'node:util';
 import { expect, type Page } from '@playwright/test';
 
 /** Opens the app and waits until the workers are up and the default dataset is loaded. */
@@ -53,4 +57,19 @@ export async function serve(args: string[]): Promise<{ url: string; proc: ChildP
     proc.on('exit', (code) => reject(new Error(`benchtop serve exited ${code}: ${err}`)));
   });
   return { url, proc };
+}
+
+export const DATA_DIR = new URL('../../public/datasets/', import.meta.url).pathname;
+
+/** Trains a small MLP with `benchtop train` into a fresh temporary directory and returns it. */
+export async function cliModel(data: string, label: string, extra: string[] = []): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'benchtop-e2e-'));
+  const model = join(dir, basename(data).replace(/\.\w+$/, ''));
+  await promisify(execFile)(process.execPath, [CLI, 'train', '--data', join(DATA_DIR, data), '--label', label, '--epochs', '10', '--lr', '0.01', '--hidden', '16', ...extra, '--out', model, '--no-store']);
+  return model;
+}
+
+/** Imports a model directory into the open app (as "Import a model" does). */
+export async function importModel(page: Page, model: string): Promise<void> {
+  await page.getByTestId('import-model').setInputFiles((await readdir(model)).map((f) => join(model, f)));
 }

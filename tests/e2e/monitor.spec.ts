@@ -1,24 +1,19 @@
-import { execFile } from 'node:child_process';
-import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
+import { readFile, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { expect, test } from '@playwright/test';
-import { CLI, openApp } from './helpers.ts';
+import { cliModel, DATA_DIR, importModel, openApp } from './helpers.ts';
 
-const run = promisify(execFile);
-const WEATHER = new URL('../../public/datasets/seattle-weather.csv', import.meta.url).pathname;
+const WEATHER = join(DATA_DIR, 'seattle-weather.csv');
 
 test('monitoring a weather model: drift of summer data, a monthly timeline with alerts, expectations, continual learning, fresh data', async ({ page }) => {
-  const dir = await mkdtemp(join(tmpdir(), 'benchtop-monitor-'));
-  const model = join(dir, 'weather');
-  await run(process.execPath, [CLI, 'train', '--data', WEATHER, '--label', 'weather', '--split', 'time', '--time-column', 'date', '--epochs', '10', '--lr', '0.01', '--hidden', '16', '--out', model, '--no-store']);
+  const model = await cliModel('seattle-weather.csv', 'weather', ['--split', 'time', '--time-column', 'date']);
+  const dir = dirname(model);
   const lines = (await readFile(WEATHER, 'utf8')).trim().split('\n');
   await writeFile(join(dir, 'summer.csv'), [lines[0], ...lines.slice(1).filter((l) => ['06', '07', '08'].includes(l.slice(5, 7)))].join('\n'));
   await writeFile(join(dir, 'odd.csv'), ['date,precipitation,temp_max,wind,weather', '2016-06-01,0,hot,3,sun', '2016-06-02,0,warm,3,hail', '2016-06-03,1,20,2,rain'].join('\n'));
 
   await openApp(page);
-  await page.getByTestId('import-model').setInputFiles((await readdir(model)).map((f) => join(model, f)));
+  await importModel(page, model);
   const section = page.getByTestId('monitor-section');
   await section.locator('summary').first().click();
   const mon = section.getByTestId('monitor');

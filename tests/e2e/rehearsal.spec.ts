@@ -1,20 +1,10 @@
-import { execFile } from 'node:child_process';
-import { mkdtemp, readdir } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { expect, test, type Locator, type Page } from '@playwright/test';
-import { CLI, openApp, serve } from './helpers.ts';
-
-const run = promisify(execFile);
-const WINE = new URL('../../public/datasets/wine.csv', import.meta.url).pathname;
+import { cliModel, importModel, openApp, serve } from './helpers.ts';
 
 async function trainAndImport(page: Page): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'benchtop-rehearsal-'));
-  const model = join(dir, 'wine');
-  await run(process.execPath, [CLI, 'train', '--data', WINE, '--label', 'cultivar', '--epochs', '10', '--lr', '0.01', '--hidden', '16', '--out', model, '--no-store']);
+  const model = await cliModel('wine.csv', 'cultivar');
   await openApp(page);
-  await page.getByTestId('import-model').setInputFiles((await readdir(model)).map((f) => join(model, f)));
+  await importModel(page, model);
   return model;
 }
 

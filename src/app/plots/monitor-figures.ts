@@ -1,10 +1,10 @@
 import type { MonitorReport, TimelineSummary } from '../../../workers/monitor.api.ts';
 import type { ContinualResult, FreshnessPoint } from '../../core/drift/continual.ts';
 import type { Alert } from '../../core/drift/timeline.ts';
-import type { Figure } from './figure.ts';
+import { chartLayout, type Figure } from './figure.ts';
 
 const COLORS = ['#2563eb', '#ea580c', '#16a34a', '#9333ea', '#dc2626', '#0891b2', '#ca8a04', '#4b5563', '#db2777', '#65a30d'];
-const layout = (title: string, x: string, y: string, extra: Record<string, unknown> = {}) => ({ title: { text: title, font: { size: 13 }, x: 0.02, xanchor: 'left' }, xaxis: { title: { text: x }, automargin: true }, yaxis: { title: { text: y } }, margin: { l: 55, r: 10, t: 40, b: 60 }, height: 300, legend: { orientation: 'h', y: -0.35, font: { size: 10 } }, ...extra });
+const layout = chartLayout;
 const hline = (y: number, name: string, n: number, labels: string[]) => ({ type: 'scatter', mode: 'lines', name, x: [labels[0], labels[n - 1]], y: [y, y], line: { color: '#6b7280', dash: 'dash', width: 1 } });
 
 /** PSI per feature, with the 0.1 and 0.25 thresholds. */

@@ -1,5 +1,5 @@
 import type { Trace } from '../../core/rollout/rehearsal.ts';
-import type { Figure } from './figure.ts';
+import { chartLayout, type Figure } from './figure.ts';
 
 const COLORS = ['#2563eb', '#ea580c', '#16a34a', '#9333ea', '#dc2626', '#0891b2'];
 
@@ -8,9 +8,6 @@ export function rehearsalFigure(t: Trace): Figure {
   const data: Record<string, unknown>[] = t.series.map((s, i) => ({ type: 'scatter', mode: 'lines', name: s.name, x: t.x.map((x) => x + 1), y: s.y.map((v) => (Number.isFinite(v) ? v : null)), line: { color: COLORS[i % COLORS.length], width: 2 } }));
   const last = (t.x.at(-1) ?? 0) + 1;
   for (const l of t.lines ?? []) data.push({ type: 'scatter', mode: 'lines', name: l.name, x: [1, last], y: [l.y, l.y], line: { color: '#6b7280', width: 1, dash: 'dash' } });
-  const logY = /p-values|p\b/.test(t.yTitle) && t.yTitle === 'p';
-  return {
-    data,
-    layout: { title: { text: t.title, font: { size: 13 }, x: 0.02, xanchor: 'left' }, xaxis: { title: { text: t.xTitle } }, yaxis: { title: { text: t.yTitle }, ...(logY ? { type: 'log' } : {}) }, margin: { l: 55, r: 10, t: 40, b: 40 }, height: 280, legend: { orientation: 'h', y: -0.3, font: { size: 10 } } },
-  };
+  // p-values span many orders of magnitude: a log axis.
+  return { data, layout: chartLayout(t.title, t.xTitle, t.yTitle, t.yTitle === 'p' ? { yaxis: { title: { text: 'p' }, type: 'log' } } : {}) };
 }

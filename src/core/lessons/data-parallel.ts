@@ -77,11 +77,23 @@ export interface DpOptions {
   isCancelled?: () => boolean;
 }
 
-export async function syncSgd(workers: GradientWorker[], o: DpOptions): Promise<DpTrace> {
+/** Zero weights, a trace with the starting loss, and a recorder of evaluation points. */
+function start(o: DpOptions) {
   const W = new Float32Array((o.d + 1) * o.k);
   const tr: DpTrace = { gradients: [0], steps: [0], ms: [0], loss: [o.evalLoss(W)], staleness: [] };
-  const per = Math.max(1, Math.floor(o.batch / workers.length));
   const t0 = performance.now();
+  const record = (gradients: number, steps: number) => {
+    tr.gradients.push(gradients);
+    tr.steps.push(steps);
+    tr.ms.push(performance.now() - t0);
+    tr.loss.push(o.evalLoss(W));
+  };
+  return { W, tr, record };
+}
+
+export async function syncSgd(workers: GradientWorker[], o: DpOptions): Promise<DpTrace> {
+  const { W, tr, record } = start(o);
+  const per = Math.max(1, Math.floor(o.batch / workers.length));
   let grads = 0, step = 0;
   while (grads < o.budget && !o.isCancelled?.()) {
     const res = await Promise.all(workers.map((w, i) => w.grad(W, per, o.seed * 100003 + step * 131 + i)));
@@ -93,21 +105,14 @@ export async function syncSgd(workers: GradientWorker[], o: DpOptions): Promise<
     grads += workers.length;
     step++;
     for (let i = 0; i < workers.length; i++) tr.staleness.push(0);
-    if (step % o.evalEvery === 0 || grads >= o.budget) {
-      tr.gradients.push(grads);
-      tr.steps.push(step);
-      tr.ms.push(performance.now() - t0);
-      tr.loss.push(o.evalLoss(W));
-    }
+    if (step % o.evalEvery === 0 || grads >= o.budget) record(grads, step);
   }
   return tr;
 }
 
 export async function asyncSgd(workers: GradientWorker[], o: DpOptions): Promise<DpTrace> {
-  const W = new Float32Array((o.d + 1) * o.k);
-  const tr: DpTrace = { gradients: [0], steps: [0], ms: [0], loss: [o.evalLoss(W)], staleness: [] };
+  const { W, tr, record } = start(o);
   const per = Math.max(1, Math.floor(o.batch / workers.length));
-  const t0 = performance.now();
   let version = 0, started = 0;
   const loop = async (w: GradientWorker, i: number) => {
     while (started < o.budget && !o.isCancelled?.()) {
@@ -118,12 +123,7 @@ export async function asyncSgd(workers: GradientWorker[], o: DpOptions): Promise
       for (let j = 0; j < W.length; j++) W[j]! -= (o.lr / workers.length) * r.grad[j]!;
       tr.staleness.push(version - read);
       version++;
-      if (version % (o.evalEvery * workers.length) === 0 || version >= o.budget) {
-        tr.gradients.push(version);
-        tr.steps.push(version);
-        tr.ms.push(performance.now() - t0);
-        tr.loss.push(o.evalLoss(W));
-      }
+      if (version % (o.evalEvery * workers.length) === 0 || version >= o.budget) record(version, version);
     }
   };
   await Promise.all(workers.map(loop));
