@@ -49,7 +49,8 @@ function tfjsWasmThreadsFix(): Plugin {
       const fixed = code
         .replace('typeof _scriptDir !== "undefined" && _scriptDir', 'false')
         .replace('Module["mainScriptUrlOrBlob"]||_scriptDir', 'Module["mainScriptUrlOrBlob"]');
-      if (fixed.split('_scriptDir').length !== 5) this.error('tfjs-backend-wasm changed: review benchtop-tfjs-wasm-threads-fix');
+      if (fixed.split('_scriptDir').length !== 5)
+        this.error('tfjs-backend-wasm changed: review benchtop-tfjs-wasm-threads-fix');
       return { code: fixed, map: null };
     },
   };
@@ -76,7 +77,13 @@ export default defineConfig({
         maximumFileSizeToCacheInBytes: 64 * 1024 * 1024,
         // onnxruntime-web's WebGPU runtime (27 MB) is fetched only when first used, then kept.
         globIgnores: ['**/ort-wasm-simd-threaded.asyncify*'],
-        runtimeCaching: [{ urlPattern: /ort-wasm-simd-threaded\.asyncify.*\.(wasm|mjs)$/, handler: 'CacheFirst', options: { cacheName: 'ort-webgpu-runtime' } }],
+        runtimeCaching: [
+          {
+            urlPattern: /ort-wasm-simd-threaded\.asyncify.*\.(wasm|mjs)$/,
+            handler: 'CacheFirst',
+            options: { cacheName: 'ort-webgpu-runtime' },
+          },
+        ],
         navigateFallback: 'index.html',
         cleanupOutdatedCaches: true,
       },

@@ -8,6 +8,8 @@ export default defineConfig({
     include: ['src/**/*.test.ts', 'workers/**/*.test.ts', 'bin/**/*.test.ts', 'tests/unit/**/*.test.ts'],
     environment: 'node',
     testTimeout: 60_000,
+    // Fitting fixtures in beforeAll takes seconds; a loaded 2-core machine must not turn that into a failure.
+    hookTimeout: 120_000,
     pool: 'forks',
   },
 });

@@ -8,7 +8,13 @@ import { registerWasmGradKernels } from '../src/core/model/wasm-grad-kernels.ts'
 import { datasetVersionId } from '../src/core/data/dataset-hash.ts';
 import { inferSchema, withRole } from '../src/core/data/schema.ts';
 import { runTraining } from '../src/core/model/run-training.ts';
-import { completeConfig, DEFAULT_TRAIN_CONFIG, MODEL_KINDS, type RunRecord, type TrainConfig } from '../src/core/model/spec.ts';
+import {
+  completeConfig,
+  DEFAULT_TRAIN_CONFIG,
+  MODEL_KINDS,
+  type RunRecord,
+  type TrainConfig,
+} from '../src/core/model/spec.ts';
 import { describeModel } from '../src/core/model/describe.ts';
 import { liftOverBaselines, primaryMetric, type UserBaseline } from '../src/core/baselines/baselines.ts';
 import type { Schema } from '../src/core/data/schema.ts';
@@ -42,7 +48,8 @@ import { join } from 'node:path';
 registerWasmGradKernels();
 registerOrtWebRunner();
 
-const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string })
+  .version;
 
 const HELP = `benchtop ${VERSION} — the Benchtop ML workbench on the command line (same core as the app)
 
@@ -103,23 +110,49 @@ Classical:
 `;
 
 const CONFIG_OPTIONS = {
-  model: { type: 'string' }, hidden: { type: 'string' }, filters: { type: 'string' }, activation: { type: 'string' },
-  dropout: { type: 'string' }, l2: { type: 'string' }, 'batch-norm': { type: 'boolean' }, epochs: { type: 'string' },
-  'batch-size': { type: 'string' }, lr: { type: 'string' }, optimizer: { type: 'string' }, schedule: { type: 'string' },
-  'schedule-every': { type: 'string' }, 'schedule-gamma': { type: 'string' }, patience: { type: 'string' },
-  'class-weights': { type: 'string' }, 'max-depth': { type: 'string' }, 'min-leaf': { type: 'string' }, trees: { type: 'string' },
-  'max-features': { type: 'string' }, 'boost-lr': { type: 'string' }, subsample: { type: 'string' }, k: { type: 'string' },
-  'knn-weights': { type: 'string' }, 'var-smoothing': { type: 'string' }, seed: { type: 'string' },
+  model: { type: 'string' },
+  hidden: { type: 'string' },
+  filters: { type: 'string' },
+  activation: { type: 'string' },
+  dropout: { type: 'string' },
+  l2: { type: 'string' },
+  'batch-norm': { type: 'boolean' },
+  epochs: { type: 'string' },
+  'batch-size': { type: 'string' },
+  lr: { type: 'string' },
+  optimizer: { type: 'string' },
+  schedule: { type: 'string' },
+  'schedule-every': { type: 'string' },
+  'schedule-gamma': { type: 'string' },
+  patience: { type: 'string' },
+  'class-weights': { type: 'string' },
+  'max-depth': { type: 'string' },
+  'min-leaf': { type: 'string' },
+  trees: { type: 'string' },
+  'max-features': { type: 'string' },
+  'boost-lr': { type: 'string' },
+  subsample: { type: 'string' },
+  k: { type: 'string' },
+  'knn-weights': { type: 'string' },
+  'var-smoothing': { type: 'string' },
+  seed: { type: 'string' },
 } as const;
 
 const DATA_OPTIONS = {
-  data: { type: 'string' }, label: { type: 'string' }, out: { type: 'string' }, split: { type: 'string' },
-  'time-column': { type: 'string' }, ignore: { type: 'string' }, backend: { type: 'string' }, help: { type: 'boolean' },
+  data: { type: 'string' },
+  label: { type: 'string' },
+  out: { type: 'string' },
+  split: { type: 'string' },
+  'time-column': { type: 'string' },
+  ignore: { type: 'string' },
+  backend: { type: 'string' },
+  help: { type: 'boolean' },
 } as const;
 
 function oneOf<T extends string>(name: string, v: string | undefined, allowed: readonly T[], dflt: T): T {
   if (v === undefined) return dflt;
-  if (!(allowed as readonly string[]).includes(v)) throw new UsageError(`--${name} must be one of ${allowed.join(', ')}, got "${v}"`);
+  if (!(allowed as readonly string[]).includes(v))
+    throw new UsageError(`--${name} must be one of ${allowed.join(', ')}, got "${v}"`);
   return v as T;
 }
 
@@ -130,11 +163,13 @@ function numberOpt(name: string, v: string | undefined, dflt: number): number {
   return n;
 }
 
-const listOpt = (name: string, v: string | undefined, dflt: number[]) => (v === undefined ? dflt : v.split(',').map((x) => numberOpt(name, x.trim(), NaN)));
+const listOpt = (name: string, v: string | undefined, dflt: number[]) =>
+  v === undefined ? dflt : v.split(',').map((x) => numberOpt(name, x.trim(), NaN));
 
 /** A training configuration from command-line values; ranges are checked later by validateConfig. */
 function configFromArgs(v: Record<string, string | boolean | undefined>): TrainConfig {
-  const d = DEFAULT_TRAIN_CONFIG, m = d.model;
+  const d = DEFAULT_TRAIN_CONFIG,
+    m = d.model;
   const s = (k: string) => v[k] as string | undefined;
   return completeConfig({
     model: {
@@ -174,26 +209,46 @@ function configFromArgs(v: Record<string, string | boolean | undefined>): TrainC
 function baselineFromArg(v: string | undefined): UserBaseline[] {
   if (!v) return [];
   const m = /^(.*):(accuracy|macroF1|rmse|mae|r2)=([-+0-9.eE]+)$/.exec(v);
-  if (!m) throw new UsageError(`--baseline must look like "NAME:METRIC=VALUE" with METRIC one of accuracy, macroF1, rmse, mae, r2; got "${v}"`);
+  if (!m)
+    throw new UsageError(
+      `--baseline must look like "NAME:METRIC=VALUE" with METRIC one of accuracy, macroF1, rmse, mae, r2; got "${v}"`,
+    );
   return [{ name: m[1]!, metric: m[2] as UserBaseline['metric'], value: Number(m[3]) }];
 }
 
 /** Loads the data file and builds the schema with the label (and ignored columns) set. */
-async function loadData(values: Record<string, string | boolean | undefined>): Promise<{ table: Table; name: string; schema: Schema } | Problem> {
+async function loadData(
+  values: Record<string, string | boolean | undefined>,
+): Promise<{ table: Table; name: string; schema: Schema } | Problem> {
   const path = values.data as string;
   const table = await readTableFile(path);
   if (!table.ok) return table.error;
   const name = basename(path);
-  const ignore = values.ignore ? String(values.ignore).split(',').map((x) => x.trim()) : [];
+  const ignore = values.ignore
+    ? String(values.ignore)
+        .split(',')
+        .map((x) => x.trim())
+    : [];
   let schema = inferSchema(table.value, null, ignore);
   const label = values.label as string;
-  if (!schema.columns.some((c) => c.name === label)) return { kind: 'missing-column', file: name, column: label, message: `${name} has no column "${label}". Columns: ${schema.columns.map((c) => c.name).join(', ')}` };
+  if (!schema.columns.some((c) => c.name === label))
+    return {
+      kind: 'missing-column',
+      file: name,
+      column: label,
+      message: `${name} has no column "${label}". Columns: ${schema.columns.map((c) => c.name).join(', ')}`,
+    };
   schema = withRole(schema, label, 'label');
   return { table: table.value, name, schema };
 }
 
 function splitFromArgs(values: Record<string, string | boolean | undefined>, seed: number): SplitSpec {
-  const kind = oneOf('split', values.split as string | undefined, ['stratified', 'random', 'time'] as const, 'stratified');
+  const kind = oneOf(
+    'split',
+    values.split as string | undefined,
+    ['stratified', 'random', 'time'] as const,
+    'stratified',
+  );
   return { kind, fractions: [0.7, 0.15, 0.15], seed, timeColumn: values['time-column'] as string | undefined };
 }
 
@@ -221,7 +276,13 @@ function runSummary(run: RunRecord) {
     epochs: run.history.length,
     splitSizes: run.splitSizes,
     metrics: run.metrics,
-    baselines: (run.baselines ?? []).map((b) => ({ kind: b.kind, name: b.name, detail: b.detail, validation: b.validation, test: b.test })),
+    baselines: (run.baselines ?? []).map((b) => ({
+      kind: b.kind,
+      name: b.name,
+      detail: b.detail,
+      validation: b.validation,
+      test: b.test,
+    })),
     lift: lift ? { metric, over: lift.baseline.name, value: lift.lift } : null,
     samplesPerSecond: Math.round(run.samplesPerSecond),
   };
@@ -235,7 +296,18 @@ function problem(p: Problem, code = 2): number {
 class UsageError extends Error {}
 
 async function train(argv: string[]): Promise<number> {
-  const { values } = parseArgs({ args: argv, options: { ...DATA_OPTIONS, ...CONFIG_OPTIONS, baseline: { type: 'string' }, store: { type: 'string', default: '.benchtop' }, 'no-store': { type: 'boolean' }, tags: { type: 'string' } }, strict: true });
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      ...DATA_OPTIONS,
+      ...CONFIG_OPTIONS,
+      baseline: { type: 'string' },
+      store: { type: 'string', default: '.benchtop' },
+      'no-store': { type: 'boolean' },
+      tags: { type: 'string' },
+    },
+    strict: true,
+  });
   if (values.help) {
     process.stdout.write(TRAIN_HELP);
     return 0;
@@ -255,7 +327,12 @@ async function train(argv: string[]): Promise<number> {
     split: splitFromArgs(values, config.seed),
     config,
     userBaselines,
-    environment: { backend, backendReason: 'chosen with --backend', runtime: `node ${process.version}`, appVersion: VERSION },
+    environment: {
+      backend,
+      backendReason: 'chosen with --backend',
+      runtime: `node ${process.version}`,
+      appVersion: VERSION,
+    },
   });
   if (!result.ok) return problem(result.error);
   await writeBundle(values.out!, result.value);
@@ -263,13 +340,46 @@ async function train(argv: string[]): Promise<number> {
   if (!values['no-store']) {
     // Keep the run in the file-system store (the same records the app keeps in IndexedDB).
     const store = new FsStore(values.store!);
-    const run = { ...result.value.run, experimentId: 'default', tags: values.tags ? values.tags.split(',').map((t) => t.trim()).filter(Boolean) : [] };
+    const run = {
+      ...result.value.run,
+      experimentId: 'default',
+      tags: values.tags
+        ? values.tags
+            .split(',')
+            .map((t) => t.trim())
+            .filter(Boolean)
+        : [],
+    };
     const saved = await store.saveRun(run, result.value.model);
     const bytes = encodeTable(data.table);
-    await store.saveDatasetRecord({ id: run.dataset.id, name: data.name, rowCount: data.table.rowCount, columns: data.table.columns.map((c) => c.name), label: run.label, provenance: `file ${values.data}`, savedAt: new Date().toISOString(), bytes: bytes.byteLength }, bytes.byteLength <= 64 * 2 ** 20 ? bytes : undefined);
+    await store.saveDatasetRecord(
+      {
+        id: run.dataset.id,
+        name: data.name,
+        rowCount: data.table.rowCount,
+        columns: data.table.columns.map((c) => c.name),
+        label: run.label,
+        provenance: `file ${values.data}`,
+        savedAt: new Date().toISOString(),
+        bytes: bytes.byteLength,
+      },
+      bytes.byteLength <= 64 * 2 ** 20 ? bytes : undefined,
+    );
     stored = saved.ok ? values.store! : null;
   }
-  process.stdout.write(JSON.stringify({ ok: true, out: values.out, store: stored, ...runSummary(result.value.run), warnings: result.warnings.map((w) => w.message) }, null, 2) + '\n');
+  process.stdout.write(
+    JSON.stringify(
+      {
+        ok: true,
+        out: values.out,
+        store: stored,
+        ...runSummary(result.value.run),
+        warnings: result.warnings.map((w) => w.message),
+      },
+      null,
+      2,
+    ) + '\n',
+  );
   return 0;
 }
 
@@ -290,22 +400,39 @@ and score, and every trial.
 `;
 
 async function tuneCommand(argv: string[]): Promise<number> {
-  const { values } = parseArgs({ args: argv, options: { ...DATA_OPTIONS, ...CONFIG_OPTIONS, search: { type: 'string' }, trials: { type: 'string' }, space: { type: 'string' }, 'no-early-stop': { type: 'boolean' } }, strict: true });
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      ...DATA_OPTIONS,
+      ...CONFIG_OPTIONS,
+      search: { type: 'string' },
+      trials: { type: 'string' },
+      space: { type: 'string' },
+      'no-early-stop': { type: 'boolean' },
+    },
+    strict: true,
+  });
   if (values.help) {
     process.stdout.write(TUNE_HELP);
     return 0;
   }
-  for (const req of ['data', 'label', 'out', 'model'] as const) if (!values[req]) throw new UsageError(`--${req} is required`);
+  for (const req of ['data', 'label', 'out', 'model'] as const)
+    if (!values[req]) throw new UsageError(`--${req} is required`);
   const base = configFromArgs(values);
   const search = oneOf('search', values.search, ['grid', 'random', 'bayes'] as const, 'bayes');
   const trials = numberOpt('trials', values.trials, 20);
-  if (!Number.isInteger(trials) || trials < 1 || trials > 10000) throw new UsageError(`--trials must be a whole number from 1 to 10000`);
+  if (!Number.isInteger(trials) || trials < 1 || trials > 10000)
+    throw new UsageError(`--trials must be a whole number from 1 to 10000`);
   let space: SearchSpace = defaultSpace(base.model.kind);
   if (values.space) {
     try {
       space = JSON.parse(await readFile(values.space, 'utf8')) as SearchSpace;
     } catch (e) {
-      return problem({ kind: 'bad-space', file: values.space, message: `${values.space} is not a readable JSON search space: ${(e as Error).message}` });
+      return problem({
+        kind: 'bad-space',
+        file: values.space,
+        message: `${values.space} is not a readable JSON search space: ${(e as Error).message}`,
+      });
     }
     const bad = checkSpace(space);
     if (bad) return problem({ kind: 'bad-space', file: values.space, message: `${values.space}: ${bad}` });
@@ -317,8 +444,18 @@ async function tuneCommand(argv: string[]): Promise<number> {
   const tuningData = prepareTuningData(data.table, data.schema, split, data.name);
   if (!tuningData.ok) return problem(tuningData.error);
   const started = performance.now();
-  const result = await tune(base, space, makeTrialRunner(tuningData.value), { search, trials, seed: base.seed, parallel: 1, earlyStop: !values['no-early-stop'] });
-  if (!result.best) return problem({ kind: 'no-trial', message: `No trial finished: ${result.trials.map((t) => t.message).filter(Boolean)[0] ?? 'every trial failed'}` });
+  const result = await tune(base, space, makeTrialRunner(tuningData.value), {
+    search,
+    trials,
+    seed: base.seed,
+    parallel: 1,
+    earlyStop: !values['no-early-stop'],
+  });
+  if (!result.best)
+    return problem({
+      kind: 'no-trial',
+      message: `No trial finished: ${result.trials.map((t) => t.message).filter(Boolean)[0] ?? 'every trial failed'}`,
+    });
   const bestConfig = applyParams(base, result.best.values);
   const final = await runTraining({
     runId: randomUUID(),
@@ -328,7 +465,12 @@ async function tuneCommand(argv: string[]): Promise<number> {
     schema: data.schema,
     split,
     config: bestConfig,
-    environment: { backend, backendReason: 'chosen with --backend', runtime: `node ${process.version}`, appVersion: VERSION },
+    environment: {
+      backend,
+      backendReason: 'chosen with --backend',
+      runtime: `node ${process.version}`,
+      appVersion: VERSION,
+    },
   });
   if (!final.ok) return problem(final.error);
   await writeBundle(values.out!, final.value);
@@ -339,10 +481,27 @@ async function tuneCommand(argv: string[]): Promise<number> {
         ok: true,
         out: values.out,
         search,
-        scoreIs: final.value.run.task === 'classification' ? 'validation error rate (1 − accuracy), lower is better' : 'validation RMSE, lower is better',
-        best: { trial: result.best.id, params: result.best.values, score: result.best.score, [`validation ${metric}`]: result.best.metric },
+        scoreIs:
+          final.value.run.task === 'classification'
+            ? 'validation error rate (1 − accuracy), lower is better'
+            : 'validation RMSE, lower is better',
+        best: {
+          trial: result.best.id,
+          params: result.best.values,
+          score: result.best.score,
+          [`validation ${metric}`]: result.best.metric,
+        },
         final: runSummary(final.value.run),
-        trials: result.trials.map((t) => ({ trial: t.id, status: t.status, score: t.score, metric: t.metric, steps: t.steps, params: t.values, ms: Math.round(t.durationMs), message: t.message })),
+        trials: result.trials.map((t) => ({
+          trial: t.id,
+          status: t.status,
+          score: t.score,
+          metric: t.metric,
+          steps: t.steps,
+          params: t.values,
+          ms: Math.round(t.durationMs),
+          message: t.message,
+        })),
         seconds: Number(((performance.now() - started) / 1000).toFixed(1)),
       },
       null,
@@ -382,14 +541,38 @@ async function loadForModel(values: { model?: string; data?: string; label?: str
   let t = table.value;
   const want = bundle.value.model.preprocessor.label.column;
   if (values.label && values.label !== want) {
-    if (!t.columns.some((c) => c.name === values.label)) return fail<never>({ kind: 'missing-column', file: basename(values.data!), column: values.label, message: `${basename(values.data!)} has no column "${values.label}".` });
-    t = { ...t, columns: t.columns.filter((c) => c.name !== want).map((c) => (c.name === values.label ? { ...c, name: want } : c)) };
+    if (!t.columns.some((c) => c.name === values.label))
+      return fail<never>({
+        kind: 'missing-column',
+        file: basename(values.data!),
+        column: values.label,
+        message: `${basename(values.data!)} has no column "${values.label}".`,
+      });
+    t = {
+      ...t,
+      columns: t.columns
+        .filter((c) => c.name !== want)
+        .map((c) => (c.name === values.label ? { ...c, name: want } : c)),
+    };
   }
   return ok({ bundle: bundle.value, table: t, name: basename(values.data!) });
 }
 
 async function evaluateCommand(argv: string[]): Promise<number> {
-  const { values } = parseArgs({ args: argv, options: { model: { type: 'string' }, data: { type: 'string' }, label: { type: 'string' }, split: { type: 'string', default: 'all' }, json: { type: 'boolean' }, report: { type: 'string' }, backend: { type: 'string' }, help: { type: 'boolean' } }, strict: true });
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      model: { type: 'string' },
+      data: { type: 'string' },
+      label: { type: 'string' },
+      split: { type: 'string', default: 'all' },
+      json: { type: 'boolean' },
+      report: { type: 'string' },
+      backend: { type: 'string' },
+      help: { type: 'boolean' },
+    },
+    strict: true,
+  });
   if (values.help) {
     process.stdout.write(EVALUATE_HELP);
     return 0;
@@ -408,15 +591,63 @@ async function evaluateCommand(argv: string[]): Promise<number> {
   }
   const ev = await evaluateModel(bundle.model, table, rows, name, { seed: bundle.run.config?.seed ?? 1 });
   if (!ev.ok) return problem(ev.error);
-  const report: EvaluationReport = { format: 'benchtop-evaluation@1', runId: bundle.run.id, runName: bundle.run.name, createdAt: new Date().toISOString(), split: split === 'all' ? 'file' : split, evaluation: ev.value, behaviour: [], abstainBelow: null };
+  const report: EvaluationReport = {
+    format: 'benchtop-evaluation@1',
+    runId: bundle.run.id,
+    runName: bundle.run.name,
+    createdAt: new Date().toISOString(),
+    split: split === 'all' ? 'file' : split,
+    evaluation: ev.value,
+    behaviour: [],
+    abstainBelow: null,
+  };
   if (values.report) await writeFile(values.report, reportToHtml(report));
   const m = ev.value.metrics;
-  const headline = m.task === 'classification'
-    ? { accuracy: m.report.accuracy, balancedAccuracy: m.report.balancedAccuracy, macroF1: m.report.macro.f1, microF1: m.report.micro.f1, weightedF1: m.report.weighted.f1, mcc: m.report.mcc, auc: m.auc, logLoss: m.logLoss, brier: m.brier, perClass: Object.fromEntries(m.classes.map((c, i) => [c, m.report.perClass[i]])), confusion: m.confusion, ece: m.calibration.ece, mce: m.calibration.mce, adaptiveEce: m.calibration.adaptiveEce, classwiseEce: m.calibration.classwiseEce, intervals: m.intervals }
-    : { mae: m.mae, rmse: m.rmse, r2: m.r2, mape: m.mape, intervals: m.intervals };
-  const out = { ok: true, model: bundle.run.name, data: name, rows: ev.value.rows, task: m.task, metrics: headline, slices: ev.value.foundSlices.map((s) => ({ slice: s.name, size: s.size, [s.metric]: s.value, gap: s.gap, adjustedP: s.adjustedP })), notes: ev.value.notes.map((n) => n.message) };
+  const headline =
+    m.task === 'classification'
+      ? {
+          accuracy: m.report.accuracy,
+          balancedAccuracy: m.report.balancedAccuracy,
+          macroF1: m.report.macro.f1,
+          microF1: m.report.micro.f1,
+          weightedF1: m.report.weighted.f1,
+          mcc: m.report.mcc,
+          auc: m.auc,
+          logLoss: m.logLoss,
+          brier: m.brier,
+          perClass: Object.fromEntries(m.classes.map((c, i) => [c, m.report.perClass[i]])),
+          confusion: m.confusion,
+          ece: m.calibration.ece,
+          mce: m.calibration.mce,
+          adaptiveEce: m.calibration.adaptiveEce,
+          classwiseEce: m.calibration.classwiseEce,
+          intervals: m.intervals,
+        }
+      : { mae: m.mae, rmse: m.rmse, r2: m.r2, mape: m.mape, intervals: m.intervals };
+  const out = {
+    ok: true,
+    model: bundle.run.name,
+    data: name,
+    rows: ev.value.rows,
+    task: m.task,
+    metrics: headline,
+    slices: ev.value.foundSlices.map((s) => ({
+      slice: s.name,
+      size: s.size,
+      [s.metric]: s.value,
+      gap: s.gap,
+      adjustedP: s.adjustedP,
+    })),
+    notes: ev.value.notes.map((n) => n.message),
+  };
   if (values.json) process.stdout.write(JSON.stringify(out, null, 2) + '\n');
-  else process.stdout.write(`${out.model} on ${name} (${out.rows} rows)\n${Object.entries(headline).filter(([, v]) => typeof v === 'number').map(([k, v]) => `  ${k}: ${(v as number).toFixed(4)}`).join('\n')}\n${out.notes.map((n) => `  note: ${n}`).join('\n')}\n`);
+  else
+    process.stdout.write(
+      `${out.model} on ${name} (${out.rows} rows)\n${Object.entries(headline)
+        .filter(([, v]) => typeof v === 'number')
+        .map(([k, v]) => `  ${k}: ${(v as number).toFixed(4)}`)
+        .join('\n')}\n${out.notes.map((n) => `  note: ${n}`).join('\n')}\n`,
+    );
   return 0;
 }
 
@@ -444,31 +675,92 @@ DIR/NAME/1/model.onnx for Triton's onnxruntime backend.
 `;
 
 async function compressCommand(argv: string[]): Promise<number> {
-  const { values } = parseArgs({ args: argv, options: { model: { type: 'string' }, data: { type: 'string' }, label: { type: 'string' }, method: { type: 'string' }, 'per-tensor': { type: 'boolean' }, asymmetric: { type: 'boolean' }, sparsity: { type: 'string' }, scope: { type: 'string' }, rank: { type: 'string' }, energy: { type: 'string' }, range: { type: 'string' }, 'calibration-data': { type: 'string' }, 'calibration-rows': { type: 'string' }, teacher: { type: 'string' }, hidden: { type: 'string' }, temperature: { type: 'string' }, alpha: { type: 'string' }, epochs: { type: 'string' }, 'fine-tune-epochs': { type: 'string' }, gradual: { type: 'boolean' }, lr: { type: 'string' }, out: { type: 'string' }, backend: { type: 'string' }, help: { type: 'boolean' } }, strict: true });
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      model: { type: 'string' },
+      data: { type: 'string' },
+      label: { type: 'string' },
+      method: { type: 'string' },
+      'per-tensor': { type: 'boolean' },
+      asymmetric: { type: 'boolean' },
+      sparsity: { type: 'string' },
+      scope: { type: 'string' },
+      rank: { type: 'string' },
+      energy: { type: 'string' },
+      range: { type: 'string' },
+      'calibration-data': { type: 'string' },
+      'calibration-rows': { type: 'string' },
+      teacher: { type: 'string' },
+      hidden: { type: 'string' },
+      temperature: { type: 'string' },
+      alpha: { type: 'string' },
+      epochs: { type: 'string' },
+      'fine-tune-epochs': { type: 'string' },
+      gradual: { type: 'boolean' },
+      lr: { type: 'string' },
+      out: { type: 'string' },
+      backend: { type: 'string' },
+      help: { type: 'boolean' },
+    },
+    strict: true,
+  });
   if (values.help) {
     process.stdout.write(COMPRESS_HELP);
     return 0;
   }
-  for (const req of ['model', 'data', 'method', 'out'] as const) if (!values[req]) throw new UsageError(`--${req} is required`);
-  const method = oneOf('method', values.method, ['fp16', 'int8', 'int8-static', 'binary', 'prune', 'lowrank', 'distill', 'qat'] as const, 'int8');
+  for (const req of ['model', 'data', 'method', 'out'] as const)
+    if (!values[req]) throw new UsageError(`--${req} is required`);
+  const method = oneOf(
+    'method',
+    values.method,
+    ['fp16', 'int8', 'int8-static', 'binary', 'prune', 'lowrank', 'distill', 'qat'] as const,
+    'int8',
+  );
   const loaded = await loadForModel(values);
   if (!loaded.ok) return problem(loaded.error);
   const { bundle, table, name } = loaded.value;
-  if (datasetVersionId(table) !== bundle.run.dataset.id) return problem({ kind: 'other-dataset', file: name, message: `${name} is not the dataset the model was trained on (${bundle.run.dataset.name}); compression is scored on that dataset's splits.` });
+  if (datasetVersionId(table) !== bundle.run.dataset.id)
+    return problem({
+      kind: 'other-dataset',
+      file: name,
+      message: `${name} is not the dataset the model was trained on (${bundle.run.dataset.name}); compression is scored on that dataset's splits.`,
+    });
   await startBackend(values.backend);
   let calibration: { X: Float32Array; n: number } | undefined;
   if (values['calibration-data']) {
     const cal = await readTableFile(values['calibration-data']);
     if (!cal.ok) return problem(cal.error);
-    const X = transformFeatures(bundle.model.preprocessor, cal.value, Uint32Array.from({ length: cal.value.rowCount }, (_, i) => i), basename(values['calibration-data']));
+    const X = transformFeatures(
+      bundle.model.preprocessor,
+      cal.value,
+      Uint32Array.from({ length: cal.value.rowCount }, (_, i) => i),
+      basename(values['calibration-data']),
+    );
     if (!X.ok) return problem(X.error);
     calibration = { X: X.value, n: cal.value.rowCount };
   }
   const warnings: string[] = [];
   let r;
-  const fineTuneEpochs = values['fine-tune-epochs'] ? numberOpt('fine-tune-epochs', values['fine-tune-epochs'], 3) : method === 'qat' ? 3 : 0;
+  const fineTuneEpochs = values['fine-tune-epochs']
+    ? numberOpt('fine-tune-epochs', values['fine-tune-epochs'], 3)
+    : method === 'qat'
+      ? 3
+      : 0;
   if (method === 'qat' || (method === 'prune' && fineTuneEpochs > 0)) {
-    r = await fineTuneRun(bundle.run, bundle.model, table, { method: method === 'qat' ? 'qat' : 'prune', epochs: fineTuneEpochs, learningRate: numberOpt('lr', values.lr, 0.001), sparsity: values.sparsity === undefined ? 0.5 : numberOpt('sparsity', values.sparsity, 0.5), gradual: Boolean(values.gradual) }, { runId: randomUUID() });
+    r = await fineTuneRun(
+      bundle.run,
+      bundle.model,
+      table,
+      {
+        method: method === 'qat' ? 'qat' : 'prune',
+        epochs: fineTuneEpochs,
+        learningRate: numberOpt('lr', values.lr, 0.001),
+        sparsity: values.sparsity === undefined ? 0.5 : numberOpt('sparsity', values.sparsity, 0.5),
+        gradual: Boolean(values.gradual),
+      },
+      { runId: randomUUID() },
+    );
   } else if (method === 'distill') {
     let teacher = bundle.model;
     if (values.teacher) {
@@ -476,19 +768,83 @@ async function compressCommand(argv: string[]): Promise<number> {
       if (!t.ok) return problem(t.error);
       teacher = t.value.model;
     }
-    r = await distillRun(bundle.run, teacher, table, { student: { hidden: values.hidden ? values.hidden.split(',').map((x) => numberOpt('hidden', x, 32)) : [32] }, temperature: numberOpt('temperature', values.temperature, 4), alpha: numberOpt('alpha', values.alpha, 0.7), epochs: values.epochs ? numberOpt('epochs', values.epochs, 20) : undefined }, { runId: randomUUID() });
-  } else r = await compressRun(bundle.run, bundle.model, table, { method: method as Exclude<typeof method, 'qat' | 'distill'>, rangeMethod: oneOf('range', values.range, ['minmax', 'percentile', 'entropy'] as const, 'minmax'), calibrationRows: values['calibration-rows'] ? numberOpt('calibration-rows', values['calibration-rows'], 256) : undefined, perChannel: !values['per-tensor'], symmetric: !values.asymmetric, sparsity: values.sparsity === undefined ? undefined : numberOpt('sparsity', values.sparsity, 0.5), scope: oneOf('scope', values.scope, ['global', 'layer'] as const, 'global'), rank: values.rank === undefined ? undefined : numberOpt('rank', values.rank, 1), energy: values.energy === undefined ? undefined : numberOpt('energy', values.energy, 0.9) }, { runId: randomUUID() }, calibration);
+    r = await distillRun(
+      bundle.run,
+      teacher,
+      table,
+      {
+        student: { hidden: values.hidden ? values.hidden.split(',').map((x) => numberOpt('hidden', x, 32)) : [32] },
+        temperature: numberOpt('temperature', values.temperature, 4),
+        alpha: numberOpt('alpha', values.alpha, 0.7),
+        epochs: values.epochs ? numberOpt('epochs', values.epochs, 20) : undefined,
+      },
+      { runId: randomUUID() },
+    );
+  } else
+    r = await compressRun(
+      bundle.run,
+      bundle.model,
+      table,
+      {
+        method: method as Exclude<typeof method, 'qat' | 'distill'>,
+        rangeMethod: oneOf('range', values.range, ['minmax', 'percentile', 'entropy'] as const, 'minmax'),
+        calibrationRows: values['calibration-rows']
+          ? numberOpt('calibration-rows', values['calibration-rows'], 256)
+          : undefined,
+        perChannel: !values['per-tensor'],
+        symmetric: !values.asymmetric,
+        sparsity: values.sparsity === undefined ? undefined : numberOpt('sparsity', values.sparsity, 0.5),
+        scope: oneOf('scope', values.scope, ['global', 'layer'] as const, 'global'),
+        rank: values.rank === undefined ? undefined : numberOpt('rank', values.rank, 1),
+        energy: values.energy === undefined ? undefined : numberOpt('energy', values.energy, 0.9),
+      },
+      { runId: randomUUID() },
+      calibration,
+    );
   if (!r.ok) return problem(r.error);
   warnings.push(...r.warnings.map((w) => w.message));
   await writeBundle(values.out!, r.value);
   const c = r.value.run.compression!;
   const metric = r.value.run.task === 'classification' ? 'accuracy' : 'rmse';
-  process.stdout.write(JSON.stringify({ ok: true, out: values.out, method, parentRun: c.parentRunId, storedBytes: c.info.storedBytes, parentBytes: c.info.parentBytes, sizeFraction: c.info.storedBytes / c.info.parentBytes, gzipBytes: c.info.gzipBytes, params: c.info.params, sparsity: c.info.sparsity, ranks: c.info.ranks, activations: c.info.activations, warnings, [`test ${metric}`]: r.value.run.metrics.test?.[metric], [`parent test ${metric}`]: bundle.run.metrics.test?.[metric], ece: c.ece }, null, 2) + '\n');
+  process.stdout.write(
+    JSON.stringify(
+      {
+        ok: true,
+        out: values.out,
+        method,
+        parentRun: c.parentRunId,
+        storedBytes: c.info.storedBytes,
+        parentBytes: c.info.parentBytes,
+        sizeFraction: c.info.storedBytes / c.info.parentBytes,
+        gzipBytes: c.info.gzipBytes,
+        params: c.info.params,
+        sparsity: c.info.sparsity,
+        ranks: c.info.ranks,
+        activations: c.info.activations,
+        warnings,
+        [`test ${metric}`]: r.value.run.metrics.test?.[metric],
+        [`parent test ${metric}`]: bundle.run.metrics.test?.[metric],
+        ece: c.ece,
+      },
+      null,
+      2,
+    ) + '\n',
+  );
   return 0;
 }
 
 async function exportCommand(argv: string[]): Promise<number> {
-  const { values } = parseArgs({ args: argv, options: { model: { type: 'string' }, format: { type: 'string' }, out: { type: 'string' }, name: { type: 'string' }, help: { type: 'boolean' } }, strict: true });
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      model: { type: 'string' },
+      format: { type: 'string' },
+      out: { type: 'string' },
+      name: { type: 'string' },
+      help: { type: 'boolean' },
+    },
+    strict: true,
+  });
   if (values.help) {
     process.stdout.write(EXPORT_HELP);
     return 0;
@@ -500,15 +856,29 @@ async function exportCommand(argv: string[]): Promise<number> {
   const { model, run } = bundle.value;
   await mkdir(values.out!, { recursive: true });
   if (format === 'tfjs') {
-    if (!model.artifacts) return problem({ kind: 'unsupported-model', message: 'tfjs export is for neural networks; classical models export as a Benchtop model directory.' });
+    if (!model.artifacts)
+      return problem({
+        kind: 'unsupported-model',
+        message: 'tfjs export is for neural networks; classical models export as a Benchtop model directory.',
+      });
     const files = bundleToFiles(bundle.value);
     await writeFile(join(values.out!, 'model.json'), files['model.json']!);
     await writeFile(join(values.out!, 'weights.bin'), files['weights.bin']!);
     await writeFile(join(values.out!, 'preprocessing.json'), files['preprocessing.json']!);
-    process.stdout.write(JSON.stringify({ ok: true, format, out: values.out, files: ['model.json', 'weights.bin', 'preprocessing.json'] }, null, 2) + '\n');
+    process.stdout.write(
+      JSON.stringify(
+        { ok: true, format, out: values.out, files: ['model.json', 'weights.bin', 'preprocessing.json'] },
+        null,
+        2,
+      ) + '\n',
+    );
     return 0;
   }
-  if (!model.artifacts && !model.onnx) return problem({ kind: 'unsupported-model', message: 'ONNX export covers neural networks (logistic, linear, MLP) so far.' });
+  if (!model.artifacts && !model.onnx)
+    return problem({
+      kind: 'unsupported-model',
+      message: 'ONNX export covers neural networks (logistic, linear, MLP) so far.',
+    });
   const onnx = modelToOnnx(model, VERSION);
   if (!onnx.ok) return problem(onnx.error);
   const pre = JSON.stringify(model.preprocessor, null, 1);
@@ -517,10 +887,24 @@ async function exportCommand(argv: string[]): Promise<number> {
   if (format === 'onnx') {
     await writeFile(join(values.out!, 'model.onnx'), onnx.value);
     await writeFile(join(values.out!, 'preprocessing.json'), pre);
-    process.stdout.write(JSON.stringify({ ok: true, format, out: values.out, bytes: onnx.value.byteLength, input: { name: 'features', shape: [-1, model.preprocessor.inputSize] }, output: { name: 'outputs', shape: [-1, k] } }, null, 2) + '\n');
+    process.stdout.write(
+      JSON.stringify(
+        {
+          ok: true,
+          format,
+          out: values.out,
+          bytes: onnx.value.byteLength,
+          input: { name: 'features', shape: [-1, model.preprocessor.inputSize] },
+          output: { name: 'outputs', shape: [-1, k] },
+        },
+        null,
+        2,
+      ) + '\n',
+    );
     return 0;
   }
-  const modelName = (values.name ?? run.name.split(' ·')[0]!).replace(/[^A-Za-z0-9_-]+/g, '_').toLowerCase() || 'benchtop_model';
+  const modelName =
+    (values.name ?? run.name.split(' ·')[0]!).replace(/[^A-Za-z0-9_-]+/g, '_').toLowerCase() || 'benchtop_model';
   const config = `name: "${modelName}"
 backend: "onnxruntime"
 max_batch_size: 256
@@ -544,30 +928,88 @@ dynamic_batching { }
   await writeFile(join(values.out!, modelName, 'config.pbtxt'), config);
   await writeFile(join(values.out!, modelName, '1', 'model.onnx'), onnx.value);
   await writeFile(join(values.out!, modelName, 'preprocessing.json'), pre);
-  process.stdout.write(JSON.stringify({ ok: true, format, out: values.out, model: modelName, files: [`${modelName}/config.pbtxt`, `${modelName}/1/model.onnx`, `${modelName}/preprocessing.json`] }, null, 2) + '\n');
+  process.stdout.write(
+    JSON.stringify(
+      {
+        ok: true,
+        format,
+        out: values.out,
+        model: modelName,
+        files: [`${modelName}/config.pbtxt`, `${modelName}/1/model.onnx`, `${modelName}/preprocessing.json`],
+      },
+      null,
+      2,
+    ) + '\n',
+  );
   return 0;
 }
 
 async function calibrateCommand(argv: string[]): Promise<number> {
-  const { values } = parseArgs({ args: argv, options: { model: { type: 'string' }, data: { type: 'string' }, label: { type: 'string' }, method: { type: 'string' }, out: { type: 'string' }, backend: { type: 'string' }, help: { type: 'boolean' } }, strict: true });
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      model: { type: 'string' },
+      data: { type: 'string' },
+      label: { type: 'string' },
+      method: { type: 'string' },
+      out: { type: 'string' },
+      backend: { type: 'string' },
+      help: { type: 'boolean' },
+    },
+    strict: true,
+  });
   if (values.help) {
     process.stdout.write(CALIBRATE_HELP);
     return 0;
   }
-  for (const req of ['model', 'data', 'method', 'out'] as const) if (!values[req]) throw new UsageError(`--${req} is required`);
-  const method = oneOf('method', values.method, ['temperature', 'platt', 'isotonic', 'histogram'] as const, 'temperature');
+  for (const req of ['model', 'data', 'method', 'out'] as const)
+    if (!values[req]) throw new UsageError(`--${req} is required`);
+  const method = oneOf(
+    'method',
+    values.method,
+    ['temperature', 'platt', 'isotonic', 'histogram'] as const,
+    'temperature',
+  );
   const loaded = await loadForModel(values);
   if (!loaded.ok) return problem(loaded.error);
   const { bundle, table, name } = loaded.value;
   const id = datasetVersionId(table);
-  if (id !== bundle.run.dataset.id) return problem({ kind: 'other-dataset', file: name, message: `${name} is not the dataset the model was trained on (${bundle.run.dataset.name}); calibration uses that dataset's validation split.` });
+  if (id !== bundle.run.dataset.id)
+    return problem({
+      kind: 'other-dataset',
+      file: name,
+      message: `${name} is not the dataset the model was trained on (${bundle.run.dataset.name}); calibration uses that dataset's validation split.`,
+    });
   await startBackend(values.backend);
   const r = await calibrateRun(bundle.run, bundle.model, table, method, { runId: randomUUID() });
   if (!r.ok) return problem(r.error);
   await writeBundle(values.out!, r.value);
   const c = r.value.run.calibration!;
-  const pick = (x: typeof c.before) => ({ accuracy: x.accuracy, logLoss: x.logLoss, brier: x.brier, ece: x.ece, mce: x.mce, adaptiveEce: x.adaptiveEce, classwiseEce: x.classwiseEce });
-  process.stdout.write(JSON.stringify({ ok: true, out: values.out, method, parentRun: c.parentRunId, run: r.value.run.id, calibrator: r.value.model.calibrator, before: pick(c.before), after: pick(c.after) }, null, 2) + '\n');
+  const pick = (x: typeof c.before) => ({
+    accuracy: x.accuracy,
+    logLoss: x.logLoss,
+    brier: x.brier,
+    ece: x.ece,
+    mce: x.mce,
+    adaptiveEce: x.adaptiveEce,
+    classwiseEce: x.classwiseEce,
+  });
+  process.stdout.write(
+    JSON.stringify(
+      {
+        ok: true,
+        out: values.out,
+        method,
+        parentRun: c.parentRunId,
+        run: r.value.run.id,
+        calibrator: r.value.model.calibrator,
+        before: pick(c.before),
+        after: pick(c.after),
+      },
+      null,
+      2,
+    ) + '\n',
+  );
   return 0;
 }
 
@@ -587,7 +1029,18 @@ async function startBackend(name: string | undefined): Promise<void> {
 const csvCell = (v: string) => (/[",\n\r]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
 
 async function predict(argv: string[]): Promise<number> {
-  const { values } = parseArgs({ args: argv, options: { model: { type: 'string' }, data: { type: 'string' }, out: { type: 'string' }, backend: { type: 'string' }, 'abstain-below': { type: 'string' }, help: { type: 'boolean' } }, strict: true });
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      model: { type: 'string' },
+      data: { type: 'string' },
+      out: { type: 'string' },
+      backend: { type: 'string' },
+      'abstain-below': { type: 'string' },
+      help: { type: 'boolean' },
+    },
+    strict: true,
+  });
   if (values.help) {
     process.stdout.write(PREDICT_HELP);
     return 0;
@@ -605,7 +1058,10 @@ async function predict(argv: string[]): Promise<number> {
   const lines: string[] = [];
   if (label.task === 'classification') {
     const k = label.classes.length;
-    const threshold = values['abstain-below'] !== undefined ? numberOpt('abstain-below', values['abstain-below'], 0) : (bundle.value.run.evaluation?.abstainBelow ?? null);
+    const threshold =
+      values['abstain-below'] !== undefined
+        ? numberOpt('abstain-below', values['abstain-below'], 0)
+        : (bundle.value.run.evaluation?.abstainBelow ?? null);
     lines.push(['predicted', ...label.classes, ...(threshold !== null ? ['abstain'] : [])].map(csvCell).join(','));
     const best = argmaxRows(out.value, k);
     for (let i = 0; i < rows.length; i++) {
@@ -618,12 +1074,23 @@ async function predict(argv: string[]): Promise<number> {
     for (const v of out.value) lines.push(String(v));
   }
   await writeFile(values.out!, lines.join('\n') + '\n');
-  process.stdout.write(JSON.stringify({ ok: true, out: values.out, rows: rows.length, task: label.task }, null, 2) + '\n');
+  process.stdout.write(
+    JSON.stringify({ ok: true, out: values.out, rows: rows.length, task: label.task }, null, 2) + '\n',
+  );
   return 0;
 }
 
 async function info(argv: string[]): Promise<number> {
-  const { values } = parseArgs({ args: argv, options: { model: { type: 'string' }, data: { type: 'string' }, backend: { type: 'string' }, help: { type: 'boolean' } }, strict: true });
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      model: { type: 'string' },
+      data: { type: 'string' },
+      backend: { type: 'string' },
+      help: { type: 'boolean' },
+    },
+    strict: true,
+  });
   if (values.help) {
     process.stdout.write(INFO_HELP);
     return 0;
@@ -650,11 +1117,20 @@ async function info(argv: string[]): Promise<number> {
     const table = await readTableFile(values.data);
     if (!table.ok) return problem(table.error);
     const id = datasetVersionId(table.value);
-    if (id !== run.dataset.id) return problem({ kind: 'other-dataset', file: basename(values.data), message: `${basename(values.data)} is dataset ${id.slice(0, 12)}, but the model was trained on ${run.dataset.id.slice(0, 12)} (${run.dataset.name}).` });
+    if (id !== run.dataset.id)
+      return problem({
+        kind: 'other-dataset',
+        file: basename(values.data),
+        message: `${basename(values.data)} is dataset ${id.slice(0, 12)}, but the model was trained on ${run.dataset.id.slice(0, 12)} (${run.dataset.name}).`,
+      });
     await startBackend(values.backend);
     const out = await predictAnyRows(model, table.value, Uint32Array.from(run.fingerprint.rows), basename(values.data));
     if (!out.ok) return problem(out.error);
-    summary.fingerprint = { rows: run.fingerprint.rows.length, maxAbsDiff: maxAbsDifference(out.value, run.fingerprint.outputs), backend: tf.getBackend() };
+    summary.fingerprint = {
+      rows: run.fingerprint.rows.length,
+      maxAbsDiff: maxAbsDifference(out.value, run.fingerprint.outputs),
+      backend: tf.getBackend(),
+    };
   }
   process.stdout.write(JSON.stringify(summary, null, 2) + '\n');
   return 0;
@@ -705,7 +1181,9 @@ export async function main(argv: string[]): Promise<number> {
     }
   } catch (e) {
     if (e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-      process.stderr.write(`benchtop ${command}: ${(e as Error).message}\nRun "benchtop ${command} --help" for the options.\n`);
+      process.stderr.write(
+        `benchtop ${command}: ${(e as Error).message}\nRun "benchtop ${command} --help" for the options.\n`,
+      );
       return 64;
     }
     throw e;

@@ -24,8 +24,24 @@ expectations suggested from the reference. --json prints one JSON object; exit c
 `;
 
 export async function driftCommand(argv: string[]): Promise<number> {
-  const { values } = parseArgs({ args: argv, options: { reference: { type: 'string' }, current: { type: 'string' }, model: { type: 'string' }, alpha: { type: 'string' }, multivariate: { type: 'boolean' }, 'min-size': { type: 'string' }, expectations: { type: 'string' }, 'suggest-expectations': { type: 'boolean' }, json: { type: 'boolean' }, seed: { type: 'string' }, help: { type: 'boolean' } }, strict: true });
-  if (values.help) return process.stdout.write(DRIFT_HELP), 0;
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      reference: { type: 'string' },
+      current: { type: 'string' },
+      model: { type: 'string' },
+      alpha: { type: 'string' },
+      multivariate: { type: 'boolean' },
+      'min-size': { type: 'string' },
+      expectations: { type: 'string' },
+      'suggest-expectations': { type: 'boolean' },
+      json: { type: 'boolean' },
+      seed: { type: 'string' },
+      help: { type: 'boolean' },
+    },
+    strict: true,
+  });
+  if (values.help) return (process.stdout.write(DRIFT_HELP), 0);
   const need = (k: 'reference' | 'current') => {
     if (!values[k]) throw Object.assign(new Error(`--${k} is required`), { code: 'ERR_PARSE_ARGS_BENCHTOP' });
     return values[k]!;
@@ -35,7 +51,9 @@ export async function driftCommand(argv: string[]): Promise<number> {
   if (!ref.ok) return problem(ref.error);
   const schema = inferSchema(ref.value, null);
   if (values['suggest-expectations']) {
-    process.stdout.write(JSON.stringify({ ok: true, expectations: suggestExpectations(ref.value, schema) }, null, 2) + '\n');
+    process.stdout.write(
+      JSON.stringify({ ok: true, expectations: suggestExpectations(ref.value, schema) }, null, 2) + '\n',
+    );
     return 0;
   }
   const curPath = need('current');
@@ -48,12 +66,23 @@ export async function driftCommand(argv: string[]): Promise<number> {
     columns = driftColumnsFromPreprocessor(b.value.model.preprocessor);
   }
   const alpha = values.alpha === undefined ? 0.05 : Number(values.alpha);
-  if (!(alpha > 0 && alpha < 1)) throw Object.assign(new Error(`--alpha must be between 0 and 1; got "${values.alpha}"`), { code: 'ERR_PARSE_ARGS_BENCHTOP' });
+  if (!(alpha > 0 && alpha < 1))
+    throw Object.assign(new Error(`--alpha must be between 0 and 1; got "${values.alpha}"`), {
+      code: 'ERR_PARSE_ARGS_BENCHTOP',
+    });
   const minSize = values['min-size'] === undefined ? 0.1 : Number(values['min-size']);
-  if (!(minSize >= 0)) throw Object.assign(new Error(`--min-size must be a number ≥ 0; got "${values['min-size']}"`), { code: 'ERR_PARSE_ARGS_BENCHTOP' });
+  if (!(minSize >= 0))
+    throw Object.assign(new Error(`--min-size must be a number ≥ 0; got "${values['min-size']}"`), {
+      code: 'ERR_PARSE_ARGS_BENCHTOP',
+    });
   const all = (n: number) => Uint32Array.from({ length: n }, (_, i) => i);
   const t0 = performance.now();
-  const report = driftReport({ table: ref.value, rows: all(ref.value.rowCount) }, { table: cur.value, rows: all(cur.value.rowCount) }, columns, { alpha, minSize, multivariate: values.multivariate, seed: values.seed ? Number(values.seed) : 1 });
+  const report = driftReport(
+    { table: ref.value, rows: all(ref.value.rowCount) },
+    { table: cur.value, rows: all(cur.value.rowCount) },
+    columns,
+    { alpha, minSize, multivariate: values.multivariate, seed: values.seed ? Number(values.seed) : 1 },
+  );
   const ms = performance.now() - t0;
   let expectations: ReturnType<typeof runExpectations> | undefined;
   if (values.expectations) {
@@ -62,20 +91,62 @@ export async function driftCommand(argv: string[]): Promise<number> {
       list = JSON.parse(await readFile(values.expectations, 'utf8')) as Expectation[];
       if (!Array.isArray(list)) throw new Error('expected a JSON list of expectations');
     } catch (e) {
-      return problem({ kind: 'bad-expectations', file: basename(values.expectations), message: `${basename(values.expectations)}: ${(e as Error).message}` });
+      return problem({
+        kind: 'bad-expectations',
+        file: basename(values.expectations),
+        message: `${basename(values.expectations)}: ${(e as Error).message}`,
+      });
     }
     expectations = runExpectations(cur.value, list);
   }
   const r4 = (x: number | undefined) => (x === undefined || !Number.isFinite(x) ? null : Number(x.toPrecision(6)));
-  const features = report.features.map((f) => ({ feature: f.feature, type: f.kind, test: f.test, statistic: r4(f.statistic), pValue: f.pValue, pBonferroni: f.pBonferroni, pBH: f.pBH, psi: r4(f.psi), jensenShannon: r4(f.js), wassersteinNormalized: r4(f.wassersteinNorm), verdict: f.verdict, reference: f.reference, current: f.current }));
-  const out = { ok: true, reference: basename(refPath), current: basename(curPath), rows: { reference: report.rows[0], current: report.rows[1] }, alpha, minSize, ms: Math.round(ms), drifted: report.drifted, features, schema: report.schema, multivariate: report.multivariate, expectations };
+  const features = report.features.map((f) => ({
+    feature: f.feature,
+    type: f.kind,
+    test: f.test,
+    statistic: r4(f.statistic),
+    pValue: f.pValue,
+    pBonferroni: f.pBonferroni,
+    pBH: f.pBH,
+    psi: r4(f.psi),
+    jensenShannon: r4(f.js),
+    wassersteinNormalized: r4(f.wassersteinNorm),
+    verdict: f.verdict,
+    reference: f.reference,
+    current: f.current,
+  }));
+  const out = {
+    ok: true,
+    reference: basename(refPath),
+    current: basename(curPath),
+    rows: { reference: report.rows[0], current: report.rows[1] },
+    alpha,
+    minSize,
+    ms: Math.round(ms),
+    drifted: report.drifted,
+    features,
+    schema: report.schema,
+    multivariate: report.multivariate,
+    expectations,
+  };
   if (values.json) process.stdout.write(JSON.stringify(out, null, 2) + '\n');
   else {
-    const lines = [`${out.current} against ${out.reference}: ${report.drifted.length} of ${features.length} columns drifted (α ${alpha}, Benjamini–Hochberg)`];
-    for (const f of features) lines.push(`  ${f.verdict.padEnd(11)} ${f.feature.padEnd(24)} ${f.test.padEnd(18)} stat ${String(f.statistic).padEnd(10)} p ${f.pValue.toExponential(2).padEnd(9)} PSI ${f.psi}`);
+    const lines = [
+      `${out.current} against ${out.reference}: ${report.drifted.length} of ${features.length} columns drifted (α ${alpha}, Benjamini–Hochberg)`,
+    ];
+    for (const f of features)
+      lines.push(
+        `  ${f.verdict.padEnd(11)} ${f.feature.padEnd(24)} ${f.test.padEnd(18)} stat ${String(f.statistic).padEnd(10)} p ${f.pValue.toExponential(2).padEnd(9)} PSI ${f.psi}`,
+      );
     for (const s of report.schema) lines.push(`  schema: ${s.message}`);
-    if (report.multivariate) lines.push(`  MMD² ${report.multivariate.mmd.mmd2.toExponential(3)} (p ${report.multivariate.mmd.pValue.toFixed(3)}), classifier AUC ${report.multivariate.classifier.auc.toFixed(3)} (p ${report.multivariate.classifier.pValue.toExponential(2)})`);
-    for (const e of expectations ?? []) lines.push(`  ${e.passed ? 'pass' : 'FAIL'} ${e.error ?? e.observed}${e.examples.length ? `; e.g. rows ${e.examples.map((x) => x.row).join(', ')}` : ''}`);
+    if (report.multivariate)
+      lines.push(
+        `  MMD² ${report.multivariate.mmd.mmd2.toExponential(3)} (p ${report.multivariate.mmd.pValue.toFixed(3)}), classifier AUC ${report.multivariate.classifier.auc.toFixed(3)} (p ${report.multivariate.classifier.pValue.toExponential(2)})`,
+      );
+    for (const e of expectations ?? [])
+      lines.push(
+        `  ${e.passed ? 'pass' : 'FAIL'} ${e.error ?? e.observed}${e.examples.length ? `; e.g. rows ${e.examples.map((x) => x.row).join(', ')}` : ''}`,
+      );
     process.stdout.write(lines.join('\n') + '\n');
   }
   return 0;

@@ -2,7 +2,14 @@ import { appendFile, mkdir, readdir, readFile, rename, rm, writeFile } from 'nod
 import { join } from 'node:path';
 import { bundleToFiles, filesToBundle } from '../src/core/model/model-bundle.ts';
 import type { RunRecord, TrainedModel } from '../src/core/model/spec.ts';
-import type { AliasMove, AliasRecord, DatasetRecord, Experiment, ModelCardProse, ModelVersion } from '../src/core/store/records.ts';
+import type {
+  AliasMove,
+  AliasRecord,
+  DatasetRecord,
+  Experiment,
+  ModelCardProse,
+  ModelVersion,
+} from '../src/core/store/records.ts';
 import type { ImportPayload, Store } from '../src/core/store/store.ts';
 import type { Result } from '../src/core/util/result.ts';
 import { fail, ok } from '../src/core/util/result.ts';
@@ -35,7 +42,11 @@ export class FsStore implements Store {
   }
 
   /** Writes a directory of files atomically (temp dir + rename). */
-  private async writeDir(dir: string, files: Record<string, Uint8Array | string>, replace = true): Promise<Result<void>> {
+  private async writeDir(
+    dir: string,
+    files: Record<string, Uint8Array | string>,
+    replace = true,
+  ): Promise<Result<void>> {
     const final = this.path(dir);
     const tmp = `${final}.tmp-${process.pid}-${Date.now()}`;
     try {
@@ -48,8 +59,12 @@ export class FsStore implements Store {
     } catch (e) {
       await rm(tmp, { recursive: true, force: true }).catch(() => undefined);
       const code = (e as NodeJS.ErrnoException).code;
-      if (code === 'ENOTEMPTY' || code === 'EEXIST') return fail({ kind: 'conflict', message: `${dir} already exists.` });
-      return fail({ kind: code === 'ENOSPC' ? 'quota' : 'storage', message: `Could not write ${final}: ${code === 'ENOSPC' ? 'the disk is full; delete or export old runs' : (e as Error).message}` });
+      if (code === 'ENOTEMPTY' || code === 'EEXIST')
+        return fail({ kind: 'conflict', message: `${dir} already exists.` });
+      return fail({
+        kind: code === 'ENOSPC' ? 'quota' : 'storage',
+        message: `Could not write ${final}: ${code === 'ENOSPC' ? 'the disk is full; delete or export old runs' : (e as Error).message}`,
+      });
     }
   }
 
@@ -69,7 +84,8 @@ export class FsStore implements Store {
   private async readModel(dir: string, run: RunRecord): Promise<TrainedModel | undefined> {
     try {
       const files: Record<string, Uint8Array> = {};
-      for (const f of await readdir(this.path(dir))) if (f !== 'version.json' && f !== 'model.onnx') files[f] = await readFile(this.path(dir, f));
+      for (const f of await readdir(this.path(dir)))
+        if (f !== 'version.json' && f !== 'model.onnx') files[f] = await readFile(this.path(dir, f));
       files['run.json'] = new TextEncoder().encode(JSON.stringify(run));
       const b = filesToBundle(files, dir);
       return b.ok ? b.value.model : undefined;
@@ -87,7 +103,11 @@ export class FsStore implements Store {
     }
     const out: T[] = [];
     for (const n of names) {
-      const v = file ? await this.readJson<T>(dir, n, file) : n.endsWith('.json') ? await this.readJson<T>(dir, n) : undefined;
+      const v = file
+        ? await this.readJson<T>(dir, n, file)
+        : n.endsWith('.json')
+          ? await this.readJson<T>(dir, n)
+          : undefined;
       if (v) out.push(v);
     }
     return out;
@@ -113,7 +133,10 @@ export class FsStore implements Store {
         await mkdir(this.path('datasets'), { recursive: true });
         await writeFile(this.path('datasets', `${seg(record.id)}.bin`), data);
       } catch (e) {
-        return fail({ kind: 'storage', message: `Could not write the data of ${record.name}: ${(e as Error).message}` });
+        return fail({
+          kind: 'storage',
+          message: `Could not write the data of ${record.name}: ${(e as Error).message}`,
+        });
       }
     }
     return this.writeJson(`datasets/${seg(record.id)}.json`, { ...record, bytes: data?.byteLength ?? record.bytes });
@@ -142,7 +165,10 @@ export class FsStore implements Store {
   async addVersion(version: ModelVersion, model: TrainedModel): Promise<Result<void>> {
     const run = (await this.getRun(version.runId)) ?? ({ id: version.runId } as RunRecord);
     const { onnx, ...rest } = version;
-    const files: Record<string, Uint8Array | string> = { ...bundleToFiles({ run, model }), 'version.json': JSON.stringify(rest, null, 1) };
+    const files: Record<string, Uint8Array | string> = {
+      ...bundleToFiles({ run, model }),
+      'version.json': JSON.stringify(rest, null, 1),
+    };
     delete files['run.json'];
     if (onnx) files['model.onnx'] = new Uint8Array(onnx);
     return this.writeDir(`versions/${seg(version.id)}`, files, false);
@@ -158,7 +184,9 @@ export class FsStore implements Store {
     return v;
   }
   async listVersions(name?: string) {
-    return (await this.list<ModelVersion>('versions', 'version.json')).filter((v) => !name || v.name === name).sort((a, b) => a.name.localeCompare(b.name) || a.version - b.version);
+    return (await this.list<ModelVersion>('versions', 'version.json'))
+      .filter((v) => !name || v.name === name)
+      .sort((a, b) => a.name.localeCompare(b.name) || a.version - b.version);
   }
   async getVersionModel(id: string) {
     const v = await this.getVersion(id);
@@ -177,10 +205,14 @@ export class FsStore implements Store {
     const key = `${move.name}:${move.alias}`;
     const current = all.find((a) => a.key === key);
     const next = all.filter((a) => a.key !== key);
-    if (move.to !== null) next.push({ key, name: move.name, alias: move.alias, versionId: move.to, movedAt: move.when });
+    if (move.to !== null)
+      next.push({ key, name: move.name, alias: move.alias, versionId: move.to, movedAt: move.when });
     try {
       await mkdir(this.root, { recursive: true });
-      await appendFile(this.path('alias-audit.jsonl'), JSON.stringify({ ...move, from: current?.versionId ?? null }) + '\n');
+      await appendFile(
+        this.path('alias-audit.jsonl'),
+        JSON.stringify({ ...move, from: current?.versionId ?? null }) + '\n',
+      );
     } catch (e) {
       return fail({ kind: 'storage', message: `Could not record the alias move: ${(e as Error).message}` });
     }
@@ -207,13 +239,20 @@ export class FsStore implements Store {
 
   /** Writes a validated bundle; versions that already exist stop it before anything is written. */
   async importAll(p: ImportPayload): Promise<Result<void>> {
-    for (const v of p.versions) if (await this.getVersion(v.version.id)) return fail({ kind: 'conflict', message: `Version ${v.version.id} already exists in ${this.root}; nothing was imported.` });
+    for (const v of p.versions)
+      if (await this.getVersion(v.version.id))
+        return fail({
+          kind: 'conflict',
+          message: `Version ${v.version.id} already exists in ${this.root}; nothing was imported.`,
+        });
     for (const d of p.datasets) {
       const r = await this.saveDatasetRecord(d.record, d.data);
       if (!r.ok) return r;
     }
     for (const r of p.runs) {
-      const w = r.model ? await this.saveRun(r.run, r.model) : await this.writeDir(`runs/${seg(r.run.id)}`, { 'run.json': JSON.stringify(r.run, null, 1) });
+      const w = r.model
+        ? await this.saveRun(r.run, r.model)
+        : await this.writeDir(`runs/${seg(r.run.id)}`, { 'run.json': JSON.stringify(r.run, null, 1) });
       if (!w.ok) return w;
     }
     for (const v of p.versions) {

@@ -3,7 +3,13 @@ import { basename, extname, join } from 'node:path';
 import { parseDelimitedBytes } from '../src/core/data/parse-delimited.ts';
 import { parseJsonRecords } from '../src/core/data/parse-json.ts';
 import type { Table } from '../src/core/data/table.ts';
-import { bundleToFiles, filesToBundle, unzipBundle, zipBundle, type ModelBundle } from '../src/core/model/model-bundle.ts';
+import {
+  bundleToFiles,
+  filesToBundle,
+  unzipBundle,
+  zipBundle,
+  type ModelBundle,
+} from '../src/core/model/model-bundle.ts';
 import type { Result } from '../src/core/util/result.ts';
 import { fail } from '../src/core/util/result.ts';
 
@@ -14,7 +20,11 @@ export async function readTableFile(path: string): Promise<Result<Table>> {
   try {
     bytes = await readFile(path);
   } catch (e) {
-    return fail({ kind: 'unreadable', file: path, message: `Cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` });
+    return fail({
+      kind: 'unreadable',
+      file: path,
+      message: `Cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+    });
   }
   if (extname(path).toLowerCase() === '.json') {
     let text: string;

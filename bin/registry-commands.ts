@@ -30,9 +30,21 @@ export async function registryCommand(command: string, argv: string[]): Promise<
     allowPositionals: true,
     strict: true,
     options: {
-      store: { type: 'string', default: '.benchtop' }, search: { type: 'string' }, run: { type: 'string' }, name: { type: 'string' },
-      relation: { type: 'string' }, tags: { type: 'string' }, alias: { type: 'string' }, version: { type: 'string' }, rollback: { type: 'boolean' },
-      reason: { type: 'string' }, format: { type: 'string', default: 'md' }, out: { type: 'string' }, runs: { type: 'string' }, versions: { type: 'string' }, help: { type: 'boolean' },
+      store: { type: 'string', default: '.benchtop' },
+      search: { type: 'string' },
+      run: { type: 'string' },
+      name: { type: 'string' },
+      relation: { type: 'string' },
+      tags: { type: 'string' },
+      alias: { type: 'string' },
+      version: { type: 'string' },
+      rollback: { type: 'boolean' },
+      reason: { type: 'string' },
+      format: { type: 'string', default: 'md' },
+      out: { type: 'string' },
+      runs: { type: 'string' },
+      versions: { type: 'string' },
+      help: { type: 'boolean' },
     },
   });
   if (values.help) {
@@ -40,36 +52,105 @@ export async function registryCommand(command: string, argv: string[]): Promise<
     return 0;
   }
   const store = new FsStore(values.store!);
-  const list = (s?: string) => (s ? s.split(',').map((x) => x.trim()).filter(Boolean) : []);
+  const list = (s?: string) =>
+    s
+      ? s
+          .split(',')
+          .map((x) => x.trim())
+          .filter(Boolean)
+      : [];
   switch (command) {
     case 'runs': {
       const q = values.search?.toLowerCase();
-      const runs = (await store.listRuns()).filter((r) => !q || JSON.stringify(r.config).toLowerCase().includes(q) || r.name.toLowerCase().includes(q) || (r.tags ?? []).includes(q));
-      out(runs.map((r) => ({ id: r.id, name: r.name, status: r.status, createdAt: r.createdAt, dataset: r.dataset.name, model: r.config.model.kind, validation: r.metrics.validation, tags: r.tags ?? [] })));
+      const runs = (await store.listRuns()).filter(
+        (r) =>
+          !q ||
+          JSON.stringify(r.config).toLowerCase().includes(q) ||
+          r.name.toLowerCase().includes(q) ||
+          (r.tags ?? []).includes(q),
+      );
+      out(
+        runs.map((r) => ({
+          id: r.id,
+          name: r.name,
+          status: r.status,
+          createdAt: r.createdAt,
+          dataset: r.dataset.name,
+          model: r.config.model.kind,
+          validation: r.metrics.validation,
+          tags: r.tags ?? [],
+        })),
+      );
       return 0;
     }
     case 'register': {
-      if (!values.run || !values.name) return err({ kind: 'usage', message: 'register needs --run ID and --name NAME' });
+      if (!values.run || !values.name)
+        return err({ kind: 'usage', message: 'register needs --run ID and --name NAME' });
       const run = await store.getRun(values.run);
       const model = await store.getModel(values.run);
-      if (!run || !model) return err({ kind: 'missing', message: `No run ${values.run} with a model in ${values.store}.` });
+      if (!run || !model)
+        return err({ kind: 'missing', message: `No run ${values.run} with a model in ${values.store}.` });
       const relation = values.relation as VersionRelation | undefined;
-      if (relation && !['retrain', 'update', 'architecture'].includes(relation)) return err({ kind: 'usage', column: 'relation', message: '--relation must be retrain, update or architecture' });
-      const r = await registerVersion(store, { name: values.name, run, model, relation, tags: list(values.tags), who: process.env.USER ?? 'cli' });
+      if (relation && !['retrain', 'update', 'architecture'].includes(relation))
+        return err({
+          kind: 'usage',
+          column: 'relation',
+          message: '--relation must be retrain, update or architecture',
+        });
+      const r = await registerVersion(store, {
+        name: values.name,
+        run,
+        model,
+        relation,
+        tags: list(values.tags),
+        who: process.env.USER ?? 'cli',
+      });
       if (!r.ok) return err(r.error);
-      out({ ok: true, version: r.value.id, label: r.value.label, relation: r.value.relation, parent: r.value.parentId });
+      out({
+        ok: true,
+        version: r.value.id,
+        label: r.value.label,
+        relation: r.value.relation,
+        parent: r.value.parentId,
+      });
       return 0;
     }
     case 'versions': {
       const versions = await store.listVersions(values.name);
       const aliases = await store.listAliases(values.name);
-      out(versions.map((v) => ({ id: v.id, label: v.label, relation: v.relation, parent: v.parentId, run: v.runId, createdAt: v.createdAt, aliases: aliases.filter((a) => a.versionId === v.id).map((a) => a.alias), metrics: v.metrics })));
+      out(
+        versions.map((v) => ({
+          id: v.id,
+          label: v.label,
+          relation: v.relation,
+          parent: v.parentId,
+          run: v.runId,
+          createdAt: v.createdAt,
+          aliases: aliases.filter((a) => a.versionId === v.id).map((a) => a.alias),
+          metrics: v.metrics,
+        })),
+      );
       return 0;
     }
     case 'alias': {
-      if (!values.name || !values.alias || !values.reason) return err({ kind: 'usage', message: 'alias needs --name, --alias and --reason' });
-      const target = values.version && !values.version.includes('@') ? `${values.name}@${values.version}` : values.version;
-      const r = values.rollback ? await rollbackAlias(store, { name: values.name, alias: values.alias, reason: values.reason, who: process.env.USER ?? 'cli' }) : await moveAlias(store, { name: values.name, alias: values.alias, to: target ?? null, reason: values.reason, who: process.env.USER ?? 'cli' });
+      if (!values.name || !values.alias || !values.reason)
+        return err({ kind: 'usage', message: 'alias needs --name, --alias and --reason' });
+      const target =
+        values.version && !values.version.includes('@') ? `${values.name}@${values.version}` : values.version;
+      const r = values.rollback
+        ? await rollbackAlias(store, {
+            name: values.name,
+            alias: values.alias,
+            reason: values.reason,
+            who: process.env.USER ?? 'cli',
+          })
+        : await moveAlias(store, {
+            name: values.name,
+            alias: values.alias,
+            to: target ?? null,
+            reason: values.reason,
+            who: process.env.USER ?? 'cli',
+          });
       if (!r.ok) return err(r.error);
       out({ ok: true, ...r.value, history: await store.aliasHistory(values.name) });
       return 0;
@@ -79,8 +160,19 @@ export async function registryCommand(command: string, argv: string[]): Promise<
       const v = await store.getVersion(values.version);
       if (!v) return err({ kind: 'missing', message: `No version ${values.version} in ${values.store}.` });
       const prose = (await store.getCard(v.id)) ?? { versionId: v.id, ...EMPTY_PROSE, updatedAt: '' };
-      const card = buildModelCard(v, await store.getRun(v.runId), await store.getDatasetRecord(v.datasetId), await store.listAliases(v.name), prose);
-      const text = values.format === 'json' ? JSON.stringify(card, null, 2) : values.format === 'html' ? cardToHtml(card) : cardToMarkdown(card);
+      const card = buildModelCard(
+        v,
+        await store.getRun(v.runId),
+        await store.getDatasetRecord(v.datasetId),
+        await store.listAliases(v.name),
+        prose,
+      );
+      const text =
+        values.format === 'json'
+          ? JSON.stringify(card, null, 2)
+          : values.format === 'html'
+            ? cardToHtml(card)
+            : cardToMarkdown(card);
       if (values.out) await writeFile(values.out, text);
       else process.stdout.write(text);
       return 0;

@@ -8,7 +8,15 @@ import { runTraining } from '../src/core/model/run-training.ts';
 import { DEFAULT_TRAIN_CONFIG } from '../src/core/model/spec.ts';
 import { exportDenseOnnx } from '../src/core/onnx/export-dense.ts';
 import { ServingError } from '../src/core/serving/http.ts';
-import { health, kserveInfer, kserveMetadata, planInputs, tfServingPredict, tfServingStatus, type Endpoint } from '../src/core/serving/protocols.ts';
+import {
+  health,
+  kserveInfer,
+  kserveMetadata,
+  planInputs,
+  tfServingPredict,
+  tfServingStatus,
+  type Endpoint,
+} from '../src/core/serving/protocols.ts';
 import { latencySummary, predictRemote } from '../src/core/serving/remote-predict.ts';
 import { compareLocalRemote } from '../src/core/serving/compare.ts';
 import { compressModel } from '../src/core/compression/compress.ts';
@@ -19,12 +27,22 @@ let onnx: Uint8Array;
 let trained: import('../src/core/model/spec.ts').TrainedModel;
 let X: Float32Array;
 let expected: Float32Array;
-const n = 12, d = 13;
+const n = 12,
+  d = 13;
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
   const table = shippedTable('wine.csv');
-  const r = await runTraining({ runId: 's', runName: 's', table, dataset: { id: datasetVersionId(table), name: 'w' }, schema: inferSchema(table, 'cultivar'), split: { kind: 'random', fractions: [0.7, 0.15, 0.15], seed: 1 }, config: { ...DEFAULT_TRAIN_CONFIG, epochs: 3, model: { ...DEFAULT_TRAIN_CONFIG.model, kind: 'mlp', hidden: [8] } }, environment: { backend: 'cpu', backendReason: '', runtime: 'vitest', appVersion: 'test' } });
+  const r = await runTraining({
+    runId: 's',
+    runName: 's',
+    table,
+    dataset: { id: datasetVersionId(table), name: 'w' },
+    schema: inferSchema(table, 'cultivar'),
+    split: { kind: 'random', fractions: [0.7, 0.15, 0.15], seed: 1 },
+    config: { ...DEFAULT_TRAIN_CONFIG, epochs: 3, model: { ...DEFAULT_TRAIN_CONFIG.model, kind: 'mlp', hidden: [8] } },
+    environment: { backend: 'cpu', backendReason: '', runtime: 'vitest', appVersion: 'test' },
+  });
   if (!r.ok) throw new Error(r.error.message);
   const e = exportDenseOnnx(r.value.model.artifacts!, d);
   if (!e.ok) throw new Error(e.error.message);
@@ -41,7 +59,15 @@ const maxDiff = (a: Float32Array, b: Float32Array) => a.reduce((m, v, i) => Math
 describe('benchtop serve --per-feature-inputs: features mapped to named inputs', () => {
   it('matches features by name, follows an explicit map, and refuses a missing input', async () => {
     const features = trained.preprocessor.inputNames;
-    const s = await startServer({ onnx, name: 'wine', version: '1', port: 0, origins: [], faults: NO_FAULTS, perFeatureInputs: features });
+    const s = await startServer({
+      onnx,
+      name: 'wine',
+      version: '1',
+      port: 0,
+      origins: [],
+      faults: NO_FAULTS,
+      perFeatureInputs: features,
+    });
     try {
       const e: Endpoint = { url: s.url, protocol: 'kserve-v2', model: 'wine' };
       const meta = await kserveMetadata(e, fast);
@@ -57,7 +83,9 @@ describe('benchtop serve --per-feature-inputs: features mapped to named inputs',
       expect(maxDiff(q.values, expected)).toBeGreaterThan(1e-4);
       // A server input left out: the server says which.
       const short = { ...meta, inputs: meta.inputs.slice(1) };
-      await expect(kserveInfer(e, short, X, n, d, fast, planInputs(short, d, features))).rejects.toThrow(new RegExp(`HTTP 400: missing inputs for model 'wine': ${features[0]}`));
+      await expect(kserveInfer(e, short, X, n, d, fast, planInputs(short, d, features))).rejects.toThrow(
+        new RegExp(`HTTP 400: missing inputs for model 'wine': ${features[0]}`),
+      );
     } finally {
       await s.close();
     }
@@ -67,7 +95,14 @@ describe('benchtop serve --per-feature-inputs: features mapped to named inputs',
 describe('benchtop serve (onnxruntime-node on loopback)', () => {
   let s: Awaited<ReturnType<typeof startServer>>;
   beforeAll(async () => {
-    s = await startServer({ onnx, name: 'wine', version: '3', port: 0, origins: ['http://localhost:4173'], faults: NO_FAULTS });
+    s = await startServer({
+      onnx,
+      name: 'wine',
+      version: '3',
+      port: 0,
+      origins: ['http://localhost:4173'],
+      faults: NO_FAULTS,
+    });
   });
   afterAll(() => s.close());
 
@@ -80,7 +115,9 @@ describe('benchtop serve (onnxruntime-node on loopback)', () => {
     expect(p.width).toBe(3);
     expect(maxDiff(p.values, expected)).toBeLessThan(1e-5);
     // A wrong width is refused by the server with its reason.
-    await expect(kserveInfer(e, { ...meta, inputs: [{ ...meta.inputs[0]!, shape: [-1, 5] }] }, X, 2, 5, fast)).rejects.toThrow(/HTTP 400: unexpected shape for input 'features'/);
+    await expect(
+      kserveInfer(e, { ...meta, inputs: [{ ...meta.inputs[0]!, shape: [-1, 5] }] }, X, 2, 5, fast),
+    ).rejects.toThrow(/HTTP 400: unexpected shape for input 'features'/);
     await expect(kserveMetadata({ ...e, version: '9' }, fast)).rejects.toThrow(/HTTP 404: Version '9'/);
   });
 
@@ -91,7 +128,8 @@ describe('benchtop serve (onnxruntime-node on loopback)', () => {
     const bin = await kserveInfer({ ...e, binary: true }, meta, X, n, d, fast);
     expect(Array.from(bin.values)).toEqual(Array.from(json.values));
     const { kserveInferTimed } = await import('../src/core/serving/protocols.ts');
-    const tj = (await kserveInferTimed(e, meta, X, n, d, fast)).timing, tb = (await kserveInferTimed({ ...e, binary: true }, meta, X, n, d, fast)).timing;
+    const tj = (await kserveInferTimed(e, meta, X, n, d, fast)).timing,
+      tb = (await kserveInferTimed({ ...e, binary: true }, meta, X, n, d, fast)).timing;
     expect(tb.bytesSent).toBeLessThan(tj.bytesSent);
     expect(tb.bytesReceived).toBeLessThan(tj.bytesReceived);
   });
@@ -99,15 +137,28 @@ describe('benchtop serve (onnxruntime-node on loopback)', () => {
   it('speaks TF Serving: status, row and columnar predict', async () => {
     const e: Endpoint = { url: s.url, protocol: 'tfserving', model: 'wine' };
     expect((await tfServingStatus(e, fast))[0]!.state).toBe('AVAILABLE');
-    for (const format of ['row', 'columnar'] as const) expect(maxDiff((await tfServingPredict(e, X, n, d, format, fast)).values, expected)).toBeLessThan(1e-5);
+    for (const format of ['row', 'columnar'] as const)
+      expect(maxDiff((await tfServingPredict(e, X, n, d, format, fast)).values, expected)).toBeLessThan(1e-5);
   });
 
   it('predicts in batches with a concurrency limit, rows back in order, with timings and progress', async () => {
-    for (const e of [{ url: s.url, protocol: 'kserve-v2', model: 'wine' }, { url: s.url, protocol: 'tfserving', model: 'wine' }] as Endpoint[]) {
+    for (const e of [
+      { url: s.url, protocol: 'kserve-v2', model: 'wine' },
+      { url: s.url, protocol: 'tfserving', model: 'wine' },
+    ] as Endpoint[]) {
       const meta = e.protocol === 'kserve-v2' ? await kserveMetadata(e, fast) : null;
-      for (const [batchSize, concurrency] of [[5, 3], [1, 4], [100, 1]]) {
+      for (const [batchSize, concurrency] of [
+        [5, 3],
+        [1, 4],
+        [100, 1],
+      ]) {
         const progress: number[] = [];
-        const r = await predictRemote(e, meta, X, n, d, { batchSize, concurrency, http: fast, onProgress: (done) => progress.push(done) });
+        const r = await predictRemote(e, meta, X, n, d, {
+          batchSize,
+          concurrency,
+          http: fast,
+          onProgress: (done) => progress.push(done),
+        });
         expect(r.width).toBe(3);
         expect(maxDiff(r.values, expected), `${e.protocol} ${batchSize}×${concurrency}`).toBeLessThan(1e-5);
         expect(r.calls).toHaveLength(Math.ceil(n / batchSize));
@@ -117,16 +168,26 @@ describe('benchtop serve (onnxruntime-node on loopback)', () => {
     }
     const ctl = new AbortController();
     ctl.abort();
-    await expect(predictRemote({ url: s.url, protocol: 'tfserving', model: 'wine' }, null, X, n, d, { batchSize: 1, concurrency: 1, http: fast, signal: ctl.signal })).rejects.toThrow(/Cancelled/);
+    await expect(
+      predictRemote({ url: s.url, protocol: 'tfserving', model: 'wine' }, null, X, n, d, {
+        batchSize: 1,
+        concurrency: 1,
+        http: fast,
+        signal: ctl.signal,
+      }),
+    ).rejects.toThrow(/Cancelled/);
     expect(latencySummary([5, 1, 3, 2, 4])).toEqual({ p50: 3, p95: 5, p99: 5, mean: 3 });
   });
 
-  it('sends CORS headers to the app\'s origin only, and answers preflights', async () => {
+  it("sends CORS headers to the app's origin only, and answers preflights", async () => {
     const ok = await fetch(`${s.url}/v2/models/wine`, { headers: { origin: 'http://localhost:4173' } });
     expect(ok.headers.get('access-control-allow-origin')).toBe('http://localhost:4173');
     const other = await fetch(`${s.url}/v2/models/wine`, { headers: { origin: 'http://evil.example' } });
     expect(other.headers.get('access-control-allow-origin')).toBeNull();
-    const pre = await fetch(`${s.url}/v2/models/wine/infer`, { method: 'OPTIONS', headers: { origin: 'http://localhost:4173', 'access-control-request-method': 'POST' } });
+    const pre = await fetch(`${s.url}/v2/models/wine/infer`, {
+      method: 'OPTIONS',
+      headers: { origin: 'http://localhost:4173', 'access-control-request-method': 'POST' },
+    });
     expect(pre.status).toBe(204);
     expect(pre.headers.get('access-control-allow-methods')).toContain('POST');
   });
@@ -135,18 +196,39 @@ describe('benchtop serve (onnxruntime-node on loopback)', () => {
 describe('benchtop serve fault injection', () => {
   it('errors, malformed bodies, stalls and latency reach the client as named failures', async () => {
     const kinds: Record<string, string> = {};
-    for (const [fault, faults] of [['error', { errorRate: 1 }], ['malformed', { malformedRate: 1 }], ['stall', { stallRate: 1 }]] as const) {
-      const s = await startServer({ onnx, name: 'wine', version: '1', port: 0, origins: [], faults: { ...NO_FAULTS, ...faults } });
+    for (const [fault, faults] of [
+      ['error', { errorRate: 1 }],
+      ['malformed', { malformedRate: 1 }],
+      ['stall', { stallRate: 1 }],
+    ] as const) {
+      const s = await startServer({
+        onnx,
+        name: 'wine',
+        version: '1',
+        port: 0,
+        origins: [],
+        faults: { ...NO_FAULTS, ...faults },
+      });
       try {
         const e: Endpoint = { url: s.url, protocol: 'kserve-v2', model: 'wine' };
         const meta = await kserveMetadata(e, fast); // metadata is never faulted
-        kinds[fault] = await kserveInfer(e, meta, X, 1, d, { ...fast, timeoutMs: 300 }).then(() => 'ok', (err: ServingError) => err.kind);
+        kinds[fault] = await kserveInfer(e, meta, X, 1, d, { ...fast, timeoutMs: 300 }).then(
+          () => 'ok',
+          (err: ServingError) => err.kind,
+        );
       } finally {
         await s.close();
       }
     }
     expect(kinds).toEqual({ error: 'http', malformed: 'malformed', stall: 'timeout' });
-    const slow = await startServer({ onnx, name: 'wine', version: '1', port: 0, origins: [], faults: { ...NO_FAULTS, latencyMs: 150 } });
+    const slow = await startServer({
+      onnx,
+      name: 'wine',
+      version: '1',
+      port: 0,
+      origins: [],
+      faults: { ...NO_FAULTS, latencyMs: 150 },
+    });
     try {
       const t0 = performance.now();
       await health({ url: slow.url, protocol: 'kserve-v2', model: 'wine' }, fast);
@@ -162,7 +244,8 @@ describe('local against remote', () => {
     const y = Int32Array.from({ length: n }, (_, i) => i % 3);
     const evenAccuracy = (o: Float64Array) => {
       let hit = 0;
-      for (let i = 0; i < n; i += 2) hit += Number([0, 1, 2].reduce((m, j) => (o[i * 3 + j]! > o[i * 3 + m]! ? j : m), 0) === y[i]);
+      for (let i = 0; i < n; i += 2)
+        hit += Number([0, 1, 2].reduce((m, j) => (o[i * 3 + j]! > o[i * 3 + m]! ? j : m), 0) === y[i]);
       return hit / (n / 2);
     };
     const local = Float64Array.from(expected);
@@ -171,11 +254,37 @@ describe('local against remote', () => {
     if (!bin.ok) throw new Error('binary');
     const binOnnx = exportDenseOnnx(bin.value.model.artifacts!, d);
     if (!binOnnx.ok) throw new Error(binOnnx.error.message);
-    const other = await startServer({ onnx: binOnnx.value, name: 'wine', version: '1', port: 0, origins: [], faults: NO_FAULTS });
+    const other = await startServer({
+      onnx: binOnnx.value,
+      name: 'wine',
+      version: '1',
+      port: 0,
+      origins: [],
+      faults: NO_FAULTS,
+    });
     try {
       const run = async (url: string) => {
-        const r = await predictRemote({ url, protocol: 'tfserving', model: 'wine' }, null, X, n, d, { batchSize: 4, concurrency: 2, http: fast });
-        return compareLocalRemote({ pre: trained.preprocessor, y, local: { outputs: local, callMs: [1, 2], rowsPerSecond: 1000 }, remote: { raw: r.values, width: r.width, callMs: r.calls.map((c) => c.totalMs), rowsPerSecond: n / (r.wallMs / 1000), bytesSent: r.calls.reduce((a, c) => a + c.bytesSent, 0) }, price: { perMillionRequests: 2, rowsPerRequest: 4 }, slices: (o) => [{ feature: 'parity', category: 'even', n: n / 2, metric: 'accuracy', value: evenAccuracy(o) }] });
+        const r = await predictRemote({ url, protocol: 'tfserving', model: 'wine' }, null, X, n, d, {
+          batchSize: 4,
+          concurrency: 2,
+          http: fast,
+        });
+        return compareLocalRemote({
+          pre: trained.preprocessor,
+          y,
+          local: { outputs: local, callMs: [1, 2], rowsPerSecond: 1000 },
+          remote: {
+            raw: r.values,
+            width: r.width,
+            callMs: r.calls.map((c) => c.totalMs),
+            rowsPerSecond: n / (r.wallMs / 1000),
+            bytesSent: r.calls.reduce((a, c) => a + c.bytesSent, 0),
+          },
+          price: { perMillionRequests: 2, rowsPerRequest: 4 },
+          slices: (o) => [
+            { feature: 'parity', category: 'even', n: n / 2, metric: 'accuracy', value: evenAccuracy(o) },
+          ],
+        });
       };
       const a = await run(same.url);
       expect(a.agreement).toBe(1);
@@ -186,9 +295,13 @@ describe('local against remote', () => {
       const b = await run(other.url);
       // Hand count of the rows where the binarized model's class differs from the float model's.
       const binLocal = await artifactsToModel(bin.value.model.artifacts!);
-      const binOut = tf.tidy(() => (binLocal.predict(tf.tensor2d(X, [n, d])) as tf.Tensor).argMax(-1).dataSync().slice());
+      const binOut = tf.tidy(() =>
+        (binLocal.predict(tf.tensor2d(X, [n, d])) as tf.Tensor).argMax(-1).dataSync().slice(),
+      );
       disposeModel(binLocal);
-      const floatCls = Array.from({ length: n }, (_, i) => [0, 1, 2].reduce((m, j) => (expected[i * 3 + j]! > expected[i * 3 + m]! ? j : m), 0));
+      const floatCls = Array.from({ length: n }, (_, i) =>
+        [0, 1, 2].reduce((m, j) => (expected[i * 3 + j]! > expected[i * 3 + m]! ? j : m), 0),
+      );
       const differ = floatCls.filter((c, i) => c !== binOut[i]).length;
       expect(differ).toBeGreaterThan(0);
       expect(b.agreement).toBeCloseTo(1 - differ / n, 10);
@@ -196,7 +309,8 @@ describe('local against remote', () => {
       expect(a.slices[0]!.delta).toBe(0);
       expect(b.slices[0]!.delta).toBeCloseTo(b.slices[0]!.remote - b.slices[0]!.local, 12);
       expect(b.slices[0]!.local).toBeCloseTo(evenAccuracy(local), 12);
-      for (const r of b.disagreements) expect(trained.preprocessor.label.task === 'classification' && r.local).not.toBe(r.remote);
+      for (const r of b.disagreements)
+        expect(trained.preprocessor.label.task === 'classification' && r.local).not.toBe(r.remote);
     } finally {
       await same.close();
       await other.close();

@@ -42,44 +42,79 @@ export interface ServeOptions {
 }
 
 export const NO_FAULTS: Faults = Object.freeze({ latencyMs: 0, errorRate: 0, malformedRate: 0, stallRate: 0, seed: 1 });
-export const APP_ORIGINS = ['http://localhost:5173', 'http://127.0.0.1:5173', 'http://localhost:4173', 'http://127.0.0.1:4173'];
+export const APP_ORIGINS = [
+  'http://localhost:5173',
+  'http://127.0.0.1:5173',
+  'http://localhost:4173',
+  'http://127.0.0.1:4173',
+];
 
 /** Reads a model for serving: an .onnx file, or a Benchtop model directory/zip (exported to ONNX). */
-export async function loadServable(path: string, version = 'dev'): Promise<{ onnx: Uint8Array; name: string; features?: string[] }> {
+export async function loadServable(
+  path: string,
+  version = 'dev',
+): Promise<{ onnx: Uint8Array; name: string; features?: string[] }> {
   const s = await stat(path).catch(() => null);
   if (!s) throw new Error(`${path} does not exist.`);
-  if (s.isFile() && path.endsWith('.onnx')) return { onnx: new Uint8Array(await readFile(path)), name: basename(path, '.onnx') };
+  if (s.isFile() && path.endsWith('.onnx'))
+    return { onnx: new Uint8Array(await readFile(path)), name: basename(path, '.onnx') };
   const b = await readBundle(path);
   if (!b.ok) throw new Error(b.error.message);
   const onnx = modelToOnnx(b.value.model, version);
   if (!onnx.ok) throw new Error(onnx.error.message);
-  return { onnx: onnx.value, name: basename(path).replace(/\.zip$/, ''), features: b.value.model.preprocessor.inputNames };
+  return {
+    onnx: onnx.value,
+    name: basename(path).replace(/\.zip$/, ''),
+    features: b.value.model.preprocessor.inputNames,
+  };
 }
 
-export async function startServer(o: ServeOptions): Promise<{ url: string; close(): Promise<void>; requests: () => number }> {
+export async function startServer(
+  o: ServeOptions,
+): Promise<{ url: string; close(): Promise<void>; requests: () => number }> {
   const info = inspectOnnx(o.onnx, o.name);
   if (!info.ok) throw new Error(info.error.message);
   const session = await ort.InferenceSession.create(o.onnx);
-  const input = info.value.inputs[0]!, output = info.value.outputs[0]!;
+  const input = info.value.inputs[0]!,
+    output = info.value.outputs[0]!;
   const width = Number(input.shape.at(-1));
-  const dtype = (t: string) => ({ float32: 'FP32', float64: 'FP64', int64: 'INT64', int32: 'INT32', uint8: 'UINT8', int8: 'INT8', bool: 'BOOL' })[t] ?? t.toUpperCase();
+  const dtype = (t: string) =>
+    ({ float32: 'FP32', float64: 'FP64', int64: 'INT64', int32: 'INT32', uint8: 'UINT8', int8: 'INT8', bool: 'BOOL' })[
+      t
+    ] ?? t.toUpperCase();
   const shape = (s: (number | string)[]) => s.map((d) => (typeof d === 'number' && d > 0 ? d : -1));
   const split = o.perFeatureInputs;
-  if (split && split.length !== width) throw new Error(`--per-feature-inputs: the model takes ${width} features, ${split.length} names were given.`);
-  const inputsMeta = split ? split.map((f) => ({ name: f, datatype: 'FP32', shape: [-1, 1] })) : [{ name: input.name, datatype: dtype(input.elemType), shape: shape(input.shape) }];
-  const metadata = { name: o.name, versions: [o.version], platform: 'onnxruntime_onnx', inputs: inputsMeta, outputs: [{ name: output.name, datatype: dtype(output.elemType), shape: shape(output.shape) }] };
+  if (split && split.length !== width)
+    throw new Error(`--per-feature-inputs: the model takes ${width} features, ${split.length} names were given.`);
+  const inputsMeta = split
+    ? split.map((f) => ({ name: f, datatype: 'FP32', shape: [-1, 1] }))
+    : [{ name: input.name, datatype: dtype(input.elemType), shape: shape(input.shape) }];
+  const metadata = {
+    name: o.name,
+    versions: [o.version],
+    platform: 'onnxruntime_onnx',
+    inputs: inputsMeta,
+    outputs: [{ name: output.name, datatype: dtype(output.elemType), shape: shape(output.shape) }],
+  };
   // Seeded, so a rehearsal with the same seed fails the same calls.
   const rng = createRandom(o.faults.seed);
   let count = 0;
 
   const run = async (values: number[], n: number) => {
-    if (!Number.isFinite(width) || values.length !== n * width) throw new HttpError(400, `unexpected shape for input '${input.name}' for model '${o.name}'. Expected [-1, ${width}], got ${values.length} values for ${n} rows`);
+    if (!Number.isFinite(width) || values.length !== n * width)
+      throw new HttpError(
+        400,
+        `unexpected shape for input '${input.name}' for model '${o.name}'. Expected [-1, ${width}], got ${values.length} values for ${n} rows`,
+      );
     const out = await session.run({ [input.name]: new ort.Tensor('float32', Float32Array.from(values), [n, width]) });
     const t = out[output.name]!;
     return { data: Array.from(t.data as Float32Array), shape: t.dims.map(Number) };
   };
 
-  const handle = async (req: IncomingMessage, body: Buffer): Promise<{ status: number; body: unknown; binary?: Uint8Array; headerLength?: number } | 'stall' | 'malformed'> => {
+  const handle = async (
+    req: IncomingMessage,
+    body: Buffer,
+  ): Promise<{ status: number; body: unknown; binary?: Uint8Array; headerLength?: number } | 'stall' | 'malformed'> => {
     const url = new URL(req.url ?? '/', 'http://x');
     const p = url.pathname;
     const m = /^\/v2\/models\/([^/]+)(?:\/versions\/([^/]+))?(\/ready|\/infer)?$/.exec(p);
@@ -89,65 +124,169 @@ export async function startServer(o: ServeOptions): Promise<{ url: string; close
       const r = rng.next();
       if (r < o.faults.stallRate) return 'stall';
       if (r < o.faults.stallRate + o.faults.malformedRate) return 'malformed';
-      if (r < o.faults.stallRate + o.faults.malformedRate + o.faults.errorRate) return { status: 500, body: { error: 'injected fault (benchtop serve --error-rate)' } };
+      if (r < o.faults.stallRate + o.faults.malformedRate + o.faults.errorRate)
+        return { status: 500, body: { error: 'injected fault (benchtop serve --error-rate)' } };
     }
     if (p === '/v2/health/live') return { status: 200, body: { live: true } };
     if (p === '/v2/health/ready') return { status: 200, body: { ready: true } };
     if (p === '/v2') return { status: 200, body: { name: 'benchtop-serve', version: o.version, extensions: [] } };
     if (m) {
-      if (decodeURIComponent(m[1]!) !== o.name) return { status: 404, body: { error: `Model '${decodeURIComponent(m[1]!)}' is not served here (this server has '${o.name}').` } };
-      if (m[2] && m[2] !== o.version) return { status: 404, body: { error: `Version '${m[2]}' of '${o.name}' is not served here (this server has '${o.version}').` } };
+      if (decodeURIComponent(m[1]!) !== o.name)
+        return {
+          status: 404,
+          body: { error: `Model '${decodeURIComponent(m[1]!)}' is not served here (this server has '${o.name}').` },
+        };
+      if (m[2] && m[2] !== o.version)
+        return {
+          status: 404,
+          body: { error: `Version '${m[2]}' of '${o.name}' is not served here (this server has '${o.version}').` },
+        };
       if (m[3] === '/ready') return { status: 200, body: { name: o.name, ready: true } };
-      if (!m[3]) return req.method === 'GET' ? { status: 200, body: metadata } : { status: 405, body: { error: 'use GET' } };
+      if (!m[3])
+        return req.method === 'GET' ? { status: 200, body: metadata } : { status: 405, body: { error: 'use GET' } };
       if (req.method !== 'POST') return { status: 405, body: { error: 'use POST' } };
       // JSON, or Triton's binary extension: the JSON header's length in Inference-Header-Content-Length.
       const hl = req.headers['inference-header-content-length'];
       const headerLength = hl === undefined ? body.length : Number(hl);
-      if (!Number.isInteger(headerLength) || headerLength < 0 || headerLength > body.length) throw new HttpError(400, `Inference-Header-Content-Length ${hl} does not fit a ${body.length}-byte body`);
-      const r = JSON.parse(body.subarray(0, headerLength).toString('utf8')) as { id?: string; parameters?: { binary_data_output?: boolean }; inputs?: { name?: string; shape?: number[]; datatype?: string; data?: unknown; parameters?: { binary_data_size?: number } }[]; outputs?: { name?: string; parameters?: { binary_data?: boolean } }[] };
-      if (!Array.isArray(r.inputs) || !r.inputs.length) throw new HttpError(400, 'the request needs "inputs" with name, shape, datatype and data');
-      const bins = splitBinary(r.inputs, new Uint8Array(body.buffer, body.byteOffset + headerLength, body.length - headerLength), 'request');
-      const read = (t: NonNullable<typeof r.inputs>[number]) => (t.parameters?.binary_data_size !== undefined ? Array.from(decodeTensor(bins.get(String(t.name))!, String(t.datatype), `input '${t.name}'`)) : flattenData(t.data, `input '${t.name}'`));
-      for (const t of r.inputs) if (!Array.isArray(t.shape)) throw new HttpError(400, `input '${t.name}' needs a shape`);
+      if (!Number.isInteger(headerLength) || headerLength < 0 || headerLength > body.length)
+        throw new HttpError(400, `Inference-Header-Content-Length ${hl} does not fit a ${body.length}-byte body`);
+      const r = JSON.parse(body.subarray(0, headerLength).toString('utf8')) as {
+        id?: string;
+        parameters?: { binary_data_output?: boolean };
+        inputs?: {
+          name?: string;
+          shape?: number[];
+          datatype?: string;
+          data?: unknown;
+          parameters?: { binary_data_size?: number };
+        }[];
+        outputs?: { name?: string; parameters?: { binary_data?: boolean } }[];
+      };
+      if (!Array.isArray(r.inputs) || !r.inputs.length)
+        throw new HttpError(400, 'the request needs "inputs" with name, shape, datatype and data');
+      const bins = splitBinary(
+        r.inputs,
+        new Uint8Array(body.buffer, body.byteOffset + headerLength, body.length - headerLength),
+        'request',
+      );
+      const read = (t: NonNullable<typeof r.inputs>[number]) =>
+        t.parameters?.binary_data_size !== undefined
+          ? Array.from(decodeTensor(bins.get(String(t.name))!, String(t.datatype), `input '${t.name}'`))
+          : flattenData(t.data, `input '${t.name}'`);
+      for (const t of r.inputs)
+        if (!Array.isArray(t.shape)) throw new HttpError(400, `input '${t.name}' needs a shape`);
       const n = Number(r.inputs[0]!.shape![0]);
       let values: number[];
       if (split) {
         // One [n, 1] input per feature, assembled into the model's [n, width] matrix.
         const byName = new Map(r.inputs.map((t) => [String(t.name), t]));
         const missing = split.filter((f) => !byName.has(f));
-        if (missing.length) throw new HttpError(400, `missing inputs for model '${o.name}': ${missing.slice(0, 8).join(', ')}${missing.length > 8 ? ', …' : ''}`);
+        if (missing.length)
+          throw new HttpError(
+            400,
+            `missing inputs for model '${o.name}': ${missing.slice(0, 8).join(', ')}${missing.length > 8 ? ', …' : ''}`,
+          );
         const extra = r.inputs.filter((t) => !split.includes(String(t.name)));
-        if (extra.length) throw new HttpError(400, `unexpected inference input '${extra[0]!.name}' for model '${o.name}'`);
+        if (extra.length)
+          throw new HttpError(400, `unexpected inference input '${extra[0]!.name}' for model '${o.name}'`);
         const cols = split.map((f) => read(byName.get(f)!));
-        for (const [j, c] of cols.entries()) if (c.length !== n) throw new HttpError(400, `input '${split[j]}' has ${c.length} values for ${n} rows`);
+        for (const [j, c] of cols.entries())
+          if (c.length !== n) throw new HttpError(400, `input '${split[j]}' has ${c.length} values for ${n} rows`);
         values = new Array<number>(n * width);
         for (let i = 0; i < n; i++) for (let j = 0; j < width; j++) values[i * width + j] = cols[j]![i]!;
       } else {
         const t = r.inputs[0]!;
-        if (r.inputs.length > 1 || t.name !== input.name) throw new HttpError(400, `unexpected inference input '${r.inputs.find((x) => x.name !== input.name)?.name ?? t.name}' for model '${o.name}' (it takes '${input.name}')`);
+        if (r.inputs.length > 1 || t.name !== input.name)
+          throw new HttpError(
+            400,
+            `unexpected inference input '${r.inputs.find((x) => x.name !== input.name)?.name ?? t.name}' for model '${o.name}' (it takes '${input.name}')`,
+          );
         values = read(t);
       }
       const out = await run(values, n);
-      const wantBinary = r.parameters?.binary_data_output === true || !!r.outputs?.some((x) => x.parameters?.binary_data);
+      const wantBinary =
+        r.parameters?.binary_data_output === true || !!r.outputs?.some((x) => x.parameters?.binary_data);
       if (wantBinary) {
         const bytes = encodeTensor(out.data, 'FP32');
-        const b = binaryBody({ model_name: o.name, model_version: o.version, ...(r.id !== undefined ? { id: r.id } : {}), outputs: [{ name: output.name, shape: out.shape, datatype: 'FP32', parameters: { binary_data_size: bytes.length } }] }, [bytes]);
+        const b = binaryBody(
+          {
+            model_name: o.name,
+            model_version: o.version,
+            ...(r.id !== undefined ? { id: r.id } : {}),
+            outputs: [
+              { name: output.name, shape: out.shape, datatype: 'FP32', parameters: { binary_data_size: bytes.length } },
+            ],
+          },
+          [bytes],
+        );
         return { status: 200, body: null, binary: b.body, headerLength: b.headerLength };
       }
-      return { status: 200, body: { model_name: o.name, model_version: o.version, ...(r.id !== undefined ? { id: r.id } : {}), outputs: [{ name: output.name, shape: out.shape, datatype: 'FP32', data: out.data }] } };
+      return {
+        status: 200,
+        body: {
+          model_name: o.name,
+          model_version: o.version,
+          ...(r.id !== undefined ? { id: r.id } : {}),
+          outputs: [{ name: output.name, shape: out.shape, datatype: 'FP32', data: out.data }],
+        },
+      };
     }
     if (tf) {
-      if (decodeURIComponent(tf[1]!).toLowerCase() !== o.name.toLowerCase()) return { status: 404, body: { error: `Servable not found for request: Latest(${decodeURIComponent(tf[1]!)})` } };
-      if (tf[2] && tf[2] !== o.version && o.version !== 'dev') return { status: 404, body: { error: `Servable not found for request: Specific(${o.name}, ${tf[2]})` } };
-      if (!tf[4]) return { status: 200, body: { model_version_status: [{ version: /^\d+$/.test(o.version) ? o.version : '1', state: 'AVAILABLE', status: { error_code: 'OK', error_message: '' } }] } };
-      if (tf[4].toLowerCase() === '/metadata') return { status: 200, body: { model_spec: { name: o.name, signature_name: '', version: o.version }, metadata: { signature_def: { signature_def: { serving_default: { inputs: { [input.name]: { dtype: 'DT_FLOAT', tensor_shape: { dim: shape(input.shape).map((size) => ({ size: String(size) })) } } }, outputs: { [output.name]: { dtype: 'DT_FLOAT' } }, method_name: 'tensorflow/serving/predict' } } } } } };
+      if (decodeURIComponent(tf[1]!).toLowerCase() !== o.name.toLowerCase())
+        return {
+          status: 404,
+          body: { error: `Servable not found for request: Latest(${decodeURIComponent(tf[1]!)})` },
+        };
+      if (tf[2] && tf[2] !== o.version && o.version !== 'dev')
+        return { status: 404, body: { error: `Servable not found for request: Specific(${o.name}, ${tf[2]})` } };
+      if (!tf[4])
+        return {
+          status: 200,
+          body: {
+            model_version_status: [
+              {
+                version: /^\d+$/.test(o.version) ? o.version : '1',
+                state: 'AVAILABLE',
+                status: { error_code: 'OK', error_message: '' },
+              },
+            ],
+          },
+        };
+      if (tf[4].toLowerCase() === '/metadata')
+        return {
+          status: 200,
+          body: {
+            model_spec: { name: o.name, signature_name: '', version: o.version },
+            metadata: {
+              signature_def: {
+                signature_def: {
+                  serving_default: {
+                    inputs: {
+                      [input.name]: {
+                        dtype: 'DT_FLOAT',
+                        tensor_shape: { dim: shape(input.shape).map((size) => ({ size: String(size) })) },
+                      },
+                    },
+                    outputs: { [output.name]: { dtype: 'DT_FLOAT' } },
+                    method_name: 'tensorflow/serving/predict',
+                  },
+                },
+              },
+            },
+          },
+        };
       const r = JSON.parse(body.toString('utf8')) as { instances?: unknown[]; inputs?: unknown };
-      if ((r.instances === undefined) === (r.inputs === undefined)) throw new HttpError(400, 'the request needs either "instances" or "inputs", not both and not neither');
-      const rows = r.instances ?? (r.inputs && typeof r.inputs === 'object' && !Array.isArray(r.inputs) ? Object.values(r.inputs)[0] : r.inputs);
+      if ((r.instances === undefined) === (r.inputs === undefined))
+        throw new HttpError(400, 'the request needs either "instances" or "inputs", not both and not neither');
+      const rows =
+        r.instances ??
+        (r.inputs && typeof r.inputs === 'object' && !Array.isArray(r.inputs) ? Object.values(r.inputs)[0] : r.inputs);
       if (!Array.isArray(rows)) throw new HttpError(400, 'instances/inputs must be a list of rows');
       const out = await run(flattenData(rows, 'instances'), rows.length);
       const k = out.data.length / rows.length;
-      const preds = Array.from({ length: rows.length }, (_, i) => (k === 1 ? out.data[i] : out.data.slice(i * k, i * k + k)));
+      const preds = Array.from({ length: rows.length }, (_, i) =>
+        k === 1 ? out.data[i] : out.data.slice(i * k, i * k + k),
+      );
       return { status: 200, body: r.instances ? { predictions: preds } : { outputs: preds } };
     }
     return { status: 404, body: { error: `no route for ${req.method} ${p}` } };
@@ -184,11 +323,25 @@ export async function startServer(o: ServeOptions): Promise<{ url: string; close
       try {
         result = await handle(req, body);
       } catch (e) {
-        result = e instanceof HttpError ? { status: e.status, body: { error: e.message } } : e instanceof ServingError ? { status: 400, body: { error: e.message } } : e instanceof SyntaxError ? { status: 400, body: { error: `the request body is not JSON: ${e.message}` } } : { status: 500, body: { error: (e as Error).message } };
+        result =
+          e instanceof HttpError
+            ? { status: e.status, body: { error: e.message } }
+            : e instanceof ServingError
+              ? { status: 400, body: { error: e.message } }
+              : e instanceof SyntaxError
+                ? { status: 400, body: { error: `the request body is not JSON: ${e.message}` } }
+                : { status: 500, body: { error: (e as Error).message } };
       }
       if (result === 'stall') return; // never answers; the client's timeout must cope
-      if (result === 'malformed') return void res.writeHead(200, { 'content-type': 'application/json' }).end('{"outputs": [{"name": "outp');
-      if (result.binary) return void res.writeHead(result.status, { 'content-type': 'application/octet-stream', 'inference-header-content-length': String(result.headerLength) }).end(result.binary);
+      if (result === 'malformed')
+        return void res.writeHead(200, { 'content-type': 'application/json' }).end('{"outputs": [{"name": "outp');
+      if (result.binary)
+        return void res
+          .writeHead(result.status, {
+            'content-type': 'application/octet-stream',
+            'inference-header-content-length': String(result.headerLength),
+          })
+          .end(result.binary);
       res.writeHead(result.status, { 'content-type': 'application/json' }).end(JSON.stringify(result.body));
     });
   });
@@ -209,7 +362,10 @@ export async function startServer(o: ServeOptions): Promise<{ url: string; close
 }
 
 class HttpError extends Error {
-  constructor(readonly status: number, message: string) {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -229,15 +385,41 @@ with a 500, a truncated body, or nothing (seeded by --seed). Prints one JSON lin
 `;
 
 export async function serveCommand(argv: string[]): Promise<number> {
-  const { values } = parseArgs({ args: argv, options: { model: { type: 'string' }, name: { type: 'string' }, version: { type: 'string' }, port: { type: 'string' }, 'cors-origin': { type: 'string', multiple: true }, latency: { type: 'string' }, 'error-rate': { type: 'string' }, 'malformed-rate': { type: 'string' }, 'stall-rate': { type: 'string' }, seed: { type: 'string' }, 'per-feature-inputs': { type: 'boolean' }, help: { type: 'boolean' } }, strict: true });
-  if (values.help) return process.stdout.write(SERVE_HELP), 0;
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      model: { type: 'string' },
+      name: { type: 'string' },
+      version: { type: 'string' },
+      port: { type: 'string' },
+      'cors-origin': { type: 'string', multiple: true },
+      latency: { type: 'string' },
+      'error-rate': { type: 'string' },
+      'malformed-rate': { type: 'string' },
+      'stall-rate': { type: 'string' },
+      seed: { type: 'string' },
+      'per-feature-inputs': { type: 'boolean' },
+      help: { type: 'boolean' },
+    },
+    strict: true,
+  });
+  if (values.help) return (process.stdout.write(SERVE_HELP), 0);
   const num = (k: string, v: string | undefined, d: number, lo: number, hi: number) => {
     const x = v === undefined ? d : Number(v);
-    if (!Number.isFinite(x) || x < lo || x > hi) throw Object.assign(new Error(`--${k} must be a number from ${lo} to ${hi}; got "${v}"`), { code: 'ERR_PARSE_ARGS_BENCHTOP' });
+    if (!Number.isFinite(x) || x < lo || x > hi)
+      throw Object.assign(new Error(`--${k} must be a number from ${lo} to ${hi}; got "${v}"`), {
+        code: 'ERR_PARSE_ARGS_BENCHTOP',
+      });
     return x;
   };
   if (!values.model) throw Object.assign(new Error('--model is required'), { code: 'ERR_PARSE_ARGS_BENCHTOP' });
-  const faults: Faults = { latencyMs: num('latency', values.latency, 0, 0, 600_000), errorRate: num('error-rate', values['error-rate'], 0, 0, 1), malformedRate: num('malformed-rate', values['malformed-rate'], 0, 0, 1), stallRate: num('stall-rate', values['stall-rate'], 0, 0, 1), seed: num('seed', values.seed, 1, 0, 2 ** 31) };
+  const faults: Faults = {
+    latencyMs: num('latency', values.latency, 0, 0, 600_000),
+    errorRate: num('error-rate', values['error-rate'], 0, 0, 1),
+    malformedRate: num('malformed-rate', values['malformed-rate'], 0, 0, 1),
+    stallRate: num('stall-rate', values['stall-rate'], 0, 0, 1),
+    seed: num('seed', values.seed, 1, 0, 2 ** 31),
+  };
   let servable: { onnx: Uint8Array; name: string; features?: string[] };
   try {
     servable = await loadServable(values.model);
@@ -247,11 +429,30 @@ export async function serveCommand(argv: string[]): Promise<number> {
   }
   const name = values.name ?? servable.name;
   if (values['per-feature-inputs'] && !servable.features) {
-    process.stderr.write('benchtop serve: --per-feature-inputs needs a Benchtop model directory or zip (an .onnx file has no feature names).\n');
+    process.stderr.write(
+      'benchtop serve: --per-feature-inputs needs a Benchtop model directory or zip (an .onnx file has no feature names).\n',
+    );
     return 1;
   }
-  const s = await startServer({ perFeatureInputs: values['per-feature-inputs'] ? servable.features : undefined, onnx: servable.onnx, name, version: values.version ?? '1', port: num('port', values.port, 8500, 0, 65535), origins: [...APP_ORIGINS, ...(values['cors-origin'] ?? [])], faults });
-  process.stdout.write(JSON.stringify({ url: s.url, model: name, version: values.version ?? '1', kserve: `${s.url}/v2/models/${name}`, tfserving: `${s.url}/v1/models/${name}`, faults }) + '\n');
+  const s = await startServer({
+    perFeatureInputs: values['per-feature-inputs'] ? servable.features : undefined,
+    onnx: servable.onnx,
+    name,
+    version: values.version ?? '1',
+    port: num('port', values.port, 8500, 0, 65535),
+    origins: [...APP_ORIGINS, ...(values['cors-origin'] ?? [])],
+    faults,
+  });
+  process.stdout.write(
+    JSON.stringify({
+      url: s.url,
+      model: name,
+      version: values.version ?? '1',
+      kserve: `${s.url}/v2/models/${name}`,
+      tfserving: `${s.url}/v1/models/${name}`,
+      faults,
+    }) + '\n',
+  );
   await new Promise<void>((resolve) => {
     const stop = () => void s.close().then(resolve);
     process.once('SIGINT', stop);

@@ -35,11 +35,25 @@ const PREVIEW_ROWS = 8;
 export function createDataApi(fetchImpl: typeof fetch, baseUrl: string) {
   const tables = new Map<string, { table: Table; name: string }>();
 
-  function register(table: Table, name: string, source: DatasetInfo['source'], label: string | null, ignore: readonly string[] = []): DatasetInfo {
+  function register(
+    table: Table,
+    name: string,
+    source: DatasetInfo['source'],
+    label: string | null,
+    ignore: readonly string[] = [],
+  ): DatasetInfo {
     const id = datasetVersionId(table);
     tables.set(id, { table, name });
     const schema = inferSchema(table, label ?? table.columns[table.columns.length - 1]!.name, ignore);
-    return { id, name, source, rowCount: table.rowCount, bytes: tableByteSize(table), schema, preview: previewRows(table, PREVIEW_ROWS) };
+    return {
+      id,
+      name,
+      source,
+      rowCount: table.rowCount,
+      bytes: tableByteSize(table),
+      schema,
+      preview: previewRows(table, PREVIEW_ROWS),
+    };
   }
 
   return {
@@ -50,12 +64,19 @@ export function createDataApi(fetchImpl: typeof fetch, baseUrl: string) {
       let bytes: Uint8Array;
       try {
         const res = await fetchImpl(new URL(`datasets/${entry.file}`, baseUrl).href);
-        if (!res.ok) return fail({ kind: 'http', file: entry.file, message: `Could not load ${entry.file}: HTTP ${res.status}.` });
+        if (!res.ok)
+          return fail({ kind: 'http', file: entry.file, message: `Could not load ${entry.file}: HTTP ${res.status}.` });
         bytes = new Uint8Array(await res.arrayBuffer());
       } catch (e) {
-        return fail({ kind: 'unreachable', file: entry.file, message: `Could not load ${entry.file}: ${(e as Error).message}` });
+        return fail({
+          kind: 'unreachable',
+          file: entry.file,
+          message: `Could not load ${entry.file}: ${(e as Error).message}`,
+        });
       }
-      const parsed = entry.file.endsWith('.json') ? parseJsonRecords(new TextDecoder().decode(bytes), entry.file) : parseDelimitedBytes(bytes, entry.file);
+      const parsed = entry.file.endsWith('.json')
+        ? parseJsonRecords(new TextDecoder().decode(bytes), entry.file)
+        : parseDelimitedBytes(bytes, entry.file);
       if (!parsed.ok) return parsed;
       const info = register(parsed.value, entry.file, { kind: 'catalog', catalogId }, entry.label, entry.ignore);
       info.split = { kind: entry.split, timeColumn: 'timeColumn' in entry ? entry.timeColumn : undefined };
@@ -63,10 +84,17 @@ export function createDataApi(fetchImpl: typeof fetch, baseUrl: string) {
     },
 
     /** Imports a person's file: CSV/TSV streamed in chunks with progress, or a JSON array of records. */
-    async importFile(file: Blob & { name: string }, onProgress?: (p: ParseProgress) => void): Promise<Result<DatasetInfo>> {
+    async importFile(
+      file: Blob & { name: string },
+      onProgress?: (p: ParseProgress) => void,
+    ): Promise<Result<DatasetInfo>> {
       const name = file.name || 'file';
       if (file.size > MAX_FILE_BYTES) {
-        return fail({ kind: 'too-large', file: name, message: `${name} is ${(file.size / 2 ** 20).toFixed(0)} MB; Benchtop reads files up to ${MAX_FILE_BYTES / 2 ** 20} MB in a browser tab. Sample or split it first.` });
+        return fail({
+          kind: 'too-large',
+          file: name,
+          message: `${name} is ${(file.size / 2 ** 20).toFixed(0)} MB; Benchtop reads files up to ${MAX_FILE_BYTES / 2 ** 20} MB in a browser tab. Sample or split it first.`,
+        });
       }
       let parsed: Result<Table>;
       if (/\.json$/i.test(name)) {
@@ -75,7 +103,11 @@ export function createDataApi(fetchImpl: typeof fetch, baseUrl: string) {
         try {
           text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
         } catch {
-          return fail({ kind: 'not-utf8', file: name, message: `${name} is not valid UTF-8. Save it as UTF-8 and import it again.` });
+          return fail({
+            kind: 'not-utf8',
+            file: name,
+            message: `${name} is not valid UTF-8. Save it as UTF-8 and import it again.`,
+          });
         }
         parsed = parseJsonRecords(text, name);
         onProgress?.({ bytes: file.size, totalBytes: file.size, rows: parsed.ok ? parsed.value.rowCount : 0 });

@@ -9,7 +9,10 @@ let configured = false;
 let webgpuPaths: Readonly<{ wasm: string; mjs: string }> | undefined;
 
 /** Points ORT at the app's own copies of its runtime files (never a CDN). */
-export function configureOrt(paths?: Readonly<{ wasm: string; mjs: string }>, webgpu?: Readonly<{ wasm: string; mjs: string }>): void {
+export function configureOrt(
+  paths?: Readonly<{ wasm: string; mjs: string }>,
+  webgpu?: Readonly<{ wasm: string; mjs: string }>,
+): void {
   if (webgpu) webgpuPaths = webgpu;
   if (configured) return;
   // Imported ONNX models predict through this runtime.
@@ -60,7 +63,12 @@ function session(model: Uint8Array, ep: 'wasm' | 'webgpu'): Promise<Session> {
   const cache = ep === 'webgpu' ? gpuSessions : sessions;
   let s = cache.get(model);
   if (!s) {
-    s = ep === 'webgpu' ? loadWebgpuOrt().then((m) => m.InferenceSession.create(model, { executionProviders: ['webgpu'], graphOptimizationLevel: 'all' })) : ort.InferenceSession.create(model, { executionProviders: ['wasm'], graphOptimizationLevel: 'all' });
+    s =
+      ep === 'webgpu'
+        ? loadWebgpuOrt().then((m) =>
+            m.InferenceSession.create(model, { executionProviders: ['webgpu'], graphOptimizationLevel: 'all' }),
+          )
+        : ort.InferenceSession.create(model, { executionProviders: ['wasm'], graphOptimizationLevel: 'all' });
     cache.set(model, s);
     s.catch(() => cache.delete(model));
     if (cache.size > 4) {
@@ -72,7 +80,13 @@ function session(model: Uint8Array, ep: 'wasm' | 'webgpu'): Promise<Session> {
   return s;
 }
 
-export async function runOnnx(model: Uint8Array, X: Float32Array, n: number, d: number, ep: 'wasm' | 'webgpu' = 'wasm'): Promise<OrtRun> {
+export async function runOnnx(
+  model: Uint8Array,
+  X: Float32Array,
+  n: number,
+  d: number,
+  ep: 'wasm' | 'webgpu' = 'wasm',
+): Promise<OrtRun> {
   configureOrt();
   const s = await session(model, ep);
   const T = ep === 'webgpu' ? (await loadWebgpuOrt()).Tensor : ort.Tensor;

@@ -13,7 +13,10 @@ export type { BackendStatus };
 
 const SOFTWARE = /swiftshader|llvmpipe|software|basic render/i;
 
-type GpuAdapterLike = { info?: { vendor?: string; architecture?: string; description?: string }; isFallbackAdapter?: boolean };
+type GpuAdapterLike = {
+  info?: { vendor?: string; architecture?: string; description?: string };
+  isFallbackAdapter?: boolean;
+};
 
 async function probeWebGPU(): Promise<BackendProbe> {
   const gpu = (globalThis.navigator as { gpu?: { requestAdapter(): Promise<GpuAdapterLike | null> } } | undefined)?.gpu;
@@ -24,14 +27,20 @@ async function probeWebGPU(): Promise<BackendProbe> {
     const info = adapter.info ?? {};
     const text = [info.vendor, info.architecture, info.description].filter(Boolean).join(' ');
     const software = Boolean(adapter.isFallbackAdapter) || SOFTWARE.test(text);
-    return { name: 'webgpu', available: true, software, detail: software ? `software adapter (${text || 'fallback'})` : text || 'adapter' };
+    return {
+      name: 'webgpu',
+      available: true,
+      software,
+      detail: software ? `software adapter (${text || 'fallback'})` : text || 'adapter',
+    };
   } catch (e) {
     return { name: 'webgpu', available: false, detail: `adapter request failed: ${(e as Error).message}` };
   }
 }
 
 function probeWebGL(): BackendProbe {
-  if (typeof OffscreenCanvas === 'undefined') return { name: 'webgl', available: false, detail: 'no OffscreenCanvas in this context' };
+  if (typeof OffscreenCanvas === 'undefined')
+    return { name: 'webgl', available: false, detail: 'no OffscreenCanvas in this context' };
   const gl = new OffscreenCanvas(1, 1).getContext('webgl2') as WebGL2RenderingContext | null;
   if (!gl) return { name: 'webgl', available: false, detail: 'no WebGL2 context' };
   const ext = gl.getExtension('WEBGL_debug_renderer_info');
@@ -44,7 +53,11 @@ function probeWebGL(): BackendProbe {
 function probeWasm(): BackendProbe {
   if (typeof WebAssembly === 'undefined') return { name: 'wasm', available: false, detail: 'no WebAssembly' };
   const isolated = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true;
-  return { name: 'wasm', available: true, detail: isolated ? 'threads available (cross-origin isolated)' : 'single thread (page not cross-origin isolated)' };
+  return {
+    name: 'wasm',
+    available: true,
+    detail: isolated ? 'threads available (cross-origin isolated)' : 'single thread (page not cross-origin isolated)',
+  };
 }
 
 /** Probes every backend this context could run. */
@@ -58,7 +71,10 @@ let wasmConfigured = false;
  * Chooses and starts a backend. When the chosen one fails to start, falls back along
  * webgpu → webgl → wasm → cpu and says why.
  */
-export async function activateBackend(requested: BackendName | 'auto', wasmPaths?: Readonly<Record<string, string>>): Promise<BackendStatus> {
+export async function activateBackend(
+  requested: BackendName | 'auto',
+  wasmPaths?: Readonly<Record<string, string>>,
+): Promise<BackendStatus> {
   if (wasmPaths && !wasmConfigured) {
     setWasmPaths(wasmPaths as Record<string, string>);
     // Ask for every core (tfjs asks for half); the WASM build's preallocated pthread pool may still cap
@@ -77,7 +93,8 @@ export async function activateBackend(requested: BackendName | 'auto', wasmPaths
     p.available = false;
     p.detail = 'failed to start';
     choice = chooseBackend(probes, 'auto');
-    if (choice.backend === 'cpu' && failures.includes('cpu failed to start')) throw new Error('no tfjs backend could start');
+    if (choice.backend === 'cpu' && failures.includes('cpu failed to start'))
+      throw new Error('no tfjs backend could start');
   }
   await tf.ready();
   const status: BackendStatus = { backend: choice.backend, reason: choice.reason, probes };

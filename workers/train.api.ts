@@ -18,7 +18,16 @@ import { runSplitRows, type EvaluationReport } from '../src/core/evaluation/repo
 import type { SliceDefinition } from '../src/core/evaluation/slices.ts';
 import { calibrateRun } from '../src/core/calibration/calibrate-model.ts';
 import type { CalibrationMethod } from '../src/core/calibration/calibrators.ts';
-import { completeConfig, NEURAL_KINDS, type BackendName, type EpochRecord, type RunRecord, type TrainConfig, type TrainedModel, type TrainProgress } from '../src/core/model/spec.ts';
+import {
+  completeConfig,
+  NEURAL_KINDS,
+  type BackendName,
+  type EpochRecord,
+  type RunRecord,
+  type TrainConfig,
+  type TrainedModel,
+  type TrainProgress,
+} from '../src/core/model/spec.ts';
 import type { Result } from '../src/core/util/result.ts';
 import { fail, ok } from '../src/core/util/result.ts';
 import { activateBackend, liveTensors, type BackendStatus } from './tf-runtime.ts';
@@ -37,11 +46,24 @@ import { modelToOnnx } from '../src/core/onnx/export-dense.ts';
 import { rawToOutputs } from '../src/core/model/predict.ts';
 import { transformFeatures } from '../src/core/data/preprocess.ts';
 import { DEFAULT_HTTP, ServingError, type HttpOptions } from '../src/core/serving/http.ts';
-import { health, kserveMetadata, kserveRequest, planInputs, tfServingRequest, tfServingStatus, type Endpoint, type ModelMetadata } from '../src/core/serving/protocols.ts';
+import {
+  health,
+  kserveMetadata,
+  kserveRequest,
+  planInputs,
+  tfServingRequest,
+  tfServingStatus,
+  type Endpoint,
+  type ModelMetadata,
+} from '../src/core/serving/protocols.ts';
 import { predictRemote } from '../src/core/serving/remote-predict.ts';
 import { compareLocalRemote, type Comparison } from '../src/core/serving/compare.ts';
 import { sliceScores } from '../src/core/model/run-training.ts';
-import { loadPredictor, predictMatrix as predictRowsMatrix, type LoadedPredictor } from '../src/core/model/predict-table.ts';
+import {
+  loadPredictor,
+  predictMatrix as predictRowsMatrix,
+  type LoadedPredictor,
+} from '../src/core/model/predict-table.ts';
 import type { RehearsalConfig, RehearsalKind, RehearsalResult } from '../src/core/rollout/rehearsal.ts';
 import { prepareRehearsal, runRehearsal, type SideSpec } from '../src/core/rollout/responders.ts';
 import { createMonitorApi } from './monitor.api.ts';
@@ -97,16 +119,25 @@ export interface FingerprintCheck {
 type TableSource = (id: string) => Promise<Result<{ table: Table; name: string }>>;
 
 /** Exports the model to ONNX, runs the fingerprint rows through onnxruntime-web and compares. */
-async function onnxCheck(model: TrainedModel, table: Table, rows: Uint32Array, run: RunRecord): Promise<FingerprintCheck['onnx']> {
+async function onnxCheck(
+  model: TrainedModel,
+  table: Table,
+  rows: Uint32Array,
+  run: RunRecord,
+): Promise<FingerprintCheck['onnx']> {
   const pre = model.preprocessor;
-  if (!model.artifacts) return { error: 'ONNX export covers neural models; classical models are checked in tfjs-free TypeScript only.' };
+  if (!model.artifacts)
+    return { error: 'ONNX export covers neural models; classical models are checked in tfjs-free TypeScript only.' };
   const bytes = modelToOnnx(model, 'check');
   if (!bytes.ok) return { error: bytes.error.message };
   const X = transformFeatures(pre, table, rows);
   if (!X.ok) return { error: X.error.message };
   try {
     const res = await runOnnx(bytes.value, X.value, rows.length, pre.inputSize);
-    return { maxAbsDiff: maxAbsDifference(rawToOutputs(pre, res.outputs, rows.length), run.fingerprint.outputs), threads: res.threads };
+    return {
+      maxAbsDiff: maxAbsDifference(rawToOutputs(pre, res.outputs, rows.length), run.fingerprint.outputs),
+      threads: res.threads,
+    };
   } catch (e) {
     return { error: `onnxruntime-web could not run the exported model: ${(e as Error).message}` };
   }
@@ -118,7 +149,15 @@ async function onnxCheck(model: TrainedModel, table: Table, rows: Uint32Array, r
  * throws across the boundary except bugs.
  * @param tables where tables come from (the data worker, over a MessagePort; a Map in tests).
  */
-export function createTrainApi(opts: { spawnShard?: ShardSpawner; tables?: TableSource; wasmPaths?: Readonly<Record<string, string>>; ortPaths?: Readonly<{ wasm: string; mjs: string }>; ortWebgpuPaths?: Readonly<{ wasm: string; mjs: string }>; runtime: string; appVersion: string }) {
+export function createTrainApi(opts: {
+  spawnShard?: ShardSpawner;
+  tables?: TableSource;
+  wasmPaths?: Readonly<Record<string, string>>;
+  ortPaths?: Readonly<{ wasm: string; mjs: string }>;
+  ortWebgpuPaths?: Readonly<{ wasm: string; mjs: string }>;
+  runtime: string;
+  appVersion: string;
+}) {
   configureOrt(opts.ortPaths, opts.ortWebgpuPaths);
   let tables = opts.tables;
   let status: BackendStatus | null = null;
@@ -135,11 +174,18 @@ export function createTrainApi(opts: { spawnShard?: ShardSpawner; tables?: Table
   }
 
   async function table(id: string) {
-    if (!tables) return fail<{ table: Table; name: string }>({ kind: 'no-data-source', message: 'The training worker is not connected to the data worker.' });
+    if (!tables)
+      return fail<{ table: Table; name: string }>({
+        kind: 'no-data-source',
+        message: 'The training worker is not connected to the data worker.',
+      });
     return tables(id);
   }
 
-  async function debugRun<T>(job: TrainJob, f: (pre: Preprocessor, train: EncodedSet, config: TrainConfig) => Promise<T>): Promise<Result<T>> {
+  async function debugRun<T>(
+    job: TrainJob,
+    f: (pre: Preprocessor, train: EncodedSet, config: TrainConfig) => Promise<T>,
+  ): Promise<Result<T>> {
     if (busy) return fail({ kind: 'busy', message: 'A model is already training; cancel it or wait.' });
     busy = true;
     cancelRequested = false;
@@ -151,9 +197,21 @@ export function createTrainApi(opts: { spawnShard?: ShardSpawner; tables?: Table
       if (!prepared.ok) return prepared;
       const config = completeConfig(job.config);
       const { pre, train, task } = prepared.value;
-      const invalid = validateConfig(config, task, pre.inputSize, pre.label.task === 'classification' ? pre.label.classes.length : 1, train.y.length, job.memoryBudget);
+      const invalid = validateConfig(
+        config,
+        task,
+        pre.inputSize,
+        pre.label.task === 'classification' ? pre.label.classes.length : 1,
+        train.y.length,
+        job.memoryBudget,
+      );
       if (invalid) return fail(invalid);
-      if (!(NEURAL_KINDS as readonly string[]).includes(config.model.kind)) return fail({ kind: 'bad-config', column: 'model', message: 'This check trains by gradient descent; choose a neural model (logistic, linear, MLP or CNN).' });
+      if (!(NEURAL_KINDS as readonly string[]).includes(config.model.kind))
+        return fail({
+          kind: 'bad-config',
+          column: 'model',
+          message: 'This check trains by gradient descent; choose a neural model (logistic, linear, MLP or CNN).',
+        });
       return ok(await f(pre, train, config));
     } catch (e) {
       return fail({ kind: 'training-failed', message: `The check failed: ${(e as Error).message}` });
@@ -187,7 +245,11 @@ export function createTrainApi(opts: { spawnShard?: ShardSpawner; tables?: Table
      * Trains a model. Progress comes at most every 100 ms, an epoch record after each epoch.
      * `cancel()` stops it within one batch; the partial run and model are still returned.
      */
-    async train(job: TrainJob, onProgress?: (p: TrainProgress) => void, onEpoch?: (e: EpochRecord) => void): Promise<Result<{ run: RunRecord; model: TrainedModel }>> {
+    async train(
+      job: TrainJob,
+      onProgress?: (p: TrainProgress) => void,
+      onEpoch?: (e: EpochRecord) => void,
+    ): Promise<Result<{ run: RunRecord; model: TrainedModel }>> {
       if (busy) return fail({ kind: 'busy', message: 'A model is already training; cancel it or wait.' });
       busy = true;
       cancelRequested = false;
@@ -207,12 +269,22 @@ export function createTrainApi(opts: { spawnShard?: ShardSpawner; tables?: Table
             config: completeConfig(job.config),
             userBaselines: job.userBaselines,
             memoryBudget: job.memoryBudget,
-            environment: { backend: st.backend, backendReason: st.reason, threads: st.threads, simd: st.simd, runtime: opts.runtime, appVersion: opts.appVersion },
+            environment: {
+              backend: st.backend,
+              backendReason: st.reason,
+              threads: st.threads,
+              simd: st.simd,
+              runtime: opts.runtime,
+              appVersion: opts.appVersion,
+            },
           },
           { onProgress, onEpoch, isCancelled: () => cancelRequested },
         );
       } catch (e) {
-        return fail({ kind: 'training-failed', message: `Training failed on ${status?.backend ?? 'the backend'}: ${(e as Error).message}` });
+        return fail({
+          kind: 'training-failed',
+          message: `Training failed on ${status?.backend ?? 'the backend'}: ${(e as Error).message}`,
+        });
       } finally {
         busy = false;
       }
@@ -225,21 +297,38 @@ export function createTrainApi(opts: { spawnShard?: ShardSpawner; tables?: Table
 
     /** Learning-rate range test on the training split. */
     async lrRange(job: TrainJob): Promise<Result<LrRangeReport>> {
-      return debugRun(job, (pre, train, config) => lrRangeTest(pre, train, config, 1e-6, 1, 100, () => cancelRequested));
+      return debugRun(job, (pre, train, config) =>
+        lrRangeTest(pre, train, config, 1e-6, 1, 100, () => cancelRequested),
+      );
     },
 
     /**
      * Runs one hyperparameter-search trial on training + validation data only (the test split is
      * dropped before the data reaches the trial). Encoded data is cached per dataset/schema/split.
      */
-    async trial(job: TrainJob, config: TrainConfig, trialId: number, report: (step: number, score: number) => boolean | Promise<boolean>, workerId = 0) {
+    async trial(
+      job: TrainJob,
+      config: TrainConfig,
+      trialId: number,
+      report: (step: number, score: number) => boolean | Promise<boolean>,
+      workerId = 0,
+    ) {
       await ensureBackend();
       const key = JSON.stringify([job.datasetId, job.schema, job.split]);
       if (tuningCache?.key !== key) {
         const t = await table(job.datasetId);
-        if (!t.ok) return { score: Infinity, metric: NaN, steps: 0, pruned: false, message: t.error.message, worker: workerId };
+        if (!t.ok)
+          return { score: Infinity, metric: NaN, steps: 0, pruned: false, message: t.error.message, worker: workerId };
         const data = prepareTuningData(t.value.table, job.schema, job.split, t.value.name);
-        if (!data.ok) return { score: Infinity, metric: NaN, steps: 0, pruned: false, message: data.error.message, worker: workerId };
+        if (!data.ok)
+          return {
+            score: Infinity,
+            metric: NaN,
+            steps: 0,
+            pruned: false,
+            message: data.error.message,
+            worker: workerId,
+          };
         tuningCache = { key, data: data.value };
       }
       const r = await makeTrialRunner(tuningCache.data, job.memoryBudget)(completeConfig(config), trialId, report);
@@ -247,7 +336,12 @@ export function createTrainApi(opts: { spawnShard?: ShardSpawner; tables?: Table
     },
 
     /** Trains a bagged or boosted ensemble of the job's configuration. */
-    async trainEnsemble(job: TrainJob, method: 'bag' | 'adaboost', members: number, onMember?: (done: number, total: number) => void): Promise<Result<{ run: RunRecord; model: TrainedModel }>> {
+    async trainEnsemble(
+      job: TrainJob,
+      method: 'bag' | 'adaboost',
+      members: number,
+      onMember?: (done: number, total: number) => void,
+    ): Promise<Result<{ run: RunRecord; model: TrainedModel }>> {
       if (busy) return fail({ kind: 'busy', message: 'A model is already training; cancel it or wait.' });
       busy = true;
       try {
@@ -255,7 +349,26 @@ export function createTrainApi(opts: { spawnShard?: ShardSpawner; tables?: Table
         const t = await table(job.datasetId);
         if (!t.ok) return t;
         const config = completeConfig(job.config);
-        return await runEnsembleTraining({ runId: job.runId, runName: job.runName, table: t.value.table, dataset: { id: job.datasetId, name: t.value.name }, schema: job.schema, split: job.split, config, method, members, onMember, environment: { backend: st.backend, backendReason: st.reason, threads: st.threads, simd: st.simd, runtime: opts.runtime, appVersion: opts.appVersion } });
+        return await runEnsembleTraining({
+          runId: job.runId,
+          runName: job.runName,
+          table: t.value.table,
+          dataset: { id: job.datasetId, name: t.value.name },
+          schema: job.schema,
+          split: job.split,
+          config,
+          method,
+          members,
+          onMember,
+          environment: {
+            backend: st.backend,
+            backendReason: st.reason,
+            threads: st.threads,
+            simd: st.simd,
+            runtime: opts.runtime,
+            appVersion: opts.appVersion,
+          },
+        });
       } catch (e) {
         return fail({ kind: 'training-failed', message: `Training the ensemble failed: ${(e as Error).message}` });
       } finally {
@@ -264,13 +377,29 @@ export function createTrainApi(opts: { spawnShard?: ShardSpawner; tables?: Table
     },
 
     /** Combines saved runs (with their models) into a voting or stacking ensemble. */
-    async combine(items: { run: RunRecord; model: TrainedModel }[], method: 'vote-hard' | 'vote-soft' | 'stack', runId: string, runName: string): Promise<Result<{ run: RunRecord; model: TrainedModel }>> {
+    async combine(
+      items: { run: RunRecord; model: TrainedModel }[],
+      method: 'vote-hard' | 'vote-soft' | 'stack',
+      runId: string,
+      runName: string,
+    ): Promise<Result<{ run: RunRecord; model: TrainedModel }>> {
       const st = await ensureBackend();
       if (items.length === 0) return fail({ kind: 'bad-config', message: 'Choose runs to combine.' });
       const t = await table(items[0]!.run.dataset.id);
       if (!t.ok) return t;
       try {
-        return await combineRuns(items, method, t.value.table, { runId, runName, environment: { backend: st.backend, backendReason: st.reason, threads: st.threads, simd: st.simd, runtime: opts.runtime, appVersion: opts.appVersion } });
+        return await combineRuns(items, method, t.value.table, {
+          runId,
+          runName,
+          environment: {
+            backend: st.backend,
+            backendReason: st.reason,
+            threads: st.threads,
+            simd: st.simd,
+            runtime: opts.runtime,
+            appVersion: opts.appVersion,
+          },
+        });
       } catch (e) {
         return fail({ kind: 'training-failed', message: `Combining failed: ${(e as Error).message}` });
       }
@@ -292,7 +421,12 @@ export function createTrainApi(opts: { spawnShard?: ShardSpawner; tables?: Table
       const rows = Uint32Array.from(run.fingerprint.rows);
       const out = await predictAnyRows(model, t.value.table, rows, t.value.name);
       if (!out.ok) return out;
-      return ok({ rows: rows.length, maxAbsDiff: maxAbsDifference(out.value, run.fingerprint.outputs), outputs: Array.from(out.value), onnx: await onnxCheck(model, t.value.table, rows, run) });
+      return ok({
+        rows: rows.length,
+        maxAbsDiff: maxAbsDifference(out.value, run.fingerprint.outputs),
+        outputs: Array.from(out.value),
+        onnx: await onnxCheck(model, t.value.table, rows, run),
+      });
     },
 
     /** A zip of the model directory (`model.json`, `weights.bin`, `preprocessing.json`, `run.json`). */
@@ -312,7 +446,13 @@ export function createTrainApi(opts: { spawnShard?: ShardSpawner; tables?: Table
      * Evaluates a model on one split of its run (rows rebuilt from the run's seeded split) or on every
      * row of a loaded dataset; runs the given behavioural tests on the same rows.
      */
-    async evaluate(model: TrainedModel, run: RunRecord, datasetId: string, split: EvaluationReport['split'], opts: { slices?: SliceDefinition[]; tests?: BehaviourTest[]; abstainBelow?: number | null } = {}): Promise<Result<EvaluationReport>> {
+    async evaluate(
+      model: TrainedModel,
+      run: RunRecord,
+      datasetId: string,
+      split: EvaluationReport['split'],
+      opts: { slices?: SliceDefinition[]; tests?: BehaviourTest[]; abstainBelow?: number | null } = {},
+    ): Promise<Result<EvaluationReport>> {
       await ensureBackend();
       const t = await table(datasetId);
       if (!t.ok) return t;
@@ -324,22 +464,44 @@ export function createTrainApi(opts: { spawnShard?: ShardSpawner; tables?: Table
         rows = split === 'test' && s.value.test.length ? s.value.test : s.value.validation;
       }
       try {
-        const ev = await evaluateModel(model, t.value.table, rows, t.value.name, { slices: opts.slices, seed: run.config.seed });
+        const ev = await evaluateModel(model, t.value.table, rows, t.value.name, {
+          slices: opts.slices,
+          seed: run.config.seed,
+        });
         if (!ev.ok) return ev;
         const behaviour: EvaluationReport['behaviour'] = [];
         const y = encodeLabels(model.preprocessor, t.value.table, rows);
         for (const test of opts.tests ?? []) {
-          const r = y.ok ? await runBehaviourTest(model, t.value.table, rows, y.value, test, run.config.seed) : fail<never>({ kind: 'labels', message: 'labels unavailable' });
+          const r = y.ok
+            ? await runBehaviourTest(model, t.value.table, rows, y.value, test, run.config.seed)
+            : fail<never>({ kind: 'labels', message: 'labels unavailable' });
           behaviour.push({ test, result: r.ok ? r.value : { error: r.error.message } });
         }
-        return ok({ format: 'benchtop-evaluation@1', runId: run.id, runName: run.name, createdAt: new Date().toISOString(), split, evaluation: ev.value, behaviour, abstainBelow: opts.abstainBelow ?? null }, ev.warnings);
+        return ok(
+          {
+            format: 'benchtop-evaluation@1',
+            runId: run.id,
+            runName: run.name,
+            createdAt: new Date().toISOString(),
+            split,
+            evaluation: ev.value,
+            behaviour,
+            abstainBelow: opts.abstainBelow ?? null,
+          },
+          ev.warnings,
+        );
       } catch (e) {
         return fail({ kind: 'evaluation-failed', message: `Evaluation failed: ${(e as Error).message}` });
       }
     },
 
     /** Fits a calibrator on the run's validation split and returns the calibrated model as a new run. */
-    async calibrate(run: RunRecord, model: TrainedModel, method: CalibrationMethod, runId: string): Promise<Result<{ run: RunRecord; model: TrainedModel }>> {
+    async calibrate(
+      run: RunRecord,
+      model: TrainedModel,
+      method: CalibrationMethod,
+      runId: string,
+    ): Promise<Result<{ run: RunRecord; model: TrainedModel }>> {
       await ensureBackend();
       const t = await table(run.dataset.id);
       if (!t.ok) return t;
@@ -351,7 +513,12 @@ export function createTrainApi(opts: { spawnShard?: ShardSpawner; tables?: Table
     },
 
     /** Compresses a run's network and scores it on the run's splits, as a new run. */
-    async compress(run: RunRecord, model: TrainedModel, spec: CompressionSpec, runId: string): Promise<Result<{ run: RunRecord; model: TrainedModel }>> {
+    async compress(
+      run: RunRecord,
+      model: TrainedModel,
+      spec: CompressionSpec,
+      runId: string,
+    ): Promise<Result<{ run: RunRecord; model: TrainedModel }>> {
       await ensureBackend();
       const t = await table(run.dataset.id);
       if (!t.ok) return t;
@@ -363,19 +530,39 @@ export function createTrainApi(opts: { spawnShard?: ShardSpawner; tables?: Table
     },
 
     /** Imports an ONNX model over the loaded dataset's feature columns and label, evaluated on its splits. */
-    async importOnnx(bytes: Uint8Array, file: string, datasetId: string, schema: Schema, split: SplitSpec, runId: string): Promise<Result<{ run: RunRecord; model: TrainedModel; info: OnnxInfo }>> {
+    async importOnnx(
+      bytes: Uint8Array,
+      file: string,
+      datasetId: string,
+      schema: Schema,
+      split: SplitSpec,
+      runId: string,
+    ): Promise<Result<{ run: RunRecord; model: TrainedModel; info: OnnxInfo }>> {
       const st = await ensureBackend();
       const t = await table(datasetId);
       if (!t.ok) return t;
       try {
-        return await importOnnxModel(bytes, file, t.value.table, { id: datasetId, name: t.value.name }, schema, split, { runId, environment: { backend: st.backend, backendReason: 'onnxruntime-web (WASM) runs imported models', runtime: opts.runtime, appVersion: opts.appVersion } });
+        return await importOnnxModel(bytes, file, t.value.table, { id: datasetId, name: t.value.name }, schema, split, {
+          runId,
+          environment: {
+            backend: st.backend,
+            backendReason: 'onnxruntime-web (WASM) runs imported models',
+            runtime: opts.runtime,
+            appVersion: opts.appVersion,
+          },
+        });
       } catch (e) {
         return fail({ kind: 'unsupported-onnx', file, message: explainOrtError((e as Error).message, null, file) });
       }
     },
 
     /** Compression with fine-tuning (QAT, or pruning while training) from a run's weights. */
-    async fineTune(run: RunRecord, model: TrainedModel, spec: FineTuneSpec, runId: string): Promise<Result<{ run: RunRecord; model: TrainedModel }>> {
+    async fineTune(
+      run: RunRecord,
+      model: TrainedModel,
+      spec: FineTuneSpec,
+      runId: string,
+    ): Promise<Result<{ run: RunRecord; model: TrainedModel }>> {
       if (busy) return fail({ kind: 'busy', message: 'A model is already training; cancel it or wait.' });
       busy = true;
       try {
@@ -391,14 +578,25 @@ export function createTrainApi(opts: { spawnShard?: ShardSpawner; tables?: Table
     },
 
     /** Distils a smaller student MLP from a run's model (any family, ensembles too). */
-    async distill(run: RunRecord, teacher: TrainedModel, opts: { hidden: number[]; temperature: number; alpha: number; epochs?: number }, runId: string): Promise<Result<{ run: RunRecord; model: TrainedModel }>> {
+    async distill(
+      run: RunRecord,
+      teacher: TrainedModel,
+      opts: { hidden: number[]; temperature: number; alpha: number; epochs?: number },
+      runId: string,
+    ): Promise<Result<{ run: RunRecord; model: TrainedModel }>> {
       if (busy) return fail({ kind: 'busy', message: 'A model is already training; cancel it or wait.' });
       busy = true;
       try {
         await ensureBackend();
         const t = await table(run.dataset.id);
         if (!t.ok) return t;
-        return await distillRun(run, teacher, t.value.table, { student: { hidden: opts.hidden }, temperature: opts.temperature, alpha: opts.alpha, epochs: opts.epochs }, { runId });
+        return await distillRun(
+          run,
+          teacher,
+          t.value.table,
+          { student: { hidden: opts.hidden }, temperature: opts.temperature, alpha: opts.alpha, epochs: opts.epochs },
+          { runId },
+        );
       } catch (e) {
         return fail({ kind: 'distillation-failed', message: `Distillation failed: ${(e as Error).message}` });
       } finally {
@@ -412,7 +610,8 @@ export function createTrainApi(opts: { spawnShard?: ShardSpawner; tables?: Table
      * an adapter) with its ONNX export (int8 QDQ for int8 models). Inputs are synthetic rows of the right width; the backend in use is restored.
      */
     async measure(model: TrainedModel, backends?: BackendName[]): Promise<Result<LatencyRow[]>> {
-      if (!model.artifacts && !model.onnx) return fail({ kind: 'unsupported-model', message: 'Latency is measured for neural networks and ONNX models.' });
+      if (!model.artifacts && !model.onnx)
+        return fail({ kind: 'unsupported-model', message: 'Latency is measured for neural networks and ONNX models.' });
       const st = await ensureBackend();
       const d = model.preprocessor.inputSize;
       const rows: LatencyRow[] = [];
@@ -427,7 +626,10 @@ export function createTrainApi(opts: { spawnShard?: ShardSpawner; tables?: Table
           ts.push(performance.now() - t0);
         }
         ts.sort((a, b) => a - b);
-        return { p50: ts[Math.floor(ts.length * 0.5)]!, p95: ts[Math.min(ts.length - 1, Math.floor(ts.length * 0.95))]! };
+        return {
+          p50: ts[Math.floor(ts.length * 0.5)]!,
+          p95: ts[Math.min(ts.length - 1, Math.floor(ts.length * 0.95))]!,
+        };
       };
       const wanted = model.artifacts ? (backends ?? st.probes.filter((p) => p.available).map((p) => p.name)) : [];
       for (const b of wanted) {
@@ -445,9 +647,11 @@ export function createTrainApi(opts: { spawnShard?: ShardSpawner; tables?: Table
       }
       status = await activateBackend(st.backend, opts.wasmPaths);
       const onnx = modelToOnnx(model, opts.appVersion);
-      const quantized = model.compression?.method === 'int8' || model.compression?.method === 'int8-static' ? ' (int8 QDQ)' : '';
+      const quantized =
+        model.compression?.method === 'int8' || model.compression?.method === 'int8-static' ? ' (int8 QDQ)' : '';
       // onnxruntime-web's WebGPU execution provider runs where the browser offers an adapter.
-      const gpu = backends && !backends.includes('webgpu') ? { ok: false, reason: 'not asked for' } : await ortWebgpuAvailable();
+      const gpu =
+        backends && !backends.includes('webgpu') ? { ok: false, reason: 'not asked for' } : await ortWebgpuAvailable();
       let reference: Float32Array | undefined;
       for (const ep of gpu.ok ? (['wasm', 'webgpu'] as const) : (['wasm'] as const)) {
         const runtime = `onnxruntime-web ${ep}${quantized}`;
@@ -477,18 +681,25 @@ export function createTrainApi(opts: { spawnShard?: ShardSpawner; tables?: Table
      * Checks a model server: health, the model's metadata (KServe V2) or version status (TF Serving), and
      * the request one row would send — shown to the person before anything runs.
      */
-    async probeEndpoint(endpoint: Endpoint, http: Partial<HttpOptions>, model: TrainedModel, run: RunRecord): Promise<Result<ProbeResult>> {
+    async probeEndpoint(
+      endpoint: Endpoint,
+      http: Partial<HttpOptions>,
+      model: TrainedModel,
+      run: RunRecord,
+    ): Promise<Result<ProbeResult>> {
       const h = { ...DEFAULT_HTTP, ...http };
-      const pre = model.preprocessor, d = pre.inputSize;
+      const pre = model.preprocessor,
+        d = pre.inputSize;
       // The preview carries a real row: the first row of the run's test split (else validation), encoded.
-      let x: Float32Array = new Float32Array(d), row = -1;
+      let x: Float32Array = new Float32Array(d),
+        row = -1;
       const t = await table(run.dataset.id);
       if (t.ok) {
         const s = runSplitRows(run, t.value.table);
         const rows = s.ok ? (s.value.test.length ? s.value.test : s.value.validation) : null;
         if (rows?.length) {
           const X = transformFeatures(pre, t.value.table, rows.subarray(0, 1), t.value.name);
-          if (X.ok) (x = X.value, (row = rows[0]!));
+          if (X.ok) ((x = X.value), (row = rows[0]!));
         }
       }
       try {
@@ -498,9 +709,17 @@ export function createTrainApi(opts: { spawnShard?: ShardSpawner; tables?: Table
           let preview: string, mapping: ProbeResult['mapping'], planError: string | undefined;
           try {
             const plan = planInputs(metadata, d, pre.inputNames, endpoint.inputMap);
-            mapping = plan.inputs.map((i) => ({ input: i.name, datatype: i.datatype, features: i.columns ? i.columns.map((c) => pre.inputNames[c]!) : [...pre.inputNames] }));
+            mapping = plan.inputs.map((i) => ({
+              input: i.name,
+              datatype: i.datatype,
+              features: i.columns ? i.columns.map((c) => pre.inputNames[c]!) : [...pre.inputNames],
+            }));
             const req = kserveRequest(metadata, x, 1, d, 'preview', plan, endpoint.binary, pre.inputNames);
-            preview = JSON.stringify(req.json, null, 1) + (endpoint.binary ? `\n+ ${req.tensors.reduce((a, b) => a + b.length, 0)} bytes of binary tensor data (Inference-Header-Content-Length: ${JSON.stringify(req.json).length})` : '');
+            preview =
+              JSON.stringify(req.json, null, 1) +
+              (endpoint.binary
+                ? `\n+ ${req.tensors.reduce((a, b) => a + b.length, 0)} bytes of binary tensor data (Inference-Header-Content-Length: ${JSON.stringify(req.json).length})`
+                : '');
           } catch (e) {
             planError = (e as Error).message;
             preview = `(no request can be built: ${planError})`;
@@ -508,7 +727,13 @@ export function createTrainApi(opts: { spawnShard?: ShardSpawner; tables?: Table
           return ok({ ...state, metadata, preview, previewRow: row, features: pre.inputNames, mapping, planError });
         }
         const versions = await tfServingStatus(endpoint, h);
-        return ok({ ...state, versions, preview: JSON.stringify(tfServingRequest(x, 1, d, 'row'), null, 1), previewRow: row, features: pre.inputNames });
+        return ok({
+          ...state,
+          versions,
+          preview: JSON.stringify(tfServingRequest(x, 1, d, 'row'), null, 1),
+          previewRow: row,
+          features: pre.inputNames,
+        });
       } catch (e) {
         if (e instanceof ServingError) return fail({ kind: `endpoint-${e.kind}`, message: e.message });
         throw e;
@@ -519,7 +744,19 @@ export function createTrainApi(opts: { spawnShard?: ShardSpawner; tables?: Table
      * The local model against the remote one on a split of the run's dataset (test, else validation):
      * the same preprocessed rows go to both; see compareLocalRemote. Cancel with cancelRemote().
      */
-    async compareRemote(model: TrainedModel, run: RunRecord, endpoint: Endpoint, o: { http: Partial<HttpOptions>; batchSize: number; concurrency: number; price?: { perHour?: number; perMillionRequests?: number }; maxRows?: number }, onProgress?: (done: number, total: number) => void): Promise<Result<Comparison & { split: string }>> {
+    async compareRemote(
+      model: TrainedModel,
+      run: RunRecord,
+      endpoint: Endpoint,
+      o: {
+        http: Partial<HttpOptions>;
+        batchSize: number;
+        concurrency: number;
+        price?: { perHour?: number; perMillionRequests?: number };
+        maxRows?: number;
+      },
+      onProgress?: (done: number, total: number) => void,
+    ): Promise<Result<Comparison & { split: string }>> {
       await ensureBackend();
       const t = await table(run.dataset.id);
       if (!t.ok) return t;
@@ -528,7 +765,9 @@ export function createTrainApi(opts: { spawnShard?: ShardSpawner; tables?: Table
       const split = s.value.test.length ? 'test' : 'validation';
       let rows = split === 'test' ? s.value.test : s.value.validation;
       if (o.maxRows && rows.length > o.maxRows) rows = rows.subarray(0, o.maxRows);
-      const pre = model.preprocessor, d = pre.inputSize, n = rows.length;
+      const pre = model.preprocessor,
+        d = pre.inputSize,
+        n = rows.length;
       const X = transformFeatures(pre, t.value.table, rows, t.value.name);
       if (!X.ok) return X;
       const y = encodeLabels(pre, t.value.table, rows);
@@ -553,10 +792,33 @@ export function createTrainApi(opts: { spawnShard?: ShardSpawner; tables?: Table
         } finally {
           loaded.dispose();
         }
-        const meta = endpoint.protocol === 'kserve-v2' ? await kserveMetadata(endpoint, { ...DEFAULT_HTTP, ...o.http, signal: ctl.signal }) : null;
+        const meta =
+          endpoint.protocol === 'kserve-v2'
+            ? await kserveMetadata(endpoint, { ...DEFAULT_HTTP, ...o.http, signal: ctl.signal })
+            : null;
         const plan = meta ? planInputs(meta, d, pre.inputNames, endpoint.inputMap) : undefined;
-        const r = await predictRemote(endpoint, meta, X.value, n, d, { batchSize: o.batchSize, concurrency: o.concurrency, http: { ...DEFAULT_HTTP, ...o.http }, signal: ctl.signal, onProgress, plan });
-        const c = compareLocalRemote({ pre, y: y.value, local: { outputs: local, callMs, rowsPerSecond: localRate }, remote: { raw: r.values, width: r.width, callMs: r.calls.map((x) => x.totalMs), rowsPerSecond: n / (r.wallMs / 1000), bytesSent: r.calls.reduce((a, x) => a + x.bytesSent, 0) }, price: o.price ? { ...o.price, rowsPerRequest: o.batchSize } : undefined, slices: (outputs) => sliceScores(pre, t.value.table, { X: X.value, y: y.value, rows }, outputs) });
+        const r = await predictRemote(endpoint, meta, X.value, n, d, {
+          batchSize: o.batchSize,
+          concurrency: o.concurrency,
+          http: { ...DEFAULT_HTTP, ...o.http },
+          signal: ctl.signal,
+          onProgress,
+          plan,
+        });
+        const c = compareLocalRemote({
+          pre,
+          y: y.value,
+          local: { outputs: local, callMs, rowsPerSecond: localRate },
+          remote: {
+            raw: r.values,
+            width: r.width,
+            callMs: r.calls.map((x) => x.totalMs),
+            rowsPerSecond: n / (r.wallMs / 1000),
+            bytesSent: r.calls.reduce((a, x) => a + x.bytesSent, 0),
+          },
+          price: o.price ? { ...o.price, rowsPerRequest: o.batchSize } : undefined,
+          slices: (outputs) => sliceScores(pre, t.value.table, { X: X.value, y: y.value, rows }, outputs),
+        });
         return ok({ ...c, split });
       } catch (e) {
         if (e instanceof ServingError) return fail({ kind: `endpoint-${e.kind}`, message: e.message });
@@ -577,7 +839,15 @@ export function createTrainApi(opts: { spawnShard?: ShardSpawner; tables?: Table
      * model defines the stream, its labels and the encoding sent to remote sides; the heuristic backup
      * is its training split's majority class (or mean). Cancel with cancelRehearsal().
      */
-    async rehearse(kind: RehearsalKind, run: RunRecord, championModel: TrainedModel, champion: SideSpec, challenger: SideSpec, config: RehearsalConfig, onProgress?: (done: number, total: number) => void): Promise<Result<RehearsalResult & { split: string; streamRows: number }>> {
+    async rehearse(
+      kind: RehearsalKind,
+      run: RunRecord,
+      championModel: TrainedModel,
+      champion: SideSpec,
+      challenger: SideSpec,
+      config: RehearsalConfig,
+      onProgress?: (done: number, total: number) => void,
+    ): Promise<Result<RehearsalResult & { split: string; streamRows: number }>> {
       await ensureBackend();
       const t = await table(run.dataset.id);
       if (!t.ok) return t;
@@ -587,10 +857,14 @@ export function createTrainApi(opts: { spawnShard?: ShardSpawner; tables?: Table
       const ctl = new AbortController();
       rehearsalAbort = ctl;
       try {
-        const r = await runRehearsal(kind, champion, challenger, prep.value, config, { signal: ctl.signal, onProgress });
+        const r = await runRehearsal(kind, champion, challenger, prep.value, config, {
+          signal: ctl.signal,
+          onProgress,
+        });
         return r.ok ? ok({ ...r.value, split: 'validation + test', streamRows: prep.value.ctx.rows.length }) : r;
       } catch (e) {
-        if (ctl.signal.aborted) return fail({ kind: 'cancelled', message: 'The rehearsal was cancelled; nothing was saved.' });
+        if (ctl.signal.aborted)
+          return fail({ kind: 'cancelled', message: 'The rehearsal was cancelled; nothing was saved.' });
         if (e instanceof ServingError) return fail({ kind: `endpoint-${e.kind}`, message: e.message });
         return fail({ kind: 'rehearsal-failed', message: `The rehearsal failed: ${(e as Error).message}` });
       } finally {
@@ -606,11 +880,16 @@ export function createTrainApi(opts: { spawnShard?: ShardSpawner; tables?: Table
      * Batch prediction: every row of the run's dataset through the model in batches of 512, for the
      * page to store in IndexedDB. Outputs are row-major (probabilities or values), float32.
      */
-    async predictDataset(model: TrainedModel, datasetId: string, onProgress?: (done: number, total: number) => void): Promise<Result<{ outputs: Float32Array; width: number; rows: number; ms: number }>> {
+    async predictDataset(
+      model: TrainedModel,
+      datasetId: string,
+      onProgress?: (done: number, total: number) => void,
+    ): Promise<Result<{ outputs: Float32Array; width: number; rows: number; ms: number }>> {
       await ensureBackend();
       const t = await table(datasetId);
       if (!t.ok) return t;
-      const n = t.value.table.rowCount, pre = model.preprocessor;
+      const n = t.value.table.rowCount,
+        pre = model.preprocessor;
       const width = pre.label.task === 'classification' ? pre.label.classes.length : 1;
       const outputs = new Float32Array(n * width);
       const t0 = performance.now();
@@ -633,7 +912,12 @@ export function createTrainApi(opts: { spawnShard?: ShardSpawner; tables?: Table
      * Online prediction: one dataset row, encoded and predicted on demand by a model this worker keeps
      * loaded between calls (loaded on the first call for a run). Returns the outputs and the worker's ms.
      */
-    async predictOnline(model: TrainedModel | null, runId: string, datasetId: string, row: number): Promise<Result<{ outputs: number[]; ms: number }>> {
+    async predictOnline(
+      model: TrainedModel | null,
+      runId: string,
+      datasetId: string,
+      row: number,
+    ): Promise<Result<{ outputs: number[]; ms: number }>> {
       const t0 = performance.now();
       if (!serving || serving.runId !== runId || serving.datasetId !== datasetId) {
         if (!model) return fail({ kind: 'not-loaded', message: 'The model is not loaded for online prediction.' });
@@ -643,7 +927,11 @@ export function createTrainApi(opts: { spawnShard?: ShardSpawner; tables?: Table
       }
       const t = await table(datasetId);
       if (!t.ok) return t;
-      if (!(row >= 0 && row < t.value.table.rowCount)) return fail({ kind: 'bad-row', message: `Row ${row} is outside the dataset (0–${t.value.table.rowCount - 1}).` });
+      if (!(row >= 0 && row < t.value.table.rowCount))
+        return fail({
+          kind: 'bad-row',
+          message: `Row ${row} is outside the dataset (0–${t.value.table.rowCount - 1}).`,
+        });
       const X = transformFeatures(serving.pre, t.value.table, Uint32Array.of(row), t.value.name);
       if (!X.ok) return X;
       const out = await serving.predictor.predict(X.value, 1);

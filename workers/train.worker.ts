@@ -6,12 +6,25 @@ import { ORT_WASM_PATHS, ORT_WEBGPU_PATHS, TFJS_WASM_PATHS } from './wasm-assets
 // Nested workers for the data-parallel lesson: one per shard.
 async function spawnShard(X: Float32Array, y: Int32Array, d: number, k: number, delayMs: number) {
   const w = new Worker(new URL('./dp-shard.worker.ts', import.meta.url), { type: 'module', name: 'benchtop-dp-shard' });
-  const shard = wrap<{ init(X: Float32Array, y: Int32Array, d: number, k: number, delay: number): void; grad(W: Float32Array, batch: number, seed: number): Promise<{ grad: Float32Array; loss: number }> }>(w);
+  const shard = wrap<{
+    init(X: Float32Array, y: Int32Array, d: number, k: number, delay: number): void;
+    grad(W: Float32Array, batch: number, seed: number): Promise<{ grad: Float32Array; loss: number }>;
+  }>(w);
   await shard.init(transfer(X, [X.buffer]), transfer(y, [y.buffer]), d, k, delayMs);
-  return { grad: (W: Float32Array, batch: number, seed: number) => shard.grad(W, batch, seed), terminate: () => w.terminate() };
+  return {
+    grad: (W: Float32Array, batch: number, seed: number) => shard.grad(W, batch, seed),
+    terminate: () => w.terminate(),
+  };
 }
 
-const api = createTrainApi({ spawnShard, wasmPaths: TFJS_WASM_PATHS, ortPaths: ORT_WASM_PATHS, ortWebgpuPaths: ORT_WEBGPU_PATHS, runtime: navigator.userAgent, appVersion: __APP_VERSION__ });
+const api = createTrainApi({
+  spawnShard,
+  wasmPaths: TFJS_WASM_PATHS,
+  ortPaths: ORT_WASM_PATHS,
+  ortWebgpuPaths: ORT_WEBGPU_PATHS,
+  runtime: navigator.userAgent,
+  appVersion: __APP_VERSION__,
+});
 expose({
   ...api,
   /** Serves the same API on a port (the tuning worker drives pool workers this way). */

@@ -38,16 +38,27 @@ export function createTuneApi() {
       return pool.length;
     },
 
-    async run(req: TuneRequest, onTrial?: (t: TrialResult) => void): Promise<Result<{ trials: TrialResult[]; best: TrialResult | null }>> {
+    async run(
+      req: TuneRequest,
+      onTrial?: (t: TrialResult) => void,
+    ): Promise<Result<{ trials: TrialResult[]; best: TrialResult | null }>> {
       const bad = checkSpace(req.space);
       if (bad) return fail({ kind: 'bad-space', message: `The search space is not valid: ${bad}.` });
-      if (req.space.length === 0) return fail({ kind: 'bad-space', message: 'The search space is empty; declare at least one hyperparameter.' });
-      if (pool.length === 0) return fail({ kind: 'no-workers', message: 'No training workers are available for the search.' });
-      if (!Number.isInteger(req.trials) || req.trials < 1 || req.trials > 1000) return fail({ kind: 'bad-config', column: 'trials', message: 'Trials must be a whole number between 1 and 1000.' });
+      if (req.space.length === 0)
+        return fail({ kind: 'bad-space', message: 'The search space is empty; declare at least one hyperparameter.' });
+      if (pool.length === 0)
+        return fail({ kind: 'no-workers', message: 'No training workers are available for the search.' });
+      if (!Number.isInteger(req.trials) || req.trials < 1 || req.trials > 1000)
+        return fail({
+          kind: 'bad-config',
+          column: 'trials',
+          message: 'Trials must be a whole number between 1 and 1000.',
+        });
       cancelled = false;
       const free = pool.map((_, i) => i);
       const waiters: ((i: number) => void)[] = [];
-      const acquire = () => new Promise<number>((resolve) => (free.length ? resolve(free.shift()!) : waiters.push(resolve)));
+      const acquire = () =>
+        new Promise<number>((resolve) => (free.length ? resolve(free.shift()!) : waiters.push(resolve)));
       const release = (i: number) => (waiters.length ? waiters.shift()!(i) : free.push(i));
       const result = await tune(
         req.base,
@@ -60,7 +71,15 @@ export function createTuneApi() {
             release(w);
           }
         },
-        { search: req.search, trials: req.trials, seed: req.seed, parallel: pool.length, earlyStop: req.earlyStop, onTrial, isCancelled: () => cancelled },
+        {
+          search: req.search,
+          trials: req.trials,
+          seed: req.seed,
+          parallel: pool.length,
+          earlyStop: req.earlyStop,
+          onTrial,
+          isCancelled: () => cancelled,
+        },
       );
       return ok(result);
     },

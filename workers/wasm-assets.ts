@@ -15,7 +15,6 @@ export const TFJS_WASM_PATHS: Readonly<Record<string, string>> = Object.freeze({
   'tfjs-backend-wasm-threaded-simd.wasm': tfjsWasmThreadedSimd,
 });
 
-
 /** onnxruntime-web's WASM runtime (SIMD + threads build) and its loader, for `ort.env.wasm.wasmPaths`. */
 export const ORT_WASM_PATHS: Readonly<{ wasm: string; mjs: string }> = Object.freeze({ wasm: ortWasm, mjs: ortMjs });
 
@@ -23,4 +22,7 @@ export const ORT_WASM_PATHS: Readonly<{ wasm: string; mjs: string }> = Object.fr
  * onnxruntime-web's WebGPU build (its asyncify runtime, 27 MB): fetched only when a model first runs on
  * ORT's WebGPU execution provider, then cached by the service worker.
  */
-export const ORT_WEBGPU_PATHS: Readonly<{ wasm: string; mjs: string }> = Object.freeze({ wasm: ortWebgpuWasm, mjs: ortWebgpuMjs });
+export const ORT_WEBGPU_PATHS: Readonly<{ wasm: string; mjs: string }> = Object.freeze({
+  wasm: ortWebgpuWasm,
+  mjs: ortWebgpuMjs,
+});

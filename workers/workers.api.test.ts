@@ -23,22 +23,31 @@ describe('data + training worker APIs', () => {
     const r = await data.loadCatalog('seattle-weather');
     expect(r.ok).toBe(true);
     if (!r.ok) return;
-    expect(r.value).toMatchObject({ name: 'seattle-weather.csv', rowCount: 1461, split: { kind: 'time', timeColumn: 'date' } });
+    expect(r.value).toMatchObject({
+      name: 'seattle-weather.csv',
+      rowCount: 1461,
+      split: { kind: 'time', timeColumn: 'date' },
+    });
     expect(r.value.schema.label).toBe('weather');
     expect(r.value.schema.columns.find((c) => c.name === 'date')!.role).toBe('ignore');
     expect(r.value.preview).toHaveLength(8);
   });
 
   it('reports an unreachable file without throwing', async () => {
-    const broken = createDataApi((async () => {
-      throw new TypeError('Failed to fetch');
-    }) as unknown as typeof fetch, 'http://app.local/');
+    const broken = createDataApi(
+      (async () => {
+        throw new TypeError('Failed to fetch');
+      }) as unknown as typeof fetch,
+      'http://app.local/',
+    );
     const r = await broken.loadCatalog('wine');
     expect(!r.ok && r.error).toMatchObject({ kind: 'unreachable', file: 'wine.csv' });
   });
 
   it('refuses a file over the size limit before reading it', async () => {
-    const huge = { name: 'huge.csv', size: 2 ** 40, arrayBuffer: async () => new ArrayBuffer(0) } as unknown as Blob & { name: string };
+    const huge = { name: 'huge.csv', size: 2 ** 40, arrayBuffer: async () => new ArrayBuffer(0) } as unknown as Blob & {
+      name: string;
+    };
     const r = await data.importFile(huge);
     expect(!r.ok && r.error.kind).toBe('too-large');
   });
@@ -50,10 +59,24 @@ describe('data + training worker APIs', () => {
     const status = await train.setBackend('auto');
     expect(status.backend).toBe('wasm'); // Node 20: no GPU, WebAssembly available
     const before = await train.tensors();
-    const schema = { ...r.value.schema, label: 'Species', columns: r.value.schema.columns.map((c) => ({ ...c, role: c.name === 'Species' ? ('label' as const) : c.role === 'label' ? ('feature' as const) : c.role })) };
+    const schema = {
+      ...r.value.schema,
+      label: 'Species',
+      columns: r.value.schema.columns.map((c) => ({
+        ...c,
+        role: c.name === 'Species' ? ('label' as const) : c.role === 'label' ? ('feature' as const) : c.role,
+      })),
+    };
     const epochs: number[] = [];
     const res = await train.train(
-      { runId: 'r', runName: 'n', datasetId: r.value.id, schema, split: { kind: 'stratified', fractions: [0.7, 0.15, 0.15], seed: 1 }, config: { ...DEFAULT_TRAIN_CONFIG, epochs: 3, learningRate: 0.01 } },
+      {
+        runId: 'r',
+        runName: 'n',
+        datasetId: r.value.id,
+        schema,
+        split: { kind: 'stratified', fractions: [0.7, 0.15, 0.15], seed: 1 },
+        config: { ...DEFAULT_TRAIN_CONFIG, epochs: 3, learningRate: 0.01 },
+      },
       undefined,
       (e) => epochs.push(e.epoch),
     );
@@ -71,7 +94,14 @@ describe('data + training worker APIs', () => {
   });
 
   it('training on a dataset that is not loaded says so', async () => {
-    const res = await train.train({ runId: 'x', runName: 'x', datasetId: 'nope', schema: { columns: [], label: null }, split: { kind: 'random', fractions: [0.7, 0.15, 0.15], seed: 1 }, config: DEFAULT_TRAIN_CONFIG });
+    const res = await train.train({
+      runId: 'x',
+      runName: 'x',
+      datasetId: 'nope',
+      schema: { columns: [], label: null },
+      split: { kind: 'random', fractions: [0.7, 0.15, 0.15], seed: 1 },
+      config: DEFAULT_TRAIN_CONFIG,
+    });
     expect(!res.ok && res.error.kind).toBe('not-loaded');
   });
 });

@@ -20,12 +20,20 @@ export interface BatchOnlineMeasure {
  * prediction, `online(row, first)` asks the worker to predict it (`first` loads the model there and
  * is timed apart). Both answers are compared. Used by the app and by `npm run bench`.
  */
-export async function measureBatchOnline(rows: readonly number[], lookup: (row: number) => Promise<ArrayLike<number> | undefined>, online: (row: number, first: boolean) => Promise<{ outputs: ArrayLike<number>; ms: number }>, onProgress?: (done: number) => void): Promise<BatchOnlineMeasure> {
+export async function measureBatchOnline(
+  rows: readonly number[],
+  lookup: (row: number) => Promise<ArrayLike<number> | undefined>,
+  online: (row: number, first: boolean) => Promise<{ outputs: ArrayLike<number>; ms: number }>,
+  onProgress?: (done: number) => void,
+): Promise<BatchOnlineMeasure> {
   const t0 = performance.now();
   await online(rows[0]!, true);
   const firstOnlineMs = performance.now() - t0;
-  const lookupMs: number[] = [], onlineMs: number[] = [], workerMs: number[] = [];
-  let maxDiff = 0, agree = 0;
+  const lookupMs: number[] = [],
+    onlineMs: number[] = [],
+    workerMs: number[] = [];
+  let maxDiff = 0,
+    agree = 0;
   for (let i = 0; i < rows.length; i++) {
     const row = rows[i]!;
     const t1 = performance.now();
@@ -42,5 +50,13 @@ export async function measureBatchOnline(rows: readonly number[], lookup: (row: 
     if (d <= 1e-4) agree++;
     if ((i + 1) % 20 === 0) onProgress?.(i + 1);
   }
-  return { samples: rows.length, lookup: latencySummary(lookupMs), online: latencySummary(onlineMs), workerOnly: latencySummary(workerMs), firstOnlineMs, maxDiff, agree };
+  return {
+    samples: rows.length,
+    lookup: latencySummary(lookupMs),
+    online: latencySummary(onlineMs),
+    workerOnly: latencySummary(workerMs),
+    firstOnlineMs,
+    maxDiff,
+    agree,
+  };
 }

@@ -68,14 +68,29 @@ async function inWorker(backend: BackendName): Promise<BenchRow> {
   const stop = observeLongTasks();
   let progressEvents = 0;
   const res = await trainer.train(
-    { runId: 'bench', runName: 'bench', datasetId: ds.value.id, schema: ds.value.schema, split: { kind: 'stratified', fractions: [0.7, 0.15, 0.15], seed: 1 }, config: { ...DEFAULT_TRAIN_CONFIG, epochs } },
+    {
+      runId: 'bench',
+      runName: 'bench',
+      datasetId: ds.value.id,
+      schema: ds.value.schema,
+      split: { kind: 'stratified', fractions: [0.7, 0.15, 0.15], seed: 1 },
+      config: { ...DEFAULT_TRAIN_CONFIG, epochs },
+    },
     proxy(() => void progressEvents++),
   );
   const longest = stop();
   dw.terminate();
   tw.terminate();
   if (!res.ok) throw new Error(res.error.message);
-  return { name: 'Benchtop worker', where: 'worker', backend: status.backend === backend ? backend : `${backend}→${status.backend}`, samplesPerSecond: res.value.run.samplesPerSecond, longestTaskMs: longest, epochs, note: status.reason };
+  return {
+    name: 'Benchtop worker',
+    where: 'worker',
+    backend: status.backend === backend ? backend : `${backend}→${status.backend}`,
+    samplesPerSecond: res.value.run.samplesPerSecond,
+    longestTaskMs: longest,
+    epochs,
+    note: status.reason,
+  };
 }
 
 /** The naive way: a tf.sequential MLP 64→128→64→10 trained with model.fit on the main thread. */
@@ -86,12 +101,19 @@ async function onMainThread(backend: string | null): Promise<BenchRow> {
   const t = parseDelimitedBytes(new Uint8Array(await res.arrayBuffer()), 'digits-8x8.csv');
   if (!t.ok) throw new Error(t.error.message);
   const n = Math.round(t.value.rowCount * 0.7);
-  const X = new Float32Array(n * 64), Y = new Int32Array(n);
+  const X = new Float32Array(n * 64),
+    Y = new Int32Array(n);
   for (let i = 0; i < n; i++) {
     for (let j = 0; j < 64; j++) X[i * 64 + j] = Number(cell(t.value.columns[j]!, i)) / 16;
     Y[i] = Number(cell(t.value.columns[64]!, i));
   }
-  const model = tf.sequential({ layers: [tf.layers.dense({ units: 128, activation: 'relu', inputShape: [64] }), tf.layers.dense({ units: 64, activation: 'relu' }), tf.layers.dense({ units: 10, activation: 'softmax' })] });
+  const model = tf.sequential({
+    layers: [
+      tf.layers.dense({ units: 128, activation: 'relu', inputShape: [64] }),
+      tf.layers.dense({ units: 64, activation: 'relu' }),
+      tf.layers.dense({ units: 10, activation: 'softmax' }),
+    ],
+  });
   model.compile({ optimizer: tf.train.adam(0.001), loss: 'categoricalCrossentropy' });
   const xs = tf.tensor2d(X, [n, 64]);
   const ys = tf.oneHot(tf.tensor1d(Y, 'int32'), 10).toFloat();
@@ -104,7 +126,14 @@ async function onMainThread(backend: string | null): Promise<BenchRow> {
   xs.dispose();
   ys.dispose();
   model.dispose();
-  return { name: backend ? 'naive, main thread' : 'naive, main thread (default backend)', where: 'main thread', backend: tf.getBackend(), samplesPerSecond: (n * epochs) / (dt / 1000), longestTaskMs: longest, epochs };
+  return {
+    name: backend ? 'naive, main thread' : 'naive, main thread (default backend)',
+    where: 'main thread',
+    backend: tf.getBackend(),
+    samplesPerSecond: (n * epochs) / (dt / 1000),
+    longestTaskMs: longest,
+    epochs,
+  };
 }
 
 export interface MatmulRow {
@@ -142,11 +171,28 @@ async function compressionBench(): Promise<CompressionBenchRow[]> {
   for (const id of ['digits', 'breast-cancer'] as const) {
     const ds = await data.loadCatalog(id);
     if (!ds.ok) throw new Error(ds.error.message);
-    const res = await trainer.train({ runId: `c-${id}`, runName: id, datasetId: ds.value.id, schema: ds.value.schema, split: { kind: 'stratified', fractions: [0.7, 0.15, 0.15], seed: 1 }, config: { ...DEFAULT_TRAIN_CONFIG, epochs: 15, learningRate: 0.005 } });
+    const res = await trainer.train({
+      runId: `c-${id}`,
+      runName: id,
+      datasetId: ds.value.id,
+      schema: ds.value.schema,
+      split: { kind: 'stratified', fractions: [0.7, 0.15, 0.15], seed: 1 },
+      config: { ...DEFAULT_TRAIN_CONFIG, epochs: 15, learningRate: 0.005 },
+    });
     if (!res.ok) throw new Error(res.error.message);
-    const q = await trainer.compress(res.value.run, res.value.model, { method: 'int8', perChannel: false, symmetric: true }, `q-${id}`);
+    const q = await trainer.compress(
+      res.value.run,
+      res.value.model,
+      { method: 'int8', perChannel: false, symmetric: true },
+      `q-${id}`,
+    );
     if (!q.ok) throw new Error(q.error.message);
-    const s = await trainer.compress(res.value.run, res.value.model, { method: 'int8-static', rangeMethod: 'minmax', calibrationRows: 256 }, `s-${id}`);
+    const s = await trainer.compress(
+      res.value.run,
+      res.value.model,
+      { method: 'int8-static', rangeMethod: 'minmax', calibrationRows: 256 },
+      `s-${id}`,
+    );
     if (!s.ok) throw new Error(s.error.message);
     const f = await trainer.measure(res.value.model, ['wasm']);
     const i = await trainer.measure(q.value.model, ['wasm']);
@@ -156,7 +202,17 @@ async function compressionBench(): Promise<CompressionBenchRow[]> {
       const r = rows.find((x) => x.runtime.startsWith(prefix))!;
       return { p50: r.p50, throughput: r.throughput };
     };
-    out.push({ dataset: ds.value.name, sizeFraction: q.value.run.compression!.info.storedBytes / q.value.run.compression!.info.parentBytes, accuracyFloat: res.value.run.metrics.test!.accuracy!, accuracyInt8: q.value.run.metrics.test!.accuracy!, tfjsFloat: pick(f.value, 'tfjs wasm'), ortInt8: pick(i.value, 'onnxruntime'), ortFloat: pick(f.value, 'onnxruntime'), accuracyStatic: s.value.run.metrics.test!.accuracy!, ortStatic: pick(st.value, 'onnxruntime') });
+    out.push({
+      dataset: ds.value.name,
+      sizeFraction: q.value.run.compression!.info.storedBytes / q.value.run.compression!.info.parentBytes,
+      accuracyFloat: res.value.run.metrics.test!.accuracy!,
+      accuracyInt8: q.value.run.metrics.test!.accuracy!,
+      tfjsFloat: pick(f.value, 'tfjs wasm'),
+      ortInt8: pick(i.value, 'onnxruntime'),
+      ortFloat: pick(f.value, 'onnxruntime'),
+      accuracyStatic: s.value.run.metrics.test!.accuracy!,
+      ortStatic: pick(st.value, 'onnxruntime'),
+    });
   }
   dw.terminate();
   tw.terminate();
@@ -177,20 +233,48 @@ async function batchBench(): Promise<BatchBenchRow[]> {
     for (const id of ['digits', 'wine'] as const) {
       const ds = await data.loadCatalog(id);
       if (!ds.ok) throw new Error(ds.error.message);
-      const res = await trainer.train({ runId: `b-${id}`, runName: id, datasetId: ds.value.id, schema: ds.value.schema, split: { kind: 'stratified', fractions: [0.7, 0.15, 0.15], seed: 1 }, config: { ...DEFAULT_TRAIN_CONFIG, epochs: 5 } });
+      const res = await trainer.train({
+        runId: `b-${id}`,
+        runName: id,
+        datasetId: ds.value.id,
+        schema: ds.value.schema,
+        split: { kind: 'stratified', fractions: [0.7, 0.15, 0.15], seed: 1 },
+        config: { ...DEFAULT_TRAIN_CONFIG, epochs: 5 },
+      });
       if (!res.ok) throw new Error(res.error.message);
       const p = await trainer.predictDataset(res.value.model, ds.value.id);
       if (!p.ok) throw new Error(p.error.message);
-      const set = await repo.savePredictions({ runId: `b-${id}`, datasetId: ds.value.id, rows: p.value.rows, width: p.value.width, chunkRows: 1024, createdAt: new Date().toISOString(), predictMs: p.value.ms }, p.value.outputs);
+      const set = await repo.savePredictions(
+        {
+          runId: `b-${id}`,
+          datasetId: ds.value.id,
+          rows: p.value.rows,
+          width: p.value.width,
+          chunkRows: 1024,
+          createdAt: new Date().toISOString(),
+          predictMs: p.value.ms,
+        },
+        p.value.outputs,
+      );
       if (!set.ok) throw new Error(set.error.message);
       const rng = createRandom(3);
       const rows = Array.from({ length: 500 }, () => rng.int(p.value.rows));
-      const measure = await measureBatchOnline(rows, (row) => repo.lookupPrediction(set.value, row), async (row, first) => {
-        const r = await trainer.predictOnline(first ? res.value.model : null, `b-${id}`, ds.value.id, row);
-        if (!r.ok) throw new Error(r.error.message);
-        return r.value;
+      const measure = await measureBatchOnline(
+        rows,
+        (row) => repo.lookupPrediction(set.value, row),
+        async (row, first) => {
+          const r = await trainer.predictOnline(first ? res.value.model : null, `b-${id}`, ds.value.id, row);
+          if (!r.ok) throw new Error(r.error.message);
+          return r.value;
+        },
+      );
+      out.push({
+        dataset: ds.value.name,
+        rows: p.value.rows,
+        predictMs: p.value.ms,
+        writeMs: set.value.writeMs,
+        measure,
       });
-      out.push({ dataset: ds.value.name, rows: p.value.rows, predictMs: p.value.ms, writeMs: set.value.writeMs, measure });
     }
   } finally {
     repo.close();
@@ -206,7 +290,10 @@ export interface DriftBenchResult {
   rows: number;
   parseMs: number;
   ms: number;
-  features: Record<string, { kind: string; statistic: number; p: number; psi: number; js: number; wasserstein?: number }>;
+  features: Record<
+    string,
+    { kind: string; statistic: number; p: number; psi: number; js: number; wasserstein?: number }
+  >;
 }
 
 /** Per-feature drift statistics on 200,000 flights × 10 features, in a worker (see drift.worker.ts). */
@@ -214,7 +301,10 @@ function driftBench(): Promise<DriftBenchResult> {
   return new Promise((resolve) => {
     const w = new Worker(new URL('./drift.worker.ts', import.meta.url), { type: 'module' });
     w.onmessage = (e: MessageEvent<DriftBenchResult>) => (w.terminate(), resolve(e.data));
-    w.onerror = (e) => (w.terminate(), resolve({ ok: false, message: e.message, rows: 0, parseMs: NaN, ms: NaN, features: {} }));
+    w.onerror = (e) => (
+      w.terminate(),
+      resolve({ ok: false, message: e.message, rows: 0, parseMs: NaN, ms: NaN, features: {} })
+    );
     w.postMessage({ url: '/flights-drift.csv' });
   });
 }
@@ -231,22 +321,37 @@ async function main() {
   const cases: [string, () => Promise<BenchRow>][] = [
     ['naive default', () => onMainThread(null)],
     ['naive wasm', () => onMainThread('wasm')],
-    ...(['wasm', 'cpu', 'webgl', 'webgpu'] as BackendName[]).map((b) => [`worker ${b}`, () => inWorker(b)] as [string, () => Promise<BenchRow>]),
+    ...(['wasm', 'cpu', 'webgl', 'webgpu'] as BackendName[]).map(
+      (b) => [`worker ${b}`, () => inWorker(b)] as [string, () => Promise<BenchRow>],
+    ),
   ];
   for (const [label, fn] of cases) {
     try {
       rows.push(await fn());
     } catch (e) {
-      rows.push({ name: label, where: 'worker', backend: '-', samplesPerSecond: NaN, longestTaskMs: NaN, epochs: 0, note: `failed: ${(e as Error).message}` });
+      rows.push({
+        name: label,
+        where: 'worker',
+        backend: '-',
+        samplesPerSecond: NaN,
+        longestTaskMs: NaN,
+        epochs: 0,
+        note: `failed: ${(e as Error).message}`,
+      });
     }
     out.textContent = JSON.stringify(rows, null, 1);
   }
   const matmul = await denseLayer().catch((e: Error) => ({ gflops: NaN, threads: 0, simd: false, error: e.message }));
   (window as unknown as { benchMatmul: MatmulRow }).benchMatmul = matmul;
-  (window as unknown as { benchCompression: CompressionBenchRow[] | string }).benchCompression = await compressionBench().catch((e: Error) => `failed: ${e.message}`);
+  (window as unknown as { benchCompression: CompressionBenchRow[] | string }).benchCompression =
+    await compressionBench().catch((e: Error) => `failed: ${e.message}`);
   (window as unknown as { benchDrift: DriftBenchResult }).benchDrift = await driftBench();
-  (window as unknown as { benchBatch: BatchBenchRow[] | string }).benchBatch = await batchBench().catch((e: Error) => `failed: ${e.message}`);
-  (window as unknown as { benchRegistry: RegistryRow[] }).benchRegistry = await registryBench().catch((e: Error) => [{ name: `registry bench failed: ${e.message}`, ms: NaN }]);
+  (window as unknown as { benchBatch: BatchBenchRow[] | string }).benchBatch = await batchBench().catch(
+    (e: Error) => `failed: ${e.message}`,
+  );
+  (window as unknown as { benchRegistry: RegistryRow[] }).benchRegistry = await registryBench().catch((e: Error) => [
+    { name: `registry bench failed: ${e.message}`, ms: NaN },
+  ]);
   (window as unknown as { benchResults: BenchRow[] }).benchResults = rows;
 }
 

@@ -11,7 +11,20 @@ export function flightsDriftCsv(): { csv: string; rows: number } {
   const cls = (d: number) => (d < 0 ? 'early' : d <= 15 ? 'on time' : d <= 60 ? 'late' : 'very late');
   const lines = ['delay,distance,time,log_distance,abs_delay,delay_per_100mi,time_sin,delay_class,hour,distance_band'];
   for (const r of rows) {
-    lines.push([r.delay, r.distance, r.time, Math.log1p(r.distance).toFixed(6), Math.abs(r.delay), ((100 * r.delay) / r.distance).toFixed(6), Math.sin((2 * Math.PI * r.time) / 24).toFixed(6), cls(r.delay), `h${Math.floor(r.time)}`, band(r.distance)].join(','));
+    lines.push(
+      [
+        r.delay,
+        r.distance,
+        r.time,
+        Math.log1p(r.distance).toFixed(6),
+        Math.abs(r.delay),
+        ((100 * r.delay) / r.distance).toFixed(6),
+        Math.sin((2 * Math.PI * r.time) / 24).toFixed(6),
+        cls(r.delay),
+        `h${Math.floor(r.time)}`,
+        band(r.distance),
+      ].join(','),
+    );
   }
   return { csv: lines.join('\n') + '\n', rows: rows.length };
 }

@@ -19,6 +19,10 @@ expose({
     for (let i = 0; i < reps; i++) tf.tidy(() => tf.matMul(x, w).dataSync());
     const seconds = (performance.now() - t0) / 1000 / reps;
     tf.dispose([x, w]);
-    return { gflops: (2 * size ** 3) / seconds / 1e9, threads: getThreadsCount(), simd: Boolean(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) };
+    return {
+      gflops: (2 * size ** 3) / seconds / 1e9,
+      threads: getThreadsCount(),
+      simd: Boolean(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')),
+    };
   },
 });

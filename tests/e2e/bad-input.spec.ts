@@ -2,7 +2,11 @@ import { expect, test, type Page } from '@playwright/test';
 import { openApp } from './helpers.ts';
 
 async function importBuffer(page: Page, name: string, content: string | Buffer) {
-  await page.getByLabel(/Import your file/).setInputFiles({ name, mimeType: 'text/plain', buffer: Buffer.isBuffer(content) ? content : Buffer.from(content, 'utf8') });
+  await page.getByLabel(/Import your file/).setInputFiles({
+    name,
+    mimeType: 'text/plain',
+    buffer: Buffer.isBuffer(content) ? content : Buffer.from(content, 'utf8'),
+  });
 }
 
 async function expectStillLoaded(page: Page) {
@@ -58,7 +62,11 @@ test('bad files get a message naming file, row and column; the loaded dataset st
   await expect(page.locator('img[src="x"]')).toHaveCount(0);
 
   // One class in the label: training refuses with a message naming the column; nothing is lost.
-  await importBuffer(page, 'oneclass.csv', ['f,g,label', ...Array.from({ length: 30 }, (_, i) => `${i},${i * 2},same`)].join('\n'));
+  await importBuffer(
+    page,
+    'oneclass.csv',
+    ['f,g,label', ...Array.from({ length: 30 }, (_, i) => `${i},${i * 2},same`)].join('\n'),
+  );
   await expect(page.getByTestId('dataset-name')).toHaveText('oneclass.csv');
   await page.getByTestId('train').click();
   await expect(error).toHaveAttribute('data-kind', 'one-class-label');

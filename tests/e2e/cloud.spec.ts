@@ -1,7 +1,10 @@
 import { expect, test } from '@playwright/test';
 import { cliModel, importModel, openApp, serve } from './helpers.ts';
 
-test('local model against the same model served by benchtop serve: checked, compared, failures named', async ({ page, baseURL }) => {
+test('local model against the same model served by benchtop serve: checked, compared, failures named', async ({
+  page,
+  baseURL,
+}) => {
   const model = await cliModel('wine.csv', 'cultivar');
   const origin = new URL(baseURL!).origin;
   const good = await serve(['--model', model, '--name', 'wine', '--cors-origin', origin]);
@@ -44,7 +47,10 @@ test('local model against the same model served by benchtop serve: checked, comp
   }
 });
 
-test('binary tensors and a server with one input per feature: mapped, previewed, compared', async ({ page, baseURL }) => {
+test('binary tensors and a server with one input per feature: mapped, previewed, compared', async ({
+  page,
+  baseURL,
+}) => {
   const model = await cliModel('wine.csv', 'cultivar');
   const origin = new URL(baseURL!).origin;
   const split = await serve(['--model', model, '--name', 'wine', '--cors-origin', origin, '--per-feature-inputs']);
@@ -69,7 +75,9 @@ test('binary tensors and a server with one input per feature: mapped, previewed,
     // A map naming a feature the model lacks is refused before anything is sent, with the reason.
     await panel.getByTestId('map-alcohol').fill('no_such_feature');
     await panel.getByTestId('endpoint-check').click();
-    await expect(panel.getByTestId('mapping-error')).toContainText('"no_such_feature", which this model version does not have');
+    await expect(panel.getByTestId('mapping-error')).toContainText(
+      '"no_such_feature", which this model version does not have',
+    );
     await panel.getByTestId('endpoint-compare').click();
     await expect(panel.getByTestId('endpoint-error')).toContainText('no_such_feature', { timeout: 30_000 });
   } finally {

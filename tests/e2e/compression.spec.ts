@@ -1,7 +1,9 @@
 import { expect, test } from '@playwright/test';
 import { openApp } from './helpers.ts';
 
-test('compression lab: int8 and pruned versions with lineage, size, accuracy, per-slice deltas, latency, ONNX check', async ({ page }) => {
+test('compression lab: int8 and pruned versions with lineage, size, accuracy, per-slice deltas, latency, ONNX check', async ({
+  page,
+}) => {
   await openApp(page);
   await page.getByLabel('Compute backend').selectOption('wasm');
   await expect(page.getByTestId('backend-status')).toHaveAttribute('data-backend', 'wasm');
@@ -21,11 +23,15 @@ test('compression lab: int8 and pruned versions with lineage, size, accuracy, pe
   await panel.locator('summary').first().click();
   await panel.getByTestId('compress-method').selectOption('int8');
   await panel.getByTestId('compress').click();
-  await expect(page.getByTestId('versions').getByTestId('lineage-label')).toHaveText(['V1.1.0', 'V1.1.1'], { timeout: 60_000 });
+  await expect(page.getByTestId('versions').getByTestId('lineage-label')).toHaveText(['V1.1.0', 'V1.1.1'], {
+    timeout: 60_000,
+  });
   await panel.getByTestId('compress-method').selectOption('prune');
   await panel.getByTestId('compress-sparsity').fill('0.7');
   await panel.getByTestId('compress').click();
-  await expect(page.getByTestId('versions').getByTestId('lineage-label')).toHaveText(['V1.1.0', 'V1.1.1', 'V1.1.2'], { timeout: 60_000 });
+  await expect(page.getByTestId('versions').getByTestId('lineage-label')).toHaveText(['V1.1.0', 'V1.1.1', 'V1.1.2'], {
+    timeout: 60_000,
+  });
   const table = panel.getByTestId('compression-table');
   await expect(table.locator('tbody tr')).toHaveCount(3);
   const stored = async (m: string) => Number(await table.locator(`tr[data-method="${m}"] td`).first().textContent());
@@ -40,13 +46,22 @@ test('compression lab: int8 and pruned versions with lineage, size, accuracy, pe
   await expect(table.locator('thead')).toContainText('onnxruntime-web webgpu (int8 QDQ)', { timeout: 120_000 });
   const heads = await table.locator('thead th').allTextContents();
   const gpuCol = heads.findIndex((h) => h.startsWith('onnxruntime-web webgpu (int8 QDQ)'));
-  await expect(table.locator('tr[data-method="int8"] td').nth(gpuCol - 1)).toContainText(/\d+\.\d+ \/ \d+\.\d+, [\d,]+/);
+  await expect(table.locator('tr[data-method="int8"] td').nth(gpuCol - 1)).toContainText(
+    /\d+\.\d+ \/ \d+\.\d+, [\d,]+/,
+  );
   // …and its outputs agree with the WASM provider's on the same rows.
-  const gpuDiff = await table.locator('tr[data-method="int8"] td').nth(gpuCol - 1).getAttribute('data-max-diff');
+  const gpuDiff = await table
+    .locator('tr[data-method="int8"] td')
+    .nth(gpuCol - 1)
+    .getAttribute('data-max-diff');
   console.log(`onnxruntime-web webgpu vs wasm, int8 QDQ: largest output difference ${gpuDiff}`);
   expect(gpuDiff).not.toBeNull();
   expect(Number(gpuDiff)).toBeLessThan(1e-3);
-  await expect(table.locator('tr[data-method="int8"] td').nth(heads.findIndex((h) => h.startsWith('onnxruntime-web wasm (int8 QDQ)')) - 1)).toContainText(/\d+\.\d+ \/ \d+\.\d+, [\d,]+/);
+  await expect(
+    table
+      .locator('tr[data-method="int8"] td')
+      .nth(heads.findIndex((h) => h.startsWith('onnxruntime-web wasm (int8 QDQ)')) - 1),
+  ).toContainText(/\d+\.\d+ \/ \d+\.\d+, [\d,]+/);
   await expect(panel.locator('.js-plotly-plot')).toHaveCount(2);
 
   // The int8 version's saved-model check runs its int8 QDQ ONNX export in onnxruntime-web.
@@ -56,7 +71,9 @@ test('compression lab: int8 and pruned versions with lineage, size, accuracy, pe
   expect(Number(await page.getByTestId('onnx-check').getAttribute('data-max-diff'))).toBeLessThan(1e-4);
 });
 
-test('compression lab: static int8 (entropy ranges), quantization-aware fine-tuning and distillation keep a binary model accurate', async ({ page }) => {
+test('compression lab: static int8 (entropy ranges), quantization-aware fine-tuning and distillation keep a binary model accurate', async ({
+  page,
+}) => {
   await openApp(page);
   await page.getByLabel('Compute backend').selectOption('wasm');
   await expect(page.getByTestId('backend-status')).toHaveAttribute('data-backend', 'wasm');

@@ -1,7 +1,9 @@
 import { expect, test } from '@playwright/test';
 import { openApp } from './helpers.ts';
 
-test('evaluation: metrics with intervals, slices, behavioural tests, abstention, calibration as a new version', async ({ page }) => {
+test('evaluation: metrics with intervals, slices, behavioural tests, abstention, calibration as a new version', async ({
+  page,
+}) => {
   await openApp(page);
   await page.getByLabel('Shipped dataset').selectOption('german-credit');
   await expect(page.getByTestId('dataset-name')).toHaveText('german-credit.csv');
@@ -35,7 +37,9 @@ test('evaluation: metrics with intervals, slices, behavioural tests, abstention,
   await expect(ev.getByTestId('user-slices')).toContainText('personal_status = female div/dep/mar');
   await expect(ev.getByTestId('user-slices').locator('tbody tr td').nth(1)).toHaveText('310');
   await expect(ev.getByTestId('behaviour-result')).toHaveCount(2);
-  await expect(ev.locator('[data-testid="behaviour-result"][data-kind="invariance"]')).toContainText('changed the prediction in');
+  await expect(ev.locator('[data-testid="behaviour-result"][data-kind="invariance"]')).toContainText(
+    'changed the prediction in',
+  );
   await expect(ev.locator('.js-plotly-plot').first()).toBeVisible();
   await ev.getByTestId('abstain').selectOption('0.9');
   await expect(ev.getByTestId('abstain')).toHaveValue('0.9');
@@ -51,12 +55,16 @@ test('evaluation: metrics with intervals, slices, behavioural tests, abstention,
   // Temperature scaling: a new version (stateful update of V1.1.0), same accuracy, lineage to its parent.
   await ev2.getByTestId('calibration-method').selectOption('temperature');
   await ev2.getByTestId('calibrate').click();
-  await expect(page.getByTestId('versions').getByTestId('lineage-label')).toHaveText(['V1.1.0', 'V1.1.1'], { timeout: 60_000 });
+  await expect(page.getByTestId('versions').getByTestId('lineage-label')).toHaveText(['V1.1.0', 'V1.1.1'], {
+    timeout: 60_000,
+  });
   await expect(page.getByTestId('versions').locator('tr[data-version="credit@2"]')).toContainText('update of 1');
   const cal = page.getByTestId('evaluation').getByTestId('calibration-before-after');
   await page.getByTestId('evaluation').locator('summary').first().click();
   const rows = cal.locator('tbody tr');
-  expect(await rows.nth(0).locator('td').first().textContent()).toBe(await rows.nth(1).locator('td').first().textContent());
+  expect(await rows.nth(0).locator('td').first().textContent()).toBe(
+    await rows.nth(1).locator('td').first().textContent(),
+  );
   // Behavioural tests saved with the parent were rerun on the new version.
   await expect(page.getByTestId('evaluation').getByTestId('behaviour-result')).toHaveCount(2, { timeout: 60_000 });
 });

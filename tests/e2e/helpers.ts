@@ -13,7 +13,11 @@ export async function openApp(page: Page): Promise<void> {
 
 /** Waits until the lazily loaded Plotly has been evaluated (it is preloaded when the page is idle). */
 export async function waitForPlotly(page: Page): Promise<void> {
-  await page.waitForFunction(() => (globalThis as { __benchtopPlotlyLoaded?: boolean }).__benchtopPlotlyLoaded === true, null, { timeout: 60_000 });
+  await page.waitForFunction(
+    () => (globalThis as { __benchtopPlotlyLoaded?: boolean }).__benchtopPlotlyLoaded === true,
+    null,
+    { timeout: 60_000 },
+  );
 }
 
 /** Starts recording long tasks (> 50 ms) on the main thread; read them with {@link longTasks}. */
@@ -36,7 +40,8 @@ export function watchForeignRequests(page: Page): string[] {
   const foreign: string[] = [];
   page.on('request', (req) => {
     const url = new URL(req.url());
-    if (!['localhost', '127.0.0.1'].includes(url.hostname) && !['data:', 'blob:'].includes(url.protocol)) foreign.push(req.url());
+    if (!['localhost', '127.0.0.1'].includes(url.hostname) && !['data:', 'blob:'].includes(url.protocol))
+      foreign.push(req.url());
   });
   return foreign;
 }
@@ -46,7 +51,8 @@ export const CLI = new URL('../../bin/benchtop.mjs', import.meta.url).pathname;
 /** Starts `benchtop serve` on a free loopback port and returns its URL once it prints it. */
 export async function serve(args: string[]): Promise<{ url: string; proc: ChildProcess }> {
   const proc = spawn(process.execPath, [CLI, 'serve', '--port', '0', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '', err = '';
+  let out = '',
+    err = '';
   proc.stderr!.on('data', (c) => (err += c));
   const url = await new Promise<string>((resolve, reject) => {
     proc.stdout!.on('data', (c) => {
@@ -65,7 +71,24 @@ export const DATA_DIR = new URL('../../public/datasets/', import.meta.url).pathn
 export async function cliModel(data: string, label: string, extra: string[] = []): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'benchtop-e2e-'));
   const model = join(dir, basename(data).replace(/\.\w+$/, ''));
-  await promisify(execFile)(process.execPath, [CLI, 'train', '--data', join(DATA_DIR, data), '--label', label, '--epochs', '10', '--lr', '0.01', '--hidden', '16', ...extra, '--out', model, '--no-store']);
+  await promisify(execFile)(process.execPath, [
+    CLI,
+    'train',
+    '--data',
+    join(DATA_DIR, data),
+    '--label',
+    label,
+    '--epochs',
+    '10',
+    '--lr',
+    '0.01',
+    '--hidden',
+    '16',
+    ...extra,
+    '--out',
+    model,
+    '--no-store',
+  ]);
   return model;
 }
 

@@ -10,10 +10,28 @@ const run = promisify(execFile);
 const CLI = new URL('../../bin/benchtop.mjs', import.meta.url).pathname;
 const WINE = new URL('../../public/datasets/wine.csv', import.meta.url).pathname;
 
-test('a model trained by the CLI imports into the app, and one exported by the app reads in the CLI', async ({ page }) => {
+test('a model trained by the CLI imports into the app, and one exported by the app reads in the CLI', async ({
+  page,
+}) => {
   const dir = await mkdtemp(join(tmpdir(), 'benchtop-interop-'));
   const cliOut = join(dir, 'cli-model');
-  const trained = await run(process.execPath, [CLI, 'train', '--data', WINE, '--label', 'cultivar', '--epochs', '10', '--lr', '0.01', '--hidden', '16', '--out', cliOut, '--no-store']);
+  const trained = await run(process.execPath, [
+    CLI,
+    'train',
+    '--data',
+    WINE,
+    '--label',
+    'cultivar',
+    '--epochs',
+    '10',
+    '--lr',
+    '0.01',
+    '--hidden',
+    '16',
+    '--out',
+    cliOut,
+    '--no-store',
+  ]);
   const summary = JSON.parse(trained.stdout);
 
   await openApp(page);
@@ -21,7 +39,10 @@ test('a model trained by the CLI imports into the app, and one exported by the a
   await page.getByTestId('import-model').setInputFiles(files);
   const view = page.getByTestId('run-view');
   await expect(view).toHaveAttribute('data-run-id', summary.run);
-  expect(Number(await page.getByTestId('val-accuracy').textContent())).toBeCloseTo(summary.metrics.validation.accuracy, 4);
+  expect(Number(await page.getByTestId('val-accuracy').textContent())).toBeCloseTo(
+    summary.metrics.validation.accuracy,
+    4,
+  );
   await view.getByTestId('check-model').click(); // loads wine.csv (same content hash) and re-predicts in the worker
   await expect(page.getByTestId('dataset-name')).toHaveText('wine.csv');
   expect(Number(await page.getByTestId('check-result').getAttribute('data-max-diff'))).toBeLessThan(1e-5);
@@ -46,7 +67,10 @@ test('a model trained by the CLI imports into the app, and one exported by the a
 test("a person's own file is kept across reloads, and runs on it can still be checked", async ({ page }) => {
   const dir = await mkdtemp(join(tmpdir(), 'benchtop-own-'));
   const csv = join(dir, 'mine.csv');
-  const rows = Array.from({ length: 200 }, (_, i) => `${(i * 37) % 101},${(i * 53) % 97},${((i * 37) % 101) + ((i * 53) % 97) > 98 ? 'high' : 'low'}`);
+  const rows = Array.from(
+    { length: 200 },
+    (_, i) => `${(i * 37) % 101},${(i * 53) % 97},${((i * 37) % 101) + ((i * 53) % 97) > 98 ? 'high' : 'low'}`,
+  );
   await writeFile(csv, ['x,y,level', ...rows].join('\n'));
   await openApp(page);
   await page.getByLabel(/Import your file/).setInputFiles(csv);

@@ -1,7 +1,9 @@
 import { expect, test } from '@playwright/test';
 import { longTasks, openApp, recordLongTasks, waitForPlotly, watchForeignRequests } from './helpers.ts';
 
-test('default dataset → train an MLP on WASM in the worker → run survives a reload and predicts the same', async ({ page }) => {
+test('default dataset → train an MLP on WASM in the worker → run survives a reload and predicts the same', async ({
+  page,
+}) => {
   const foreign = watchForeignRequests(page);
   await openApp(page);
   expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);

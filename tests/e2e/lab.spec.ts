@@ -14,7 +14,9 @@ test('gradient-boosted trees on german-credit are judged against baselines, with
   const baselines = page.getByTestId('baselines');
   await expect(baselines.locator('tr[data-baseline="zero-rule"]')).toContainText('always "good"');
   await expect(baselines.locator('tr[data-baseline="threshold"]')).toContainText('→');
-  const zeroRule = Number((await baselines.locator('tr[data-baseline="zero-rule"] td.num').first().textContent())!.trim());
+  const zeroRule = Number(
+    (await baselines.locator('tr[data-baseline="zero-rule"] td.num').first().textContent())!.trim(),
+  );
   expect(zeroRule).toBeCloseTo(0.7, 1);
   await expect(page.getByTestId('lift')).toContainText('Lift over the strongest baseline');
   await expect(view.getByTestId('curves')).toBeVisible();
@@ -54,7 +56,10 @@ test('debugging aids: overfit one batch passes, the LR range test suggests a rat
   expect(suggested).toBeGreaterThan(1e-6);
   expect(suggested).toBeLessThan(1);
   await lr.getByRole('button', { name: 'Use it' }).click();
-  expect(Number(await page.getByLabel('Learning rate', { exact: true }).inputValue())).toBeCloseTo(Number(suggested.toPrecision(2)), 10);
+  expect(Number(await page.getByLabel('Learning rate', { exact: true }).inputValue())).toBeCloseTo(
+    Number(suggested.toPrecision(2)),
+    10,
+  );
 });
 
 test('a run interrupted by a reload is marked interrupted, not left running', async ({ page }) => {

@@ -9,8 +9,10 @@ import { longTasks, openApp, recordLongTasks, waitForPlotly } from './helpers.ts
 async function writeBigCsv(path: string, mb: number): Promise<number> {
   const out = createWriteStream(path);
   out.write('a,b,c,d,e,f,g,h,label\n');
-  let rows = 0, bytes = 0, seed = 12345;
-  const rnd = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 4294967296);
+  let rows = 0,
+    bytes = 0,
+    seed = 12345;
+  const rnd = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 4294967296;
   while (bytes < mb * 1e6) {
     const vals = Array.from({ length: 8 }, () => (rnd() * 1000).toFixed(3));
     const line = `${vals.join(',')},${['red', 'green', 'blue'][rows % 3]}\n`;
@@ -37,7 +39,9 @@ test('a 50 MB CSV is parsed in the worker with progress, without freezing the pa
   await expect(page.getByTestId('dataset-rows')).toHaveText(rows.toLocaleString('en-US'));
   const tasks = await longTasks(page);
   const longest = Math.max(0, ...tasks);
-  console.log(`50 MB CSV (${rows} rows) imported in ${((Date.now() - started) / 1000).toFixed(1)} s; longest main-thread task ${longest.toFixed(0)} ms`);
+  console.log(
+    `50 MB CSV (${rows} rows) imported in ${((Date.now() - started) / 1000).toFixed(1)} s; longest main-thread task ${longest.toFixed(0)} ms`,
+  );
   expect(longest).toBeLessThan(200);
   await expect(page.getByTestId('warnings').locator('[data-kind="not-stored"]')).toHaveCount(1);
 });

@@ -5,12 +5,25 @@ import { cliModel, DATA_DIR, importModel, openApp } from './helpers.ts';
 
 const WEATHER = join(DATA_DIR, 'seattle-weather.csv');
 
-test('monitoring a weather model: drift of summer data, a monthly timeline with alerts, expectations, continual learning, fresh data', async ({ page }) => {
+test('monitoring a weather model: drift of summer data, a monthly timeline with alerts, expectations, continual learning, fresh data', async ({
+  page,
+}) => {
   const model = await cliModel('seattle-weather.csv', 'weather', ['--split', 'time', '--time-column', 'date']);
   const dir = dirname(model);
   const lines = (await readFile(WEATHER, 'utf8')).trim().split('\n');
-  await writeFile(join(dir, 'summer.csv'), [lines[0], ...lines.slice(1).filter((l) => ['06', '07', '08'].includes(l.slice(5, 7)))].join('\n'));
-  await writeFile(join(dir, 'odd.csv'), ['date,precipitation,temp_max,wind,weather', '2016-06-01,0,hot,3,sun', '2016-06-02,0,warm,3,hail', '2016-06-03,1,20,2,rain'].join('\n'));
+  await writeFile(
+    join(dir, 'summer.csv'),
+    [lines[0], ...lines.slice(1).filter((l) => ['06', '07', '08'].includes(l.slice(5, 7)))].join('\n'),
+  );
+  await writeFile(
+    join(dir, 'odd.csv'),
+    [
+      'date,precipitation,temp_max,wind,weather',
+      '2016-06-01,0,hot,3,sun',
+      '2016-06-02,0,warm,3,hail',
+      '2016-06-03,1,20,2,rain',
+    ].join('\n'),
+  );
 
   await openApp(page);
   await importModel(page, model);
@@ -59,7 +72,19 @@ test('monitoring a weather model: drift of summer data, a monthly timeline with 
   await mon.getByTestId('alert-rules').fill('[{"name": "bad"}]');
   await mon.getByTestId('monitor-timeline').click();
   await expect(mon.getByTestId('rules-error')).toContainText('rule 1 needs name, metric');
-  await mon.getByTestId('alert-rules').fill(JSON.stringify([{ name: 'accuracy floor', metric: 'accuracy', feature: '*', op: '<', threshold: 0.99, severity: 'critical', cooldown: 100 }]));
+  await mon.getByTestId('alert-rules').fill(
+    JSON.stringify([
+      {
+        name: 'accuracy floor',
+        metric: 'accuracy',
+        feature: '*',
+        op: '<',
+        threshold: 0.99,
+        severity: 'critical',
+        cooldown: 100,
+      },
+    ]),
+  );
   await mon.getByTestId('monitor-timeline').click();
   await expect(mon.getByTestId('alerts').locator('tbody tr')).toHaveCount(1, { timeout: 90_000 });
   await expect(mon.getByTestId('alerts')).toContainText('accuracy floor: accuracy');

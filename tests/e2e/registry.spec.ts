@@ -35,8 +35,40 @@ test('a version-1 database opens in the newest schema (v3) with nothing lost', a
       req.onerror = () => reject(req.error);
     });
     const tx = db.transaction(['runs', 'datasets'], 'readwrite');
-    tx.objectStore('runs').put({ format: 'benchtop-run@1', id: 'old-run', name: 'Old run from v1', status: 'completed', createdAt: '2026-01-01T00:00:00.000Z', durationMs: 1, dataset: { id: 'd1', name: 'old.csv', rows: 3 }, label: 'y', task: 'classification', features: ['x'], split: { kind: 'random', fractions: [0.7, 0.15, 0.15], seed: 1 }, splitSizes: { train: 2, validation: 1, test: 0 }, config: { model: { kind: 'logistic', hidden: [], activation: 'relu', dropout: 0, l2: 0 }, epochs: 1, batchSize: 32, learningRate: 0.001, optimizer: 'adam', seed: 1 }, history: [], metrics: { train: { loss: 0.5, accuracy: 0.5 }, validation: { loss: 0.6, accuracy: 0.55 } }, samplesPerSecond: 1, environment: { backend: 'cpu', backendReason: '', runtime: 'x', appVersion: '0.0.1' }, fingerprint: { rows: [], outputs: [] } });
-    tx.objectStore('datasets').put({ id: 'd1', name: 'old.csv', label: 'y', savedAt: '2026-01-01', table: new Blob([new Uint8Array([1, 2, 3])]) });
+    tx.objectStore('runs').put({
+      format: 'benchtop-run@1',
+      id: 'old-run',
+      name: 'Old run from v1',
+      status: 'completed',
+      createdAt: '2026-01-01T00:00:00.000Z',
+      durationMs: 1,
+      dataset: { id: 'd1', name: 'old.csv', rows: 3 },
+      label: 'y',
+      task: 'classification',
+      features: ['x'],
+      split: { kind: 'random', fractions: [0.7, 0.15, 0.15], seed: 1 },
+      splitSizes: { train: 2, validation: 1, test: 0 },
+      config: {
+        model: { kind: 'logistic', hidden: [], activation: 'relu', dropout: 0, l2: 0 },
+        epochs: 1,
+        batchSize: 32,
+        learningRate: 0.001,
+        optimizer: 'adam',
+        seed: 1,
+      },
+      history: [],
+      metrics: { train: { loss: 0.5, accuracy: 0.5 }, validation: { loss: 0.6, accuracy: 0.55 } },
+      samplesPerSecond: 1,
+      environment: { backend: 'cpu', backendReason: '', runtime: 'x', appVersion: '0.0.1' },
+      fingerprint: { rows: [], outputs: [] },
+    });
+    tx.objectStore('datasets').put({
+      id: 'd1',
+      name: 'old.csv',
+      label: 'y',
+      savedAt: '2026-01-01',
+      table: new Blob([new Uint8Array([1, 2, 3])]),
+    });
     await new Promise((r) => (tx.oncomplete = r));
     db.close();
   });
@@ -49,23 +81,51 @@ test('a version-1 database opens in the newest schema (v3) with nothing lost', a
       const r = indexedDB.open('benchtop');
       r.onsuccess = () => resolve(r.result);
     });
-    const get = (store: string, key: IDBValidKey) => new Promise<any>((resolve) => {
-      const r = db.transaction(store).objectStore(store).get(key);
-      r.onsuccess = () => resolve(r.result);
-    });
-    const out = { version: db.version, stores: [...db.objectStoreNames], run: await get('runs', 'old-run'), dataset: await get('datasets', 'd1'), experiment: await get('experiments', 'default') };
+    const get = (store: string, key: IDBValidKey) =>
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any -- raw IndexedDB records
+      new Promise<any>((resolve) => {
+        const r = db.transaction(store).objectStore(store).get(key);
+        r.onsuccess = () => resolve(r.result);
+      });
+    const out = {
+      version: db.version,
+      stores: [...db.objectStoreNames],
+      run: await get('runs', 'old-run'),
+      dataset: await get('datasets', 'd1'),
+      experiment: await get('experiments', 'default'),
+    };
     db.close();
     return { ...out, datasetBytes: out.dataset.table.size };
   });
   expect(migrated.version).toBe(3);
-  expect(migrated.stores).toEqual(expect.arrayContaining(['versions', 'versionModels', 'aliases', 'aliasAudit', 'cards', 'experiments', 'rehearsals', 'predictionSets', 'predictionChunks']));
-  expect(migrated.run).toMatchObject({ experimentId: 'default', tags: [], status: 'finished', metrics: { validation: { accuracy: 0.55 } } });
+  expect(migrated.stores).toEqual(
+    expect.arrayContaining([
+      'versions',
+      'versionModels',
+      'aliases',
+      'aliasAudit',
+      'cards',
+      'experiments',
+      'rehearsals',
+      'predictionSets',
+      'predictionChunks',
+    ]),
+  );
+  expect(migrated.run).toMatchObject({
+    experimentId: 'default',
+    tags: [],
+    status: 'finished',
+    metrics: { validation: { accuracy: 0.55 } },
+  });
   expect(migrated.dataset).toMatchObject({ name: 'old.csv', provenance: 'imported file', bytes: 3 });
   expect(migrated.datasetBytes).toBe(3);
   expect(migrated.experiment.name).toBe('Default');
 });
 
-test('registry: versions with lineage, aliases with audit and rollback, a model card, and a bundle restored in a fresh browser', async ({ page, browser }) => {
+test('registry: versions with lineage, aliases with audit and rollback, a model card, and a bundle restored in a fresh browser', async ({
+  page,
+  browser,
+}) => {
   await openApp(page);
   await page.getByLabel('Shipped dataset').selectOption('wine');
   await expect(page.getByTestId('dataset-name')).toHaveText('wine.csv');
@@ -77,7 +137,10 @@ test('registry: versions with lineage, aliases with audit and rollback, a model 
   await expect(page.getByTestId('run-view')).toContainText('k-nearest', { timeout: 60_000 });
 
   // Register oldest first.
-  const ids = await page.getByTestId('runs').locator('li').evaluateAll((lis) => lis.map((li) => li.getAttribute('data-run-id')!).reverse());
+  const ids = await page
+    .getByTestId('runs')
+    .locator('li')
+    .evaluateAll((lis) => lis.map((li) => li.getAttribute('data-run-id')!).reverse());
   for (const id of ids) {
     await page.locator(`li[data-run-id="${id}"] button.pick`).click();
     await page.getByTestId('register-name').fill('wine');
@@ -118,7 +181,8 @@ test('registry: versions with lineage, aliases with audit and rollback, a model 
   expect(mdText).toMatch(/\| accuracy \| test \| overall \| \d\.\d{4} \|/);
 
   // Bundle of all versions, imported into a fresh browser profile.
-  for (const v of ['wine@1', 'wine@2', 'wine@3']) await page.getByRole('checkbox', { name: `Pick ${v} for a bundle` }).check();
+  for (const v of ['wine@1', 'wine@2', 'wine@3'])
+    await page.getByRole('checkbox', { name: `Pick ${v} for a bundle` }).check();
   const dl = page.waitForEvent('download');
   await page.getByTestId('export-version-bundle').click();
   const bundle = join(dir, 'bundle.zip');
@@ -183,7 +247,8 @@ test('a full storage quota is reported with what to do, and nothing stored is da
   await page.evaluate(() => {
     const orig = IDBObjectStore.prototype.put;
     IDBObjectStore.prototype.put = function (...args: Parameters<typeof orig>) {
-      if (this.name === 'runs' || this.name === 'models') throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+      if (this.name === 'runs' || this.name === 'models')
+        throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
       return orig.apply(this, args);
     };
   });

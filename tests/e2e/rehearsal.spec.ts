@@ -8,9 +8,13 @@ async function trainAndImport(page: Page): Promise<string> {
   return model;
 }
 
-const summary = (panel: Locator, name: string) => panel.locator(`[data-testid="rehearsal-summary"] td[data-name^="${name}"]`);
+const summary = (panel: Locator, name: string) =>
+  panel.locator(`[data-testid="rehearsal-summary"] td[data-name^="${name}"]`);
 
-async function rehearse(panel: Locator, o: { kind: string; champion: 'local' | 'remote'; challenger: string; requests: number }) {
+async function rehearse(
+  panel: Locator,
+  o: { kind: string; champion: 'local' | 'remote'; challenger: string; requests: number },
+) {
   await panel.getByTestId('rehearsal-kind').selectOption(o.kind);
   await panel.getByTestId('rehearsal-champion').selectOption(o.champion);
   await panel.getByTestId('rehearsal-challenger').selectOption(o.challenger);
@@ -21,11 +25,25 @@ async function runIt(panel: Locator, kind: string) {
   await expect(panel.locator(`[data-testid="rehearsal-result"][data-kind="${kind}"]`)).toBeVisible({ timeout: 90_000 });
 }
 
-test('production rehearsals against benchtop serve: shadow, canary rollback, smooth failing, A/B, bandits — saved with the run', async ({ page, baseURL }) => {
+test('production rehearsals against benchtop serve: shadow, canary rollback, smooth failing, A/B, bandits — saved with the run', async ({
+  page,
+  baseURL,
+}) => {
   const model = await trainAndImport(page);
   const origin = new URL(baseURL!).origin;
   const good = await serve(['--model', model, '--name', 'wine', '--cors-origin', origin]);
-  const faulty = await serve(['--model', model, '--name', 'wine', '--cors-origin', origin, '--error-rate', '0.4', '--seed', '3']);
+  const faulty = await serve([
+    '--model',
+    model,
+    '--name',
+    'wine',
+    '--cors-origin',
+    origin,
+    '--error-rate',
+    '0.4',
+    '--seed',
+    '3',
+  ]);
   try {
     const cloud = page.getByTestId('cloud-compare');
     await cloud.locator('summary').first().click();
@@ -75,14 +93,18 @@ test('production rehearsals against benchtop serve: shadow, canary rollback, smo
     await rehearse(panel, { kind: 'bandit', champion: 'local', challenger: 'heuristic', requests: 500 });
     await runIt(panel, 'bandit');
     await expect(summary(panel, 'Better version')).toHaveText('champion');
-    const regret = async (name: string) => Number((await summary(panel, name).getAttribute('data-value'))!.split(' / ')[0]);
+    const regret = async (name: string) =>
+      Number((await summary(panel, name).getAttribute('data-value'))!.split(' / ')[0]);
     expect(await regret('Thompson')).toBeLessThan(await regret('50/50'));
 
     // Saved with the run: still there after a reload.
     await page.reload();
     await page.getByTestId('rehearsals-section').locator('summary').first().click();
     await expect(page.getByTestId('rehearsal-saved').locator('li')).toHaveCount(5, { timeout: 30_000 });
-    await page.getByTestId('rehearsal-saved').getByRole('button', { name: /Show Canary/ }).click();
+    await page
+      .getByTestId('rehearsal-saved')
+      .getByRole('button', { name: /Show Canary/ })
+      .click();
     await expect(summary(page.getByTestId('rehearsals'), 'Outcome')).toContainText('rolled back');
   } finally {
     good.proc.kill();

@@ -8,7 +8,9 @@ const root = new URL('../../', import.meta.url);
 /** Loads a dataset the app ships (public/datasets) as a table; throws if it does not parse. */
 export function shippedTable(file: string): Table {
   const bytes = readFileSync(new URL(`public/datasets/${file}`, root));
-  const r = file.endsWith('.json') ? parseJsonRecords(new TextDecoder().decode(bytes), file) : parseDelimitedBytes(bytes, file);
+  const r = file.endsWith('.json')
+    ? parseJsonRecords(new TextDecoder().decode(bytes), file)
+    : parseDelimitedBytes(bytes, file);
   if (!r.ok) throw new Error(r.error.message);
   return r.value;
 }

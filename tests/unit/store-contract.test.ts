@@ -25,13 +25,34 @@ describe.each(stores)('Store contract: %s', (_name, make) => {
   it('keeps runs, models, datasets, versions, aliases and cards, and round-trips a bundle', async () => {
     const store = await make();
     const table = shippedTable('wine.csv');
-    const r = await runTraining({ runId: 'r1', runName: 'r1', table, dataset: { id: datasetVersionId(table), name: 'wine.csv' }, schema: inferSchema(table, 'cultivar'), split: { kind: 'stratified', fractions: [0.7, 0.15, 0.15], seed: 1 }, config: completeConfig({ model: { kind: 'forest', nEstimators: 5 } }), environment: { backend: 'cpu', backendReason: '', runtime: 't', appVersion: 't' } });
+    const r = await runTraining({
+      runId: 'r1',
+      runName: 'r1',
+      table,
+      dataset: { id: datasetVersionId(table), name: 'wine.csv' },
+      schema: inferSchema(table, 'cultivar'),
+      split: { kind: 'stratified', fractions: [0.7, 0.15, 0.15], seed: 1 },
+      config: completeConfig({ model: { kind: 'forest', nEstimators: 5 } }),
+      environment: { backend: 'cpu', backendReason: '', runtime: 't', appVersion: 't' },
+    });
     if (!r.ok) throw new Error(r.error.message);
     expect((await store.saveRun(r.value.run, r.value.model)).ok).toBe(true);
     expect(await store.getRun('r1')).toEqual(r.value.run);
     expect(JSON.stringify(await store.getModel('r1'))).toBe(JSON.stringify(r.value.model));
     const bytes = encodeTable(table);
-    await store.saveDatasetRecord({ id: r.value.run.dataset.id, name: 'wine.csv', rowCount: 178, columns: [], label: 'cultivar', provenance: 'UCI', savedAt: 'now', bytes: 0 }, bytes);
+    await store.saveDatasetRecord(
+      {
+        id: r.value.run.dataset.id,
+        name: 'wine.csv',
+        rowCount: 178,
+        columns: [],
+        label: 'cultivar',
+        provenance: 'UCI',
+        savedAt: 'now',
+        bytes: 0,
+      },
+      bytes,
+    );
     expect(await store.getDatasetData(r.value.run.dataset.id)).toEqual(bytes);
     const v = await registerVersion(store, { name: 'wine', run: r.value.run, model: r.value.model });
     expect(v.ok && v.value.id).toBe('wine@1');
@@ -40,7 +61,16 @@ describe.each(stores)('Store contract: %s', (_name, make) => {
     expect((await moveAlias(store, { name: 'wine', alias: 'champion', to: 'wine@1', reason: 'first' })).ok).toBe(true);
     expect((await store.listAliases('wine')).map((a) => a.versionId)).toEqual(['wine@1']);
     expect((await store.aliasHistory('wine')).map((m) => m.reason)).toEqual(['first']);
-    await store.saveCard({ versionId: 'wine@1', overview: 'x', users: '', useCases: '', limitations: '', tradeoffs: '', ethics: '', updatedAt: 'now' });
+    await store.saveCard({
+      versionId: 'wine@1',
+      overview: 'x',
+      users: '',
+      useCases: '',
+      limitations: '',
+      tradeoffs: '',
+      ethics: '',
+      updatedAt: 'now',
+    });
     expect((await store.getCard('wine@1'))?.overview).toBe('x');
 
     const zip = await exportBundle(store, { runIds: [], versionIds: ['wine@1'] });
@@ -49,7 +79,9 @@ describe.each(stores)('Store contract: %s', (_name, make) => {
     const imported = await importBundle(target, zip.value);
     expect(imported.ok).toBe(true);
     expect(await target.getRun('r1')).toEqual(r.value.run);
-    expect(JSON.stringify(await target.getVersionModel('wine@1'))).toBe(JSON.stringify(await store.getVersionModel('wine@1')));
+    expect(JSON.stringify(await target.getVersionModel('wine@1'))).toBe(
+      JSON.stringify(await store.getVersionModel('wine@1')),
+    );
     expect(await target.getDatasetData(r.value.run.dataset.id)).toEqual(bytes);
   });
 });

@@ -16,7 +16,12 @@ const NAMES: Readonly<Record<CurveMetric, string>> = Object.freeze({
  * Train and validation curves of one metric against epoch.
  * @example learningCurve(run.history, 'loss').data.length // 2
  */
-export function learningCurve(history: readonly EpochRecord[], metric: CurveMetric, title = NAMES[metric], xLabel = 'epoch'): Figure {
+export function learningCurve(
+  history: readonly EpochRecord[],
+  metric: CurveMetric,
+  title = NAMES[metric],
+  xLabel = 'epoch',
+): Figure {
   const x = history.map((h) => h.epoch);
   const series = (split: 'train' | 'validation', color: string) => ({
     type: 'scatter',

@@ -1,6 +1,9 @@
 import type { Figure } from './figure.ts';
 
-type PlotlyModule = { react: (el: HTMLElement, data: unknown[], layout: unknown, config: unknown) => Promise<unknown>; purge: (el: HTMLElement) => void };
+type PlotlyModule = {
+  react: (el: HTMLElement, data: unknown[], layout: unknown, config: unknown) => Promise<unknown>;
+  purge: (el: HTMLElement) => void;
+};
 
 let plotly: Promise<PlotlyModule> | null = null;
 
@@ -55,6 +58,8 @@ export async function purgePlot(el: HTMLElement): Promise<void> {
 
 /** Starts loading Plotly when the page is idle, so the first chart during training draws at once. */
 export function preloadPlotly(): void {
-  const idle = (globalThis as { requestIdleCallback?: (cb: () => void) => void }).requestIdleCallback ?? ((cb: () => void) => setTimeout(cb, 500));
+  const idle =
+    (globalThis as { requestIdleCallback?: (cb: () => void) => void }).requestIdleCallback ??
+    ((cb: () => void) => setTimeout(cb, 500));
   idle(() => void loadPlotly());
 }

@@ -1,6 +1,13 @@
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 import type { RunRecord, TrainedModel } from '../../core/model/spec.ts';
-import type { AliasMove, AliasRecord, DatasetRecord, Experiment, ModelCardProse, ModelVersion } from '../../core/store/records.ts';
+import type {
+  AliasMove,
+  AliasRecord,
+  DatasetRecord,
+  Experiment,
+  ModelCardProse,
+  ModelVersion,
+} from '../../core/store/records.ts';
 import type { ImportPayload, Store } from '../../core/store/store.ts';
 import type { RehearsalResult } from '../../core/rollout/rehearsal.ts';
 import type { Endpoint } from '../../core/serving/protocols.ts';
@@ -79,7 +86,11 @@ export const DB_NAME = 'benchtop';
  * predictions (batch prediction, stored in chunks of rows).
  */
 export const DB_VERSION = 3;
-export const DEFAULT_EXPERIMENT: Experiment = Object.freeze({ id: 'default', name: 'Default', createdAt: '1970-01-01T00:00:00.000Z' }) as Experiment;
+export const DEFAULT_EXPERIMENT: Experiment = Object.freeze({
+  id: 'default',
+  name: 'Default',
+  createdAt: '1970-01-01T00:00:00.000Z',
+}) as Experiment;
 
 /** Imported datasets larger than this are not kept across reloads (the person re-imports them). */
 export const MAX_STORED_DATASET_BYTES = 64 * 1024 * 1024;
@@ -90,7 +101,10 @@ export type StoreChange = 'runs' | 'datasets' | 'versions' | 'aliases' | 'cards'
 function storageProblem(e: unknown, what: string) {
   const err = e as DOMException;
   if (err?.name === 'QuotaExceededError') {
-    return fail<never>({ kind: 'quota', message: `The browser's storage for this site is full, so ${what} was not saved. Delete old runs or datasets, or export them as a bundle and delete them here, then try again. Nothing already saved was changed.` });
+    return fail<never>({
+      kind: 'quota',
+      message: `The browser's storage for this site is full, so ${what} was not saved. Delete old runs or datasets, or export them as a bundle and delete them here, then try again. Nothing already saved was changed.`,
+    });
   }
   return fail<never>({ kind: 'storage', message: `Could not save ${what}: ${err?.message ?? String(e)}` });
 }
@@ -102,7 +116,8 @@ function storageProblem(e: unknown, what: string) {
  * every write is announced to other tabs.
  */
 export class Repository implements Store {
-  private readonly channel: BroadcastChannel | null = typeof BroadcastChannel === 'undefined' ? null : new BroadcastChannel('benchtop-store');
+  private readonly channel: BroadcastChannel | null =
+    typeof BroadcastChannel === 'undefined' ? null : new BroadcastChannel('benchtop-store');
 
   private constructor(private readonly db: IDBPDatabase<BenchtopDB>) {}
 
@@ -138,7 +153,14 @@ export class Repository implements Store {
           }
           for (let c = await tx.objectStore('datasets').openCursor(); c; c = await c.continue()) {
             const d = c.value as StoredDataset & { label?: string | null };
-            await c.update({ ...d, rowCount: d.rowCount ?? -1, columns: d.columns ?? [], provenance: d.provenance ?? 'imported file', bytes: d.bytes ?? d.table?.size ?? 0, label: d.label ?? null });
+            await c.update({
+              ...d,
+              rowCount: d.rowCount ?? -1,
+              columns: d.columns ?? [],
+              provenance: d.provenance ?? 'imported file',
+              bytes: d.bytes ?? d.table?.size ?? 0,
+              label: d.label ?? null,
+            });
           }
         }
         if (oldVersion < 3) {
@@ -185,13 +207,19 @@ export class Repository implements Store {
   async saveRun(run: RunRecord, model: TrainedModel): Promise<Result<void>> {
     return this.write('runs', `run "${run.name}"`, async () => {
       const tx = this.db.transaction(['runs', 'models'], 'readwrite');
-      await Promise.all([tx.objectStore('runs').put({ experimentId: DEFAULT_EXPERIMENT.id, tags: [], ...run }), tx.objectStore('models').put({ ...model, runId: run.id }), tx.done]);
+      await Promise.all([
+        tx.objectStore('runs').put({ experimentId: DEFAULT_EXPERIMENT.id, tags: [], ...run }),
+        tx.objectStore('models').put({ ...model, runId: run.id }),
+        tx.done,
+      ]);
     });
   }
 
   /** Saves a run record alone: a run that is starting or in progress (its model comes at the end), or new tags. */
   async saveRunRecord(run: RunRecord): Promise<Result<void>> {
-    return this.write('runs', `run "${run.name}"`, () => this.db.put('runs', { experimentId: DEFAULT_EXPERIMENT.id, tags: [], ...run }));
+    return this.write('runs', `run "${run.name}"`, () =>
+      this.db.put('runs', { experimentId: DEFAULT_EXPERIMENT.id, tags: [], ...run }),
+    );
   }
 
   async getRun(id: string): Promise<RunRecord | undefined> {
@@ -250,7 +278,9 @@ export class Repository implements Store {
   }
 
   async listRehearsals(runId: string): Promise<RehearsalRecord[]> {
-    return (await this.db.getAllFromIndex('rehearsals', 'runId', runId)).sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+    return (await this.db.getAllFromIndex('rehearsals', 'runId', runId)).sort((a, b) =>
+      b.createdAt.localeCompare(a.createdAt),
+    );
   }
 
   async deleteRehearsal(id: string): Promise<void> {
@@ -264,7 +294,10 @@ export class Repository implements Store {
    * Stores a run's predictions for every dataset row, in chunks of `chunkRows` rows, replacing any
    * earlier set in the same transaction (a failed write — a full quota — keeps the old set).
    */
-  async savePredictions(set: Omit<PredictionSet, 'writeMs' | 'bytes'>, outputs: Float32Array): Promise<Result<PredictionSet>> {
+  async savePredictions(
+    set: Omit<PredictionSet, 'writeMs' | 'bytes'>,
+    outputs: Float32Array,
+  ): Promise<Result<PredictionSet>> {
     const t0 = performance.now();
     const per = set.chunkRows * set.width;
     const full: PredictionSet = { ...set, writeMs: 0, bytes: outputs.byteLength };
@@ -273,7 +306,8 @@ export class Repository implements Store {
       const chunks = tx.objectStore('predictionChunks');
       await chunks.delete(IDBKeyRange.bound([set.runId, 0], [set.runId, Infinity]));
       const writes: Promise<unknown>[] = [];
-      for (let c = 0; c * per < outputs.length; c++) writes.push(chunks.put({ runId: set.runId, chunk: c, values: outputs.slice(c * per, (c + 1) * per) }));
+      for (let c = 0; c * per < outputs.length; c++)
+        writes.push(chunks.put({ runId: set.runId, chunk: c, values: outputs.slice(c * per, (c + 1) * per) }));
       writes.push(tx.objectStore('predictionSets').put(full));
       await Promise.all([...writes, tx.done]);
     });
@@ -297,7 +331,11 @@ export class Repository implements Store {
 
   async deletePredictions(runId: string): Promise<void> {
     const tx = this.db.transaction(['predictionSets', 'predictionChunks'], 'readwrite');
-    await Promise.all([tx.objectStore('predictionSets').delete(runId), tx.objectStore('predictionChunks').delete(IDBKeyRange.bound([runId, 0], [runId, Infinity])), tx.done]);
+    await Promise.all([
+      tx.objectStore('predictionSets').delete(runId),
+      tx.objectStore('predictionChunks').delete(IDBKeyRange.bound([runId, 0], [runId, Infinity])),
+      tx.done,
+    ]);
   }
 
   // ---- datasets ----
@@ -342,11 +380,16 @@ export class Repository implements Store {
   async addVersion(version: ModelVersion, model: TrainedModel): Promise<Result<void>> {
     try {
       const tx = this.db.transaction(['versions', 'versionModels'], 'readwrite');
-      await Promise.all([tx.objectStore('versions').add(version), tx.objectStore('versionModels').put({ ...model, versionId: version.id }), tx.done]);
+      await Promise.all([
+        tx.objectStore('versions').add(version),
+        tx.objectStore('versionModels').put({ ...model, versionId: version.id }),
+        tx.done,
+      ]);
       this.notify('versions');
       return ok(undefined);
     } catch (e) {
-      if ((e as DOMException)?.name === 'ConstraintError') return fail({ kind: 'conflict', message: `Version ${version.id} already exists.` });
+      if ((e as DOMException)?.name === 'ConstraintError')
+        return fail({ kind: 'conflict', message: `Version ${version.id} already exists.` });
       return storageProblem(e, `version ${version.id}`);
     }
   }
@@ -381,7 +424,10 @@ export class Repository implements Store {
       const current = await tx.objectStore('aliases').get(key);
       const entry = { ...move, from: current?.versionId ?? null };
       if (move.to === null) await tx.objectStore('aliases').delete(key);
-      else await tx.objectStore('aliases').put({ key, name: move.name, alias: move.alias, versionId: move.to, movedAt: move.when });
+      else
+        await tx
+          .objectStore('aliases')
+          .put({ key, name: move.name, alias: move.alias, versionId: move.to, movedAt: move.when });
       await tx.objectStore('aliasAudit').add(entry);
       await tx.done;
     });
@@ -410,13 +456,19 @@ export class Repository implements Store {
   /** Writes a whole validated bundle in one transaction: everything or nothing. */
   async importAll(p: ImportPayload): Promise<Result<void>> {
     try {
-      const tx = this.db.transaction(['runs', 'models', 'datasets', 'versions', 'versionModels', 'cards', 'experiments'], 'readwrite');
+      const tx = this.db.transaction(
+        ['runs', 'models', 'datasets', 'versions', 'versionModels', 'cards', 'experiments'],
+        'readwrite',
+      );
       const w: Promise<unknown>[] = [];
       for (const r of p.runs) {
         w.push(tx.objectStore('runs').put({ experimentId: DEFAULT_EXPERIMENT.id, tags: [], ...r.run }));
         if (r.model) w.push(tx.objectStore('models').put({ ...r.model, runId: r.run.id }));
       }
-      for (const d of p.datasets) w.push(tx.objectStore('datasets').put({ ...d.record, table: d.data ? new Blob([d.data as BlobPart]) : undefined }));
+      for (const d of p.datasets)
+        w.push(
+          tx.objectStore('datasets').put({ ...d.record, table: d.data ? new Blob([d.data as BlobPart]) : undefined }),
+        );
       for (const v of p.versions) {
         w.push(tx.objectStore('versions').add(v.version));
         w.push(tx.objectStore('versionModels').put({ ...v.model, versionId: v.version.id }));
@@ -427,7 +479,11 @@ export class Repository implements Store {
       this.notify('all');
       return ok(undefined);
     } catch (e) {
-      if ((e as DOMException)?.name === 'ConstraintError') return fail({ kind: 'conflict', message: 'Some model versions in the bundle already exist here (same name and number); nothing was imported.' });
+      if ((e as DOMException)?.name === 'ConstraintError')
+        return fail({
+          kind: 'conflict',
+          message: 'Some model versions in the bundle already exist here (same name and number); nothing was imported.',
+        });
       return storageProblem(e, 'the bundle');
     }
   }
@@ -435,7 +491,13 @@ export class Repository implements Store {
   // ---- settings and quota ----
 
   async getSettings(): Promise<Settings> {
-    return ((await this.db.get('settings', 'app')) as Settings | undefined) ?? { key: 'app', dataset: null, selectedRun: null };
+    return (
+      ((await this.db.get('settings', 'app')) as Settings | undefined) ?? {
+        key: 'app',
+        dataset: null,
+        selectedRun: null,
+      }
+    );
   }
 
   async getEndpointSettings(): Promise<EndpointSettings | undefined> {

@@ -25,7 +25,8 @@ function classPrior(y: Int32Array, k: number): Float64Array {
 
 function drawClasses(p: Float64Array, n: number, rng: Random): Int32Array {
   return Int32Array.from({ length: n }, () => {
-    let u = rng.next(), c = 0;
+    let u = rng.next(),
+      c = 0;
     while (c < p.length - 1 && u >= p[c]!) u -= p[c++]!;
     return c;
   });
@@ -45,7 +46,8 @@ function describeSplit(pre: Preprocessor, input: number, threshold: number): str
   return `input ${input} ≤ ${threshold}`;
 }
 
-const labelText = (pre: Preprocessor, c: number) => (pre.label.task === 'classification' ? `"${pre.label.classes[c]}"` : String(c));
+const labelText = (pre: Preprocessor, c: number) =>
+  pre.label.task === 'classification' ? `"${pre.label.classes[c]}"` : String(c);
 
 /**
  * Baselines every model is judged against, fitted on the training split and scored on the others:
@@ -56,7 +58,13 @@ const labelText = (pre: Preprocessor, c: number) => (pre.label.task === 'classif
  * - user: a figure the person entered (an existing system or a human), taken as given.
  * Randomized baselines are seeded, so they are reproducible.
  */
-export function scoreBaselines(pre: Preprocessor, train: EncodedSet, sets: { validation: EncodedSet; test?: EncodedSet }, seed: number, user: UserBaseline[] = []): BaselineScore[] {
+export function scoreBaselines(
+  pre: Preprocessor,
+  train: EncodedSet,
+  sets: { validation: EncodedSet; test?: EncodedSet },
+  seed: number,
+  user: UserBaseline[] = [],
+): BaselineScore[] {
   const out: BaselineScore[] = [];
   const score = (make: (set: EncodedSet, rng: Random) => { outputs: Float64Array; predicted?: Int32Array }) => {
     const rng = createRandom(seed ^ 0xba5e);
@@ -77,10 +85,25 @@ export function scoreBaselines(pre: Preprocessor, train: EncodedSet, sets: { val
       for (let i = 0; i < n; i++) o.set(p, i * k);
       return o;
     };
-    out.push({ kind: 'uniform', name: 'Random (uniform)', detail: `each of the ${k} classes with probability 1/${k}`, ...score((s, rng) => ({ outputs: fill(uniform, s.y.length), predicted: drawClasses(uniform, s.y.length, rng) })) });
-    out.push({ kind: 'prior', name: 'Random (label distribution)', detail: 'classes drawn with their training frequencies', ...score((s, rng) => ({ outputs: fill(prior, s.y.length), predicted: drawClasses(prior, s.y.length, rng) })) });
+    out.push({
+      kind: 'uniform',
+      name: 'Random (uniform)',
+      detail: `each of the ${k} classes with probability 1/${k}`,
+      ...score((s, rng) => ({ outputs: fill(uniform, s.y.length), predicted: drawClasses(uniform, s.y.length, rng) })),
+    });
+    out.push({
+      kind: 'prior',
+      name: 'Random (label distribution)',
+      detail: 'classes drawn with their training frequencies',
+      ...score((s, rng) => ({ outputs: fill(prior, s.y.length), predicted: drawClasses(prior, s.y.length, rng) })),
+    });
     const major = prior.indexOf(Math.max(...prior));
-    out.push({ kind: 'zero-rule', name: 'Zero-rule', detail: `always ${labelText(pre, major)} (${(prior[major]! * 100).toFixed(1)}% of training rows)`, ...score((s) => ({ outputs: fill(prior, s.y.length), predicted: new Int32Array(s.y.length).fill(major) })) });
+    out.push({
+      kind: 'zero-rule',
+      name: 'Zero-rule',
+      detail: `always ${labelText(pre, major)} (${(prior[major]! * 100).toFixed(1)}% of training rows)`,
+      ...score((s) => ({ outputs: fill(prior, s.y.length), predicted: new Int32Array(s.y.length).fill(major) })),
+    });
     const stump = fitTree(train.X, y, y.length, d, { criterion: 'gini', classes: k, maxDepth: 1, minSamplesLeaf: 1 });
     if (stump.feature[0]! >= 0) {
       const leftClass = argmax(stump.value.slice(stump.left[0]! * k, stump.left[0]! * k + k));
@@ -102,16 +125,33 @@ export function scoreBaselines(pre: Preprocessor, train: EncodedSet, sets: { val
   } else {
     const label = pre.label;
     const y = train.y as Float32Array;
-    let lo = Infinity, hi = -Infinity, mean = 0;
+    let lo = Infinity,
+      hi = -Infinity,
+      mean = 0;
     for (const v of y) {
       lo = Math.min(lo, v);
       hi = Math.max(hi, v);
       mean += v / y.length;
     }
     const units = (v: number) => v * label.std + label.mean;
-    out.push({ kind: 'uniform', name: 'Random (uniform)', detail: `uniform between ${units(lo).toPrecision(4)} and ${units(hi).toPrecision(4)}`, ...score((s, rng) => ({ outputs: Float64Array.from(s.y, () => units(lo + rng.next() * (hi - lo))) })) });
-    out.push({ kind: 'prior', name: 'Random (label distribution)', detail: 'a random training target', ...score((s, rng) => ({ outputs: Float64Array.from(s.y, () => units(y[rng.int(y.length)]!)) })) });
-    out.push({ kind: 'zero-rule', name: 'Zero-rule', detail: `always the training mean ${units(mean).toPrecision(4)}`, ...score((s) => ({ outputs: new Float64Array(s.y.length).fill(units(mean)) })) });
+    out.push({
+      kind: 'uniform',
+      name: 'Random (uniform)',
+      detail: `uniform between ${units(lo).toPrecision(4)} and ${units(hi).toPrecision(4)}`,
+      ...score((s, rng) => ({ outputs: Float64Array.from(s.y, () => units(lo + rng.next() * (hi - lo))) })),
+    });
+    out.push({
+      kind: 'prior',
+      name: 'Random (label distribution)',
+      detail: 'a random training target',
+      ...score((s, rng) => ({ outputs: Float64Array.from(s.y, () => units(y[rng.int(y.length)]!)) })),
+    });
+    out.push({
+      kind: 'zero-rule',
+      name: 'Zero-rule',
+      detail: `always the training mean ${units(mean).toPrecision(4)}`,
+      ...score((s) => ({ outputs: new Float64Array(s.y.length).fill(units(mean)) })),
+    });
     const stump = fitTree(train.X, y, y.length, d, { criterion: 'mse', classes: 1, maxDepth: 1, minSamplesLeaf: 1 });
     if (stump.feature[0]! >= 0) {
       const [l, r] = [units(stump.value[stump.left[0]!]!), units(stump.value[stump.right[0]!]!)];
@@ -119,11 +159,21 @@ export function scoreBaselines(pre: Preprocessor, train: EncodedSet, sets: { val
         kind: 'threshold',
         name: 'Best single-feature rule',
         detail: `${describeSplit(pre, stump.feature[0]!, stump.threshold[0]!)} → ${l.toPrecision(4)}, otherwise ${r.toPrecision(4)}`,
-        ...score((s) => ({ outputs: Float64Array.from({ length: s.y.length }, (_, i) => (s.X[i * d + stump.feature[0]!]! <= stump.threshold[0]! ? l : r)) })),
+        ...score((s) => ({
+          outputs: Float64Array.from({ length: s.y.length }, (_, i) =>
+            s.X[i * d + stump.feature[0]!]! <= stump.threshold[0]! ? l : r,
+          ),
+        })),
       });
     }
   }
-  for (const u of user) out.push({ kind: 'user', name: u.name || 'Existing solution', detail: `entered by you: ${u.metric} = ${u.value}`, validation: { loss: NaN, [u.metric]: u.value } as SplitMetrics });
+  for (const u of user)
+    out.push({
+      kind: 'user',
+      name: u.name || 'Existing solution',
+      detail: `entered by you: ${u.metric} = ${u.value}`,
+      validation: { loss: NaN, [u.metric]: u.value } as SplitMetrics,
+    });
   return out;
 }
 
@@ -142,11 +192,17 @@ export function primaryMetric(task: 'classification' | 'regression'): keyof Spli
  * The strongest baseline on a metric (validation split) and the model's lift over it
  * (positive = the model is better, in the metric's own units).
  */
-export function liftOverBaselines(model: SplitMetrics, baselines: readonly BaselineScore[], metric: keyof SplitMetrics): { baseline: BaselineScore; lift: number } | null {
+export function liftOverBaselines(
+  model: SplitMetrics,
+  baselines: readonly BaselineScore[],
+  metric: keyof SplitMetrics,
+): { baseline: BaselineScore; lift: number } | null {
   const hib = higherIsBetter(metric);
   const scored = baselines.filter((b) => Number.isFinite(b.validation[metric] as number));
   if (scored.length === 0 || !Number.isFinite(model[metric] as number)) return null;
-  const best = scored.reduce((a, b) => ((hib ? (b.validation[metric]! > a.validation[metric]!) : (b.validation[metric]! < a.validation[metric]!)) ? b : a));
+  const best = scored.reduce((a, b) =>
+    (hib ? b.validation[metric]! > a.validation[metric]! : b.validation[metric]! < a.validation[metric]!) ? b : a,
+  );
   const diff = (model[metric] as number) - (best.validation[metric] as number);
   return { baseline: best, lift: hib ? diff : -diff };
 }

@@ -16,7 +16,16 @@ import { calibrationSummary } from './reliability.ts';
 /** Calibration numbers of probabilities on labelled rows. */
 export function snapshot(y: Int32Array, probs: Float64Array, k: number): CalibrationSnapshot {
   const s = calibrationSummary(y, probs, k);
-  return { accuracy: accuracy(y, argmaxRows(probs, k)), logLoss: logLoss(y, probs, k), brier: s.brier, ece: s.ece, mce: s.mce, adaptiveEce: s.adaptiveEce, classwiseEce: s.classwiseEce, bins: s.bins };
+  return {
+    accuracy: accuracy(y, argmaxRows(probs, k)),
+    logLoss: logLoss(y, probs, k),
+    brier: s.brier,
+    ece: s.ece,
+    mce: s.mce,
+    adaptiveEce: s.adaptiveEce,
+    classwiseEce: s.classwiseEce,
+    bins: s.bins,
+  };
 }
 
 /**
@@ -24,11 +33,26 @@ export function snapshot(y: Int32Array, probs: Float64Array, k: number): Calibra
  * and returns the calibrated model (same weights plus the calibrator) with a new run record whose
  * `calibration.parentRunId` points to the original, carrying test-split calibration before and after.
  */
-export async function calibrateRun(run: RunRecord, model: TrainedModel, table: Table, method: CalibrationMethod, ids: { runId: string; runName?: string }): Promise<Result<{ run: RunRecord; model: TrainedModel }>> {
+export async function calibrateRun(
+  run: RunRecord,
+  model: TrainedModel,
+  table: Table,
+  method: CalibrationMethod,
+  ids: { runId: string; runName?: string },
+): Promise<Result<{ run: RunRecord; model: TrainedModel }>> {
   const pre = model.preprocessor;
-  if (pre.label.task !== 'classification') return fail({ kind: 'bad-config', message: 'Calibration applies to classifiers (probabilities); this model does regression.' });
+  if (pre.label.task !== 'classification')
+    return fail({
+      kind: 'bad-config',
+      message: 'Calibration applies to classifiers (probabilities); this model does regression.',
+    });
   const k = pre.label.classes.length;
-  if (method === 'platt' && k !== 2) return fail({ kind: 'bad-config', column: 'method', message: `Platt scaling is for two classes; this model has ${k}. Use temperature scaling, isotonic regression or histogram binning.` });
+  if (method === 'platt' && k !== 2)
+    return fail({
+      kind: 'bad-config',
+      column: 'method',
+      message: `Platt scaling is for two classes; this model has ${k}. Use temperature scaling, isotonic regression or histogram binning.`,
+    });
   const schema = withRole(inferSchema(table, run.label), run.label, 'label');
   const prepared = prepareData(table, schema, run.split, run.dataset.name, run.task);
   if (!prepared.ok) return prepared;
@@ -60,10 +84,17 @@ export async function calibrateRun(run: RunRecord, model: TrainedModel, table: T
     createdAt: new Date().toISOString(),
     metrics: {
       train: run.metrics.train,
-      validation: afterVal.ok ? splitMetrics(pre, afterVal.value, Int32Array.from(yVal.filter((v) => v >= 0))) : run.metrics.validation,
+      validation: afterVal.ok
+        ? splitMetrics(pre, afterVal.value, Int32Array.from(yVal.filter((v) => v >= 0)))
+        : run.metrics.validation,
       test: test.rows.length ? splitMetrics(pre, after.value, yk) : undefined,
     },
-    calibration: { method, parentRunId: run.id, before: snapshot(yk, before.value, k), after: snapshot(yk, after.value, k) },
+    calibration: {
+      method,
+      parentRunId: run.id,
+      before: snapshot(yk, before.value, k),
+      after: snapshot(yk, after.value, k),
+    },
     message: `Calibrated by ${method} on the validation split (${keepVal.length} rows); before/after measured on ${test.rows.length ? 'the test split' : 'validation (no test split)'}.`,
     fingerprint: { rows: run.fingerprint.rows, outputs: [] },
   };

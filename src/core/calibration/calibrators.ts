@@ -15,7 +15,12 @@ export type Calibrator =
   | { method: 'histogram'; curves: { edges: number[]; values: number[] }[] };
 
 export type CalibrationMethod = Calibrator['method'];
-export const CALIBRATION_METHODS: readonly CalibrationMethod[] = Object.freeze(['temperature', 'platt', 'isotonic', 'histogram']);
+export const CALIBRATION_METHODS: readonly CalibrationMethod[] = Object.freeze([
+  'temperature',
+  'platt',
+  'isotonic',
+  'histogram',
+]);
 
 const EPS = 1e-12;
 const clip = (p: number) => Math.min(1 - 1e-15, Math.max(1e-15, p));
@@ -35,7 +40,9 @@ function nll(logits: Float64Array, y: ArrayLike<number>, k: number, T: number): 
 /** Isotonic (non-decreasing) least-squares fit of y on x by pool-adjacent-violators; ties in x pooled first. */
 export function isotonicFit(x: ArrayLike<number>, y: ArrayLike<number>): { x: number[]; y: number[] } {
   const idx = Array.from({ length: x.length }, (_, i) => i).sort((a, b) => x[a]! - x[b]!);
-  const xs: number[] = [], ys: number[] = [], ws: number[] = [];
+  const xs: number[] = [],
+    ys: number[] = [],
+    ws: number[] = [];
   for (const i of idx) {
     if (xs.length && xs.at(-1) === x[i]) {
       const w = ws.at(-1)!;
@@ -48,7 +55,9 @@ export function isotonicFit(x: ArrayLike<number>, y: ArrayLike<number>): { x: nu
     }
   }
   // Blocks: [start, end) over the tied points, with pooled value and weight.
-  const bv: number[] = [], bw: number[] = [], bs: number[] = [];
+  const bv: number[] = [],
+    bw: number[] = [],
+    bs: number[] = [];
   for (let i = 0; i < xs.length; i++) {
     bv.push(ys[i]!);
     bw.push(ws[i]!);
@@ -56,7 +65,7 @@ export function isotonicFit(x: ArrayLike<number>, y: ArrayLike<number>): { x: nu
     while (bv.length > 1 && bv.at(-2)! > bv.at(-1)!) {
       const w = bw.at(-2)! + bw.at(-1)!;
       const v = (bv.at(-2)! * bw.at(-2)! + bv.at(-1)! * bw.at(-1)!) / w;
-      bv.pop(), bw.pop(), bs.pop();
+      (bv.pop(), bw.pop(), bs.pop());
       bv[bv.length - 1] = v;
       bw[bw.length - 1] = w;
     }
@@ -72,7 +81,8 @@ export function isotonicPredict(curve: { x: number[]; y: number[] }, v: number):
   if (x.length === 0) return v;
   if (v <= x[0]!) return y[0]!;
   if (v >= x.at(-1)!) return y.at(-1)!;
-  let lo = 0, hi = x.length - 1;
+  let lo = 0,
+    hi = x.length - 1;
   while (hi - lo > 1) {
     const mid = (lo + hi) >> 1;
     if (x[mid]! <= v) lo = mid;
@@ -85,26 +95,37 @@ export function isotonicPredict(curve: { x: number[]; y: number[] }, v: number):
  * Fits a calibrator on validation probabilities (row-major n × k) and labels.
  * Platt needs two classes. Cost: O(n · k) per iteration (temperature, Platt), O(n log n) otherwise.
  */
-export function fitCalibrator(method: CalibrationMethod, probs: ArrayLike<number>, y: ArrayLike<number>, k: number, bins = 10): Calibrator {
+export function fitCalibrator(
+  method: CalibrationMethod,
+  probs: ArrayLike<number>,
+  y: ArrayLike<number>,
+  k: number,
+  bins = 10,
+): Calibrator {
   const n = y.length;
   if (method === 'temperature') {
     const logits = Float64Array.from(probs, (p) => Math.log(clip(p)));
     // NLL is unimodal in log T: golden-section search on log T ∈ [−4, 4].
-    let a = -4, b = 4;
+    let a = -4,
+      b = 4;
     const g = (Math.sqrt(5) - 1) / 2;
-    let c = b - g * (b - a), d = a + g * (b - a);
-    let fc = nll(logits, y, k, Math.exp(c)), fd = nll(logits, y, k, Math.exp(d));
+    let c = b - g * (b - a),
+      d = a + g * (b - a);
+    let fc = nll(logits, y, k, Math.exp(c)),
+      fd = nll(logits, y, k, Math.exp(d));
     for (let it = 0; it < 80; it++) {
-      if (fc < fd) (b = d), (d = c), (fd = fc), (c = b - g * (b - a)), (fc = nll(logits, y, k, Math.exp(c)));
-      else (a = c), (c = d), (fc = fd), (d = a + g * (b - a)), (fd = nll(logits, y, k, Math.exp(d)));
+      if (fc < fd) ((b = d), (d = c), (fd = fc), (c = b - g * (b - a)), (fc = nll(logits, y, k, Math.exp(c))));
+      else ((a = c), (c = d), (fc = fd), (d = a + g * (b - a)), (fd = nll(logits, y, k, Math.exp(d))));
     }
     return { method, temperature: Math.exp((a + b) / 2) };
   }
   if (method === 'platt') {
     if (k !== 2) throw new Error('Platt scaling is for two classes; use temperature scaling or isotonic regression');
     const s = Float64Array.from({ length: n }, (_, i) => Math.log(clip(probs[i * 2 + 1]!) / clip(probs[i * 2]!)));
-    const pos = Array.prototype.filter.call(y, (v: number) => v === 1).length, neg = n - pos;
-    const hiT = (pos + 1) / (pos + 2), loT = 1 / (neg + 2);
+    const pos = Array.prototype.filter.call(y, (v: number) => v === 1).length,
+      neg = n - pos;
+    const hiT = (pos + 1) / (pos + 2),
+      loT = 1 / (neg + 2);
     const t = Float64Array.from({ length: n }, (_, i) => (y[i] === 1 ? hiT : loT));
     // Newton's method with backtracking on (A, B) for the cross-entropy of σ(A·s + B) against the
     // smoothed targets (Lin, Lin & Weng 2007): stable even when validation is separable.
@@ -117,13 +138,19 @@ export function fitCalibrator(method: CalibrationMethod, probs: ArrayLike<number
       }
       return f;
     };
-    let A = 0, B = Math.log((pos + 1) / (neg + 1));
+    let A = 0,
+      B = Math.log((pos + 1) / (neg + 1));
     let fval = objective(A, B);
     for (let it = 0; it < 100; it++) {
-      let g1 = 0, g2 = 0, h11 = 1e-12, h12 = 0, h22 = 1e-12;
+      let g1 = 0,
+        g2 = 0,
+        h11 = 1e-12,
+        h12 = 0,
+        h22 = 1e-12;
       for (let i = 0; i < n; i++) {
         const p = 1 / (1 + Math.exp(-(A * s[i]! + B)));
-        const r = p - t[i]!, w = p * (1 - p);
+        const r = p - t[i]!,
+          w = p * (1 - p);
         g1 += r * s[i]!;
         g2 += r;
         h11 += w * s[i]! * s[i]!;
@@ -133,7 +160,8 @@ export function fitCalibrator(method: CalibrationMethod, probs: ArrayLike<number
       if (Math.abs(g1) < 1e-10 && Math.abs(g2) < 1e-10) break;
       const det = h11 * h22 - h12 * h12;
       if (Math.abs(det) < EPS) break;
-      const dA = -(h22 * g1 - h12 * g2) / det, dB = -(h11 * g2 - h12 * g1) / det;
+      const dA = -(h22 * g1 - h12 * g2) / det,
+        dB = -(h11 * g2 - h12 * g1) / det;
       const slope = g1 * dA + g2 * dB;
       let step = 1;
       while (step > 1e-10) {
@@ -152,13 +180,22 @@ export function fitCalibrator(method: CalibrationMethod, probs: ArrayLike<number
   }
   const classes = k === 2 ? [1] : Array.from({ length: k }, (_, c) => c);
   if (method === 'isotonic') {
-    return { method, curves: classes.map((c) => isotonicFit(Float64Array.from({ length: n }, (_, i) => probs[i * k + c]!), Float64Array.from({ length: n }, (_, i) => (y[i] === c ? 1 : 0)))) };
+    return {
+      method,
+      curves: classes.map((c) =>
+        isotonicFit(
+          Float64Array.from({ length: n }, (_, i) => probs[i * k + c]!),
+          Float64Array.from({ length: n }, (_, i) => (y[i] === c ? 1 : 0)),
+        ),
+      ),
+    };
   }
   const edges = Array.from({ length: bins + 1 }, (_, i) => i / bins);
   return {
     method,
     curves: classes.map((c) => {
-      const sum = new Float64Array(bins), cnt = new Float64Array(bins);
+      const sum = new Float64Array(bins),
+        cnt = new Float64Array(bins);
       for (let i = 0; i < n; i++) {
         const b = Math.min(bins - 1, Math.floor(probs[i * k + c]! * bins));
         sum[b]! += y[i] === c ? 1 : 0;
@@ -178,7 +215,8 @@ export function applyCalibrator(cal: Calibrator, probs: ArrayLike<number>, k: nu
       let m = -Infinity;
       for (let c = 0; c < k; c++) m = Math.max(m, Math.log(clip(probs[i * k + c]!)) / cal.temperature);
       let z = 0;
-      for (let c = 0; c < k; c++) z += out[i * k + c] = Math.exp(Math.log(clip(probs[i * k + c]!)) / cal.temperature - m);
+      for (let c = 0; c < k; c++)
+        z += out[i * k + c] = Math.exp(Math.log(clip(probs[i * k + c]!)) / cal.temperature - m);
       for (let c = 0; c < k; c++) out[i * k + c]! /= z;
     } else if (cal.method === 'platt') {
       const s = Math.log(clip(probs[i * 2 + 1]!) / clip(probs[i * 2]!));
@@ -186,7 +224,10 @@ export function applyCalibrator(cal: Calibrator, probs: ArrayLike<number>, k: nu
       out[i * 2] = 1 - p;
       out[i * 2 + 1] = p;
     } else {
-      const value = (curve: (typeof cal.curves)[number], v: number) => ('x' in curve ? isotonicPredict(curve, v) : curve.values[Math.min(curve.values.length - 1, Math.floor(v * curve.values.length))]!);
+      const value = (curve: (typeof cal.curves)[number], v: number) =>
+        'x' in curve
+          ? isotonicPredict(curve, v)
+          : curve.values[Math.min(curve.values.length - 1, Math.floor(v * curve.values.length))]!;
       if (k === 2) {
         const p = Math.min(1, Math.max(0, value(cal.curves[0]!, probs[i * 2 + 1]!)));
         out[i * 2] = 1 - p;

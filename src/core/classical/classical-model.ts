@@ -15,26 +15,76 @@ export type RoundHook = (round: number, predict: (X: Float32Array, n: number) =>
  * standardized target for regression). Deterministic for a seed.
  * `onRound` is called for forests (per tree) and boosting (per round), every `every` rounds.
  */
-export function fitClassical(spec: ModelSpec, X: Float32Array, y: ArrayLike<number>, n: number, d: number, task: Task, classes: number, seed: number, onRound?: RoundHook, every = 1): ClassicalState {
+export function fitClassical(
+  spec: ModelSpec,
+  X: Float32Array,
+  y: ArrayLike<number>,
+  n: number,
+  d: number,
+  task: Task,
+  classes: number,
+  seed: number,
+  onRound?: RoundHook,
+  every = 1,
+): ClassicalState {
   const kind = spec.kind as ClassicalKind;
   const criterion = task === 'classification' ? 'gini' : 'mse';
   const K = task === 'classification' ? classes : 0;
   switch (kind) {
     case 'tree': {
-      const state = fitTree(X, y, n, d, { criterion, classes, maxDepth: spec.maxDepth, minSamplesLeaf: spec.minSamplesLeaf, rng: createRandom(seed) });
+      const state = fitTree(X, y, n, d, {
+        criterion,
+        classes,
+        maxDepth: spec.maxDepth,
+        minSamplesLeaf: spec.minSamplesLeaf,
+        rng: createRandom(seed),
+      });
       return { kind, state };
     }
     case 'forest': {
-      const state = fitForest(X, y, n, d, { criterion, classes, nEstimators: spec.nEstimators, maxDepth: spec.maxDepth, minSamplesLeaf: spec.minSamplesLeaf, maxFeatures: spec.maxFeatures, seed }, (f) => {
-        const t = f.trees.length;
-        if (onRound && (t % every === 0 || t === spec.nEstimators)) onRound(t, (Xq, m) => predictForest(f, Xq, m, d, t));
-      });
+      const state = fitForest(
+        X,
+        y,
+        n,
+        d,
+        {
+          criterion,
+          classes,
+          nEstimators: spec.nEstimators,
+          maxDepth: spec.maxDepth,
+          minSamplesLeaf: spec.minSamplesLeaf,
+          maxFeatures: spec.maxFeatures,
+          seed,
+        },
+        (f) => {
+          const t = f.trees.length;
+          if (onRound && (t % every === 0 || t === spec.nEstimators))
+            onRound(t, (Xq, m) => predictForest(f, Xq, m, d, t));
+        },
+      );
       return { kind, state };
     }
     case 'gbt': {
-      const state = fitBoost(X, y, n, d, { task, classes, nEstimators: spec.nEstimators, learningRate: spec.boostLearningRate, maxDepth: spec.maxDepth, minSamplesLeaf: spec.minSamplesLeaf, subsample: spec.subsample, seed }, (s, r) => {
-        if (onRound && (r % every === 0 || r === spec.nEstimators)) onRound(r, (Xq, m) => predictBoost(s, Xq, m, d, r));
-      });
+      const state = fitBoost(
+        X,
+        y,
+        n,
+        d,
+        {
+          task,
+          classes,
+          nEstimators: spec.nEstimators,
+          learningRate: spec.boostLearningRate,
+          maxDepth: spec.maxDepth,
+          minSamplesLeaf: spec.minSamplesLeaf,
+          subsample: spec.subsample,
+          seed,
+        },
+        (s, r) => {
+          if (onRound && (r % every === 0 || r === spec.nEstimators))
+            onRound(r, (Xq, m) => predictBoost(s, Xq, m, d, r));
+        },
+      );
       return { kind, state };
     }
     case 'knn':

@@ -37,7 +37,14 @@ function maxDiff(a: ArrayLike<number>, b: ArrayLike<number>) {
 // compared by test accuracy.
 describe('classical models match scikit-learn', () => {
   const tolerance: Record<string, number> = { tree: 1e-9, gbt: 1e-6, knn: 1e-9, 'naive-bayes': 1e-6 };
-  for (const ref of SKLEARN.classical as { dataset: string; label: string; kind: ModelSpec['kind']; params: Partial<ModelSpec>; test_accuracy: number; test_proba: number[] }[]) {
+  for (const ref of SKLEARN.classical as {
+    dataset: string;
+    label: string;
+    kind: ModelSpec['kind'];
+    params: Partial<ModelSpec>;
+    test_accuracy: number;
+    test_proba: number[];
+  }[]) {
     it(`${ref.kind} on ${ref.dataset}`, () => {
       const { pre, train, test } = split(ref.dataset, ref.label);
       const d = pre.inputSize;
@@ -55,12 +62,27 @@ describe('classical models match scikit-learn', () => {
     });
   }
 
-  const reg = SKLEARN.classical_regression as { X: number[]; y: number[]; train: number; models: { kind: ModelSpec['kind']; params: Partial<ModelSpec>; pred: number[] }[] };
+  const reg = SKLEARN.classical_regression as {
+    X: number[];
+    y: number[];
+    train: number;
+    models: { kind: ModelSpec['kind']; params: Partial<ModelSpec>; pred: number[] }[];
+  };
   for (const ref of reg.models) {
     it(`${ref.kind} regression`, () => {
-      const d = 4, n = reg.train;
+      const d = 4,
+        n = reg.train;
       const X = Float32Array.from(reg.X);
-      const model = fitClassical({ ...DEFAULT_MODEL_SPEC, ...ref.params, kind: ref.kind }, X.subarray(0, n * d), Float64Array.from(reg.y.slice(0, n)), n, d, 'regression', 1, 0);
+      const model = fitClassical(
+        { ...DEFAULT_MODEL_SPEC, ...ref.params, kind: ref.kind },
+        X.subarray(0, n * d),
+        Float64Array.from(reg.y.slice(0, n)),
+        n,
+        d,
+        'regression',
+        1,
+        0,
+      );
       const pred = predictClassical(model, X.subarray(n * d), reg.y.length - n, d);
       expect(maxDiff(pred, ref.pred)).toBeLessThan(1e-6);
     });
@@ -73,6 +95,8 @@ describe('classical models match scikit-learn', () => {
     const b = fitClassical(spec, train.X, train.y, train.y.length, pre.inputSize, 'classification', 3, 5);
     expect(JSON.stringify(a)).toBe(JSON.stringify(b));
     const back = JSON.parse(JSON.stringify(a));
-    expect(Array.from(predictClassical(back, test.X, test.y.length, pre.inputSize))).toEqual(Array.from(predictClassical(a, test.X, test.y.length, pre.inputSize)));
+    expect(Array.from(predictClassical(back, test.X, test.y.length, pre.inputSize))).toEqual(
+      Array.from(predictClassical(a, test.X, test.y.length, pre.inputSize)),
+    );
   });
 });

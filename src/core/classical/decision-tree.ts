@@ -35,7 +35,15 @@ export interface TreeOptions {
  * Cost: O(depth · d · n log n).
  * @example fitTree(X, y, n, d, { criterion: 'gini', classes: 2, maxDepth: 3, minSamplesLeaf: 1 })
  */
-export function fitTree(X: Float32Array, y: ArrayLike<number>, n: number, d: number, opt: TreeOptions, weights?: ArrayLike<number>, rows?: Uint32Array): TreeState {
+export function fitTree(
+  X: Float32Array,
+  y: ArrayLike<number>,
+  n: number,
+  d: number,
+  opt: TreeOptions,
+  weights?: ArrayLike<number>,
+  rows?: Uint32Array,
+): TreeState {
   const width = opt.criterion === 'gini' ? opt.classes : 1;
   const tree: TreeState = { feature: [], threshold: [], left: [], right: [], value: [], width };
   const w = (i: number) => (weights ? weights[i]! : 1);
@@ -54,7 +62,8 @@ export function fitTree(X: Float32Array, y: ArrayLike<number>, n: number, d: num
       }
       return counts.map((c) => (total > 0 ? c / total : 0));
     }
-    let s = 0, t = 0;
+    let s = 0,
+      t = 0;
     for (const i of idx) {
       s += w(i) * y[i]!;
       t += w(i);
@@ -74,7 +83,9 @@ export function fitTree(X: Float32Array, y: ArrayLike<number>, n: number, d: num
       for (const c of counts) g -= (c / t) ** 2;
       return g;
     }
-    let s = 0, s2 = 0, t = 0;
+    let s = 0,
+      s2 = 0,
+      t = 0;
     for (const i of idx) {
       s += w(i) * y[i]!;
       s2 += w(i) * y[i]! * y[i]!;
@@ -102,11 +113,16 @@ export function fitTree(X: Float32Array, y: ArrayLike<number>, n: number, d: num
       candidates = f.slice(0, opt.maxFeatures);
     }
 
-    let bestScore = Infinity, bestFeature = -1, bestThreshold = 0;
+    let bestScore = Infinity,
+      bestFeature = -1,
+      bestThreshold = 0;
     const m = idx.length;
     const sorted = new Uint32Array(m);
-    const leftCounts = new Float64Array(width), totalCounts = new Float64Array(width);
-    let totalW = 0, totalS = 0, totalS2 = 0;
+    const leftCounts = new Float64Array(width),
+      totalCounts = new Float64Array(width);
+    let totalW = 0,
+      totalS = 0,
+      totalS2 = 0;
     for (const i of idx) {
       totalW += w(i);
       if (opt.criterion === 'gini') totalCounts[y[i]!]! += w(i);
@@ -123,7 +139,9 @@ export function fitTree(X: Float32Array, y: ArrayLike<number>, n: number, d: num
       sorted.sort((a, b) => keys[a]! - keys[b]! || a - b);
       if (keys[sorted[0]!] === keys[sorted[m - 1]!]) continue;
       leftCounts.fill(0);
-      let lw = 0, ls = 0, ls2 = 0;
+      let lw = 0,
+        ls = 0,
+        ls2 = 0;
       for (let p = 0; p < m - 1; p++) {
         const i = sorted[p]!;
         const wi = w(i);
@@ -135,20 +153,23 @@ export function fitTree(X: Float32Array, y: ArrayLike<number>, n: number, d: num
         }
         const nLeft = p + 1;
         if (nLeft < minLeaf || m - nLeft < minLeaf) continue;
-        const a = keys[i]!, b = keys[sorted[p + 1]!]!;
+        const a = keys[i]!,
+          b = keys[sorted[p + 1]!]!;
         if (a === b) continue;
         const rw = totalW - lw;
         if (lw <= 0 || rw <= 0) continue;
         let score: number;
         if (opt.criterion === 'gini') {
-          let gl = 1, gr = 1;
+          let gl = 1,
+            gr = 1;
           for (let c = 0; c < width; c++) {
             gl -= (leftCounts[c]! / lw) ** 2;
             gr -= ((totalCounts[c]! - leftCounts[c]!) / rw) ** 2;
           }
           score = lw * gl + rw * gr;
         } else {
-          const rs = totalS - ls, rs2 = totalS2 - ls2;
+          const rs = totalS - ls,
+            rs2 = totalS2 - ls2;
           score = ls2 - (ls * ls) / lw + (rs2 - (rs * rs) / rw);
         }
         if (bestFeature < 0 || score < bestScore - 1e-12 * Math.abs(bestScore)) {
@@ -161,7 +182,8 @@ export function fitTree(X: Float32Array, y: ArrayLike<number>, n: number, d: num
       }
     }
     if (bestFeature < 0) return node;
-    const leftIdx: number[] = [], rightIdx: number[] = [];
+    const leftIdx: number[] = [],
+      rightIdx: number[] = [];
     for (const i of idx) (X[i * d + bestFeature]! <= bestThreshold ? leftIdx : rightIdx).push(i);
     tree.feature[node] = bestFeature;
     tree.threshold[node] = bestThreshold;
@@ -177,12 +199,20 @@ export function fitTree(X: Float32Array, y: ArrayLike<number>, n: number, d: num
 /** The leaf a row falls in. */
 export function treeLeaf(tree: TreeState, X: ArrayLike<number>, row: number, d: number): number {
   let node = 0;
-  while (tree.feature[node]! >= 0) node = X[row * d + tree.feature[node]!]! <= tree.threshold[node]! ? tree.left[node]! : tree.right[node]!;
+  while (tree.feature[node]! >= 0)
+    node = X[row * d + tree.feature[node]!]! <= tree.threshold[node]! ? tree.left[node]! : tree.right[node]!;
   return node;
 }
 
 /** Adds `scale` × the leaf value of each row into `out` (n × width). */
-export function accumulateTree(tree: TreeState, X: ArrayLike<number>, n: number, d: number, out: Float64Array, scale = 1): void {
+export function accumulateTree(
+  tree: TreeState,
+  X: ArrayLike<number>,
+  n: number,
+  d: number,
+  out: Float64Array,
+  scale = 1,
+): void {
   const wdt = tree.width;
   for (let r = 0; r < n; r++) {
     const leaf = treeLeaf(tree, X, r, d);
@@ -192,6 +222,7 @@ export function accumulateTree(tree: TreeState, X: ArrayLike<number>, n: number,
 
 /** Number of nodes and depth, for display. */
 export function treeSize(tree: TreeState): { nodes: number; leaves: number; depth: number } {
-  const depthOf = (node: number): number => (tree.feature[node]! < 0 ? 0 : 1 + Math.max(depthOf(tree.left[node]!), depthOf(tree.right[node]!)));
+  const depthOf = (node: number): number =>
+    tree.feature[node]! < 0 ? 0 : 1 + Math.max(depthOf(tree.left[node]!), depthOf(tree.right[node]!));
   return { nodes: tree.feature.length, leaves: tree.feature.filter((f) => f < 0).length, depth: depthOf(0) };
 }

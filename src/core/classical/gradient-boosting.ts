@@ -38,13 +38,20 @@ function rawScores(s: BoostState, X: ArrayLike<number>, n: number, d: number, up
   for (let i = 0; i < n; i++) for (let c = 0; c < width; c++) F[i * width + c] = s.init[c]!;
   for (let r = 0; r < upTo; r++) {
     const trees = s.rounds[r]!;
-    for (let c = 0; c < trees.length; c++) for (let i = 0; i < n; i++) F[i * width + c]! += s.rate * trees[c]!.value[treeLeaf(trees[c]!, X, i, d)]!;
+    for (let c = 0; c < trees.length; c++)
+      for (let i = 0; i < n; i++) F[i * width + c]! += s.rate * trees[c]!.value[treeLeaf(trees[c]!, X, i, d)]!;
   }
   return F;
 }
 
 /** Probabilities (n × K) for classification, or predictions (n) for regression. */
-export function predictBoost(s: BoostState, X: ArrayLike<number>, n: number, d: number, upTo = s.rounds.length): Float64Array {
+export function predictBoost(
+  s: BoostState,
+  X: ArrayLike<number>,
+  n: number,
+  d: number,
+  upTo = s.rounds.length,
+): Float64Array {
   const F = rawScores(s, X, n, d, upTo);
   if (s.mode === 'regression') return F;
   if (s.mode === 'binary') {
@@ -72,9 +79,17 @@ export function predictBoost(s: BoostState, X: ArrayLike<number>, n: number, d: 
  * Fits boosted trees. `onRound` sees the model after each round (for learning curves and early stop).
  * Cost: nEstimators × width × one regression tree.
  */
-export function fitBoost(X: Float32Array, y: ArrayLike<number>, n: number, d: number, opt: BoostOptions, onRound?: (s: BoostState, round: number) => void): BoostState {
+export function fitBoost(
+  X: Float32Array,
+  y: ArrayLike<number>,
+  n: number,
+  d: number,
+  opt: BoostOptions,
+  onRound?: (s: BoostState, round: number) => void,
+): BoostState {
   const rng = createRandom(opt.seed);
-  const mode: BoostState['mode'] = opt.task === 'regression' ? 'regression' : opt.classes === 2 ? 'binary' : 'multiclass';
+  const mode: BoostState['mode'] =
+    opt.task === 'regression' ? 'regression' : opt.classes === 2 ? 'binary' : 'multiclass';
   const width = mode === 'multiclass' ? opt.classes : 1;
   let init: number[];
   if (mode === 'regression') {
@@ -85,7 +100,10 @@ export function fitBoost(X: Float32Array, y: ArrayLike<number>, n: number, d: nu
     const counts = new Float64Array(opt.classes);
     for (let i = 0; i < n; i++) counts[y[i]!]!++;
     const eps = 1e-12;
-    init = mode === 'binary' ? [Math.log(Math.max(eps, counts[1]! / n) / Math.max(eps, counts[0]! / n))] : Array.from(counts, (c) => Math.log(Math.max(eps, c / n)));
+    init =
+      mode === 'binary'
+        ? [Math.log(Math.max(eps, counts[1]! / n) / Math.max(eps, counts[0]! / n))]
+        : Array.from(counts, (c) => Math.log(Math.max(eps, c / n)));
   }
   const state: BoostState = { mode, init, rate: opt.learningRate, rounds: [], classes: opt.classes };
   const F = new Float64Array(n * width);
@@ -120,10 +138,19 @@ export function fitBoost(X: Float32Array, y: ArrayLike<number>, n: number, d: nu
         else if (mode === 'binary') residual[i] = y[i]! - sigmoid(F[i]!);
         else residual[i] = (y[i] === c ? 1 : 0) - prob[i * width + c]!;
       }
-      const tree = fitTree(X, residual, n, d, { criterion: 'mse', classes: 1, maxDepth: opt.maxDepth, minSamplesLeaf: opt.minSamplesLeaf }, undefined, rows);
+      const tree = fitTree(
+        X,
+        residual,
+        n,
+        d,
+        { criterion: 'mse', classes: 1, maxDepth: opt.maxDepth, minSamplesLeaf: opt.minSamplesLeaf },
+        undefined,
+        rows,
+      );
       if (mode !== 'regression') {
         // Newton step per leaf, over the rows used to grow the tree.
-        const num = new Float64Array(tree.feature.length), den = new Float64Array(tree.feature.length);
+        const num = new Float64Array(tree.feature.length),
+          den = new Float64Array(tree.feature.length);
         for (const i of rows) {
           const leaf = treeLeaf(tree, X, i, d);
           const r = residual[i]!;
@@ -131,7 +158,8 @@ export function fitBoost(X: Float32Array, y: ArrayLike<number>, n: number, d: nu
           den[leaf]! += mode === 'binary' ? (y[i]! - r) * (1 - y[i]! + r) : Math.abs(r) * (1 - Math.abs(r));
         }
         const scale = mode === 'multiclass' ? (width - 1) / width : 1;
-        for (let l = 0; l < tree.feature.length; l++) if (tree.feature[l]! < 0) tree.value[l] = den[l]! < 1e-150 ? 0 : (scale * num[l]!) / den[l]!;
+        for (let l = 0; l < tree.feature.length; l++)
+          if (tree.feature[l]! < 0) tree.value[l] = den[l]! < 1e-150 ? 0 : (scale * num[l]!) / den[l]!;
       }
       for (let i = 0; i < n; i++) F[i * width + c]! += opt.learningRate * tree.value[treeLeaf(tree, X, i, d)]!;
       trees.push(tree);

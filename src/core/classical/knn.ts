@@ -10,8 +10,23 @@ export interface KnnState {
 }
 
 /** Stores the training rows (kNN is lazy). */
-export function fitKnn(X: Float32Array, y: ArrayLike<number>, n: number, d: number, k: number, weights: 'uniform' | 'distance', classes: number): KnnState {
-  return { X: Array.from(X.subarray(0, n * d)), y: Array.from({ length: n }, (_, i) => y[i]!), d, k: Math.max(1, Math.min(k, n)), weights, classes };
+export function fitKnn(
+  X: Float32Array,
+  y: ArrayLike<number>,
+  n: number,
+  d: number,
+  k: number,
+  weights: 'uniform' | 'distance',
+  classes: number,
+): KnnState {
+  return {
+    X: Array.from(X.subarray(0, n * d)),
+    y: Array.from({ length: n }, (_, i) => y[i]!),
+    d,
+    k: Math.max(1, Math.min(k, n)),
+    weights,
+    classes,
+  };
 }
 
 /**
@@ -22,7 +37,9 @@ export function fitKnn(X: Float32Array, y: ArrayLike<number>, n: number, d: numb
  * Cost: O(n · m · d) for n queries over m training rows.
  */
 export function predictKnn(s: KnnState, X: ArrayLike<number>, n: number): Float64Array {
-  const m = s.y.length, d = s.d, k = s.k;
+  const m = s.y.length,
+    d = s.d,
+    k = s.k;
   const width = s.classes > 0 ? s.classes : 1;
   const out = new Float64Array(n * width);
   const dist = new Float64Array(m);
@@ -38,7 +55,9 @@ export function predictKnn(s: KnnState, X: ArrayLike<number>, n: number): Float6
       idx[i] = i;
     }
     // Partial selection of the k smallest (stable by row on ties).
-    const nearest = Array.from(idx).sort((a, b) => dist[a]! - dist[b]! || a - b).slice(0, k);
+    const nearest = Array.from(idx)
+      .sort((a, b) => dist[a]! - dist[b]! || a - b)
+      .slice(0, k);
     let w = nearest.map((i) => (s.weights === 'distance' ? 1 / Math.sqrt(dist[i]!) : 1));
     if (s.weights === 'distance' && w.some((v) => !Number.isFinite(v))) w = w.map((v) => (Number.isFinite(v) ? 0 : 1));
     const total = w.reduce((a, b) => a + b, 0);

@@ -13,9 +13,17 @@ export interface NaiveBayesState {
  * Classes absent from training keep a prior of 0.
  * Cost: O(n · d).
  */
-export function fitNaiveBayes(X: Float32Array, y: ArrayLike<number>, n: number, d: number, classes: number, varSmoothing: number): NaiveBayesState {
+export function fitNaiveBayes(
+  X: Float32Array,
+  y: ArrayLike<number>,
+  n: number,
+  d: number,
+  classes: number,
+  varSmoothing: number,
+): NaiveBayesState {
   const count = new Float64Array(classes);
-  const mean = new Float64Array(classes * d), sq = new Float64Array(classes * d);
+  const mean = new Float64Array(classes * d),
+    sq = new Float64Array(classes * d);
   for (let i = 0; i < n; i++) {
     const c = y[i]!;
     count[c]!++;
@@ -29,7 +37,8 @@ export function fitNaiveBayes(X: Float32Array, y: ArrayLike<number>, n: number, 
   // epsilon = var_smoothing × max variance of any feature over all rows.
   let maxVar = 0;
   for (let j = 0; j < d; j++) {
-    let s = 0, s2 = 0;
+    let s = 0,
+      s2 = 0;
     for (let i = 0; i < n; i++) {
       s += X[i * d + j]!;
       s2 += X[i * d + j]! ** 2;

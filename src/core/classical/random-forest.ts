@@ -14,8 +14,19 @@ export interface ForestState {
  * @param onTree called after each tree with the forest so far (for learning curves).
  */
 export function fitForest(
-  X: Float32Array, y: ArrayLike<number>, n: number, d: number,
-  opt: { criterion: 'gini' | 'mse'; classes: number; nEstimators: number; maxDepth: number; minSamplesLeaf: number; maxFeatures: 'sqrt' | 'all'; seed: number },
+  X: Float32Array,
+  y: ArrayLike<number>,
+  n: number,
+  d: number,
+  opt: {
+    criterion: 'gini' | 'mse';
+    classes: number;
+    nEstimators: number;
+    maxDepth: number;
+    minSamplesLeaf: number;
+    maxFeatures: 'sqrt' | 'all';
+    seed: number;
+  },
   onTree?: (forest: ForestState) => void,
 ): ForestState {
   const rng = createRandom(opt.seed);
@@ -27,14 +38,37 @@ export function fitForest(
     counts.fill(0);
     for (let i = 0; i < n; i++) counts[rng.int(n)]!++;
     const rows = Uint32Array.from({ length: n }, (_, i) => i).filter((i) => counts[i]! > 0);
-    forest.trees.push(fitTree(X, y, n, d, { criterion: opt.criterion, classes: opt.classes, maxDepth: opt.maxDepth, minSamplesLeaf: opt.minSamplesLeaf, maxFeatures, rng }, counts, rows));
+    forest.trees.push(
+      fitTree(
+        X,
+        y,
+        n,
+        d,
+        {
+          criterion: opt.criterion,
+          classes: opt.classes,
+          maxDepth: opt.maxDepth,
+          minSamplesLeaf: opt.minSamplesLeaf,
+          maxFeatures,
+          rng,
+        },
+        counts,
+        rows,
+      ),
+    );
     onTree?.(forest);
   }
   return forest;
 }
 
 /** Average of the trees' outputs, n × width. */
-export function predictForest(f: ForestState, X: ArrayLike<number>, n: number, d: number, upTo = f.trees.length): Float64Array {
+export function predictForest(
+  f: ForestState,
+  X: ArrayLike<number>,
+  n: number,
+  d: number,
+  upTo = f.trees.length,
+): Float64Array {
   const out = new Float64Array(n * f.width);
   for (let t = 0; t < upTo; t++) accumulateTree(f.trees[t]!, X, n, d, out, 1 / upTo);
   return out;

@@ -7,7 +7,14 @@ import { binarize, quantizeTensor, type QuantParams } from './quantize.ts';
 import { svd } from './svd.ts';
 
 export type CompressionMethod = 'fp16' | 'int8' | 'int8-static' | 'binary' | 'prune' | 'lowrank' | 'distill';
-export const COMPRESSION_METHODS: readonly CompressionMethod[] = Object.freeze(['fp16', 'int8', 'int8-static', 'binary', 'prune', 'lowrank']);
+export const COMPRESSION_METHODS: readonly CompressionMethod[] = Object.freeze([
+  'fp16',
+  'int8',
+  'int8-static',
+  'binary',
+  'prune',
+  'lowrank',
+]);
 
 export interface CompressionSpec {
   method: CompressionMethod;
@@ -85,8 +92,15 @@ const isKernel = (t: Tensors[number]) => /\/(kernel|depthwise_kernel)$/.test(t.s
  *   (U_r Σ_r)(V_rᵀ), when that has fewer parameters.
  * Classical models and ensembles are not compressed here.
  */
-export function compressModel(model: TrainedModel, spec: CompressionSpec): Result<{ model: TrainedModel; info: CompressionInfo }> {
-  if (!model.artifacts) return fail({ kind: 'unsupported-model', message: 'Compression works on neural networks (logistic, linear, MLP, CNN); this model has no tfjs weights.' });
+export function compressModel(
+  model: TrainedModel,
+  spec: CompressionSpec,
+): Result<{ model: TrainedModel; info: CompressionInfo }> {
+  if (!model.artifacts)
+    return fail({
+      kind: 'unsupported-model',
+      message: 'Compression works on neural networks (logistic, linear, MLP, CNN); this model has no tfjs weights.',
+    });
   const ts = readTensors(model.artifacts);
   const params = ts.reduce((s, t) => s + t.values.length, 0);
   const parentBytes = params * 4;
@@ -116,9 +130,13 @@ export function compressModel(model: TrainedModel, spec: CompressionSpec): Resul
           return t;
         }
         const channels = t.spec.shape.at(-1)!;
-        const q = quantizeTensor(t.values, channels, { symmetric: spec.symmetric ?? true, perChannel: spec.perChannel ?? true });
+        const q = quantizeTensor(t.values, channels, {
+          symmetric: spec.symmetric ?? true,
+          perChannel: spec.perChannel ?? true,
+        });
         quant[t.spec.name] = q.params;
-        storedBytes += t.values.length + q.params.scale.length * 4 + (q.params.symmetric ? 0 : q.params.zeroPoint.length);
+        storedBytes +=
+          t.values.length + q.params.scale.length * 4 + (q.params.symmetric ? 0 : q.params.zeroPoint.length);
         parts.push(new Uint8Array(q.q.buffer));
         return { spec: t.spec, values: q.dequantized };
       });
@@ -147,7 +165,12 @@ export function compressModel(model: TrainedModel, spec: CompressionSpec): Resul
     }
     case 'prune': {
       const s = spec.sparsity ?? 0.5;
-      if (!(s >= 0 && s < 1)) return fail({ kind: 'bad-config', column: 'sparsity', message: `Sparsity must be at least 0 and below 1; it is ${s}.` });
+      if (!(s >= 0 && s < 1))
+        return fail({
+          kind: 'bad-config',
+          column: 'sparsity',
+          message: `Sparsity must be at least 0 and below 1; it is ${s}.`,
+        });
       const kernels = ts.filter(isKernel);
       const thresholdOf = (vals: Float32Array[]) => {
         const all = Float32Array.from(vals.flatMap((v) => Array.from(v, Math.abs))).sort();
@@ -166,7 +189,10 @@ export function compressModel(model: TrainedModel, spec: CompressionSpec): Resul
     }
     case 'distill':
     case 'int8-static':
-      return fail({ kind: 'bad-config', message: `${spec.method} needs data (a teacher's targets or calibration rows); it runs through compressRun.` });
+      return fail({
+        kind: 'bad-config',
+        message: `${spec.method} needs data (a teacher's targets or calibration rows); it runs through compressRun.`,
+      });
     case 'lowrank': {
       const lr = lowRank(topology, ts, spec);
       if (!lr.ok) return lr;
@@ -181,7 +207,17 @@ export function compressModel(model: TrainedModel, spec: CompressionSpec): Resul
   const nonzero = out.reduce((x, t) => x + t.values.filter((v) => v !== 0).length, 0);
   const outParams = out.reduce((x, t) => x + t.values.length, 0);
   const artifacts = writeTensors(topology, out);
-  const compression: CompressionInfo = { method: spec.method, spec, parentBytes, storedBytes, gzipBytes: gzipSync(stored!, { level: 9 }).byteLength, params: outParams, nonzero, sparsity: 1 - nonzero / outParams, ...info };
+  const compression: CompressionInfo = {
+    method: spec.method,
+    spec,
+    parentBytes,
+    storedBytes,
+    gzipBytes: gzipSync(stored!, { level: 9 }).byteLength,
+    params: outParams,
+    nonzero,
+    sparsity: 1 - nonzero / outParams,
+    ...info,
+  };
   return ok({ model: { ...model, artifacts, compression }, info: compression });
 }
 
@@ -198,8 +234,14 @@ function concat(parts: Uint8Array[]): Uint8Array {
 type LayerCfg = { class_name: string; config: Record<string, unknown> };
 
 /** Factorizes dense kernels: Dense(out) on d inputs → Dense(r, no bias) then Dense(out). */
-function lowRank(topology: object, ts: Tensors, spec: CompressionSpec): Result<{ topology: object; tensors: Tensors; ranks: Record<string, number> }> {
-  const topo = structuredClone(topology) as { config: { layers: LayerCfg[] } } & { model_config?: { config: { layers: LayerCfg[] } } };
+function lowRank(
+  topology: object,
+  ts: Tensors,
+  spec: CompressionSpec,
+): Result<{ topology: object; tensors: Tensors; ranks: Record<string, number> }> {
+  const topo = structuredClone(topology) as { config: { layers: LayerCfg[] } } & {
+    model_config?: { config: { layers: LayerCfg[] } };
+  };
   const cfg = (topo.model_config ?? topo).config;
   const layers = cfg.layers;
   const byName = new Map(ts.map((t) => [t.spec.name, t]));
@@ -239,10 +281,14 @@ function lowRank(topology: object, ts: Tensors, spec: CompressionSpec): Result<{
     }
     ranks[name] = r;
     // W ≈ A · B with A = U_r Σ_r (din × r), B = V_rᵀ (r × dout).
-    const A = new Float32Array(din * r), B = new Float32Array(r * dout);
+    const A = new Float32Array(din * r),
+      B = new Float32Array(r * dout);
     for (let i = 0; i < din; i++) for (let k = 0; k < r; k++) A[i * r + k] = U[i * dout + k]! * S[k]!;
     for (let k = 0; k < r; k++) for (let j = 0; j < dout; j++) B[k * dout + j] = V[j * dout + k]!;
-    const first: LayerCfg = { class_name: 'Dense', config: { ...l.config, name: `${name}_lowrank`, units: r, activation: 'linear', use_bias: false } };
+    const first: LayerCfg = {
+      class_name: 'Dense',
+      config: { ...l.config, name: `${name}_lowrank`, units: r, activation: 'linear', use_bias: false },
+    };
     const second: LayerCfg = { class_name: 'Dense', config: { ...l.config } };
     delete second.config.batch_input_shape;
     newLayers.push(first, second);
@@ -250,7 +296,11 @@ function lowRank(topology: object, ts: Tensors, spec: CompressionSpec): Result<{
     tensors.push({ spec: { ...kernel.spec, shape: [r, dout] }, values: B });
     tensors.push(...own.filter((t) => t !== kernel));
   }
-  if (Object.keys(ranks).length === 0) return fail({ kind: 'no-gain', message: 'No dense layer gets smaller at that rank; choose a lower rank or energy fraction.' });
+  if (Object.keys(ranks).length === 0)
+    return fail({
+      kind: 'no-gain',
+      message: 'No dense layer gets smaller at that rank; choose a lower rank or energy fraction.',
+    });
   cfg.layers = newLayers;
   return ok({ topology: topo, tensors, ranks });
 }

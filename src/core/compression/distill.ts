@@ -19,9 +19,24 @@ import { fail, ok } from '../util/result.ts';
  * the true labels. The teacher can be any trained model — a network, a forest, an ensemble. The
  * student is scored like a compressed child of `parentRun` (size, accuracy, slices, ECE).
  */
-export async function distillRun(parentRun: RunRecord, teacher: TrainedModel, table: Table, opts: { student: Partial<ModelSpec>; temperature: number; alpha: number; epochs?: number; learningRate?: number }, ids: { runId: string }): Promise<Result<{ run: RunRecord; model: TrainedModel }>> {
-  if (parentRun.task !== 'classification') return fail({ kind: 'bad-config', message: 'Distillation here is for classifiers (it matches class probabilities).' });
-  if (!(opts.temperature > 0) || !(opts.alpha >= 0 && opts.alpha <= 1)) return fail({ kind: 'bad-config', column: 'temperature', message: 'Temperature must be positive and α between 0 and 1.' });
+export async function distillRun(
+  parentRun: RunRecord,
+  teacher: TrainedModel,
+  table: Table,
+  opts: { student: Partial<ModelSpec>; temperature: number; alpha: number; epochs?: number; learningRate?: number },
+  ids: { runId: string },
+): Promise<Result<{ run: RunRecord; model: TrainedModel }>> {
+  if (parentRun.task !== 'classification')
+    return fail({
+      kind: 'bad-config',
+      message: 'Distillation here is for classifiers (it matches class probabilities).',
+    });
+  if (!(opts.temperature > 0) || !(opts.alpha >= 0 && opts.alpha <= 1))
+    return fail({
+      kind: 'bad-config',
+      column: 'temperature',
+      message: 'Temperature must be positive and α between 0 and 1.',
+    });
   const schema = withRole(inferSchema(table, parentRun.label), parentRun.label, 'label');
   const p = prepareData(table, schema, parentRun.split, parentRun.dataset.name, parentRun.task);
   if (!p.ok) return p;
@@ -29,8 +44,16 @@ export async function distillRun(parentRun: RunRecord, teacher: TrainedModel, ta
   const soft = await predictAnyRows(teacher, table, train.rows);
   if (!soft.ok) return soft;
   const base = completeConfig(parentRun.config);
-  const config: TrainConfig = { ...base, epochs: opts.epochs ?? base.epochs, learningRate: opts.learningRate ?? base.learningRate, earlyStoppingPatience: 0, model: { ...base.model, kind: 'mlp', dropout: 0, ...opts.student } };
-  const outcome = await trainModel(pre, train, validation, config, { distill: { targets: Float32Array.from(soft.value), temperature: opts.temperature, alpha: opts.alpha } });
+  const config: TrainConfig = {
+    ...base,
+    epochs: opts.epochs ?? base.epochs,
+    learningRate: opts.learningRate ?? base.learningRate,
+    earlyStoppingPatience: 0,
+    model: { ...base.model, kind: 'mlp', dropout: 0, ...opts.student },
+  };
+  const outcome = await trainModel(pre, train, validation, config, {
+    distill: { targets: Float32Array.from(soft.value), temperature: opts.temperature, alpha: opts.alpha },
+  });
   let student: TrainedModel;
   try {
     student = { artifacts: await modelToArtifacts(outcome.model), preprocessor: pre };
@@ -38,7 +61,8 @@ export async function distillRun(parentRun: RunRecord, teacher: TrainedModel, ta
     disposeModel(outcome.model);
   }
   const k = pre.label.task === 'classification' ? pre.label.classes.length : 1;
-  const score = async (m: TrainedModel, set: typeof train) => splitMetrics(pre, await predictMatrix(m, set.X, set.y.length), set.y);
+  const score = async (m: TrainedModel, set: typeof train) =>
+    splitMetrics(pre, await predictMatrix(m, set.X, set.y.length), set.y);
   const valOut = await predictMatrix(student, validation.X, validation.y.length);
   const evalSet = test.y.length ? test : validation;
   const teacherOut = await predictAnyRows(teacher, table, evalSet.rows);
@@ -53,14 +77,35 @@ export async function distillRun(parentRun: RunRecord, teacher: TrainedModel, ta
     status: outcome.status === 'cancelled' ? 'cancelled' : 'finished',
     config,
     history: outcome.history,
-    metrics: { train: await score(student, train), validation: splitMetrics(pre, valOut, validation.y), test: test.y.length ? await score(student, test) : undefined },
+    metrics: {
+      train: await score(student, train),
+      validation: splitMetrics(pre, valOut, validation.y),
+      test: test.y.length ? await score(student, test) : undefined,
+    },
     slices: sliceScores(pre, table, validation, valOut),
     compression: {
       parentRunId: parentRun.id,
-      info: { method: 'distill', spec: { method: 'distill' }, parentBytes, storedBytes: params * 4, gzipBytes: params * 4, params, nonzero: params, sparsity: 0 },
-      ece: teacherOut.ok ? { before: calibrationSummary(evalSet.y, teacherOut.value, k).ece, after: calibrationSummary(evalSet.y, await predictMatrix(student, evalSet.X, evalSet.y.length), k).ece } : undefined,
+      info: {
+        method: 'distill',
+        spec: { method: 'distill' },
+        parentBytes,
+        storedBytes: params * 4,
+        gzipBytes: params * 4,
+        params,
+        nonzero: params,
+        sparsity: 0,
+      },
+      ece: teacherOut.ok
+        ? {
+            before: calibrationSummary(evalSet.y, teacherOut.value, k).ece,
+            after: calibrationSummary(evalSet.y, await predictMatrix(student, evalSet.X, evalSet.y.length), k).ece,
+          }
+        : undefined,
     },
-    fingerprint: { rows: Array.from(validation.rows.subarray(0, nFp)), outputs: Array.from(valOut.subarray(0, nFp * k)) },
+    fingerprint: {
+      rows: Array.from(validation.rows.subarray(0, nFp)),
+      outputs: Array.from(valOut.subarray(0, nFp * k)),
+    },
     evaluation: undefined,
     samples: undefined,
     message: `Distilled from "${parentRun.name}" at T=${opts.temperature}, α=${opts.alpha}.`,

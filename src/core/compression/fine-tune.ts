@@ -26,15 +26,37 @@ export interface FineTuneSpec {
  * - prune: magnitude masks held (or ramped up) during training, so the remaining weights adapt.
  * The result is scored and recorded like any compressed child of `run`.
  */
-export async function fineTuneRun(run: RunRecord, model: TrainedModel, table: Table, spec: FineTuneSpec, ids: { runId: string }): Promise<Result<{ run: RunRecord; model: TrainedModel }>> {
+export async function fineTuneRun(
+  run: RunRecord,
+  model: TrainedModel,
+  table: Table,
+  spec: FineTuneSpec,
+  ids: { runId: string },
+): Promise<Result<{ run: RunRecord; model: TrainedModel }>> {
   if (!model.artifacts) return fail({ kind: 'unsupported-model', message: 'Fine-tuning works on neural networks.' });
-  if (!Number.isInteger(spec.epochs) || spec.epochs < 1 || spec.epochs > 1000) return fail({ kind: 'bad-config', column: 'epochs', message: 'Fine-tuning epochs must be a whole number from 1 to 1000.' });
+  if (!Number.isInteger(spec.epochs) || spec.epochs < 1 || spec.epochs > 1000)
+    return fail({
+      kind: 'bad-config',
+      column: 'epochs',
+      message: 'Fine-tuning epochs must be a whole number from 1 to 1000.',
+    });
   const s = spec.sparsity ?? 0.5;
-  if (spec.method === 'prune' && !(s >= 0 && s < 1)) return fail({ kind: 'bad-config', column: 'sparsity', message: `Sparsity must be at least 0 and below 1; it is ${s}.` });
+  if (spec.method === 'prune' && !(s >= 0 && s < 1))
+    return fail({
+      kind: 'bad-config',
+      column: 'sparsity',
+      message: `Sparsity must be at least 0 and below 1; it is ${s}.`,
+    });
   const schema = withRole(inferSchema(table, run.label), run.label, 'label');
   const p = prepareData(table, schema, run.split, run.dataset.name, run.task);
   if (!p.ok) return p;
-  const config = { ...completeConfig(run.config), epochs: spec.epochs, learningRate: spec.learningRate, earlyStoppingPatience: 0, schedule: { kind: 'constant' as const, every: 1, gamma: 1 } };
+  const config = {
+    ...completeConfig(run.config),
+    epochs: spec.epochs,
+    learningRate: spec.learningRate,
+    earlyStoppingPatience: 0,
+    schedule: { kind: 'constant' as const, every: 1, gamma: 1 },
+  };
   const out = await trainModel(model.preprocessor, p.value.train, p.value.validation, config, {
     initial: model.artifacts,
     fakeQuant: spec.method === 'qat',
@@ -46,9 +68,20 @@ export async function fineTuneRun(run: RunRecord, model: TrainedModel, table: Ta
   } finally {
     disposeModel(out.model);
   }
-  const r = await compressRun(run, tuned, table, spec.method === 'qat' ? { method: 'int8', perChannel: true, symmetric: true } : { method: 'prune', sparsity: s, scope: 'global' }, ids);
+  const r = await compressRun(
+    run,
+    tuned,
+    table,
+    spec.method === 'qat'
+      ? { method: 'int8', perChannel: true, symmetric: true }
+      : { method: 'prune', sparsity: s, scope: 'global' },
+    ids,
+  );
   if (!r.ok) return r;
-  const label = spec.method === 'qat' ? 'int8 after QAT' : `pruned ${Math.round(s * 100)}% with fine-tuning${spec.gradual ? ' (gradual)' : ''}`;
+  const label =
+    spec.method === 'qat'
+      ? 'int8 after QAT'
+      : `pruned ${Math.round(s * 100)}% with fine-tuning${spec.gradual ? ' (gradual)' : ''}`;
   r.value.run.name = `${run.name} · ${label}`;
   const info = r.value.run.compression!.info;
   info.spec = { ...info.spec, fineTune: { ...spec } };

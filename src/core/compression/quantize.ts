@@ -18,11 +18,17 @@ export interface QuantParams {
  * float values the model then computes with.
  * Cost: O(n).
  */
-export function quantizeTensor(x: Float32Array, channels: number, opts: { symmetric: boolean; perChannel: boolean }): { q: Int8Array | Uint8Array; params: QuantParams; dequantized: Float32Array } {
+export function quantizeTensor(
+  x: Float32Array,
+  channels: number,
+  opts: { symmetric: boolean; perChannel: boolean },
+): { q: Int8Array | Uint8Array; params: QuantParams; dequantized: Float32Array } {
   const groups = opts.perChannel ? channels : 1;
-  const scale: number[] = [], zeroPoint: number[] = [];
+  const scale: number[] = [],
+    zeroPoint: number[] = [];
   for (let g = 0; g < groups; g++) {
-    let lo = 0, hi = 0;
+    let lo = 0,
+      hi = 0;
     for (let i = 0; i < x.length; i++) {
       if (opts.perChannel && i % channels !== g) continue;
       lo = Math.min(lo, x[i]!);
@@ -47,7 +53,18 @@ export function quantizeTensor(x: Float32Array, channels: number, opts: { symmet
     q[i] = c;
     dequantized[i] = (c - zeroPoint[g]!) * scale[g]!;
   }
-  return { q, params: { bits: 8, symmetric: opts.symmetric, perChannel: opts.perChannel, scale, zeroPoint, signed: opts.symmetric }, dequantized };
+  return {
+    q,
+    params: {
+      bits: 8,
+      symmetric: opts.symmetric,
+      perChannel: opts.perChannel,
+      scale,
+      zeroPoint,
+      signed: opts.symmetric,
+    },
+    dequantized,
+  };
 }
 
 /** Binary weights (a teaching demo): sign(x) · mean|x| per tensor (Rastegari et al. 2016, XNOR-Net's α). */

@@ -12,9 +12,12 @@ export function svd(A: Float64Array, m: number, n: number): { U: Float64Array; S
     let off = 0;
     for (let p = 0; p < n - 1; p++) {
       for (let q = p + 1; q < n; q++) {
-        let a = 0, b = 0, c = 0;
+        let a = 0,
+          b = 0,
+          c = 0;
         for (let i = 0; i < m; i++) {
-          const x = W[i * n + p]!, y = W[i * n + q]!;
+          const x = W[i * n + p]!,
+            y = W[i * n + q]!;
           a += x * x;
           b += y * y;
           c += x * y;
@@ -23,14 +26,17 @@ export function svd(A: Float64Array, m: number, n: number): { U: Float64Array; S
         off = Math.max(off, Math.abs(c) / Math.sqrt(a * b));
         const zeta = (b - a) / (2 * c);
         const t = Math.sign(zeta || 1) / (Math.abs(zeta) + Math.sqrt(1 + zeta * zeta));
-        const cs = 1 / Math.sqrt(1 + t * t), sn = cs * t;
+        const cs = 1 / Math.sqrt(1 + t * t),
+          sn = cs * t;
         for (let i = 0; i < m; i++) {
-          const x = W[i * n + p]!, y = W[i * n + q]!;
+          const x = W[i * n + p]!,
+            y = W[i * n + q]!;
           W[i * n + p] = cs * x - sn * y;
           W[i * n + q] = sn * x + cs * y;
         }
         for (let i = 0; i < n; i++) {
-          const x = V[i * n + p]!, y = V[i * n + q]!;
+          const x = V[i * n + p]!,
+            y = V[i * n + q]!;
           V[i * n + p] = cs * x - sn * y;
           V[i * n + q] = sn * x + cs * y;
         }
@@ -43,8 +49,13 @@ export function svd(A: Float64Array, m: number, n: number): { U: Float64Array; S
     for (let i = 0; i < m; i++) s += W[i * n + j]! ** 2;
     return Math.sqrt(s);
   });
-  const order = sv.map((s, j) => [s, j] as const).sort((x, y) => y[0] - x[0]).map(([, j]) => j);
-  const U = new Float64Array(m * n), S = new Float64Array(n), Vs = new Float64Array(n * n);
+  const order = sv
+    .map((s, j) => [s, j] as const)
+    .sort((x, y) => y[0] - x[0])
+    .map(([, j]) => j);
+  const U = new Float64Array(m * n),
+    S = new Float64Array(n),
+    Vs = new Float64Array(n * n);
   order.forEach((j, r) => {
     S[r] = sv[j]!;
     for (let i = 0; i < m; i++) U[i * n + r] = sv[j]! > 0 ? W[i * n + j]! / sv[j]! : 0;

@@ -40,7 +40,8 @@ export const CATALOG = Object.freeze({
     split: 'stratified',
     rows: 1797,
     description: '64 pixel intensities (0–16) of 8×8 images; digits 0–9, about 180 each. Multi-class MLP and CNN.',
-    source: 'UCI Optical Recognition of Handwritten Digits (test part), Alpaydin & Kaynak (1998); as shipped by scikit-learn',
+    source:
+      'UCI Optical Recognition of Handwritten Digits (test part), Alpaydin & Kaynak (1998); as shipped by scikit-learn',
     license: 'CC BY 4.0',
   },
   'german-credit': {
@@ -50,7 +51,8 @@ export const CATALOG = Object.freeze({
     ignore: [],
     split: 'stratified',
     rows: 1000,
-    description: '7 numeric and 13 categorical attributes; good 700 / bad 300. Class imbalance, categorical encoding, fairness slices.',
+    description:
+      '7 numeric and 13 categorical attributes; good 700 / bad 300. Class imbalance, categorical encoding, fairness slices.',
     source: 'UCI Statlog (German Credit Data), Hofmann (1994); as shipped by Weka',
     license: 'CC BY 4.0',
   },
@@ -72,8 +74,10 @@ export const CATALOG = Object.freeze({
     ignore: [],
     split: 'stratified',
     rows: 344,
-    description: 'Beak, flipper and body measurements, island and sex of 344 penguins of three species; has missing values.',
-    source: 'Palmer Station Antarctica LTER, Dr. Kristen Gorman; via Allison Horst\'s palmerpenguins and the vega-datasets npm package',
+    description:
+      'Beak, flipper and body measurements, island and sex of 344 penguins of three species; has missing values.',
+    source:
+      "Palmer Station Antarctica LTER, Dr. Kristen Gorman; via Allison Horst's palmerpenguins and the vega-datasets npm package",
     license: 'CC0 1.0',
   },
   'seattle-weather': {
@@ -84,7 +88,8 @@ export const CATALOG = Object.freeze({
     split: 'time',
     timeColumn: 'date',
     rows: 1461,
-    description: 'Daily precipitation, temperatures and wind, with the weather type; ordered by date (time splits, drift).',
+    description:
+      'Daily precipitation, temperatures and wind, with the weather type; ordered by date (time splits, drift).',
     source: 'NOAA National Climatic Data Center; via the vega-datasets npm package',
     license: 'U.S. Government work (public domain)',
   },

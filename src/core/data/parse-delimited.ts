@@ -68,7 +68,8 @@ export async function parseDelimitedBlob(
   for (;;) {
     const { value, done } = await reader.read();
     if (done) break;
-    if (onlyWhitespace && value.some((b) => b !== 0x20 && b !== 0x0a && b !== 0x0d && b !== 0x09)) onlyWhitespace = false;
+    if (onlyWhitespace && value.some((b) => b !== 0x20 && b !== 0x0a && b !== 0x0d && b !== 0x09))
+      onlyWhitespace = false;
     if (!scanUtf8(scan, value)) {
       await reader.cancel();
       break;
@@ -100,7 +101,8 @@ export async function parseDelimitedBlob(
         if (builder === null) resolve(emptyFile(file));
         else resolve(builder.finish());
       },
-      error: (err: Error) => resolve(fail({ kind: 'read-error', file, message: `${file} could not be read: ${err.message}` })),
+      error: (err: Error) =>
+        resolve(fail({ kind: 'read-error', file, message: `${file} could not be read: ${err.message}` })),
     });
   });
 }

@@ -29,13 +29,22 @@ export function parseJsonRecords(text: string, file: string): Result<Table> {
     return fail({ kind: 'bad-json', file, message: `${file} is not valid JSON${where}: ${msg}` });
   }
   if (!Array.isArray(data)) {
-    return fail({ kind: 'not-records', file, message: `${file} must hold a JSON array of records ([{...}, {...}]); it holds ${typeof data === 'object' && data ? 'an object' : typeof data}.` });
+    return fail({
+      kind: 'not-records',
+      file,
+      message: `${file} must hold a JSON array of records ([{...}, {...}]); it holds ${typeof data === 'object' && data ? 'an object' : typeof data}.`,
+    });
   }
   const keys = new Map<string, number>();
   for (let i = 0; i < data.length; i++) {
     const rec = data[i];
     if (rec === null || typeof rec !== 'object' || Array.isArray(rec)) {
-      return fail({ kind: 'not-records', file, row: i + 1, message: `${file}: element ${i + 1} of the array is not a record (an object with named fields).` });
+      return fail({
+        kind: 'not-records',
+        file,
+        row: i + 1,
+        message: `${file}: element ${i + 1} of the array is not a record (an object with named fields).`,
+      });
     }
     for (const k of Object.keys(rec)) if (!keys.has(k)) keys.set(k, keys.size);
   }
@@ -56,7 +65,13 @@ export function parseJsonRecords(text: string, file: string): Result<Table> {
     }),
   );
   builder.addRows(rows);
-  for (const k of nested) warnings.push({ kind: 'nested-value', file, column: k, message: `${file}: column "${k}" holds nested values; they are kept as JSON text.` });
+  for (const k of nested)
+    warnings.push({
+      kind: 'nested-value',
+      file,
+      column: k,
+      message: `${file}: column "${k}" holds nested values; they are kept as JSON text.`,
+    });
   const result = builder.finish();
   return result.ok ? { ...result, warnings: [...warnings, ...result.warnings] } : result;
 }

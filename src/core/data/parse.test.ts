@@ -66,7 +66,10 @@ describe('parseDelimitedBytes: bad input gets a message naming file, row and col
     if (r.ok) expect(r.warnings).toContainEqual(expect.objectContaining({ kind: 'all-missing', column: 'b' }));
   });
   it('keeps HTML in names and values as plain text', () => {
-    const r = parseDelimitedBytes(bytes('"<script>alert(1)</script>",b\n"<img src=x onerror=alert(2)>",1\n'), 'xss.csv');
+    const r = parseDelimitedBytes(
+      bytes('"<script>alert(1)</script>",b\n"<img src=x onerror=alert(2)>",1\n'),
+      'xss.csv',
+    );
     expect(r.ok).toBe(true);
     if (r.ok) {
       expect(r.value.columns[0]!.name).toBe('<script>alert(1)</script>');

@@ -34,10 +34,14 @@ describe('preprocessing matches scikit-learn StandardScaler and OneHotEncoder', 
     // Columns keep the file's order; compare each encoded input by name.
     const expected = new Map<string, number>();
     Object.keys(ref.numeric).forEach((c, i) => expected.set(c, ref.first_test_row_standardized[i]));
-    const oneHotNames = Object.entries(ref.categories as Record<string, string[]>).flatMap(([c, cats]) => cats.map((v) => `${c}=${v}`));
+    const oneHotNames = Object.entries(ref.categories as Record<string, string[]>).flatMap(([c, cats]) =>
+      cats.map((v) => `${c}=${v}`),
+    );
     oneHotNames.forEach((n, i) => expected.set(n, ref.first_test_row_onehot[i]));
     expect(fitted.value.inputNames.length).toBe(expected.size);
-    fitted.value.inputNames.forEach((name, i) => expect(Math.abs(x.value[i]! - expected.get(name)!), name).toBeLessThan(1e-5)); // float32 output
+    fitted.value.inputNames.forEach((name, i) =>
+      expect(Math.abs(x.value[i]! - expected.get(name)!), name).toBeLessThan(1e-5),
+    ); // float32 output
   });
 });
 
@@ -49,7 +53,20 @@ describe('fitPreprocessor: imputation and clear errors', () => {
     expect(pre.ok).toBe(true);
     if (!pre.ok) return;
     const X = transformFeatures(pre.value, t, range(0, 4));
-    expect(X.ok && Array.from(X.value)).toEqual([expect.any(Number), 1, 0, expect.any(Number), 1, 0, 0, 0, 1, expect.any(Number), 1, 0]);
+    expect(X.ok && Array.from(X.value)).toEqual([
+      expect.any(Number),
+      1,
+      0,
+      expect.any(Number),
+      1,
+      0,
+      0,
+      0,
+      1,
+      expect.any(Number),
+      1,
+      0,
+    ]);
     if (X.ok) expect(X.value[6]).toBe(0); // missing x → mean → standardized 0
   });
   it('a label with one class in training is refused, naming the column', () => {

@@ -31,7 +31,11 @@ export interface Preprocessor {
 
 export type Task = 'classification' | 'regression';
 
-const PARSERS: Readonly<Record<NumericParse, (s: string) => number>> = Object.freeze({ numeric: parseNumber, date: parseDate, boolean: parseBoolean });
+const PARSERS: Readonly<Record<NumericParse, (s: string) => number>> = Object.freeze({
+  numeric: parseNumber,
+  date: parseDate,
+  boolean: parseBoolean,
+});
 
 /** Parsed numeric value of each dictionary entry. */
 function parsedDictionary(col: Column, parse: NumericParse): Float64Array {
@@ -60,13 +64,27 @@ export function labelledRows(table: Table, label: string): Uint32Array {
  * a label with fewer than two classes.
  * Cost: O(train rows × feature columns).
  */
-export function fitPreprocessor(table: Table, schema: Schema, trainRows: Uint32Array, task: Task = inferTask(schema), file = 'the dataset'): Result<Preprocessor> {
+export function fitPreprocessor(
+  table: Table,
+  schema: Schema,
+  trainRows: Uint32Array,
+  task: Task = inferTask(schema),
+  file = 'the dataset',
+): Result<Preprocessor> {
   const warnings: Problem[] = [];
-  if (schema.label === null) return fail({ kind: 'no-label', file, message: 'Choose a label column (the value to predict) before training.' });
+  if (schema.label === null)
+    return fail({ kind: 'no-label', file, message: 'Choose a label column (the value to predict) before training.' });
   const labelCol = columnByName(table, schema.label);
-  if (!labelCol) return fail({ kind: 'missing-column', file, column: schema.label, message: `${file} has no column "${schema.label}".` });
+  if (!labelCol)
+    return fail({
+      kind: 'missing-column',
+      file,
+      column: schema.label,
+      message: `${file} has no column "${schema.label}".`,
+    });
   const featureCols = schema.columns.filter((c) => c.role === 'feature' && c.name !== schema.label);
-  if (featureCols.length === 0) return fail({ kind: 'no-features', file, message: 'Choose at least one feature column.' });
+  if (featureCols.length === 0)
+    return fail({ kind: 'no-features', file, message: 'Choose at least one feature column.' });
 
   const features: FeatureTransform[] = [];
   const inputNames: string[] = [];
@@ -74,7 +92,10 @@ export function fitPreprocessor(table: Table, schema: Schema, trainRows: Uint32A
     const col = columnByName(table, cs.name)!;
     if (cs.type === 'numeric' || cs.type === 'date' || cs.type === 'boolean') {
       const values = parsedDictionary(col, cs.type);
-      let n = 0, sum = 0, sumSq = 0, unparsable = -1;
+      let n = 0,
+        sum = 0,
+        sumSq = 0,
+        unparsable = -1;
       for (const r of trainRows) {
         const code = col.codes[r]!;
         if (code < 0) continue;
@@ -87,9 +108,24 @@ export function fitPreprocessor(table: Table, schema: Schema, trainRows: Uint32A
         sum += v;
       }
       if (unparsable >= 0) {
-        warnings.push({ kind: 'unparsable-cell', file, row: unparsable + 1, column: cs.name, message: `${file}: column "${cs.name}" has values that are not ${cs.type} (first at row ${unparsable + 1}: "${col.dictionary[col.codes[unparsable]!]}"); they are treated as missing.` });
+        warnings.push({
+          kind: 'unparsable-cell',
+          file,
+          row: unparsable + 1,
+          column: cs.name,
+          message: `${file}: column "${cs.name}" has values that are not ${cs.type} (first at row ${unparsable + 1}: "${col.dictionary[col.codes[unparsable]!]}"); they are treated as missing.`,
+        });
       }
-      if (n === 0) return fail({ kind: 'no-values', file, column: cs.name, message: `Column "${cs.name}" has no ${cs.type} values in the training split; set it to ignore or change its type.` }, warnings);
+      if (n === 0)
+        return fail(
+          {
+            kind: 'no-values',
+            file,
+            column: cs.name,
+            message: `Column "${cs.name}" has no ${cs.type} values in the training split; set it to ignore or change its type.`,
+          },
+          warnings,
+        );
       const mean = sum / n;
       for (const r of trainRows) {
         const code = col.codes[r]!;
@@ -103,11 +139,21 @@ export function fitPreprocessor(table: Table, schema: Schema, trainRows: Uint32A
       const counts = new Float64Array(col.dictionary.length);
       for (const r of trainRows) if (col.codes[r]! >= 0) counts[col.codes[r]!]!++;
       const categories = col.dictionary.filter((_, k) => counts[k]! > 0).sort();
-      if (categories.length === 0) return fail({ kind: 'no-values', file, column: cs.name, message: `Column "${cs.name}" has no values in the training split; set it to ignore.` }, warnings);
-      let fill = categories[0]!, best = -1;
+      if (categories.length === 0)
+        return fail(
+          {
+            kind: 'no-values',
+            file,
+            column: cs.name,
+            message: `Column "${cs.name}" has no values in the training split; set it to ignore.`,
+          },
+          warnings,
+        );
+      let fill = categories[0]!,
+        best = -1;
       for (const c of categories) {
         const k = col.dictionary.indexOf(c);
-        if (counts[k]! > best) (best = counts[k]!), (fill = c);
+        if (counts[k]! > best) ((best = counts[k]!), (fill = c));
       }
       features.push({ kind: 'onehot', column: cs.name, categories, fill });
       for (const c of categories) inputNames.push(`${cs.name}=${c}`);
@@ -122,17 +168,36 @@ export function fitPreprocessor(table: Table, schema: Schema, trainRows: Uint32A
     const classes = labelCol.dictionary.filter((_, k) => present.has(k));
     classes.sort(numericLabel ? (a, b) => parseNumber(a) - parseNumber(b) : undefined);
     if (classes.length < 2) {
-      return fail({ kind: 'one-class-label', file, column: schema.label, message: `The label "${schema.label}" has only one class (${classes.length ? `"${classes[0]}"` : 'none'}) in the training split; a classifier needs at least two.` }, warnings);
+      return fail(
+        {
+          kind: 'one-class-label',
+          file,
+          column: schema.label,
+          message: `The label "${schema.label}" has only one class (${classes.length ? `"${classes[0]}"` : 'none'}) in the training split; a classifier needs at least two.`,
+        },
+        warnings,
+      );
     }
     label = { task, column: schema.label, classes };
   } else {
     const values = parsedDictionary(labelCol, 'numeric');
-    let n = 0, sum = 0, sumSq = 0;
+    let n = 0,
+      sum = 0,
+      sumSq = 0;
     for (const r of trainRows) {
       const v = labelCol.codes[r]! < 0 ? NaN : values[labelCol.codes[r]!]!;
       if (!Number.isNaN(v)) (n++, (sum += v));
     }
-    if (n < 2) return fail({ kind: 'no-values', file, column: schema.label, message: `The label "${schema.label}" needs at least two numeric values in the training split.` }, warnings);
+    if (n < 2)
+      return fail(
+        {
+          kind: 'no-values',
+          file,
+          column: schema.label,
+          message: `The label "${schema.label}" needs at least two numeric values in the training split.`,
+        },
+        warnings,
+      );
     const mean = sum / n;
     for (const r of trainRows) {
       const v = labelCol.codes[r]! < 0 ? NaN : values[labelCol.codes[r]!]!;
@@ -151,13 +216,24 @@ export function fitPreprocessor(table: Table, schema: Schema, trainRows: Uint32A
  * Cost: O(rows × inputs).
  * @example const X = transformFeatures(pre, table, rows); // X.value.length === rows.length * pre.inputSize
  */
-export function transformFeatures(pre: Preprocessor, table: Table, rows: Uint32Array, file = 'the dataset'): Result<Float32Array> {
+export function transformFeatures(
+  pre: Preprocessor,
+  table: Table,
+  rows: Uint32Array,
+  file = 'the dataset',
+): Result<Float32Array> {
   const d = pre.inputSize;
   const out = new Float32Array(rows.length * d);
   let offset = 0;
   for (const f of pre.features) {
     const col = columnByName(table, f.column);
-    if (!col) return fail({ kind: 'missing-column', file, column: f.column, message: `${file} has no column "${f.column}", which the model needs as an input.` });
+    if (!col)
+      return fail({
+        kind: 'missing-column',
+        file,
+        column: f.column,
+        message: `${file} has no column "${f.column}", which the model needs as an input.`,
+      });
     if (f.kind === 'numeric') {
       const values = parsedDictionary(col, f.parse);
       for (let i = 0; i < rows.length; i++) {
@@ -185,9 +261,20 @@ export function transformFeatures(pre: Preprocessor, table: Table, rows: Uint32A
  * Encodes the label of each row: class index (Int32, -1 for an unknown class or missing) or
  * standardized target (Float32, NaN when missing).
  */
-export function encodeLabels(pre: Preprocessor, table: Table, rows: Uint32Array, file = 'the dataset'): Result<Int32Array | Float32Array> {
+export function encodeLabels(
+  pre: Preprocessor,
+  table: Table,
+  rows: Uint32Array,
+  file = 'the dataset',
+): Result<Int32Array | Float32Array> {
   const col = columnByName(table, pre.label.column);
-  if (!col) return fail({ kind: 'missing-column', file, column: pre.label.column, message: `${file} has no label column "${pre.label.column}".` });
+  if (!col)
+    return fail({
+      kind: 'missing-column',
+      file,
+      column: pre.label.column,
+      message: `${file} has no label column "${pre.label.column}".`,
+    });
   const enc = pre.label;
   if (enc.task === 'classification') {
     const map = col.dictionary.map((s) => enc.classes.indexOf(s));

@@ -4,11 +4,22 @@ import { inferSchema, withRole, withType } from './schema.ts';
 
 describe('inferSchema', () => {
   it('infers numeric, categorical, boolean, date and text, and counts missing cells', () => {
-    const rows = Array.from({ length: 60 }, (_, i) => `${i * 1.5},${['a', 'b', 'c'][i % 3]},${i % 2 ? 'yes' : 'no'},2020-01-${String((i % 28) + 1).padStart(2, '0')},note number ${i},${i % 10 === 0 ? '' : i}`);
+    const rows = Array.from(
+      { length: 60 },
+      (_, i) =>
+        `${i * 1.5},${['a', 'b', 'c'][i % 3]},${i % 2 ? 'yes' : 'no'},2020-01-${String((i % 28) + 1).padStart(2, '0')},note number ${i},${i % 10 === 0 ? '' : i}`,
+    );
     const t = csvTable(['num,cat,flag,day,note,gappy', ...rows].join('\n'));
     const s = inferSchema(t, 'cat');
     const type = Object.fromEntries(s.columns.map((c) => [c.name, c.type]));
-    expect(type).toEqual({ num: 'numeric', cat: 'categorical', flag: 'boolean', day: 'date', note: 'text', gappy: 'numeric' });
+    expect(type).toEqual({
+      num: 'numeric',
+      cat: 'categorical',
+      flag: 'boolean',
+      day: 'date',
+      note: 'text',
+      gappy: 'numeric',
+    });
     expect(s.columns.find((c) => c.name === 'gappy')!.missing).toBe(6);
     expect(s.columns.find((c) => c.name === 'note')!.role).toBe('ignore');
     expect(s.label).toBe('cat');

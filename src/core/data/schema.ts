@@ -48,9 +48,9 @@ export function inferSchema(table: Table, label: string | null = null, ignore: r
     let type: ColumnType;
     let parsed: ((s: string) => number) | null = null;
     if (dict.length === 0) type = 'text';
-    else if (dict.every((s) => !Number.isNaN(parseBoolean(s)))) (type = 'boolean'), (parsed = parseBoolean);
-    else if (dict.every((s) => !Number.isNaN(parseNumber(s)))) (type = 'numeric'), (parsed = parseNumber);
-    else if (dict.every((s) => !Number.isNaN(parseDate(s)))) (type = 'date'), (parsed = parseDate);
+    else if (dict.every((s) => !Number.isNaN(parseBoolean(s)))) ((type = 'boolean'), (parsed = parseBoolean));
+    else if (dict.every((s) => !Number.isNaN(parseNumber(s)))) ((type = 'numeric'), (parsed = parseNumber));
+    else if (dict.every((s) => !Number.isNaN(parseDate(s)))) ((type = 'date'), (parsed = parseDate));
     else if (dict.length <= 10 || (dict.length <= MAX_CATEGORIES && dict.length <= present / 2)) type = 'categorical';
     else type = 'text';
     const out: ColumnSchema = {
@@ -63,7 +63,9 @@ export function inferSchema(table: Table, label: string | null = null, ignore: r
       examples: dict.slice(0, 5),
     };
     if (parsed) {
-      let min = Infinity, max = -Infinity, sum = 0;
+      let min = Infinity,
+        max = -Infinity,
+        sum = 0;
       const counts = new Float64Array(dict.length);
       for (let i = 0; i < col.codes.length; i++) if (col.codes[i]! >= 0) counts[col.codes[i]!]!++;
       dict.forEach((s, k) => {

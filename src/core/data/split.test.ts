@@ -9,7 +9,9 @@ describe('splitRows', () => {
     expect([a.train.length, a.validation.length, a.test.length]).toEqual([70, 15, 15]);
     expect(all(a)).toEqual(Array.from({ length: 100 }, (_, i) => i));
     expect(splitRows(100, { kind: 'random', fractions: [0.7, 0.15, 0.15], seed: 7 })).toEqual(a);
-    expect(Array.from(splitRows(100, { kind: 'random', fractions: [0.7, 0.15, 0.15], seed: 8 }).train)).not.toEqual(Array.from(a.train));
+    expect(Array.from(splitRows(100, { kind: 'random', fractions: [0.7, 0.15, 0.15], seed: 8 }).train)).not.toEqual(
+      Array.from(a.train),
+    );
   });
   it('stratified keeps class proportions in every split', () => {
     const strata = Int32Array.from({ length: 1000 }, (_, i) => (i < 700 ? 0 : 1));

@@ -45,7 +45,11 @@ export function splitRows(n: number, spec: SplitSpec, strata?: Int32Array, order
     const key = (i: number) => (Number.isNaN(order[i]!) ? -Infinity : order[i]!);
     const sorted = Array.from(all).sort((a, b) => key(a) - key(b) || a - b);
     const [a, b] = sizes(n, spec.fractions);
-    return { train: Uint32Array.from(sorted.slice(0, a)), validation: Uint32Array.from(sorted.slice(a, a + b)), test: Uint32Array.from(sorted.slice(a + b)) };
+    return {
+      train: Uint32Array.from(sorted.slice(0, a)),
+      validation: Uint32Array.from(sorted.slice(a, a + b)),
+      test: Uint32Array.from(sorted.slice(a + b)),
+    };
   }
   if (spec.kind === 'random' || strata === undefined) {
     shuffleInPlace(all, rng);
@@ -58,7 +62,9 @@ export function splitRows(n: number, spec: SplitSpec, strata?: Int32Array, order
     if (!groups.has(g)) groups.set(g, []);
     groups.get(g)!.push(i);
   }
-  const train: number[] = [], validation: number[] = [], test: number[] = [];
+  const train: number[] = [],
+    validation: number[] = [],
+    test: number[] = [];
   for (const key of [...groups.keys()].sort((a, b) => a - b)) {
     const rows = Uint32Array.from(groups.get(key)!);
     shuffleInPlace(rows, rng);

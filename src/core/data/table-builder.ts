@@ -50,7 +50,8 @@ export class TableBuilder {
     for (const fields of rows) {
       if (fields.length !== width) {
         this.raggedCount++;
-        if (this.ragged.length < MAX_NAMED_ROWS) this.ragged.push({ row: this.rowCount + this.raggedCount, fields: fields.length });
+        if (this.ragged.length < MAX_NAMED_ROWS)
+          this.ragged.push({ row: this.rowCount + this.raggedCount, fields: fields.length });
         continue;
       }
       this.ensureCapacity(this.rowCount + 1);
@@ -78,7 +79,8 @@ export class TableBuilder {
     if (this.raggedCount > 0) {
       const first = this.ragged[0]!;
       const named = this.ragged.map((r) => `row ${r.row} has ${r.fields}`).join(', ');
-      const more = this.raggedCount > this.ragged.length ? ` and ${this.raggedCount - this.ragged.length} more rows` : '';
+      const more =
+        this.raggedCount > this.ragged.length ? ` and ${this.raggedCount - this.ragged.length} more rows` : '';
       return fail(
         {
           kind: 'ragged-rows',
@@ -129,7 +131,12 @@ function repairHeader(file: string, header: string[], warnings: Problem[]): stri
     let name = String(raw ?? '').trim();
     if (name === '') {
       name = `column_${i + 1}`;
-      warnings.push({ kind: 'empty-column-name', file, column: name, message: `${file}: column ${i + 1} has no name; it is called "${name}".` });
+      warnings.push({
+        kind: 'empty-column-name',
+        file,
+        column: name,
+        message: `${file}: column ${i + 1} has no name; it is called "${name}".`,
+      });
     }
     const count = seen.get(name) ?? 0;
     if (count > 0) {

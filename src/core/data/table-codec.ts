@@ -13,18 +13,27 @@ const MAGIC = 'BTBL1';
  * @example decodeTable(encodeTable(t)) // equal to t
  */
 export function encodeTable(table: Table): Uint8Array {
-  const header = new TextEncoder().encode(JSON.stringify({ magic: MAGIC, rowCount: table.rowCount, columns: table.columns.map((c) => ({ name: c.name, dictionary: c.dictionary })) }));
+  const header = new TextEncoder().encode(
+    JSON.stringify({
+      magic: MAGIC,
+      rowCount: table.rowCount,
+      columns: table.columns.map((c) => ({ name: c.name, dictionary: c.dictionary })),
+    }),
+  );
   const headerLen = Math.ceil((4 + header.length) / 4) * 4;
   const out = new Uint8Array(headerLen + table.columns.length * table.rowCount * 4);
   new DataView(out.buffer).setUint32(0, header.length, true);
   out.set(header, 4);
-  table.columns.forEach((c, i) => out.set(new Uint8Array(c.codes.buffer, c.codes.byteOffset, table.rowCount * 4), headerLen + i * table.rowCount * 4));
+  table.columns.forEach((c, i) =>
+    out.set(new Uint8Array(c.codes.buffer, c.codes.byteOffset, table.rowCount * 4), headerLen + i * table.rowCount * 4),
+  );
   return out;
 }
 
 /** Decodes {@link encodeTable}'s output; a damaged buffer is an error, not a crash. */
 export function decodeTable(bytes: Uint8Array): Result<Table> {
-  const bad = (why: string) => fail<Table>({ kind: 'bad-table', message: `A stored dataset is damaged (${why}); import the file again.` });
+  const bad = (why: string) =>
+    fail<Table>({ kind: 'bad-table', message: `A stored dataset is damaged (${why}); import the file again.` });
   if (bytes.byteLength < 4) return bad('too short');
   const len = new DataView(bytes.buffer, bytes.byteOffset).getUint32(0, true);
   let header: { magic: string; rowCount: number; columns: { name: string; dictionary: string[] }[] };
@@ -40,6 +49,10 @@ export function decodeTable(bytes: Uint8Array): Result<Table> {
   const body = bytes.slice(headerLen);
   return ok({
     rowCount: n,
-    columns: header.columns.map((c, i) => ({ name: c.name, dictionary: c.dictionary, codes: new Int32Array(body.buffer, i * n * 4, n) })),
+    columns: header.columns.map((c, i) => ({
+      name: c.name,
+      dictionary: c.dictionary,
+      codes: new Int32Array(body.buffer, i * n * 4, n),
+    })),
   });
 }

@@ -18,7 +18,18 @@ export interface Table {
 }
 
 /** Cell spellings that mean "no value". Compared after trimming. */
-export const MISSING_TOKENS: ReadonlySet<string> = new Set(['', 'NA', 'N/A', 'NaN', 'nan', 'null', 'NULL', 'None', '?', '-nan']);
+export const MISSING_TOKENS: ReadonlySet<string> = new Set([
+  '',
+  'NA',
+  'N/A',
+  'NaN',
+  'nan',
+  'null',
+  'NULL',
+  'None',
+  '?',
+  '-nan',
+]);
 
 /** True when a (trimmed) cell means "no value". */
 export function isMissing(cell: string): boolean {

@@ -25,7 +25,12 @@ const SLASH_DATE_RE = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/;
 /** Milliseconds since the epoch (UTC) for ISO 8601 dates and m/d/yyyy, NaN otherwise. */
 export function parseDate(s: string): number {
   if (ISO_DATE_RE.test(s)) {
-    const iso = s.length === 10 ? `${s}T00:00:00Z` : /[zZ]|[+-]\d{2}:?\d{2}$/.test(s) ? s.replace(' ', 'T') : `${s.replace(' ', 'T')}Z`;
+    const iso =
+      s.length === 10
+        ? `${s}T00:00:00Z`
+        : /[zZ]|[+-]\d{2}:?\d{2}$/.test(s)
+          ? s.replace(' ', 'T')
+          : `${s.replace(' ', 'T')}Z`;
     return Date.parse(iso);
   }
   const m = SLASH_DATE_RE.exec(s);

@@ -12,11 +12,25 @@ import { makeWindows } from './timeline.ts';
 
 const table = shippedTable('seattle-weather.csv');
 let run: RunRecord, model: TrainedModel;
-const config = { ...DEFAULT_TRAIN_CONFIG, epochs: 15, learningRate: 0.01, model: { ...DEFAULT_TRAIN_CONFIG.model, kind: 'mlp' as const, hidden: [16] } };
+const config = {
+  ...DEFAULT_TRAIN_CONFIG,
+  epochs: 15,
+  learningRate: 0.01,
+  model: { ...DEFAULT_TRAIN_CONFIG.model, kind: 'mlp' as const, hidden: [16] },
+};
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
-  const r = await runTraining({ runId: 'c', runName: 'weather', table, dataset: { id: datasetVersionId(table), name: 'seattle-weather.csv' }, schema: inferSchema(table, 'weather'), split: { kind: 'time', fractions: [0.25, 0.05, 0.7], seed: 1, timeColumn: 'date' }, config, environment: { backend: 'cpu', backendReason: '', runtime: 'vitest', appVersion: 'test' } });
+  const r = await runTraining({
+    runId: 'c',
+    runName: 'weather',
+    table,
+    dataset: { id: datasetVersionId(table), name: 'seattle-weather.csv' },
+    schema: inferSchema(table, 'weather'),
+    split: { kind: 'time', fractions: [0.25, 0.05, 0.7], seed: 1, timeColumn: 'date' },
+    config,
+    environment: { backend: 'cpu', backendReason: '', runtime: 'vitest', appVersion: 'test' },
+  });
   if (!r.ok) throw new Error(r.error.message);
   run = r.value.run;
   model = r.value.model;
@@ -33,13 +47,30 @@ function setup() {
 describe('continual learning over seattle-weather', () => {
   it('a schedule trigger retrains both ways; every version is backtested on the next window', async () => {
     const { train, windows } = setup();
-    const r = await continualLearning({ table, name: 'seattle', pre: model.preprocessor, config, initial: model, initialRows: train, windows, trigger: { kind: 'schedule', every: 3 }, trainRows: 400, fineTuneEpochs: 5, columns: driftColumnsFromPreprocessor(model.preprocessor, false) });
+    const r = await continualLearning({
+      table,
+      name: 'seattle',
+      pre: model.preprocessor,
+      config,
+      initial: model,
+      initialRows: train,
+      windows,
+      trigger: { kind: 'schedule', every: 3 },
+      trainRows: 400,
+      fineTuneEpochs: 5,
+      columns: driftColumnsFromPreprocessor(model.preprocessor, false),
+    });
     if (!r.ok) throw new Error(r.error.message);
     const v = r.value;
     expect(v.metric).toBe('accuracy');
     expect(v.windows.map((w) => w.trigger !== null)).toEqual([false, false, true, false, false, true, false, false]);
     // Two triggers × (stateless + stateful).
-    expect(v.versions.map((x) => `${x.strategy}@${x.afterWindow}`)).toEqual(['stateless@2', 'stateful@2', 'stateless@5', 'stateful@5']);
+    expect(v.versions.map((x) => `${x.strategy}@${x.afterWindow}`)).toEqual([
+      'stateless@2',
+      'stateful@2',
+      'stateless@5',
+      'stateful@5',
+    ]);
     for (const x of v.versions) {
       expect(x.nextMetric).toBe(v.windows[x.afterWindow + 1]!.metric[x.strategy]);
       expect(x.ms).toBeGreaterThan(0);
@@ -52,7 +83,18 @@ describe('continual learning over seattle-weather', () => {
 
   it('volume, performance and drift triggers fire on their own conditions', async () => {
     const { train, windows } = setup();
-    const base = { table, name: 'seattle', pre: model.preprocessor, config: { ...config, epochs: 3 }, initial: model, initialRows: train, windows: windows.slice(0, 5), trainRows: 300, fineTuneEpochs: 2, columns: driftColumnsFromPreprocessor(model.preprocessor, false) };
+    const base = {
+      table,
+      name: 'seattle',
+      pre: model.preprocessor,
+      config: { ...config, epochs: 3 },
+      initial: model,
+      initialRows: train,
+      windows: windows.slice(0, 5),
+      trainRows: 300,
+      fineTuneEpochs: 2,
+      columns: driftColumnsFromPreprocessor(model.preprocessor, false),
+    };
     const vol = await continualLearning({ ...base, trigger: { kind: 'volume', rows: 60 } });
     if (!vol.ok) throw new Error(vol.error.message);
     // Fires when the rows since the last retrain reach 60 (the first window is a partial month).
@@ -72,13 +114,29 @@ describe('continual learning over seattle-weather', () => {
   it('the value of fresh data: one model per training-window age, all tested on the latest window', async () => {
     const all = Uint32Array.from({ length: table.rowCount }, (_, i) => i);
     const { windows } = makeWindows(table, all, { by: 'time', column: 'date', unit: 'month', mode: 'sliding' });
-    const r = await freshDataValue({ table, name: 'seattle', pre: model.preprocessor, config: { ...config, epochs: 5 }, windows, span: 3, maxAge: 4 });
+    const r = await freshDataValue({
+      table,
+      name: 'seattle',
+      pre: model.preprocessor,
+      config: { ...config, epochs: 5 },
+      windows,
+      span: 3,
+      maxAge: 4,
+    });
     if (!r.ok) throw new Error(r.error.message);
     expect(r.value.test).toBe('2015-12');
     expect(r.value.points.map((p) => p.age)).toEqual([0, 1, 2, 3, 4]);
     expect(r.value.points[0]!.trainLabel).toBe('2015-09 … 2015-11');
     for (const p of r.value.points) expect(p.metric).toBeGreaterThan(0);
-    const few = await freshDataValue({ table, name: 'x', pre: model.preprocessor, config, windows: windows.slice(0, 2), span: 3, maxAge: 2 });
+    const few = await freshDataValue({
+      table,
+      name: 'x',
+      pre: model.preprocessor,
+      config,
+      windows: windows.slice(0, 2),
+      span: 3,
+      maxAge: 2,
+    });
     expect(few.ok).toBe(false);
   });
 });

@@ -99,9 +99,12 @@ export async function continualLearning(o: ContinualOptions): Promise<Result<Con
   const name = o.pre.label.task === 'classification' ? 'accuracy' : 'rmse';
   const better = (a: number, b: number) => (name === 'accuracy' ? a > b : a < b);
   const canFineTune = !!o.initial.artifacts;
-  const score = async (model: TrainedModel, set: EncodedSet) => metricOf(splitMetrics(o.pre, await predictMatrix(model, set.X, set.y.length), set.y), name);
-  let stateless = o.initial, stateful = o.initial;
-  let statelessRef = o.initialRows, sinceRetrain = 0;
+  const score = async (model: TrainedModel, set: EncodedSet) =>
+    metricOf(splitMetrics(o.pre, await predictMatrix(model, set.X, set.y.length), set.y), name);
+  let stateless = o.initial,
+    stateful = o.initial;
+  let statelessRef = o.initialRows,
+    sinceRetrain = 0;
   const seen: Uint32Array[] = [o.initialRows];
   const windows: ContinualWindow[] = [];
   const versions: ContinualVersion[] = [];
@@ -111,19 +114,32 @@ export async function continualLearning(o: ContinualOptions): Promise<Result<Con
     const win = o.windows[w]!;
     const set = encode(o.pre, o.table, win.rows, o.name);
     if (!set.ok) return set;
-    const m = { static: await score(o.initial, set.value), stateless: await score(stateless, set.value), stateful: canFineTune ? await score(stateful, set.value) : NaN };
+    const m = {
+      static: await score(o.initial, set.value),
+      stateless: await score(stateless, set.value),
+      stateful: canFineTune ? await score(stateful, set.value) : NaN,
+    };
     for (const v of pending.splice(0)) v.nextMetric = v.strategy === 'stateless' ? m.stateless : m.stateful;
     // The labels of this window arrive: decide whether to retrain.
     seen.push(win.rows);
     sinceRetrain += win.rows.length;
-    let reason: string | null = null;
+    let reason: string | null;
     const t = o.trigger;
-    if (t.kind === 'schedule') reason = (w + 1) % Math.max(1, t.every) === 0 ? `schedule: every ${t.every} window${t.every === 1 ? '' : 's'}` : null;
-    else if (t.kind === 'volume') reason = sinceRetrain >= t.rows ? `volume: ${sinceRetrain} new labelled rows ≥ ${t.rows}` : null;
-    else if (t.kind === 'performance') reason = !better(m.stateless, t.below) && m.stateless !== t.below ? `performance: ${name} ${m.stateless.toFixed(3)} ${name === 'accuracy' ? '<' : '>'} ${t.below}` : null;
+    if (t.kind === 'schedule')
+      reason =
+        (w + 1) % Math.max(1, t.every) === 0 ? `schedule: every ${t.every} window${t.every === 1 ? '' : 's'}` : null;
+    else if (t.kind === 'volume')
+      reason = sinceRetrain >= t.rows ? `volume: ${sinceRetrain} new labelled rows ≥ ${t.rows}` : null;
+    else if (t.kind === 'performance')
+      reason =
+        !better(m.stateless, t.below) && m.stateless !== t.below
+          ? `performance: ${name} ${m.stateless.toFixed(3)} ${name === 'accuracy' ? '<' : '>'} ${t.below}`
+          : null;
     else {
       const r = driftReport({ table: o.table, rows: statelessRef }, { table: o.table, rows: win.rows }, o.columns);
-      reason = r.drifted.length ? `drift: ${r.drifted.slice(0, 3).join(', ')}${r.drifted.length > 3 ? ', …' : ''}` : null;
+      reason = r.drifted.length
+        ? `drift: ${r.drifted.slice(0, 3).join(', ')}${r.drifted.length > 3 ? ', …' : ''}`
+        : null;
     }
     windows.push({ label: win.label, rows: win.rows.length, metric: m, trigger: reason });
     o.onProgress?.(w + 1, o.windows.length);
@@ -133,12 +149,24 @@ export async function continualLearning(o: ContinualOptions): Promise<Result<Con
     const all = concat(seen);
     const recent = all.subarray(Math.max(0, all.length - o.trainRows));
     const [tr, va] = holdout(recent);
-    const trSet = encode(o.pre, o.table, tr, o.name), vaSet = encode(o.pre, o.table, va, o.name);
+    const trSet = encode(o.pre, o.table, tr, o.name),
+      vaSet = encode(o.pre, o.table, va, o.name);
     if (!trSet.ok) return trSet;
     if (!vaSet.ok) return vaSet;
     let t0 = performance.now();
-    const fresh = await fitModel(o.pre, o.pre.label.task, trSet.value, vaSet.value, o.config, { isCancelled: o.isCancelled });
-    const v1: ContinualVersion = { strategy: 'stateless', afterWindow: w, trainRows: tr.length, ms: performance.now() - t0, reason, model: fresh.model, trainMetric: await score(fresh.model, trSet.value), nextMetric: NaN };
+    const fresh = await fitModel(o.pre, o.pre.label.task, trSet.value, vaSet.value, o.config, {
+      isCancelled: o.isCancelled,
+    });
+    const v1: ContinualVersion = {
+      strategy: 'stateless',
+      afterWindow: w,
+      trainRows: tr.length,
+      ms: performance.now() - t0,
+      reason,
+      model: fresh.model,
+      trainMetric: await score(fresh.model, trSet.value),
+      nextMetric: NaN,
+    };
     stateless = fresh.model;
     statelessRef = tr;
     versions.push(v1);
@@ -146,27 +174,55 @@ export async function continualLearning(o: ContinualOptions): Promise<Result<Con
     // Stateful: the latest weights, a few epochs on the new window only.
     if (canFineTune) {
       const [wtr, wva] = holdout(win.rows);
-      const wSet = encode(o.pre, o.table, wtr, o.name), wvSet = encode(o.pre, o.table, wva.length ? wva : wtr, o.name);
+      const wSet = encode(o.pre, o.table, wtr, o.name),
+        wvSet = encode(o.pre, o.table, wva.length ? wva : wtr, o.name);
       if (!wSet.ok) return wSet;
       if (!wvSet.ok) return wvSet;
       t0 = performance.now();
-      const tuned = await fitModel(o.pre, o.pre.label.task, wSet.value, wvSet.value, { ...o.config, epochs: o.fineTuneEpochs, earlyStoppingPatience: 0 }, { initial: stateful.artifacts, isCancelled: o.isCancelled });
-      const v2: ContinualVersion = { strategy: 'stateful', afterWindow: w, trainRows: wtr.length, ms: performance.now() - t0, reason, model: tuned.model, trainMetric: await score(tuned.model, wSet.value), nextMetric: NaN };
+      const tuned = await fitModel(
+        o.pre,
+        o.pre.label.task,
+        wSet.value,
+        wvSet.value,
+        { ...o.config, epochs: o.fineTuneEpochs, earlyStoppingPatience: 0 },
+        { initial: stateful.artifacts, isCancelled: o.isCancelled },
+      );
+      const v2: ContinualVersion = {
+        strategy: 'stateful',
+        afterWindow: w,
+        trainRows: wtr.length,
+        ms: performance.now() - t0,
+        reason,
+        model: tuned.model,
+        trainMetric: await score(tuned.model, wSet.value),
+        nextMetric: NaN,
+      };
       stateful = tuned.model;
       versions.push(v2);
       pending.push(v2);
     }
   }
   const mean = (k: 'static' | 'stateless' | 'stateful') => {
-    const xs = windows.slice(1).map((x) => x.metric[k]).filter(Number.isFinite);
+    const xs = windows
+      .slice(1)
+      .map((x) => x.metric[k])
+      .filter(Number.isFinite);
     return xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : NaN;
   };
   return ok({
     metric: name,
     windows,
     versions,
-    summary: { static: mean('static'), stateless: mean('stateless'), stateful: mean('stateful'), statelessMs: versions.filter((v) => v.strategy === 'stateless').reduce((a, v) => a + v.ms, 0), statefulMs: versions.filter((v) => v.strategy === 'stateful').reduce((a, v) => a + v.ms, 0) },
-    statefulNote: canFineTune ? undefined : 'Stateful fine-tuning needs a neural network; this model family retrains only from scratch.',
+    summary: {
+      static: mean('static'),
+      stateless: mean('stateless'),
+      stateful: mean('stateful'),
+      statelessMs: versions.filter((v) => v.strategy === 'stateless').reduce((a, v) => a + v.ms, 0),
+      statefulMs: versions.filter((v) => v.strategy === 'stateful').reduce((a, v) => a + v.ms, 0),
+    },
+    statefulNote: canFineTune
+      ? undefined
+      : 'Stateful fine-tuning needs a neural network; this model family retrains only from scratch.',
   });
 }
 
@@ -182,10 +238,24 @@ export interface FreshnessPoint {
  * The value of fresh data: the same architecture trained on `span` consecutive windows ending at
  * different ages, each tested on the latest window of the stream.
  */
-export async function freshDataValue(o: { table: Table; name: string; pre: Preprocessor; config: TrainConfig; windows: Window[]; span: number; maxAge: number; onProgress?: (done: number, total: number) => void; isCancelled?: () => boolean }): Promise<Result<{ metric: 'accuracy' | 'rmse'; test: string; points: FreshnessPoint[] }>> {
+export async function freshDataValue(o: {
+  table: Table;
+  name: string;
+  pre: Preprocessor;
+  config: TrainConfig;
+  windows: Window[];
+  span: number;
+  maxAge: number;
+  onProgress?: (done: number, total: number) => void;
+  isCancelled?: () => boolean;
+}): Promise<Result<{ metric: 'accuracy' | 'rmse'; test: string; points: FreshnessPoint[] }>> {
   const name = o.pre.label.task === 'classification' ? 'accuracy' : 'rmse';
   const last = o.windows.length - 1;
-  if (last < o.span) return fail({ kind: 'too-few-windows', message: `The value of fresh data needs at least ${o.span + 1} windows (${o.span} to train on and one to test on); there are ${o.windows.length}.` });
+  if (last < o.span)
+    return fail({
+      kind: 'too-few-windows',
+      message: `The value of fresh data needs at least ${o.span + 1} windows (${o.span} to train on and one to test on); there are ${o.windows.length}.`,
+    });
   const test = encode(o.pre, o.table, o.windows[last]!.rows, o.name);
   if (!test.ok) return test;
   const points: FreshnessPoint[] = [];
@@ -195,11 +265,17 @@ export async function freshDataValue(o: { table: Table; name: string; pre: Prepr
     const end = last - age; // exclusive
     const parts = o.windows.slice(end - o.span, end);
     const [tr, va] = holdout(concat(parts.map((p) => p.rows)));
-    const trSet = encode(o.pre, o.table, tr, o.name), vaSet = encode(o.pre, o.table, va, o.name);
+    const trSet = encode(o.pre, o.table, tr, o.name),
+      vaSet = encode(o.pre, o.table, va, o.name);
     if (!trSet.ok) return trSet;
     if (!vaSet.ok) return vaSet;
-    const fit = await fitModel(o.pre, o.pre.label.task, trSet.value, vaSet.value, o.config, { isCancelled: o.isCancelled });
-    const m = metricOf(splitMetrics(o.pre, await predictMatrix(fit.model, test.value.X, test.value.y.length), test.value.y), name);
+    const fit = await fitModel(o.pre, o.pre.label.task, trSet.value, vaSet.value, o.config, {
+      isCancelled: o.isCancelled,
+    });
+    const m = metricOf(
+      splitMetrics(o.pre, await predictMatrix(fit.model, test.value.X, test.value.y.length), test.value.y),
+      name,
+    );
     points.push({ age, trainLabel: `${parts[0]!.label} … ${parts.at(-1)!.label}`, trainRows: tr.length, metric: m });
     o.onProgress?.(age + 1, ages + 1);
   }

@@ -31,8 +31,11 @@ function roundHalfEven(x: number): number {
 
 /** sup |F1 − F2| of two sorted samples (ties consumed together, as searchsorted 'right'). */
 export function ksStatistic(a: Float64Array, b: Float64Array): number {
-  const n1 = a.length, n2 = b.length;
-  let i = 0, j = 0, d = 0;
+  const n1 = a.length,
+    n2 = b.length;
+  let i = 0,
+    j = 0,
+    d = 0;
   while (i < n1 && j < n2) {
     const v = Math.min(a[i]!, b[j]!);
     while (i < n1 && a[i] === v) i++;
@@ -45,12 +48,15 @@ export function ksStatistic(a: Float64Array, b: Float64Array): number {
 const sorted = (x: ArrayLike<number>) => Float64Array.from(x).sort();
 
 export function ks2samp(x: ArrayLike<number>, y: ArrayLike<number>): KsResult {
-  const a = sorted(x), b = sorted(y);
-  const n1 = a.length, n2 = b.length;
+  const a = sorted(x),
+    b = sorted(y);
+  const n1 = a.length,
+    n2 = b.length;
   if (!n1 || !n2) throw new Error('ks2samp: both samples need values');
   let d = ksStatistic(a, b);
   if (Math.max(n1, n2) <= MAX_EXACT_N) {
-    const g = gcd(n1, n2), lcm = (n1 / g) * n2;
+    const g = gcd(n1, n2),
+      lcm = (n1 / g) * n2;
     const h = Math.round(d * lcm);
     d = h / lcm;
     if (h === 0) return { statistic: d, pValue: 1, method: 'exact' };
@@ -81,19 +87,22 @@ function outsideSquare(n: number, h: number): number {
  * the mass of every step that leaves the band is summed, so small p-values keep their precision.
  */
 function outsideBand(m: number, n: number, w: number): number {
-  let prev = new Float64Array(n + 1), cur = new Float64Array(n + 1);
+  let prev = new Float64Array(n + 1),
+    cur = new Float64Array(n + 1);
   const lo = (i: number) => Math.max(0, Math.floor((i * n - w) / m) + 1);
   const hi = (i: number) => Math.min(n, Math.ceil((i * n + w) / m) - 1);
   const px = (i: number, j: number) => (m - i) / (m + n - i - j); // step from (i, j) taking a value of sample 1
   const py = (i: number, j: number) => (n - j) / (m + n - i - j);
   let out = 0;
   // Row i = 0: y-steps from (0, 0).
-  let plo = 0, phi = hi(0);
+  let plo = 0,
+    phi = hi(0);
   prev[0] = 1;
   for (let j = 1; j <= phi; j++) prev[j] = prev[j - 1]! * py(0, j - 1);
   if (phi < n) out += prev[phi]! * py(0, phi);
   for (let i = 1; i <= m; i++) {
-    const l = lo(i), r = hi(i);
+    const l = lo(i),
+      r = hi(i);
     // x-steps from row i−1 into cells outside this row's band leave.
     for (let j = plo; j <= phi; j++) if (j < l || j > r) out += prev[j]! * px(i - 1, j);
     if (l > r) return Math.min(1, out);
@@ -114,8 +123,12 @@ function outsideBand(m: number, n: number, w: number): number {
 
 /** n!/nⁿ in logs, by Stirling with the Bernoulli-number series (no n·log n cancellation). */
 function logNFactorialOverNPowN(n: number): number {
-  const c = [-2.955065359477124183e-2, 6.4102564102564102564e-3, -1.9175269175269175269e-3, 8.4175084175084175084e-4, -5.952380952380952381e-4, 7.9365079365079365079e-4, -2.7777777777777777778e-3, 8.3333333333333333333e-2];
-  const rn = 1 / n, t = rn / n;
+  const c = [
+    -2.955065359477124183e-2, 6.4102564102564102564e-3, -1.9175269175269175269e-3, 8.4175084175084175084e-4,
+    -5.952380952380952381e-4, 7.9365079365079365079e-4, -2.7777777777777777778e-3, 8.3333333333333333333e-2,
+  ];
+  const rn = 1 / n,
+    t = rn / n;
   let poly = 0;
   for (const x of c) poly = poly * t + x;
   return Math.log(n) / 2 - n + Math.log(2 * Math.PI) / 2 + rn * poly;
@@ -127,10 +140,12 @@ export function smirnovSf(n: number, x: number): number {
   if (x >= 1) return 0;
   if (n === 1) return 1 - x;
   const last = Math.floor(n * (1 - x) + 1e-12);
-  let logC = 0, sum = 0;
+  let logC = 0,
+    sum = 0;
   for (let j = 0; j <= last; j++) {
     if (j > 0) logC += Math.log((n - j + 1) / j);
-    const a = 1 - x - j / n, b = x + j / n;
+    const a = 1 - x - j / n,
+      b = x + j / n;
     if (a <= 0 && n - j > 0) continue;
     const lt = logC + (n - j) * (a > 0 ? Math.log(a) : 0) + (j - 1) * Math.log(b);
     sum += Math.exp(lt);
@@ -143,8 +158,11 @@ function durbinCdf(n: number, d: number): number {
   if (d >= 1) return 1;
   const nd = n * d;
   if (nd <= 0.5) return 0;
-  const k = Math.ceil(nd), h = k - nd, m = 2 * k - 1;
-  const v = new Float64Array(m), w = new Float64Array(m);
+  const k = Math.ceil(nd),
+    h = k - nd,
+    m = 2 * k - 1;
+  const v = new Float64Array(m),
+    w = new Float64Array(m);
   let fac = 1;
   for (let j = 1; j <= m; j++) {
     w[j - 1] = fac;
@@ -169,9 +187,11 @@ function durbinCdf(n: number, d: number): number {
   let P = new Float64Array(m * m);
   for (let i = 0; i < m; i++) P[i * m + i] = 1;
   const E = 2 ** 128;
-  let expnt = 0, hexp = 0, nn = n;
+  let expnt = 0,
+    hexp = 0,
+    nn = n;
   while (nn > 0) {
-    if (nn % 2) (P = mul(P, H), (expnt += hexp));
+    if (nn % 2) ((P = mul(P, H)), (expnt += hexp));
     H = mul(H, H);
     hexp *= 2;
     if (Math.abs(H[(k - 1) * m + k - 1]!) > E) {
@@ -183,7 +203,7 @@ function durbinCdf(n: number, d: number): number {
   let p = P[(k - 1) * m + k - 1]!;
   for (let i = 1; i <= n; i++) {
     p = (i * p) / n;
-    if (Math.abs(p) < 2 ** -128) (p *= E, (expnt -= 128));
+    if (Math.abs(p) < 2 ** -128) ((p *= E), (expnt -= 128));
   }
   return clip(p * 2 ** expnt);
 }
@@ -192,18 +212,33 @@ function durbinCdf(n: number, d: number): number {
 function pelzGoodCdf(n: number, x: number): number {
   if (x <= 0) return 0;
   if (x >= 1) return 1;
-  const PI2 = Math.PI ** 2, PI4 = PI2 * PI2, PI6 = PI4 * PI2;
-  const z = Math.sqrt(n) * x, z2 = z * z, z3 = z2 * z, z4 = z2 * z2, z6 = z4 * z2;
+  const PI2 = Math.PI ** 2,
+    PI4 = PI2 * PI2,
+    PI6 = PI4 * PI2;
+  const z = Math.sqrt(n) * x,
+    z2 = z * z,
+    z3 = z2 * z,
+    z4 = z2 * z2,
+    z6 = z4 * z2;
   const qlog = -PI2 / 8 / z2;
   if (qlog < -708) return 0;
   let q = Math.exp(qlog);
-  const k1a = -z2, k1b = PI2 / 4;
-  const k2a = 6 * z6 + 2 * z4, k2b = ((2 * z4 - 5 * z2) * PI2) / 4, k2c = (PI4 * (1 - 2 * z2)) / 16;
-  const k3d = (PI6 * (5 - 30 * z2)) / 64, k3c = (PI4 * (-60 * z2 + 212 * z4)) / 16, k3b = (PI2 * (135 * z4 - 96 * z6)) / 4, k3a = -30 * z6 - 90 * z4 * z4;
+  const k1a = -z2,
+    k1b = PI2 / 4;
+  const k2a = 6 * z6 + 2 * z4,
+    k2b = ((2 * z4 - 5 * z2) * PI2) / 4,
+    k2c = (PI4 * (1 - 2 * z2)) / 16;
+  const k3d = (PI6 * (5 - 30 * z2)) / 64,
+    k3c = (PI4 * (-60 * z2 + 212 * z4)) / 16,
+    k3b = (PI2 * (135 * z4 - 96 * z6)) / 4,
+    k3a = -30 * z6 - 90 * z4 * z4;
   const K = [0, 0, 0, 0];
   const maxk = Math.ceil((16 * z) / Math.PI);
   for (let k = maxk; k > 0; k--) {
-    const m = 2 * k - 1, m2 = m * m, m4 = m2 * m2, m6 = m4 * m2;
+    const m = 2 * k - 1,
+      m2 = m * m,
+      m4 = m2 * m2,
+      m6 = m4 * m2;
     const qp = q ** (8 * k);
     const c = [1, k1a + k1b * m2, k2a + k2b * m2 + k2c * m4, k3a + k3b * m2 + k3c * m4 + k3d * m6];
     for (let i = 0; i < 4; i++) K[i] = K[i]! * qp + c[i]!;
@@ -212,10 +247,13 @@ function pelzGoodCdf(n: number, x: number): number {
   const div = [z, 6 * z4, 72 * z4 * z3, 6480 * z4 * z6];
   for (let i = 0; i < 4; i++) K[i] = (K[i]! * q * s2pi) / div[i]!;
   q = Math.exp(-PI2 / 2 / z2);
-  let k2extra = 0, k3extra = 0;
+  let k2extra = 0,
+    k3extra = 0;
   const r3z = Math.sqrt(3) * z;
   for (let k = maxk; k > 0; k--) {
-    const k2 = k * k, qp = q ** k2, kpi = Math.PI * k;
+    const k2 = k * k,
+      qp = q ** k2,
+      kpi = Math.PI * k;
     k2extra += k2 * qp;
     k3extra += (r3z + kpi) * (r3z - kpi) * k2 * qp;
   }

@@ -44,10 +44,20 @@ function rows(X: Float32Array, d: number, idx: Int32Array): Float32Array {
   return out;
 }
 
-export function mmdTest(A: Float32Array, nA: number, B: Float32Array, nB: number, d: number, o: { maxRows?: number; permutations?: number; seed?: number } = {}): MmdResult {
+export function mmdTest(
+  A: Float32Array,
+  nA: number,
+  B: Float32Array,
+  nB: number,
+  d: number,
+  o: { maxRows?: number; permutations?: number; seed?: number } = {},
+): MmdResult {
   const rng = createRandom(o.seed ?? 1);
-  const a = rows(A, d, sample(nA, o.maxRows ?? 300, rng)), b = rows(B, d, sample(nB, o.maxRows ?? 300, rng));
-  const na = a.length / d, nb = b.length / d, n = na + nb;
+  const a = rows(A, d, sample(nA, o.maxRows ?? 300, rng)),
+    b = rows(B, d, sample(nB, o.maxRows ?? 300, rng));
+  const na = a.length / d,
+    nb = b.length / d,
+    n = na + nb;
   const Z = new Float32Array(n * d);
   Z.set(a);
   Z.set(b, na * d);
@@ -66,12 +76,15 @@ export function mmdTest(A: Float32Array, nA: number, B: Float32Array, nB: number
   const K = D2.map((v) => Math.exp(-gamma * v));
   const stat = (perm: Int32Array) => {
     // Unbiased MMD² of the first na indices of perm against the rest.
-    let xx = 0, yy = 0, xy = 0;
+    let xx = 0,
+      yy = 0,
+      xy = 0;
     for (let i = 0; i < n; i++)
       for (let j = 0; j < n; j++) {
         if (i === j) continue;
         const k = K[perm[i]! * n + perm[j]!]!;
-        const ia = i < na, ja = j < na;
+        const ia = i < na,
+          ja = j < na;
         if (ia && ja) xx += k;
         else if (!ia && !ja) yy += k;
         else if (ia) xy += k;
@@ -86,10 +99,18 @@ export function mmdTest(A: Float32Array, nA: number, B: Float32Array, nB: number
   return { mmd2: obs, pValue: (1 + ge) / (1 + P), permutations: P, bandwidth: Math.sqrt(med), rows: [na, nb] };
 }
 
-export function classifierTest(A: Float32Array, nA: number, B: Float32Array, nB: number, d: number, o: { maxRows?: number; folds?: number; seed?: number; names?: string[] } = {}): ClassifierTestResult {
+export function classifierTest(
+  A: Float32Array,
+  nA: number,
+  B: Float32Array,
+  nB: number,
+  d: number,
+  o: { maxRows?: number; folds?: number; seed?: number; names?: string[] } = {},
+): ClassifierTestResult {
   const rng = createRandom(o.seed ?? 1);
   const k = Math.min(nA, nB, o.maxRows ?? 2000);
-  const a = rows(A, d, sample(nA, k, rng)), b = rows(B, d, sample(nB, k, rng));
+  const a = rows(A, d, sample(nA, k, rng)),
+    b = rows(B, d, sample(nB, k, rng));
   const n = 2 * k;
   const X = new Float32Array(n * d);
   X.set(a);
@@ -100,17 +121,34 @@ export function classifierTest(A: Float32Array, nA: number, B: Float32Array, nB:
   const scores = new Float64Array(n);
   const splits = new Map<number, number>();
   for (let f = 0; f < folds; f++) {
-    const test = order.filter((_, i) => i % folds === f), train = order.filter((_, i) => i % folds !== f);
-    const Xtr = rows(X, d, train), ytr = Float64Array.from(train, (r) => y[r]!);
-    const model = fitBoost(Xtr, ytr, train.length, d, { task: 'classification', classes: 2, nEstimators: 40, learningRate: 0.2, maxDepth: 3, minSamplesLeaf: 5, subsample: 1, seed: (o.seed ?? 1) + f });
+    const test = order.filter((_, i) => i % folds === f),
+      train = order.filter((_, i) => i % folds !== f);
+    const Xtr = rows(X, d, train),
+      ytr = Float64Array.from(train, (r) => y[r]!);
+    const model = fitBoost(Xtr, ytr, train.length, d, {
+      task: 'classification',
+      classes: 2,
+      nEstimators: 40,
+      learningRate: 0.2,
+      maxDepth: 3,
+      minSamplesLeaf: 5,
+      subsample: 1,
+      seed: (o.seed ?? 1) + f,
+    });
     const p = predictBoost(model, rows(X, d, test), test.length, d);
     test.forEach((r, i) => (scores[r] = p[i * 2 + 1]!));
-    for (const round of model.rounds) for (const t of round) for (const feat of t.feature) if (feat >= 0) splits.set(feat, (splits.get(feat) ?? 0) + 1);
+    for (const round of model.rounds)
+      for (const t of round) for (const feat of t.feature) if (feat >= 0) splits.set(feat, (splits.get(feat) ?? 0) + 1);
   }
-  const auc = rocCurve(scores, Array.from(y, (v) => v === 1)).auc;
+  const auc = rocCurve(
+    scores,
+    Array.from(y, (v) => v === 1),
+  ).auc;
   const se = Math.sqrt((n + 1) / (12 * k * k));
   const names = o.names ?? [];
-  const topFeatures = [...splits.entries()].sort((p, q) => q[1] - p[1]).slice(0, 5).map(([i, s]) => ({ name: names[i] ?? `input ${i}`, splits: s }));
+  const topFeatures = [...splits.entries()]
+    .sort((p, q) => q[1] - p[1])
+    .slice(0, 5)
+    .map(([i, s]) => ({ name: names[i] ?? `input ${i}`, splits: s }));
   return { auc, pValue: normalSf((auc - 0.5) / se), folds, rows: [k, k], topFeatures };
 }
-

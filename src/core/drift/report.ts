@@ -5,7 +5,17 @@ import type { Preprocessor } from '../data/preprocess.ts';
 import { benjaminiHochberg, bonferroni } from '../stats/multiple-testing.ts';
 import { ks2samp } from './ks.ts';
 import { classifierTest, mmdTest, type ClassifierTestResult, type MmdResult } from './multivariate.ts';
-import { binCounts, chiSquareHomogeneity, jensenShannon, numericSummary, psi, quantileEdges, stdDev, wasserstein, type NumericSummary } from './univariate.ts';
+import {
+  binCounts,
+  chiSquareHomogeneity,
+  jensenShannon,
+  numericSummary,
+  psi,
+  quantileEdges,
+  stdDev,
+  wasserstein,
+  type NumericSummary,
+} from './univariate.ts';
 
 /**
  * A drift report: every feature of a reference sample (a model version's training rows) against a
@@ -67,27 +77,53 @@ export interface DriftReport {
   multivariate?: { mmd: MmdResult; classifier: ClassifierTestResult; inputs: number };
 }
 
-const PARSE: Record<NumericParse, (s: string) => number> = { numeric: parseNumber, date: parseDate, boolean: parseBoolean };
+const PARSE: Record<NumericParse, (s: string) => number> = {
+  numeric: parseNumber,
+  date: parseDate,
+  boolean: parseBoolean,
+};
 export const SIZE_THRESHOLD = 0.1;
 
 /** Columns to compare, from a schema: numeric/date/boolean as numbers, categorical as categories; text skipped. */
 export function driftColumnsFromSchema(schema: Schema): DriftColumn[] {
-  return schema.columns.flatMap((c): DriftColumn[] => (c.type === 'text' ? [] : c.type === 'categorical' ? [{ name: c.name, kind: 'categorical' }] : [{ name: c.name, kind: 'numeric', parse: c.type }]));
+  return schema.columns.flatMap((c): DriftColumn[] =>
+    c.type === 'text'
+      ? []
+      : c.type === 'categorical'
+        ? [{ name: c.name, kind: 'categorical' }]
+        : [{ name: c.name, kind: 'numeric', parse: c.type }],
+  );
 }
 
 /** Columns a model version reads, from its preprocessing (and its label, for label drift). */
 export function driftColumnsFromPreprocessor(pre: Preprocessor, withLabel = true): DriftColumn[] {
-  const cols: DriftColumn[] = pre.features.map((f) => (f.kind === 'numeric' ? { name: f.column, kind: 'numeric', parse: f.parse } : { name: f.column, kind: 'categorical' }));
-  if (withLabel) cols.push(pre.label.task === 'classification' ? { name: pre.label.column, kind: 'categorical' } : { name: pre.label.column, kind: 'numeric', parse: 'numeric' });
+  const cols: DriftColumn[] = pre.features.map((f) =>
+    f.kind === 'numeric'
+      ? { name: f.column, kind: 'numeric', parse: f.parse }
+      : { name: f.column, kind: 'categorical' },
+  );
+  if (withLabel)
+    cols.push(
+      pre.label.task === 'classification'
+        ? { name: pre.label.column, kind: 'categorical' }
+        : { name: pre.label.column, kind: 'numeric', parse: 'numeric' },
+    );
   return cols;
 }
 
 /** Parsed values of a column over rows: finite numbers, and how many rows were missing or unparsable. */
-export function numericValues(table: Table, column: string, rows: Uint32Array, parse: NumericParse = 'numeric'): { values: Float64Array; missing: number; unparsable: number } {
+export function numericValues(
+  table: Table,
+  column: string,
+  rows: Uint32Array,
+  parse: NumericParse = 'numeric',
+): { values: Float64Array; missing: number; unparsable: number } {
   const col = columnByName(table, column)!;
   const dict = Float64Array.from(col.dictionary, PARSE[parse]);
   const out = new Float64Array(rows.length);
-  let k = 0, missing = 0, unparsable = 0;
+  let k = 0,
+    missing = 0,
+    unparsable = 0;
   for (const r of rows) {
     const c = col.codes[r]!;
     if (c < 0) missing++;
@@ -98,7 +134,11 @@ export function numericValues(table: Table, column: string, rows: Uint32Array, p
 }
 
 /** Category counts of a column over rows (missing counted apart). */
-export function categoryCounts(table: Table, column: string, rows: Uint32Array): { counts: Map<string, number>; missing: number } {
+export function categoryCounts(
+  table: Table,
+  column: string,
+  rows: Uint32Array,
+): { counts: Map<string, number>; missing: number } {
   const col = columnByName(table, column)!;
   const byCode = new Float64Array(col.dictionary.length);
   let missing = 0;
@@ -114,7 +154,10 @@ export function categoryCounts(table: Table, column: string, rows: Uint32Array):
 
 function categoricalSummary(counts: Map<string, number>, missing: number): CategoricalSummary {
   const n = [...counts.values()].reduce((a, b) => a + b, 0);
-  const top = [...counts.entries()].sort((a, b) => b[1] - a[1]).slice(0, 5).map(([value, c]) => ({ value, share: c / Math.max(1, n) }));
+  const top = [...counts.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 5)
+    .map(([value, c]) => ({ value, share: c / Math.max(1, n) }));
   return { n, missingRate: n + missing ? missing / (n + missing) : 0, distinct: counts.size, top };
 }
 
@@ -128,52 +171,154 @@ export interface DriftOptions {
 }
 
 /** Compares `current` rows with `reference` rows column by column. */
-export function driftReport(ref: { table: Table; rows: Uint32Array }, cur: { table: Table; rows: Uint32Array }, columns: DriftColumn[], o: DriftOptions = {}): DriftReport {
+export function driftReport(
+  ref: { table: Table; rows: Uint32Array },
+  cur: { table: Table; rows: Uint32Array },
+  columns: DriftColumn[],
+  o: DriftOptions = {},
+): DriftReport {
   const alpha = o.alpha ?? 0.05;
   const schema: SchemaFinding[] = [];
   const features: FeatureDrift[] = [];
   const present: DriftColumn[] = [];
   for (const c of columns) {
     if (!columnByName(ref.table, c.name)) continue;
-    if (!columnByName(cur.table, c.name)) schema.push({ kind: 'missing-column', column: c.name, message: `The current data has no column "${c.name}", which the reference has${c.kind ? ` (${c.kind})` : ''}.` });
+    if (!columnByName(cur.table, c.name))
+      schema.push({
+        kind: 'missing-column',
+        column: c.name,
+        message: `The current data has no column "${c.name}", which the reference has${c.kind ? ` (${c.kind})` : ''}.`,
+      });
     else present.push(c);
   }
   const known = new Set(columns.map((c) => c.name));
-  for (const col of cur.table.columns) if (!known.has(col.name) && !columnByName(ref.table, col.name)) schema.push({ kind: 'extra-column', column: col.name, message: `The current data has a column "${col.name}" the reference does not; it is not compared.` });
+  for (const col of cur.table.columns)
+    if (!known.has(col.name) && !columnByName(ref.table, col.name))
+      schema.push({
+        kind: 'extra-column',
+        column: col.name,
+        message: `The current data has a column "${col.name}" the reference does not; it is not compared.`,
+      });
 
   for (const c of present) {
     if (c.kind === 'numeric') {
-      const r = numericValues(ref.table, c.name, ref.rows, c.parse), k = numericValues(cur.table, c.name, cur.rows, c.parse);
+      const r = numericValues(ref.table, c.name, ref.rows, c.parse),
+        k = numericValues(cur.table, c.name, cur.rows, c.parse);
       const curRows = cur.rows.length;
-      if (k.unparsable > 0.2 * Math.max(1, curRows - k.missing)) schema.push({ kind: 'type-change', column: c.name, message: `"${c.name}" was ${c.parse ?? 'numeric'} in the reference, but ${k.unparsable} of ${curRows - k.missing} current values are not (${((100 * k.unparsable) / Math.max(1, curRows - k.missing)).toFixed(0)}%); the type changed.` });
-      const refSum = numericSummary(r.values, r.missing + r.unparsable), curSum = numericSummary(k.values, k.missing + k.unparsable);
+      if (k.unparsable > 0.2 * Math.max(1, curRows - k.missing))
+        schema.push({
+          kind: 'type-change',
+          column: c.name,
+          message: `"${c.name}" was ${c.parse ?? 'numeric'} in the reference, but ${k.unparsable} of ${curRows - k.missing} current values are not (${((100 * k.unparsable) / Math.max(1, curRows - k.missing)).toFixed(0)}%); the type changed.`,
+        });
+      const refSum = numericSummary(r.values, r.missing + r.unparsable),
+        curSum = numericSummary(k.values, k.missing + k.unparsable);
       if (!r.values.length || !k.values.length) {
-        if (!k.values.length) schema.push({ kind: 'all-missing', column: c.name, message: `"${c.name}" has no usable values in the current data.` });
-        features.push({ feature: c.name, kind: 'numeric', test: 'none', statistic: NaN, pValue: NaN, pBonferroni: NaN, pBH: NaN, psi: NaN, js: NaN, reference: refSum, current: curSum, verdict: 'unavailable' });
+        if (!k.values.length)
+          schema.push({
+            kind: 'all-missing',
+            column: c.name,
+            message: `"${c.name}" has no usable values in the current data.`,
+          });
+        features.push({
+          feature: c.name,
+          kind: 'numeric',
+          test: 'none',
+          statistic: NaN,
+          pValue: NaN,
+          pBonferroni: NaN,
+          pBH: NaN,
+          psi: NaN,
+          js: NaN,
+          reference: refSum,
+          current: curSum,
+          verdict: 'unavailable',
+        });
         continue;
       }
       const ks = ks2samp(r.values, k.values);
       const edges = quantileEdges(r.values);
-      const rc = binCounts(r.values, edges), cc = binCounts(k.values, edges);
-      const w = wasserstein(r.values, k.values), sd = stdDev(r.values);
-      features.push({ feature: c.name, kind: 'numeric', test: 'Kolmogorov–Smirnov', statistic: ks.statistic, pValue: ks.pValue, pBonferroni: NaN, pBH: NaN, psi: psi(rc, cc), js: jensenShannon(rc, cc), wasserstein: w, wassersteinNorm: sd > 0 ? w / sd : NaN, reference: refSum, current: curSum, verdict: 'none' });
+      const rc = binCounts(r.values, edges),
+        cc = binCounts(k.values, edges);
+      const w = wasserstein(r.values, k.values),
+        sd = stdDev(r.values);
+      features.push({
+        feature: c.name,
+        kind: 'numeric',
+        test: 'Kolmogorov–Smirnov',
+        statistic: ks.statistic,
+        pValue: ks.pValue,
+        pBonferroni: NaN,
+        pBH: NaN,
+        psi: psi(rc, cc),
+        js: jensenShannon(rc, cc),
+        wasserstein: w,
+        wassersteinNorm: sd > 0 ? w / sd : NaN,
+        reference: refSum,
+        current: curSum,
+        verdict: 'none',
+      });
     } else {
-      const r = categoryCounts(ref.table, c.name, ref.rows), k = categoryCounts(cur.table, c.name, cur.rows);
+      const r = categoryCounts(ref.table, c.name, ref.rows),
+        k = categoryCounts(cur.table, c.name, cur.rows);
       const cats = [...new Set([...r.counts.keys(), ...k.counts.keys()])];
-      const rc = cats.map((x) => r.counts.get(x) ?? 0), cc = cats.map((x) => k.counts.get(x) ?? 0);
-      const unseen = cats.filter((x) => !r.counts.has(x)).map((value) => ({ value, count: k.counts.get(value)! })).sort((a, b) => b.count - a.count);
-      if (unseen.length) schema.push({ kind: 'unseen-categories', column: c.name, message: `"${c.name}" has ${unseen.length} categor${unseen.length === 1 ? 'y' : 'ies'} the reference never had (${unseen.slice(0, 5).map((u) => `"${u.value}" × ${u.count}`).join(', ')}${unseen.length > 5 ? ', …' : ''}).` });
+      const rc = cats.map((x) => r.counts.get(x) ?? 0),
+        cc = cats.map((x) => k.counts.get(x) ?? 0);
+      const unseen = cats
+        .filter((x) => !r.counts.has(x))
+        .map((value) => ({ value, count: k.counts.get(value)! }))
+        .sort((a, b) => b.count - a.count);
+      if (unseen.length)
+        schema.push({
+          kind: 'unseen-categories',
+          column: c.name,
+          message: `"${c.name}" has ${unseen.length} categor${unseen.length === 1 ? 'y' : 'ies'} the reference never had (${unseen
+            .slice(0, 5)
+            .map((u) => `"${u.value}" × ${u.count}`)
+            .join(', ')}${unseen.length > 5 ? ', …' : ''}).`,
+        });
       const chi = chiSquareHomogeneity(rc, cc);
-      const refSum = categoricalSummary(r.counts, r.missing), curSum = categoricalSummary(k.counts, k.missing);
+      const refSum = categoricalSummary(r.counts, r.missing),
+        curSum = categoricalSummary(k.counts, k.missing);
       if (!refSum.n || !curSum.n) {
-        features.push({ feature: c.name, kind: 'categorical', test: 'none', statistic: NaN, pValue: NaN, pBonferroni: NaN, pBH: NaN, psi: NaN, js: NaN, reference: refSum, current: curSum, verdict: 'unavailable', unseen });
+        features.push({
+          feature: c.name,
+          kind: 'categorical',
+          test: 'none',
+          statistic: NaN,
+          pValue: NaN,
+          pBonferroni: NaN,
+          pBH: NaN,
+          psi: NaN,
+          js: NaN,
+          reference: refSum,
+          current: curSum,
+          verdict: 'unavailable',
+          unseen,
+        });
         continue;
       }
-      features.push({ feature: c.name, kind: 'categorical', test: 'chi-square', statistic: chi.statistic, pValue: chi.pValue, pBonferroni: NaN, pBH: NaN, psi: psi(rc, cc), js: jensenShannon(rc, cc), reference: refSum, current: curSum, verdict: 'none', unseen });
+      features.push({
+        feature: c.name,
+        kind: 'categorical',
+        test: 'chi-square',
+        statistic: chi.statistic,
+        pValue: chi.pValue,
+        pBonferroni: NaN,
+        pBH: NaN,
+        psi: psi(rc, cc),
+        js: jensenShannon(rc, cc),
+        reference: refSum,
+        current: curSum,
+        verdict: 'none',
+        unseen,
+      });
     }
   }
   const tested = features.filter((f) => f.test !== 'none');
-  const ps = tested.map((f) => f.pValue), bh = benjaminiHochberg(ps), bf = bonferroni(ps);
+  const ps = tested.map((f) => f.pValue),
+    bh = benjaminiHochberg(ps),
+    bf = bonferroni(ps);
   tested.forEach((f, i) => {
     f.pBH = bh[i]!;
     f.pBonferroni = bf[i]!;
@@ -181,10 +326,25 @@ export function driftReport(ref: { table: Table; rows: Uint32Array }, cur: { tab
     const big = f.psi >= size || f.js >= size || (f.wassersteinNorm ?? 0) >= size;
     f.verdict = f.pBH < alpha ? (big ? 'drift' : 'small') : 'none';
   });
-  const report: DriftReport = { rows: [ref.rows.length, cur.rows.length], alpha, minSize: o.minSize ?? SIZE_THRESHOLD, features, schema, drifted: features.filter((f) => f.verdict === 'drift').map((f) => f.feature) };
+  const report: DriftReport = {
+    rows: [ref.rows.length, cur.rows.length],
+    alpha,
+    minSize: o.minSize ?? SIZE_THRESHOLD,
+    features,
+    schema,
+    drifted: features.filter((f) => f.verdict === 'drift').map((f) => f.feature),
+  };
   if (o.multivariate) {
     const enc = encodeForShift(ref, cur, present);
-    if (enc.d > 0) report.multivariate = { mmd: mmdTest(enc.A, ref.rows.length, enc.B, cur.rows.length, enc.d, { seed: o.seed }), classifier: classifierTest(enc.A, ref.rows.length, enc.B, cur.rows.length, enc.d, { seed: o.seed, names: enc.names }), inputs: enc.d };
+    if (enc.d > 0)
+      report.multivariate = {
+        mmd: mmdTest(enc.A, ref.rows.length, enc.B, cur.rows.length, enc.d, { seed: o.seed }),
+        classifier: classifierTest(enc.A, ref.rows.length, enc.B, cur.rows.length, enc.d, {
+          seed: o.seed,
+          names: enc.names,
+        }),
+        inputs: enc.d,
+      };
   }
   return report;
 }
@@ -193,7 +353,11 @@ export function driftReport(ref: { table: Table; rows: Uint32Array }, cur: { tab
  * Rows encoded for the multivariate tests: numbers standardized by the reference (missing → 0, plus a
  * missing flag when any are missing), categories one-hot over the reference's 20 most frequent.
  */
-export function encodeForShift(ref: { table: Table; rows: Uint32Array }, cur: { table: Table; rows: Uint32Array }, columns: DriftColumn[]): { A: Float32Array; B: Float32Array; d: number; names: string[] } {
+export function encodeForShift(
+  ref: { table: Table; rows: Uint32Array },
+  cur: { table: Table; rows: Uint32Array },
+  columns: DriftColumn[],
+): { A: Float32Array; B: Float32Array; d: number; names: string[] } {
   const names: string[] = [];
   const encoders: ((table: Table, rows: Uint32Array) => Float32Array[])[] = [];
   for (const c of columns) {
@@ -206,7 +370,8 @@ export function encodeForShift(ref: { table: Table; rows: Uint32Array }, cur: { 
       encoders.push((table, rows) => {
         const col = columnByName(table, c.name)!;
         const dict = Float64Array.from(col.dictionary, parse);
-        const v = new Float32Array(rows.length), m = new Float32Array(rows.length);
+        const v = new Float32Array(rows.length),
+          m = new Float32Array(rows.length);
         rows.forEach((row, i) => {
           const x = col.codes[row]! < 0 ? NaN : dict[col.codes[row]!]!;
           if (Number.isFinite(x)) v[i] = (x - s.mean) / sd;
@@ -215,7 +380,10 @@ export function encodeForShift(ref: { table: Table; rows: Uint32Array }, cur: { 
         return [v, m];
       });
     } else {
-      const top = [...categoryCounts(ref.table, c.name, ref.rows).counts.entries()].sort((a, b) => b[1] - a[1]).slice(0, 20).map(([v]) => v);
+      const top = [...categoryCounts(ref.table, c.name, ref.rows).counts.entries()]
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, 20)
+        .map(([v]) => v);
       names.push(...top.map((t) => `${c.name}=${t}`), `${c.name}=other`);
       encoders.push((table, rows) => {
         const col = columnByName(table, c.name)!;
@@ -234,7 +402,8 @@ export function encodeForShift(ref: { table: Table; rows: Uint32Array }, cur: { 
   }
   const build = (table: Table, rows: Uint32Array) => {
     const cols = encoders.flatMap((e) => e(table, rows));
-    const d = cols.length, X = new Float32Array(rows.length * d);
+    const d = cols.length,
+      X = new Float32Array(rows.length * d);
     cols.forEach((c, j) => c.forEach((v, i) => (X[i * d + j] = v)));
     return X;
   };
@@ -256,10 +425,17 @@ export function outputDrift(ref: Float64Array, cur: Float64Array, k: number): Ou
   if (k === 1) {
     const ks = ks2samp(ref, cur);
     const e = quantileEdges(ref);
-    return { test: 'Kolmogorov–Smirnov', statistic: ks.statistic, pValue: ks.pValue, psi: psi(binCounts(ref, e), binCounts(cur, e)) };
+    return {
+      test: 'Kolmogorov–Smirnov',
+      statistic: ks.statistic,
+      pValue: ks.pValue,
+      psi: psi(binCounts(ref, e), binCounts(cur, e)),
+    };
   }
   const top = (o: Float64Array) => {
-    const n = o.length / k, counts = new Array<number>(k).fill(0), conf = new Float64Array(n);
+    const n = o.length / k,
+      counts = new Array<number>(k).fill(0),
+      conf = new Float64Array(n);
     for (let i = 0; i < n; i++) {
       let b = 0;
       for (let j = 1; j < k; j++) if (o[i * k + j]! > o[i * k + b]!) b = j;
@@ -268,9 +444,17 @@ export function outputDrift(ref: Float64Array, cur: Float64Array, k: number): Ou
     }
     return { counts, conf, n };
   };
-  const a = top(ref), b = top(cur);
+  const a = top(ref),
+    b = top(cur);
   const chi = chiSquareHomogeneity(a.counts, b.counts);
   const ks = ks2samp(a.conf, b.conf);
   const mean = (x: Float64Array) => x.reduce((s, v) => s + v, 0) / Math.max(1, x.length);
-  return { test: 'chi-square', statistic: chi.statistic, pValue: chi.pValue, psi: psi(a.counts, b.counts), shares: { reference: a.counts.map((c) => c / a.n), current: b.counts.map((c) => c / b.n) }, confidence: { statistic: ks.statistic, pValue: ks.pValue, reference: mean(a.conf), current: mean(b.conf) } };
+  return {
+    test: 'chi-square',
+    statistic: chi.statistic,
+    pValue: chi.pValue,
+    psi: psi(a.counts, b.counts),
+    shares: { reference: a.counts.map((c) => c / a.n), current: b.counts.map((c) => c / b.n) },
+    confidence: { statistic: ks.statistic, pValue: ks.pValue, reference: mean(a.conf), current: mean(b.conf) },
+  };
 }

@@ -3,7 +3,10 @@
  * gamma functions (series below a + 1, Lentz's continued fraction above) and the chi-square survival
  * function built on them. Relative accuracy ~1e-14 over the ranges the tests use.
  */
-const LANCZOS = [0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059, 12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7];
+const LANCZOS = [
+  0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059,
+  12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
+];
 
 export function logGamma(x: number): number {
   if (x < 0.5) return Math.log(Math.PI / Math.abs(Math.sin(Math.PI * x))) - logGamma(1 - x);
@@ -29,7 +32,9 @@ export function gammaQ(a: number, x: number): number {
 }
 
 function gammaSeries(a: number, x: number): number {
-  let sum = 1 / a, term = sum, ap = a;
+  let sum = 1 / a,
+    term = sum,
+    ap = a;
   for (let n = 0; n < 10000; n++) {
     ap += 1;
     term *= x / ap;
@@ -41,7 +46,10 @@ function gammaSeries(a: number, x: number): number {
 
 function gammaContinuedFraction(a: number, x: number): number {
   const tiny = 1e-300;
-  let b = x + 1 - a, c = 1 / tiny, d = 1 / b, h = d;
+  let b = x + 1 - a,
+    c = 1 / tiny,
+    d = 1 / b,
+    h = d;
   for (let i = 1; i < 10000; i++) {
     const an = -i * (i - a);
     b += 2;

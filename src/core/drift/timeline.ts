@@ -19,7 +19,11 @@ const DAY = 86_400_000;
 function bucket(ms: number, unit: 'day' | 'week' | 'month' | 'year'): { key: number; label: string } {
   const d = new Date(ms);
   if (unit === 'year') return { key: d.getUTCFullYear(), label: String(d.getUTCFullYear()) };
-  if (unit === 'month') return { key: d.getUTCFullYear() * 12 + d.getUTCMonth(), label: `${d.getUTCFullYear()}-${String(d.getUTCMonth() + 1).padStart(2, '0')}` };
+  if (unit === 'month')
+    return {
+      key: d.getUTCFullYear() * 12 + d.getUTCMonth(),
+      label: `${d.getUTCFullYear()}-${String(d.getUTCMonth() + 1).padStart(2, '0')}`,
+    };
   if (unit === 'week') {
     const monday = Math.floor((ms / DAY + 3) / 7); // weeks since 1970-01-05 (a Monday) shifted
     return { key: monday, label: `week of ${new Date((monday * 7 - 3) * DAY).toISOString().slice(0, 10)}` };
@@ -36,7 +40,9 @@ function bucket(ms: number, unit: 'day' | 'week' | 'month' | 'year'): { key: num
 export function makeWindows(table: Table, rows: Uint32Array, spec: WindowSpec): { windows: Window[]; skipped: number } {
   const windows: Window[] = [];
   if (spec.by === 'rows') {
-    const size = Math.max(1, Math.floor(spec.size)), step = Math.max(1, Math.floor(spec.step ?? size)), n = rows.length;
+    const size = Math.max(1, Math.floor(spec.size)),
+      step = Math.max(1, Math.floor(spec.step ?? size)),
+      n = rows.length;
     // Sliding: [start, start + size) moving by step; a last, shorter window is kept if at least half full.
     // Accumulating: [0, end) with end growing by step.
     if (spec.mode === 'sliding')
@@ -89,7 +95,14 @@ export interface TimelinePoint {
 }
 
 /** One drift report per window, against the same reference. */
-export function driftTimeline(ref: { table: Table; rows: Uint32Array }, table: Table, windows: Window[], columns: DriftColumn[], metric?: (w: Window) => TimelinePoint['metric'], onWindow?: (i: number) => void): TimelinePoint[] {
+export function driftTimeline(
+  ref: { table: Table; rows: Uint32Array },
+  table: Table,
+  windows: Window[],
+  columns: DriftColumn[],
+  metric?: (w: Window) => TimelinePoint['metric'],
+  onWindow?: (i: number) => void,
+): TimelinePoint[] {
   return windows.map((w, i) => {
     const report = driftReport(ref, { table, rows: w.rows }, columns);
     onWindow?.(i);
@@ -122,16 +135,45 @@ export interface Alert {
 
 export const DEFAULT_RULES: AlertRule[] = [
   { name: 'PSI major shift', metric: 'psi', feature: '*', op: '>', threshold: 0.25, severity: 'critical', cooldown: 3 },
-  { name: 'PSI moderate shift', metric: 'psi', feature: '*', op: '>', threshold: 0.1, severity: 'warning', cooldown: 3 },
-  { name: 'Several features drifted', metric: 'drifted-features', feature: '*', op: '>', threshold: 2, severity: 'critical', cooldown: 3 },
+  {
+    name: 'PSI moderate shift',
+    metric: 'psi',
+    feature: '*',
+    op: '>',
+    threshold: 0.1,
+    severity: 'warning',
+    cooldown: 3,
+  },
+  {
+    name: 'Several features drifted',
+    metric: 'drifted-features',
+    feature: '*',
+    op: '>',
+    threshold: 2,
+    severity: 'critical',
+    cooldown: 3,
+  },
 ];
 
 function values(p: TimelinePoint, rule: AlertRule): { feature: string | null; value: number }[] {
   if (rule.metric === 'drifted-features') return [{ feature: null, value: p.report.drifted.length }];
-  if (rule.metric === 'accuracy' || rule.metric === 'rmse') return p.metric?.name === rule.metric ? [{ feature: null, value: p.metric.value }] : [];
+  if (rule.metric === 'accuracy' || rule.metric === 'rmse')
+    return p.metric?.name === rule.metric ? [{ feature: null, value: p.metric.value }] : [];
   return p.report.features
     .filter((f) => rule.feature === '*' || f.feature === rule.feature)
-    .map((f) => ({ feature: f.feature, value: rule.metric === 'psi' ? f.psi : rule.metric === 'js' ? f.js : rule.metric === 'ks' ? (f.test === 'Kolmogorov–Smirnov' ? f.statistic : NaN) : f.pBH }));
+    .map((f) => ({
+      feature: f.feature,
+      value:
+        rule.metric === 'psi'
+          ? f.psi
+          : rule.metric === 'js'
+            ? f.js
+            : rule.metric === 'ks'
+              ? f.test === 'Kolmogorov–Smirnov'
+                ? f.statistic
+                : NaN
+              : f.pBH,
+    }));
 }
 
 /**
@@ -153,7 +195,15 @@ export function evaluateAlerts(timeline: TimelinePoint[], rules: AlertRule[]): A
         const s = state.get(key) ?? { firedAt: -Infinity, active: false };
         const on = rule.op === '>' ? value > rule.threshold : value < rule.threshold;
         if (on && !s.active && w - s.firedAt > rule.cooldown) {
-          fired.push({ window: w, label: p.label, rule: rule.name, feature, value, severity: rule.severity, message: `${rule.name}: ${feature ? `"${feature}" ` : ''}${rule.metric} ${value.toPrecision(3)} ${rule.op} ${rule.threshold}` });
+          fired.push({
+            window: w,
+            label: p.label,
+            rule: rule.name,
+            feature,
+            value,
+            severity: rule.severity,
+            message: `${rule.name}: ${feature ? `"${feature}" ` : ''}${rule.metric} ${value.toPrecision(3)} ${rule.op} ${rule.threshold}`,
+          });
           s.firedAt = w;
           s.active = true;
         } else if (!on) s.active = false;

@@ -26,7 +26,9 @@ export interface NumericSummary {
 /** Quantile of sorted values, numpy's default (linear) method. */
 export function quantileSorted(s: Float64Array, q: number): number {
   if (!s.length) return NaN;
-  const pos = q * (s.length - 1), lo = Math.floor(pos), hi = Math.min(s.length - 1, lo + 1);
+  const pos = q * (s.length - 1),
+    lo = Math.floor(pos),
+    hi = Math.min(s.length - 1, lo + 1);
   return s[lo]! + (s[hi]! - s[lo]!) * (pos - lo);
 }
 
@@ -37,14 +39,19 @@ export function numericSummary(values: Float64Array, missing = 0): NumericSummar
   let sum = 0;
   for (const v of s) sum += v;
   const mean = n ? sum / n : NaN;
-  let m2 = 0, m3 = 0, m4 = 0;
+  let m2 = 0,
+    m3 = 0,
+    m4 = 0;
   for (const v of s) {
-    const d = v - mean, d2 = d * d;
+    const d = v - mean,
+      d2 = d * d;
     m2 += d2;
     m3 += d2 * d;
     m4 += d2 * d2;
   }
-  const pm2 = m2 / n, pm3 = m3 / n, pm4 = m4 / n;
+  const pm2 = m2 / n,
+    pm3 = m3 / n,
+    pm4 = m4 / n;
   return {
     n,
     missingRate: n + missing ? missing / (n + missing) : 0,
@@ -77,7 +84,8 @@ export function quantileEdges(reference: Float64Array, bins = 10): number[] {
 export function binCounts(values: Float64Array, edges: readonly number[]): number[] {
   const counts = new Array<number>(edges.length + 1).fill(0);
   for (const v of values) {
-    let lo = 0, hi = edges.length;
+    let lo = 0,
+      hi = edges.length;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
       if (edges[mid]! <= v) lo = mid + 1;
@@ -92,10 +100,12 @@ const EPS = 1e-4;
 
 /** Population stability index Σ (c − r)·ln(c/r) over bin shares, each share floored at 1e-4. */
 export function psi(refCounts: readonly number[], curCounts: readonly number[]): number {
-  const nr = refCounts.reduce((a, b) => a + b, 0), nc = curCounts.reduce((a, b) => a + b, 0);
+  const nr = refCounts.reduce((a, b) => a + b, 0),
+    nc = curCounts.reduce((a, b) => a + b, 0);
   let s = 0;
   for (let i = 0; i < refCounts.length; i++) {
-    const r = Math.max(refCounts[i]! / nr, EPS), c = Math.max(curCounts[i]! / nc, EPS);
+    const r = Math.max(refCounts[i]! / nr, EPS),
+      c = Math.max(curCounts[i]! / nc, EPS);
     s += (c - r) * Math.log(c / r);
   }
   return s;
@@ -103,10 +113,13 @@ export function psi(refCounts: readonly number[], curCounts: readonly number[]):
 
 /** Jensen–Shannon distance (base 2, in [0, 1]) between two count vectors. */
 export function jensenShannon(refCounts: readonly number[], curCounts: readonly number[]): number {
-  const nr = refCounts.reduce((a, b) => a + b, 0), nc = curCounts.reduce((a, b) => a + b, 0);
+  const nr = refCounts.reduce((a, b) => a + b, 0),
+    nc = curCounts.reduce((a, b) => a + b, 0);
   let js = 0;
   for (let i = 0; i < refCounts.length; i++) {
-    const p = refCounts[i]! / nr, q = curCounts[i]! / nc, m = (p + q) / 2;
+    const p = refCounts[i]! / nr,
+      q = curCounts[i]! / nc,
+      m = (p + q) / 2;
     if (p > 0) js += 0.5 * p * Math.log2(p / m);
     if (q > 0) js += 0.5 * q * Math.log2(q / m);
   }
@@ -115,12 +128,15 @@ export function jensenShannon(refCounts: readonly number[], curCounts: readonly 
 
 /** Wasserstein-1 distance between two samples: ∫|F − G| over the merged values. */
 export function wasserstein(x: Float64Array, y: Float64Array): number {
-  const a = Float64Array.from(x).sort(), b = Float64Array.from(y).sort();
+  const a = Float64Array.from(x).sort(),
+    b = Float64Array.from(y).sort();
   const all = new Float64Array(a.length + b.length);
   all.set(a);
   all.set(b, a.length);
   all.sort();
-  let i = 0, j = 0, w = 0;
+  let i = 0,
+    j = 0,
+    w = 0;
   for (let k = 0; k < all.length - 1; k++) {
     const v = all[k]!;
     while (i < a.length && a[i]! <= v) i++;
@@ -149,12 +165,16 @@ export interface ChiSquare {
 /** Chi-square test of homogeneity on a 2 × k table (reference counts, current counts); empty columns dropped. */
 export function chiSquareHomogeneity(refCounts: readonly number[], curCounts: readonly number[]): ChiSquare {
   const cols: [number, number][] = [];
-  for (let i = 0; i < refCounts.length; i++) if (refCounts[i]! + curCounts[i]! > 0) cols.push([refCounts[i]!, curCounts[i]!]);
-  const nr = cols.reduce((a, c) => a + c[0], 0), nc = cols.reduce((a, c) => a + c[1], 0), n = nr + nc;
+  for (let i = 0; i < refCounts.length; i++)
+    if (refCounts[i]! + curCounts[i]! > 0) cols.push([refCounts[i]!, curCounts[i]!]);
+  const nr = cols.reduce((a, c) => a + c[0], 0),
+    nc = cols.reduce((a, c) => a + c[1], 0),
+    n = nr + nc;
   if (cols.length < 2 || !nr || !nc) return { statistic: 0, dof: Math.max(0, cols.length - 1), pValue: 1 };
   let stat = 0;
   for (const [r, c] of cols) {
-    const er = (nr * (r + c)) / n, ec = (nc * (r + c)) / n;
+    const er = (nr * (r + c)) / n,
+      ec = (nc * (r + c)) / n;
     stat += (r - er) ** 2 / er + (c - ec) ** 2 / ec;
   }
   const dof = cols.length - 1;

@@ -14,7 +14,16 @@ const env = { backend: 'wasm' as const, backendReason: '', runtime: 'vitest', ap
 const split = { kind: 'stratified' as const, fractions: [0.6, 0.2, 0.2] as [number, number, number], seed: 4 };
 
 function req(table: Table, label: string, model: Partial<ModelSpec>, extra: Record<string, unknown> = {}) {
-  return { runId: `r-${model.kind}`, runName: String(model.kind), table, dataset: { id: datasetVersionId(table), name: 't' }, schema: inferSchema(table, label), split, config: completeConfig({ model, epochs: 20, learningRate: 0.02, ...extra }), environment: env };
+  return {
+    runId: `r-${model.kind}`,
+    runName: String(model.kind),
+    table,
+    dataset: { id: datasetVersionId(table), name: 't' },
+    schema: inferSchema(table, label),
+    split,
+    config: completeConfig({ model, epochs: 20, learningRate: 0.02, ...extra }),
+    environment: env,
+  };
 }
 
 describe('ensembles', () => {
@@ -27,7 +36,11 @@ describe('ensembles', () => {
 
   it('AdaBoost over decision stumps beats a single stump', async () => {
     const stump = await runTraining(req(cancer, 'diagnosis', { kind: 'tree', maxDepth: 1 }));
-    const boosted = await runEnsembleTraining({ ...req(cancer, 'diagnosis', { kind: 'tree', maxDepth: 1 }), method: 'adaboost', members: 25 });
+    const boosted = await runEnsembleTraining({
+      ...req(cancer, 'diagnosis', { kind: 'tree', maxDepth: 1 }),
+      method: 'adaboost',
+      members: 25,
+    });
     if (!stump.ok || !boosted.ok) throw new Error('failed');
     expect(boosted.value.run.metrics.test!.accuracy!).toBeGreaterThan(stump.value.run.metrics.test!.accuracy! + 0.02);
     expect(boosted.value.model.ensemble!.weights!.length).toBe(boosted.value.model.ensemble!.members.length);
@@ -35,8 +48,16 @@ describe('ensembles', () => {
   });
 
   it('bagging is deterministic for a seed and round-trips through the bundle format', async () => {
-    const a = await runEnsembleTraining({ ...req(wine, 'cultivar', { kind: 'tree', maxDepth: 4 }), method: 'bag', members: 5 });
-    const b = await runEnsembleTraining({ ...req(wine, 'cultivar', { kind: 'tree', maxDepth: 4 }), method: 'bag', members: 5 });
+    const a = await runEnsembleTraining({
+      ...req(wine, 'cultivar', { kind: 'tree', maxDepth: 4 }),
+      method: 'bag',
+      members: 5,
+    });
+    const b = await runEnsembleTraining({
+      ...req(wine, 'cultivar', { kind: 'tree', maxDepth: 4 }),
+      method: 'bag',
+      members: 5,
+    });
     if (!a.ok || !b.ok) throw new Error('failed');
     expect(b.value.run.metrics).toEqual(a.value.run.metrics);
     const back = filesToBundle(bundleToFiles(a.value), 'dir');
@@ -63,7 +84,11 @@ describe('ensembles', () => {
     }
     const other = await runTraining({ ...req(wine, 'cultivar', { kind: 'tree' }), split: { ...split, seed: 99 } });
     if (!other.ok) throw new Error('failed');
-    const bad = await combineRuns([members[0]!, other.value], 'vote-soft', wine, { runId: 'x', runName: 'x', environment: env });
+    const bad = await combineRuns([members[0]!, other.value], 'vote-soft', wine, {
+      runId: 'x',
+      runName: 'x',
+      environment: env,
+    });
     expect(!bad.ok && bad.error.kind).toBe('incompatible-members');
   });
 });

@@ -5,7 +5,15 @@ import { scoreBaselines } from '../baselines/baselines.ts';
 import { prepareData, type EncodedSet } from '../model/prepare.ts';
 import { calibrated, predictTableRows } from '../model/predict-table.ts';
 import { fitModel, FINGERPRINT_ROWS } from '../model/run-training.ts';
-import type { EnsembleMethod, EnsembleState, RunEnvironment, RunRecord, SplitMetrics, TrainConfig, TrainedModel } from '../model/spec.ts';
+import type {
+  EnsembleMethod,
+  EnsembleState,
+  RunEnvironment,
+  RunRecord,
+  SplitMetrics,
+  TrainConfig,
+  TrainedModel,
+} from '../model/spec.ts';
 import { ENSEMBLE_LABELS } from '../model/spec.ts';
 import { splitMetrics } from '../model/split-metrics.ts';
 import type { SplitSpec } from '../data/split.ts';
@@ -16,7 +24,8 @@ import type { Result } from '../util/result.ts';
 import { fail, ok } from '../util/result.ts';
 import { fitLogistic, predictLogistic } from './meta-logistic.ts';
 
-const classesOf = (m: TrainedModel) => (m.preprocessor.label.task === 'classification' ? m.preprocessor.label.classes : null);
+const classesOf = (m: TrainedModel) =>
+  m.preprocessor.label.task === 'classification' ? m.preprocessor.label.classes : null;
 
 /**
  * Combines member outputs (each n × k probabilities, or n values for regression):
@@ -24,12 +33,18 @@ const classesOf = (m: TrainedModel) => (m.preprocessor.label.task === 'classific
  * - vote-soft / bag: the mean of the members' probabilities (or values);
  * - stack: the meta-learner's probabilities over the concatenated member probabilities.
  */
-export function combineOutputs(state: EnsembleState, outputs: readonly Float64Array[], n: number, k: number): Float64Array {
+export function combineOutputs(
+  state: EnsembleState,
+  outputs: readonly Float64Array[],
+  n: number,
+  k: number,
+): Float64Array {
   const M = outputs.length;
   const out = new Float64Array(n * k);
   if (state.method === 'stack') {
     const Z = new Float64Array(n * M * k);
-    for (let r = 0; r < n; r++) for (let m = 0; m < M; m++) Z.set(outputs[m]!.subarray(r * k, (r + 1) * k), r * M * k + m * k);
+    for (let r = 0; r < n; r++)
+      for (let m = 0; m < M; m++) Z.set(outputs[m]!.subarray(r * k, (r + 1) * k), r * M * k + m * k);
     return predictLogistic(state.meta!.W, state.meta!.b, Z, n, M * k, k);
   }
   if ((state.method === 'vote-hard' || state.method === 'adaboost') && k > 1) {
@@ -46,7 +61,12 @@ export function combineOutputs(state: EnsembleState, outputs: readonly Float64Ar
 }
 
 /** Outputs of any trained model — an ensemble too — on rows of a table. */
-export async function predictAnyRows(model: TrainedModel, table: Table, rows: Uint32Array, file = 'the dataset'): Promise<Result<Float64Array>> {
+export async function predictAnyRows(
+  model: TrainedModel,
+  table: Table,
+  rows: Uint32Array,
+  file = 'the dataset',
+): Promise<Result<Float64Array>> {
   if (!model.ensemble) return predictTableRows(model, table, rows, file);
   const outs: Float64Array[] = [];
   for (const m of model.ensemble.members) {
@@ -68,7 +88,8 @@ function bootstrap(set: EncodedSet, d: number, seed: number, weights?: Float64Ar
     for (let i = 0; i < n; i++) cdf[i] = acc += weights[i]!;
     for (let i = 0; i < n; i++) {
       const u = rng.next() * acc;
-      let lo = 0, hi = n - 1;
+      let lo = 0,
+        hi = n - 1;
       while (lo < hi) {
         const mid = (lo + hi) >> 1;
         if (cdf[mid]! < u) lo = mid + 1;
@@ -79,7 +100,8 @@ function bootstrap(set: EncodedSet, d: number, seed: number, weights?: Float64Ar
   } else for (let i = 0; i < n; i++) pick[i] = rng.int(n);
   const X = new Float32Array(n * d);
   pick.forEach((p, i) => X.set(set.X.subarray(p * d, (p + 1) * d), i * d));
-  const y = set.y instanceof Int32Array ? Int32Array.from(pick, (p) => set.y[p]!) : Float32Array.from(pick, (p) => set.y[p]!);
+  const y =
+    set.y instanceof Int32Array ? Int32Array.from(pick, (p) => set.y[p]!) : Float32Array.from(pick, (p) => set.y[p]!);
   return { X, y, rows: Uint32Array.from(pick, (p) => set.rows[p]!) };
 }
 
@@ -103,7 +125,22 @@ async function metricsOn(model: TrainedModel, table: Table, set: EncodedSet): Pr
 }
 
 /** The run record of an ensemble, scored like any run (metrics, baselines, fingerprint). */
-async function ensembleRun(a: { runId: string; runName: string; table: Table; dataset: { id: string; name: string }; split: SplitSpec; config: TrainConfig; environment: RunEnvironment; method: EnsembleMethod; members: { runId?: string; name: string }[]; model: TrainedModel; sets: { train: EncodedSet; validation: EncodedSet; test: EncodedSet }; validationOverride?: SplitMetrics; started: number; baselinePre?: Preprocessor }): Promise<RunRecord> {
+async function ensembleRun(a: {
+  runId: string;
+  runName: string;
+  table: Table;
+  dataset: { id: string; name: string };
+  split: SplitSpec;
+  config: TrainConfig;
+  environment: RunEnvironment;
+  method: EnsembleMethod;
+  members: { runId?: string; name: string }[];
+  model: TrainedModel;
+  sets: { train: EncodedSet; validation: EncodedSet; test: EncodedSet };
+  validationOverride?: SplitMetrics;
+  started: number;
+  baselinePre?: Preprocessor;
+}): Promise<RunRecord> {
   const { model, sets } = a;
   const pre = model.preprocessor;
   const k = classesOf(model)?.length ?? 1;
@@ -125,13 +162,28 @@ async function ensembleRun(a: { runId: string; runName: string; table: Table; da
     splitSizes: { train: sets.train.y.length, validation: sets.validation.y.length, test: sets.test.y.length },
     config: a.config,
     history: [],
-    metrics: { train: await metricsOn(model, a.table, sets.train), validation, test: sets.test.y.length ? await metricsOn(model, a.table, sets.test) : undefined },
-    baselines: scoreBaselines(a.baselinePre ?? pre, sets.train, { validation: sets.validation, test: sets.test }, a.config.seed),
+    metrics: {
+      train: await metricsOn(model, a.table, sets.train),
+      validation,
+      test: sets.test.y.length ? await metricsOn(model, a.table, sets.test) : undefined,
+    },
+    baselines: scoreBaselines(
+      a.baselinePre ?? pre,
+      sets.train,
+      { validation: sets.validation, test: sets.test },
+      a.config.seed,
+    ),
     samplesPerSecond: 0,
     environment: a.environment,
-    fingerprint: { rows: Array.from(sets.validation.rows.subarray(0, nFp)), outputs: fp.ok ? Array.from(fp.value.subarray(0, nFp * k)) : [] },
+    fingerprint: {
+      rows: Array.from(sets.validation.rows.subarray(0, nFp)),
+      outputs: fp.ok ? Array.from(fp.value.subarray(0, nFp * k)) : [],
+    },
     ensemble: { method: a.method, members: a.members },
-    message: a.method === 'stack' ? 'Validation metrics are out-of-fold (5-fold cross-fitting of the meta-learner on the validation split); test is the honest hold-out.' : undefined,
+    message:
+      a.method === 'stack'
+        ? 'Validation metrics are out-of-fold (5-fold cross-fitting of the meta-learner on the validation split); test is the honest hold-out.'
+        : undefined,
   };
 }
 
@@ -143,20 +195,36 @@ async function ensembleRun(a: { runId: string; runName: string; table: Table; da
  *   ensemble is the α-weighted vote. Stops early when a member is no better than chance.
  * Works with any model family. Cost: `members` × one fit.
  */
-export async function runEnsembleTraining(req: EnsembleRequest): Promise<Result<{ run: RunRecord; model: TrainedModel }>> {
+export async function runEnsembleTraining(
+  req: EnsembleRequest,
+): Promise<Result<{ run: RunRecord; model: TrainedModel }>> {
   const started = performance.now();
   const prepared = prepareData(req.table, req.schema, req.split, req.dataset.name);
   if (!prepared.ok) return prepared;
   const { pre, task, train, validation, test } = prepared.value;
-  if (req.method === 'adaboost' && task !== 'classification') return fail({ kind: 'bad-config', column: 'ensemble', message: 'AdaBoost here is for classification; for regression use gradient-boosted trees or bagging.' }, prepared.warnings);
-  if (!Number.isInteger(req.members) || req.members < 2 || req.members > 100) return fail({ kind: 'bad-config', column: 'members', message: 'An ensemble needs between 2 and 100 members.' });
+  if (req.method === 'adaboost' && task !== 'classification')
+    return fail(
+      {
+        kind: 'bad-config',
+        column: 'ensemble',
+        message: 'AdaBoost here is for classification; for regression use gradient-boosted trees or bagging.',
+      },
+      prepared.warnings,
+    );
+  if (!Number.isInteger(req.members) || req.members < 2 || req.members > 100)
+    return fail({ kind: 'bad-config', column: 'members', message: 'An ensemble needs between 2 and 100 members.' });
   const k = pre.label.task === 'classification' ? pre.label.classes.length : 1;
   const members: TrainedModel[] = [];
   const weights: number[] = [];
   const n = train.y.length;
   const rowWeights = new Float64Array(n).fill(1 / n);
   for (let m = 0; m < req.members; m++) {
-    const sample = bootstrap(train, pre.inputSize, req.config.seed * 7919 + m, req.method === 'adaboost' ? rowWeights : undefined);
+    const sample = bootstrap(
+      train,
+      pre.inputSize,
+      req.config.seed * 7919 + m,
+      req.method === 'adaboost' ? rowWeights : undefined,
+    );
     const fitted = await fitModel(pre, task, sample, validation, { ...req.config, seed: req.config.seed + m });
     if (req.method === 'adaboost') {
       const out = await predictAnyRows(fitted.model, req.table, train.rows);
@@ -167,7 +235,8 @@ export async function runEnsembleTraining(req: EnsembleRequest): Promise<Result<
       if (err >= 1 - 1 / k) break;
       const alpha = Math.log((1 - Math.max(err, 1e-10)) / Math.max(err, 1e-10)) + Math.log(k - 1);
       let sum = 0;
-      for (let i = 0; i < n; i++) sum += rowWeights[i] = rowWeights[i]! * (pred[i] !== train.y[i] ? Math.exp(alpha) : 1);
+      for (let i = 0; i < n; i++)
+        sum += rowWeights[i] = rowWeights[i]! * (pred[i] !== train.y[i] ? Math.exp(alpha) : 1);
       for (let i = 0; i < n; i++) rowWeights[i]! /= sum;
       weights.push(alpha);
       members.push(fitted.model);
@@ -175,9 +244,23 @@ export async function runEnsembleTraining(req: EnsembleRequest): Promise<Result<
     } else members.push(fitted.model);
     req.onMember?.(m + 1, req.members);
   }
-  if (members.length === 0) return fail({ kind: 'weak-learner', message: 'The first boosting member was no better than chance; use a stronger base model.' });
-  const model: TrainedModel = { ensemble: { method: req.method, members, weights: req.method === 'adaboost' ? weights : undefined }, preprocessor: pre };
-  const run = await ensembleRun({ ...req, method: req.method, members: members.map((_, i) => ({ name: `member ${i + 1}` })), model, sets: { train, validation, test }, started });
+  if (members.length === 0)
+    return fail({
+      kind: 'weak-learner',
+      message: 'The first boosting member was no better than chance; use a stronger base model.',
+    });
+  const model: TrainedModel = {
+    ensemble: { method: req.method, members, weights: req.method === 'adaboost' ? weights : undefined },
+    preprocessor: pre,
+  };
+  const run = await ensembleRun({
+    ...req,
+    method: req.method,
+    members: members.map((_, i) => ({ name: `member ${i + 1}` })),
+    model,
+    sets: { train, validation, test },
+    started,
+  });
   return ok({ run, model }, prepared.warnings);
 }
 
@@ -186,17 +269,45 @@ export async function runEnsembleTraining(req: EnsembleRequest): Promise<Result<
  * logistic-regression meta-learner fitted on the members' validation probabilities. Members must
  * share dataset version, label, classes and split, so every row sits in the same split for all.
  */
-export async function combineRuns(items: { run: RunRecord; model: TrainedModel }[], method: 'vote-hard' | 'vote-soft' | 'stack', table: Table, ids: { runId: string; runName: string; environment: RunEnvironment }): Promise<Result<{ run: RunRecord; model: TrainedModel }>> {
+export async function combineRuns(
+  items: { run: RunRecord; model: TrainedModel }[],
+  method: 'vote-hard' | 'vote-soft' | 'stack',
+  table: Table,
+  ids: { runId: string; runName: string; environment: RunEnvironment },
+): Promise<Result<{ run: RunRecord; model: TrainedModel }>> {
   const started = performance.now();
-  if (items.length < 2) return fail({ kind: 'bad-config', column: 'members', message: 'Choose at least two runs to combine.' });
+  if (items.length < 2)
+    return fail({ kind: 'bad-config', column: 'members', message: 'Choose at least two runs to combine.' });
   const first = items[0]!.run;
   for (const { run, model } of items.slice(1)) {
-    const why = run.dataset.id !== first.dataset.id ? 'another dataset version' : run.label !== first.label ? `another label ("${run.label}")` : JSON.stringify(run.split) !== JSON.stringify(first.split) ? 'another split (kind, fractions or seed)' : JSON.stringify(classesOf(model)) !== JSON.stringify(classesOf(items[0]!.model)) ? 'other classes' : null;
-    if (why) return fail({ kind: 'incompatible-members', message: `"${run.name}" was trained on ${why} than "${first.name}"; ensemble members must share data, label and split.` });
-    if (run.status !== 'finished') return fail({ kind: 'incompatible-members', message: `"${run.name}" did not finish; only finished runs can be combined.` });
+    const why =
+      run.dataset.id !== first.dataset.id
+        ? 'another dataset version'
+        : run.label !== first.label
+          ? `another label ("${run.label}")`
+          : JSON.stringify(run.split) !== JSON.stringify(first.split)
+            ? 'another split (kind, fractions or seed)'
+            : JSON.stringify(classesOf(model)) !== JSON.stringify(classesOf(items[0]!.model))
+              ? 'other classes'
+              : null;
+    if (why)
+      return fail({
+        kind: 'incompatible-members',
+        message: `"${run.name}" was trained on ${why} than "${first.name}"; ensemble members must share data, label and split.`,
+      });
+    if (run.status !== 'finished')
+      return fail({
+        kind: 'incompatible-members',
+        message: `"${run.name}" did not finish; only finished runs can be combined.`,
+      });
   }
   const task = first.task;
-  if (method === 'stack' && task !== 'classification') return fail({ kind: 'bad-config', column: 'ensemble', message: 'Stacking here is for classification; average regression models with a soft vote.' });
+  if (method === 'stack' && task !== 'classification')
+    return fail({
+      kind: 'bad-config',
+      column: 'ensemble',
+      message: 'Stacking here is for classification; average regression models with a soft vote.',
+    });
   const schema = withRole(inferSchema(table, first.label), first.label, 'label');
   const prepared = prepareData(table, schema, first.split, first.dataset.name, task);
   if (!prepared.ok) return prepared;
@@ -228,7 +339,8 @@ export async function combineRuns(items: { run: RunRecord; model: TrainedModel }
     const oof = new Float64Array(nv * k);
     const folds = 5;
     for (let f = 0; f < folds; f++) {
-      const trainIdx: number[] = [], testIdx: number[] = [];
+      const trainIdx: number[] = [],
+        testIdx: number[] = [];
       for (let r = 0; r < nv; r++) (r % folds === f ? testIdx : trainIdx).push(r);
       if (testIdx.length === 0 || trainIdx.length === 0) continue;
       const sub = (idx: number[]) => {
@@ -236,14 +348,35 @@ export async function combineRuns(items: { run: RunRecord; model: TrainedModel }
         idx.forEach((r, i) => X.set(Z.subarray(r * M * k, (r + 1) * M * k), i * M * k));
         return X;
       };
-      const fm = fitLogistic(sub(trainIdx), trainIdx.map((r) => sets.validation.y[r]!), trainIdx.length, M * k, k);
+      const fm = fitLogistic(
+        sub(trainIdx),
+        trainIdx.map((r) => sets.validation.y[r]!),
+        trainIdx.length,
+        M * k,
+        k,
+      );
       const p = predictLogistic(fm.W, fm.b, sub(testIdx), testIdx.length, M * k, k);
       testIdx.forEach((r, i) => oof.set(p.subarray(i * k, (i + 1) * k), r * k));
     }
     validationOverride = splitMetrics(pre0, oof, sets.validation.y);
   }
   const model: TrainedModel = { ensemble: state, preprocessor: pre0 };
-  const run = await ensembleRun({ runId: ids.runId, runName: ids.runName, table, dataset: first.dataset, split: first.split, config: first.config, environment: ids.environment, method, members: items.map((i) => ({ runId: i.run.id, name: i.run.name })), model, sets, validationOverride, started, baselinePre: prepared.value.pre });
+  const run = await ensembleRun({
+    runId: ids.runId,
+    runName: ids.runName,
+    table,
+    dataset: first.dataset,
+    split: first.split,
+    config: first.config,
+    environment: ids.environment,
+    method,
+    members: items.map((i) => ({ runId: i.run.id, name: i.run.name })),
+    model,
+    sets,
+    validationOverride,
+    started,
+    baselinePre: prepared.value.pre,
+  });
   return ok({ run, model });
 }
 

@@ -6,10 +6,22 @@ import { createRandom } from '../util/random.ts';
  * meta-learner over member probabilities.
  * Cost: O(iterations · n · p · k).
  */
-export function fitLogistic(X: Float64Array, y: ArrayLike<number>, n: number, p: number, k: number, l2 = 1e-3, iterations = 400, lr = 0.5): { W: Float64Array; b: Float64Array } {
-  const W = new Float64Array(p * k), b = new Float64Array(k);
-  const vW = new Float64Array(p * k), vb = new Float64Array(k);
-  const gW = new Float64Array(p * k), gb = new Float64Array(k);
+export function fitLogistic(
+  X: Float64Array,
+  y: ArrayLike<number>,
+  n: number,
+  p: number,
+  k: number,
+  l2 = 1e-3,
+  iterations = 400,
+  lr = 0.5,
+): { W: Float64Array; b: Float64Array } {
+  const W = new Float64Array(p * k),
+    b = new Float64Array(k);
+  const vW = new Float64Array(p * k),
+    vb = new Float64Array(k);
+  const gW = new Float64Array(p * k),
+    gb = new Float64Array(k);
   const z = new Float64Array(k);
   const rng = createRandom(1);
   for (let i = 0; i < W.length; i++) W[i] = (rng.next() - 0.5) * 1e-3;
@@ -25,7 +37,7 @@ export function fitLogistic(X: Float64Array, y: ArrayLike<number>, n: number, p:
         m = Math.max(m, s);
       }
       let sum = 0;
-      for (let c = 0; c < k; c++) sum += (z[c] = Math.exp(z[c]! - m));
+      for (let c = 0; c < k; c++) sum += z[c] = Math.exp(z[c]! - m);
       for (let c = 0; c < k; c++) {
         const g = z[c]! / sum - (y[r] === c ? 1 : 0);
         gb[c]! += g / n;
@@ -45,7 +57,14 @@ export function fitLogistic(X: Float64Array, y: ArrayLike<number>, n: number, p:
 }
 
 /** Class probabilities of a fitted multinomial logistic regression. */
-export function predictLogistic(W: ArrayLike<number>, b: ArrayLike<number>, X: Float64Array, n: number, p: number, k: number): Float64Array {
+export function predictLogistic(
+  W: ArrayLike<number>,
+  b: ArrayLike<number>,
+  X: Float64Array,
+  n: number,
+  p: number,
+  k: number,
+): Float64Array {
   const out = new Float64Array(n * k);
   for (let r = 0; r < n; r++) {
     let m = -Infinity;
@@ -56,7 +75,7 @@ export function predictLogistic(W: ArrayLike<number>, b: ArrayLike<number>, X: F
       m = Math.max(m, s);
     }
     let sum = 0;
-    for (let c = 0; c < k; c++) sum += (out[r * k + c] = Math.exp(out[r * k + c]! - m));
+    for (let c = 0; c < k; c++) sum += out[r * k + c] = Math.exp(out[r * k + c]! - m);
     for (let c = 0; c < k; c++) out[r * k + c]! /= sum;
   }
   return out;

@@ -13,11 +13,13 @@ import { normalSf } from '../stats/normal.ts';
 
 const close = (a: ArrayLike<number>, b: ArrayLike<number>, tol = 1e-9) => {
   expect(a.length).toBe(b.length);
-  for (let i = 0; i < a.length; i++) expect(Math.abs(a[i]! - b[i]!), `index ${i}: ${a[i]} vs ${b[i]}`).toBeLessThan(tol);
+  for (let i = 0; i < a.length; i++)
+    expect(Math.abs(a[i]! - b[i]!), `index ${i}: ${a[i]} vs ${b[i]}`).toBeLessThan(tol);
 };
 
 // References: scikit-learn 1.2.1 / scipy 1.10.1, tests/fixtures/make_fixtures.py.
 describe('evaluation metrics match scikit-learn', () => {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- fixture JSON
   SKLEARN.evaluation.forEach((e: any, i: number) => {
     it(`prediction set ${i} (k=${e.k}, n=${e.y.length})`, () => {
       const k = e.k;
@@ -26,10 +28,20 @@ describe('evaluation metrics match scikit-learn', () => {
       const r = classificationReport(e.y, pred, k);
       expect(Math.abs(r.balancedAccuracy - e.balanced_accuracy)).toBeLessThan(1e-9);
       expect(Math.abs(r.mcc - e.mcc)).toBeLessThan(1e-9);
-      close(r.perClass.map((c) => c.precision), e.per_class.precision);
-      close(r.perClass.map((c) => c.recall), e.per_class.recall);
-      close(r.perClass.map((c) => c.f1), e.per_class.f1);
-      for (const avg of ['macro', 'micro', 'weighted'] as const) close([r[avg].precision, r[avg].recall, r[avg].f1], [e[avg].precision[0], e[avg].recall[0], e[avg].f1[0]]);
+      close(
+        r.perClass.map((c) => c.precision),
+        e.per_class.precision,
+      );
+      close(
+        r.perClass.map((c) => c.recall),
+        e.per_class.recall,
+      );
+      close(
+        r.perClass.map((c) => c.f1),
+        e.per_class.f1,
+      );
+      for (const avg of ['macro', 'micro', 'weighted'] as const)
+        close([r[avg].precision, r[avg].recall, r[avg].f1], [e[avg].precision[0], e[avg].recall[0], e[avg].f1[0]]);
       close(confusionMatrix(e.y, pred, k), e.confusion);
       close(confusionMatrix(e.y, pred, k, 'true'), e.confusion_true);
       if (k === 2) {
@@ -45,18 +57,23 @@ describe('evaluation metrics match scikit-learn', () => {
         close(pr.thresholds, e.pr_thresholds);
         expect(Math.abs(pr.averagePrecision - e.average_precision)).toBeLessThan(1e-9);
         expect(Math.abs(brierBinary(e.y, pos) - e.brier)).toBeLessThan(1e-9);
-        for (const strategy of ['uniform', 'quantile'] as const) for (const bins of [5, 10]) {
-          const c = calibrationCurve(e.y, pos, bins, strategy);
-          close(c.probTrue, e[`calibration_${strategy}_${bins}`].prob_true);
-          close(c.probPred, e[`calibration_${strategy}_${bins}`].prob_pred);
-        }
+        for (const strategy of ['uniform', 'quantile'] as const)
+          for (const bins of [5, 10]) {
+            const c = calibrationCurve(e.y, pos, bins, strategy);
+            close(c.probTrue, e[`calibration_${strategy}_${bins}`].prob_true);
+            close(c.probPred, e[`calibration_${strategy}_${bins}`].prob_pred);
+          }
         // Platt: scikit-learn's p = 1/(1+exp(a·f + b)); ours σ(A·f + B), so A = −a, B = −b.
         const platt = fitCalibrator('platt', e.probs, e.y, 2);
         if (platt.method !== 'platt') throw new Error('platt');
         expect(Math.abs(platt.a + e.platt.a)).toBeLessThan(1e-5);
         expect(Math.abs(platt.b + e.platt.b)).toBeLessThan(1e-5);
         const iso = isotonicFit(pos, e.y);
-        close(e.isotonic_grid.map((g: number) => isotonicPredict(iso, g)), e.isotonic_pred, 1e-9);
+        close(
+          e.isotonic_grid.map((g: number) => isotonicPredict(iso, g)),
+          e.isotonic_pred,
+          1e-9,
+        );
       } else if (e.auc_macro !== null) {
         const auc = rocAucOvr(e.y, e.probs, k);
         expect(Math.abs(auc.macro - e.auc_macro)).toBeLessThan(1e-9);
@@ -65,7 +82,9 @@ describe('evaluation metrics match scikit-learn', () => {
     });
   });
   it('MAPE and the normal tail', () => {
-    expect(Math.abs(mape(SKLEARN.stats.mape.y, SKLEARN.stats.mape.pred) - SKLEARN.stats.mape.value)).toBeLessThan(1e-12);
+    expect(Math.abs(mape(SKLEARN.stats.mape.y, SKLEARN.stats.mape.pred) - SKLEARN.stats.mape.value)).toBeLessThan(
+      1e-12,
+    );
     SKLEARN.stats.norm_sf.z.forEach((z: number, i: number) => {
       const want = SKLEARN.stats.norm_sf.sf[i];
       expect(Math.abs(normalSf(z) - want) / want, `z=${z}`).toBeLessThan(1e-9);
@@ -89,7 +108,8 @@ describe('calibration', () => {
     const out = applyCalibrator(cal, e.probs, 3);
     expect(Array.from(argmaxRows(out, 3))).toEqual(Array.from(argmaxRows(e.probs, 3)));
     expect(accuracy(e.y, argmaxRows(out, 3))).toBe(accuracy(e.y, argmaxRows(e.probs, 3)));
-    const nll = (p: ArrayLike<number>) => e.y.reduce((s: number, y: number, i: number) => s - Math.log(p[i * 3 + y]!), 0);
+    const nll = (p: ArrayLike<number>) =>
+      e.y.reduce((s: number, y: number, i: number) => s - Math.log(p[i * 3 + y]!), 0);
     expect(nll(out)).toBeLessThanOrEqual(nll(e.probs) + 1e-9);
   });
   it('isotonic and histogram calibrators return probabilities that sum to 1', () => {

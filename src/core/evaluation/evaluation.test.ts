@@ -10,8 +10,22 @@ import { completeConfig, type RunRecord, type TrainedModel } from '../model/spec
 import { runBehaviourTest } from './behaviour.ts';
 import { evaluateModel } from './evaluation.ts';
 
-async function train(table: Table, label: string, model: Record<string, unknown>, seed = 1): Promise<{ run: RunRecord; model: TrainedModel }> {
-  const r = await runTraining({ runId: 'r', runName: 'r', table, dataset: { id: datasetVersionId(table), name: 't' }, schema: inferSchema(table, label), split: { kind: 'stratified', fractions: [0.6, 0.2, 0.2], seed }, config: completeConfig({ model, seed, epochs: 30, learningRate: 0.02 }), environment: { backend: 'cpu', backendReason: '', runtime: 't', appVersion: 't' } });
+async function train(
+  table: Table,
+  label: string,
+  model: Record<string, unknown>,
+  seed = 1,
+): Promise<{ run: RunRecord; model: TrainedModel }> {
+  const r = await runTraining({
+    runId: 'r',
+    runName: 'r',
+    table,
+    dataset: { id: datasetVersionId(table), name: 't' },
+    schema: inferSchema(table, label),
+    split: { kind: 'stratified', fractions: [0.6, 0.2, 0.2], seed },
+    config: completeConfig({ model, seed, epochs: 30, learningRate: 0.02 }),
+    environment: { backend: 'cpu', backendReason: '', runtime: 't', appVersion: 't' },
+  });
   if (!r.ok) throw new Error(r.error.message);
   return r.value;
 }
@@ -26,7 +40,18 @@ describe('evaluateModel', () => {
 
   it('reports every metric with intervals, coverage, errors and user slices', async () => {
     const rows = Uint32Array.from({ length: 1000 }, (_, i) => i);
-    const r = await evaluateModel(m.model, credit, rows, 'german-credit.csv', { slices: [{ conditions: [{ column: 'personal_status', op: 'eq', value: 'female div/dep/mar' }] }, { conditions: [{ column: 'age', op: 'range', min: 18, max: 26 }, { column: 'housing', op: 'eq', value: 'rent' }] }], resamples: 200 });
+    const r = await evaluateModel(m.model, credit, rows, 'german-credit.csv', {
+      slices: [
+        { conditions: [{ column: 'personal_status', op: 'eq', value: 'female div/dep/mar' }] },
+        {
+          conditions: [
+            { column: 'age', op: 'range', min: 18, max: 26 },
+            { column: 'housing', op: 'eq', value: 'rent' },
+          ],
+        },
+      ],
+      resamples: 200,
+    });
     if (!r.ok) throw new Error(r.error.message);
     const e = r.value.metrics;
     if (e.task !== 'classification') throw new Error('task');
@@ -54,11 +79,19 @@ describe('evaluateModel', () => {
     });
     const t = csvTable(['region,tier,x,label', ...rows].join('\n'));
     const model = await train(t, 'label', { kind: 'tree', maxDepth: 3 });
-    const r = await evaluateModel(model.model, t, Uint32Array.from({ length: 1200 }, (_, i) => i), 'synthetic.csv', { resamples: 50 });
+    const r = await evaluateModel(
+      model.model,
+      t,
+      Uint32Array.from({ length: 1200 }, (_, i) => i),
+      'synthetic.csv',
+      { resamples: 50 },
+    );
     if (!r.ok) throw new Error(r.error.message);
     const top = r.value.foundSlices[0]!;
     expect(top.name).toMatch(/region = east|tier = b/);
-    expect(r.value.foundSlices.some((s) => s.name === 'region = east ∧ tier = b' || s.name === 'tier = b ∧ region = east')).toBe(true);
+    expect(
+      r.value.foundSlices.some((s) => s.name === 'region = east ∧ tier = b' || s.name === 'tier = b ∧ region = east'),
+    ).toBe(true);
     expect(top.adjustedP).toBeLessThan(0.05);
     expect(top.gap).toBeLessThan(-0.2);
   });
@@ -69,12 +102,17 @@ describe('evaluateModel', () => {
     expect(!r.ok && r.error.kind).toBe('column-mismatch');
     expect(!r.ok && r.error.message).toMatch(/lacks the feature columns .*"credit_history"/);
     const header = credit.columns.map((c) => c.name);
-    const rowsText = ['<0,six,critical/other existing credit,radio/tv,1169,no known savings,>=7,4,male single,none,4,real estate,67,none,own,2,skilled,1,yes,yes,excellent,1', '<0,6,critical/other existing credit,radio/tv,1169,no known savings,>=7,4,male single,none,4,real estate,67,none,own,2,skilled,1,yes,yes,good,2'];
+    const rowsText = [
+      '<0,six,critical/other existing credit,radio/tv,1169,no known savings,>=7,4,male single,none,4,real estate,67,none,own,2,skilled,1,yes,yes,excellent,1',
+      '<0,6,critical/other existing credit,radio/tv,1169,no known savings,>=7,4,male single,none,4,real estate,67,none,own,2,skilled,1,yes,yes,good,2',
+    ];
     const t = csvTable([[...header, 'extra'].join(','), ...rowsText].join('\n'));
     const r2 = await evaluateModel(m.model, t, Uint32Array.of(0, 1), 'odd.csv', { findSlices: false, resamples: 10 });
     if (!r2.ok) throw new Error(r2.error.message);
     const kinds = r2.value.notes.map((n) => n.kind);
-    expect(kinds).toEqual(expect.arrayContaining(['extra-columns', 'mistyped-column', 'unusable-labels', 'single-class']));
+    expect(kinds).toEqual(
+      expect.arrayContaining(['extra-columns', 'mistyped-column', 'unusable-labels', 'single-class']),
+    );
     expect(r2.value.notes.find((n) => n.kind === 'mistyped-column')!.column).toBe('duration');
     expect(r2.value.rows).toBe(1);
   });
@@ -83,14 +121,27 @@ describe('evaluateModel', () => {
     const rows = Uint32Array.from({ length: 300 }, (_, i) => i);
     const y = encodeLabels(m.model.preprocessor, credit, rows);
     if (!y.ok) throw new Error('labels');
-    const p = await runBehaviourTest(m.model, credit, rows, y.value, { kind: 'perturbation', strengths: [0, 0.5, 2], swapCategories: true });
+    const p = await runBehaviourTest(m.model, credit, rows, y.value, {
+      kind: 'perturbation',
+      strengths: [0, 0.5, 2],
+      swapCategories: true,
+    });
     expect(p.ok && p.value.kind === 'perturbation' && p.value.values.length).toBe(3);
-    const inv = await runBehaviourTest(m.model, credit, rows, y.value, { kind: 'invariance', column: 'personal_status' });
+    const inv = await runBehaviourTest(m.model, credit, rows, y.value, {
+      kind: 'invariance',
+      column: 'personal_status',
+    });
     if (!inv.ok || inv.value.kind !== 'invariance') throw new Error('invariance');
     expect(inv.value.tested).toBeGreaterThan(300);
     expect(inv.value.changedRate).toBeGreaterThanOrEqual(0);
     expect(inv.value.examples.length).toBe(Math.min(20, Math.round(inv.value.changedRate * inv.value.tested)));
-    const dir = await runBehaviourTest(m.model, credit, rows, y.value, { kind: 'directional', column: 'duration', delta: 24, target: 'bad', expect: 'increase' });
+    const dir = await runBehaviourTest(m.model, credit, rows, y.value, {
+      kind: 'directional',
+      column: 'duration',
+      delta: 24,
+      target: 'bad',
+      expect: 'increase',
+    });
     expect(dir.ok && dir.value.kind === 'directional' && dir.value.tested).toBe(300);
     const wrong = await runBehaviourTest(m.model, credit, rows, y.value, { kind: 'invariance', column: 'duration' });
     expect(!wrong.ok && wrong.error.kind).toBe('bad-test');

@@ -36,7 +36,13 @@ export interface ClassificationEvaluation {
   /** Accuracy of the predictions kept when abstaining below each confidence threshold. */
   coverage: { threshold: number; coverage: number; accuracy: number }[];
   /** Misclassified rows, most confident first. */
-  errors: { row: number; label: string; prediction: string; confidence: number; input: Record<string, string | null> }[];
+  errors: {
+    row: number;
+    label: string;
+    prediction: string;
+    confidence: number;
+    input: Record<string, string | null>;
+  }[];
 }
 
 export interface RegressionEvaluation {
@@ -81,7 +87,13 @@ function inputOf(pre: Preprocessor, table: Table, row: number): Record<string, s
  * missing or a class training never saw are left out, with a note; so are bad columns (an error
  * naming the missing ones, notes for extra and mistyped ones).
  */
-export async function evaluateModel(model: TrainedModel, table: Table, rows: Uint32Array, file: string, opts: { seed?: number; slices?: SliceDefinition[]; findSlices?: boolean; resamples?: number } = {}): Promise<Result<Evaluation>> {
+export async function evaluateModel(
+  model: TrainedModel,
+  table: Table,
+  rows: Uint32Array,
+  file: string,
+  opts: { seed?: number; slices?: SliceDefinition[]; findSlices?: boolean; resamples?: number } = {},
+): Promise<Result<Evaluation>> {
   const pre = model.preprocessor;
   const checked = checkColumns(pre, table, file);
   if (!checked.ok) return checked;
@@ -90,10 +102,30 @@ export async function evaluateModel(model: TrainedModel, table: Table, rows: Uin
   if (!y0.ok) return y0;
   const keep: number[] = [];
   y0.value.forEach((v, i) => (pre.label.task === 'classification' ? v >= 0 : Number.isFinite(v)) && keep.push(i));
-  if (keep.length < rows.length) notes.push({ kind: 'unusable-labels', file, column: pre.label.column, message: `${rows.length - keep.length} row(s) have no "${pre.label.column}" value${pre.label.task === 'classification' ? ' or a class training never saw' : ''}; they are left out.` });
-  if (keep.length === 0) return fail({ kind: 'no-rows', file, message: `No row of ${file} has a usable "${pre.label.column}" value to evaluate against.` }, notes);
+  if (keep.length < rows.length)
+    notes.push({
+      kind: 'unusable-labels',
+      file,
+      column: pre.label.column,
+      message: `${rows.length - keep.length} row(s) have no "${pre.label.column}" value${pre.label.task === 'classification' ? ' or a class training never saw' : ''}; they are left out.`,
+    });
+  if (keep.length === 0)
+    return fail(
+      {
+        kind: 'no-rows',
+        file,
+        message: `No row of ${file} has a usable "${pre.label.column}" value to evaluate against.`,
+      },
+      notes,
+    );
   const evalRows = Uint32Array.from(keep, (i) => rows[i]!);
-  const y = pre.label.task === 'classification' ? Int32Array.from(keep, (i) => y0.value[i]!) : Float64Array.from(keep, (i) => y0.value[i]! * (pre.label as { std: number }).std + (pre.label as { mean: number }).mean);
+  const y =
+    pre.label.task === 'classification'
+      ? Int32Array.from(keep, (i) => y0.value[i]!)
+      : Float64Array.from(
+          keep,
+          (i) => y0.value[i]! * (pre.label as { std: number }).std + (pre.label as { mean: number }).mean,
+        );
   const out = await predictAnyRows(model, table, evalRows, file);
   if (!out.ok) return out;
   const n = evalRows.length;
@@ -102,48 +134,139 @@ export async function evaluateModel(model: TrainedModel, table: Table, rows: Uin
   let metrics: ClassificationEvaluation | RegressionEvaluation;
   let loss: Float64Array;
   if (pre.label.task === 'classification') {
-    const classes = pre.label.classes, k = classes.length;
+    const classes = pre.label.classes,
+      k = classes.length;
     const probs = out.value;
     const pred = argmaxRows(probs, k);
     const yc = y as Int32Array;
-    if (new Set(pred).size === 1) notes.push({ kind: 'constant-predictions', file, message: `The model predicts "${classes[pred[0]!]}" for every row; precision of the other classes is reported as 0 and AUC measures the ranking only.` });
-    if (new Set(yc).size === 1) notes.push({ kind: 'single-class', file, column: pre.label.column, message: `Every evaluated row is "${classes[yc[0]!]}": AUC and class-wise recall of other classes are undefined (shown as —).` });
+    if (new Set(pred).size === 1)
+      notes.push({
+        kind: 'constant-predictions',
+        file,
+        message: `The model predicts "${classes[pred[0]!]}" for every row; precision of the other classes is reported as 0 and AUC measures the ranking only.`,
+      });
+    if (new Set(yc).size === 1)
+      notes.push({
+        kind: 'single-class',
+        file,
+        column: pre.label.column,
+        message: `Every evaluated row is "${classes[yc[0]!]}": AUC and class-wise recall of other classes are undefined (shown as —).`,
+      });
     const report = classificationReport(yc, pred, k);
     const auc = rocAucOvr(yc, probs, k);
     const curveClasses = k === 2 ? [1] : Array.from({ length: k }, (_, c) => c);
     const scoresOf = (c: number) => Float64Array.from({ length: n }, (_, i) => probs[i * k + c]!);
     const roc = curveClasses.map((c) => {
-      const r = rocCurve(scoresOf(c), Array.from(yc, (v) => v === c));
+      const r = rocCurve(
+        scoresOf(c),
+        Array.from(yc, (v) => v === c),
+      );
       const [fpr, tpr, thr] = thin(r.fpr, r.tpr, r.thresholds);
       return { fpr: fpr!, tpr: tpr!, thresholds: thr!, auc: r.auc, label: classes[c]! };
     });
     const pr = curveClasses.map((c) => {
-      const r = prCurve(scoresOf(c), Array.from(yc, (v) => v === c));
+      const r = prCurve(
+        scoresOf(c),
+        Array.from(yc, (v) => v === c),
+      );
       const [p, rc] = thin(r.precision, r.recall);
       return { precision: p!, recall: rc!, thresholds: [], averagePrecision: r.averagePrecision, label: classes[c]! };
     });
-    const sub = (idx: Uint32Array) => ({ y: Int32Array.from(idx, (i) => yc[i]!), p: Int32Array.from(idx, (i) => pred[i]!), probs: (() => { const o = new Float64Array(idx.length * k); idx.forEach((i, j) => o.set(probs.subarray(i * k, (i + 1) * k), j * k)); return o; })() });
+    const sub = (idx: Uint32Array) => ({
+      y: Int32Array.from(idx, (i) => yc[i]!),
+      p: Int32Array.from(idx, (i) => pred[i]!),
+      probs: (() => {
+        const o = new Float64Array(idx.length * k);
+        idx.forEach((i, j) => o.set(probs.subarray(i * k, (i + 1) * k), j * k));
+        return o;
+      })(),
+    });
     const intervals = {
-      accuracy: bootstrapInterval(n, (idx) => { const s = sub(idx); return accuracy(s.y, s.p); }, { resamples: B, seed }),
-      balancedAccuracy: bootstrapInterval(n, (idx) => { const s = sub(idx); return classificationReport(s.y, s.p, k).balancedAccuracy; }, { resamples: B, seed }),
-      macroF1: bootstrapInterval(n, (idx) => { const s = sub(idx); return classificationReport(s.y, s.p, k).macro.f1; }, { resamples: B, seed }),
-      auc: bootstrapInterval(n, (idx) => { const s = sub(idx); return rocAucOvr(s.y, s.probs, k).macro; }, { resamples: Math.min(B, 200), seed }),
-      logLoss: bootstrapInterval(n, (idx) => { const s = sub(idx); return logLoss(s.y, s.probs, k); }, { resamples: B, seed }),
+      accuracy: bootstrapInterval(
+        n,
+        (idx) => {
+          const s = sub(idx);
+          return accuracy(s.y, s.p);
+        },
+        { resamples: B, seed },
+      ),
+      balancedAccuracy: bootstrapInterval(
+        n,
+        (idx) => {
+          const s = sub(idx);
+          return classificationReport(s.y, s.p, k).balancedAccuracy;
+        },
+        { resamples: B, seed },
+      ),
+      macroF1: bootstrapInterval(
+        n,
+        (idx) => {
+          const s = sub(idx);
+          return classificationReport(s.y, s.p, k).macro.f1;
+        },
+        { resamples: B, seed },
+      ),
+      auc: bootstrapInterval(
+        n,
+        (idx) => {
+          const s = sub(idx);
+          return rocAucOvr(s.y, s.probs, k).macro;
+        },
+        { resamples: Math.min(B, 200), seed },
+      ),
+      logLoss: bootstrapInterval(
+        n,
+        (idx) => {
+          const s = sub(idx);
+          return logLoss(s.y, s.probs, k);
+        },
+        { resamples: B, seed },
+      ),
     };
     const conf = Float64Array.from({ length: n }, (_, i) => probs[i * k + pred[i]!]!);
     const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => conf[b]! - conf[a]!);
     const coverage: ClassificationEvaluation['coverage'] = [];
     for (const t of [0, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.99]) {
       const kept = order.filter((i) => conf[i]! >= t);
-      coverage.push({ threshold: t, coverage: kept.length / n, accuracy: kept.length ? kept.filter((i) => pred[i] === yc[i]).length / kept.length : NaN });
+      coverage.push({
+        threshold: t,
+        coverage: kept.length / n,
+        accuracy: kept.length ? kept.filter((i) => pred[i] === yc[i]).length / kept.length : NaN,
+      });
     }
-    const errors = order.filter((i) => pred[i] !== yc[i]).slice(0, 200).map((i) => ({ row: evalRows[i]!, label: classes[yc[i]!]!, prediction: classes[pred[i]!]!, confidence: conf[i]!, input: inputOf(pre, table, evalRows[i]!) }));
-    metrics = { task: 'classification', classes, n, report, confusion: Array.from(confusionMatrix(yc, pred, k)), confusionNormalized: Array.from(confusionMatrix(yc, pred, k, 'true')), logLoss: logLoss(yc, probs, k), brier: brierMulti(yc, probs, k), auc, roc, pr, calibration: calibrationSummary(yc, probs, k), intervals, coverage, errors };
+    const errors = order
+      .filter((i) => pred[i] !== yc[i])
+      .slice(0, 200)
+      .map((i) => ({
+        row: evalRows[i]!,
+        label: classes[yc[i]!]!,
+        prediction: classes[pred[i]!]!,
+        confidence: conf[i]!,
+        input: inputOf(pre, table, evalRows[i]!),
+      }));
+    metrics = {
+      task: 'classification',
+      classes,
+      n,
+      report,
+      confusion: Array.from(confusionMatrix(yc, pred, k)),
+      confusionNormalized: Array.from(confusionMatrix(yc, pred, k, 'true')),
+      logLoss: logLoss(yc, probs, k),
+      brier: brierMulti(yc, probs, k),
+      auc,
+      roc,
+      pr,
+      calibration: calibrationSummary(yc, probs, k),
+      intervals,
+      coverage,
+      errors,
+    };
     loss = Float64Array.from({ length: n }, (_, i) => (pred[i] === yc[i] ? 0 : 1));
   } else {
     const yp = out.value;
     const e = regressionErrors(y, yp);
-    const sub = (idx: Uint32Array) => [Float64Array.from(idx, (i) => y[i]!), Float64Array.from(idx, (i) => yp[i]!)] as const;
+    const sub = (idx: Uint32Array) =>
+      [Float64Array.from(idx, (i) => y[i]!), Float64Array.from(idx, (i) => yp[i]!)] as const;
     const step = Math.max(1, Math.ceil(n / 2000));
     const idx = Array.from({ length: n }, (_, i) => i);
     const errorsOrder = idx.slice().sort((a, b) => Math.abs(yp[b]! - y[b]!) - Math.abs(yp[a]! - y[a]!));
@@ -157,8 +280,17 @@ export async function evaluateModel(model: TrainedModel, table: Table, rows: Uin
         rmse: bootstrapInterval(n, (ix) => regressionErrors(...sub(ix)).rmse, { resamples: B, seed }),
         r2: bootstrapInterval(n, (ix) => regressionErrors(...sub(ix)).r2, { resamples: B, seed }),
       },
-      residuals: { predicted: idx.filter((i) => i % step === 0).map((i) => yp[i]!), residual: idx.filter((i) => i % step === 0).map((i) => y[i]! - yp[i]!) },
-      errors: errorsOrder.slice(0, 200).map((i) => ({ row: evalRows[i]!, label: String(y[i]), prediction: String(Number(yp[i]!.toPrecision(6))), residual: y[i]! - yp[i]!, input: inputOf(pre, table, evalRows[i]!) })),
+      residuals: {
+        predicted: idx.filter((i) => i % step === 0).map((i) => yp[i]!),
+        residual: idx.filter((i) => i % step === 0).map((i) => y[i]! - yp[i]!),
+      },
+      errors: errorsOrder.slice(0, 200).map((i) => ({
+        row: evalRows[i]!,
+        label: String(y[i]),
+        prediction: String(Number(yp[i]!.toPrecision(6))),
+        residual: y[i]! - yp[i]!,
+        input: inputOf(pre, table, evalRows[i]!),
+      })),
     };
     loss = Float64Array.from({ length: n }, (_, i) => (y[i]! - yp[i]!) ** 2);
   }

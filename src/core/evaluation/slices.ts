@@ -6,7 +6,8 @@ import { benjaminiHochberg } from '../stats/multiple-testing.ts';
 import { meanDifference } from '../stats/welch.ts';
 
 /** A condition on one column: a value, or a numeric range min ≤ x < max. */
-export type SliceCondition = { column: string; op: 'eq'; value: string } | { column: string; op: 'range'; min: number; max: number };
+export type SliceCondition =
+  { column: string; op: 'eq'; value: string } | { column: string; op: 'range'; min: number; max: number };
 
 /** A slice the person defines: all conditions hold (a cross of features when there are several). */
 export interface SliceDefinition {
@@ -62,10 +63,21 @@ const metricOf = (loss: ArrayLike<number>, idx: ArrayLike<number>, metric: 'accu
   return metric === 'accuracy' ? 1 - m : Math.sqrt(m);
 };
 
-function score(name: string, conditions: SliceCondition[], inside: number[], loss: ArrayLike<number>, evalRows: ArrayLike<number>, metric: 'accuracy' | 'rmse', overall: number, seed: number, resamples = 300): Omit<SliceResult, 'adjustedP'> {
+function score(
+  name: string,
+  conditions: SliceCondition[],
+  inside: number[],
+  loss: ArrayLike<number>,
+  evalRows: ArrayLike<number>,
+  metric: 'accuracy' | 'rmse',
+  overall: number,
+  seed: number,
+  resamples = 300,
+): Omit<SliceResult, 'adjustedP'> {
   const mask = new Uint8Array(loss.length);
   for (const i of inside) mask[i] = 1;
-  const a = inside.map((i) => loss[i]!), b: number[] = [];
+  const a = inside.map((i) => loss[i]!),
+    b: number[] = [];
   for (let i = 0; i < loss.length; i++) if (!mask[i]) b.push(loss[i]!);
   const value = metricOf(loss, inside, metric);
   const d = b.length && a.length > 1 ? meanDifference(a, b) : { effectSize: NaN, pValue: NaN };
@@ -75,7 +87,16 @@ function score(name: string, conditions: SliceCondition[], inside: number[], los
     size: inside.length,
     metric,
     value,
-    interval: bootstrapInterval(inside.length, (ix) => metricOf(loss, Array.from(ix, (j) => inside[j]!), metric), { resamples, seed }),
+    interval: bootstrapInterval(
+      inside.length,
+      (ix) =>
+        metricOf(
+          loss,
+          Array.from(ix, (j) => inside[j]!),
+          metric,
+        ),
+      { resamples, seed },
+    ),
     gap: value - overall,
     effectSize: d.effectSize,
     pValue: d.pValue,
@@ -87,14 +108,34 @@ function score(name: string, conditions: SliceCondition[], inside: number[], los
  * Scores the person's slices: size, metric with a bootstrap interval, the gap to the overall value,
  * and the test of "worse inside than outside". An empty slice is reported with size 0 and no value.
  */
-export function scoreSlices(defs: readonly SliceDefinition[], table: Table, evalRows: ArrayLike<number>, loss: ArrayLike<number>, metric: 'accuracy' | 'rmse', seed = 1): SliceResult[] {
+export function scoreSlices(
+  defs: readonly SliceDefinition[],
+  table: Table,
+  evalRows: ArrayLike<number>,
+  loss: ArrayLike<number>,
+  metric: 'accuracy' | 'rmse',
+  seed = 1,
+): SliceResult[] {
   const all = Array.from({ length: loss.length }, (_, i) => i);
   const overall = metricOf(loss, all, metric);
   const scored = defs.map((d) => {
     const ms = d.conditions.map((c) => matcher(table, c));
     const inside = all.filter((i) => ms.every((m) => m(evalRows[i]!)));
     const name = d.name || d.conditions.map(describeCondition).join(' ∧ ');
-    return inside.length ? score(name, d.conditions, inside, loss, evalRows, metric, overall, seed) : { name, conditions: d.conditions, size: 0, metric, value: NaN, interval: { estimate: NaN, lo: NaN, hi: NaN, level: 0.95 }, gap: NaN, effectSize: NaN, pValue: NaN, rows: [] };
+    return inside.length
+      ? score(name, d.conditions, inside, loss, evalRows, metric, overall, seed)
+      : {
+          name,
+          conditions: d.conditions,
+          size: 0,
+          metric,
+          value: NaN,
+          interval: { estimate: NaN, lo: NaN, hi: NaN, level: 0.95 },
+          gap: NaN,
+          effectSize: NaN,
+          pValue: NaN,
+          rows: [],
+        };
   });
   const adj = benjaminiHochberg(scored.map((s) => (Number.isFinite(s.pValue) ? s.pValue : 1)));
   return scored.map((s, i) => ({ ...s, adjustedP: adj[i]! }));
@@ -110,21 +151,35 @@ export function scoreSlices(defs: readonly SliceDefinition[], table: Table, eval
  * with a real effect (≥ 0.2) are returned, most harmful first.
  * Cost: O(candidates × n) per level.
  */
-export function findSlices(pre: Preprocessor, table: Table, evalRows: ArrayLike<number>, loss: ArrayLike<number>, metric: 'accuracy' | 'rmse', seed = 1, opts: { maxDegree?: number; minSize?: number; alpha?: number; beam?: number; top?: number } = {}): SliceResult[] {
+export function findSlices(
+  pre: Preprocessor,
+  table: Table,
+  evalRows: ArrayLike<number>,
+  loss: ArrayLike<number>,
+  metric: 'accuracy' | 'rmse',
+  seed = 1,
+  opts: { maxDegree?: number; minSize?: number; alpha?: number; beam?: number; top?: number } = {},
+): SliceResult[] {
   const n = loss.length;
   const minSize = opts.minSize ?? Math.max(20, Math.ceil(0.02 * n));
-  const maxDegree = opts.maxDegree ?? 3, alpha = opts.alpha ?? 0.05, beam = opts.beam ?? 25;
+  const maxDegree = opts.maxDegree ?? 3,
+    alpha = opts.alpha ?? 0.05,
+    beam = opts.beam ?? 25;
   const predicates: SliceCondition[] = [];
   for (const f of pre.features) {
     const col = columnByName(table, f.column);
     if (!col) continue;
     if (f.kind === 'onehot') for (const v of f.categories) predicates.push({ column: f.column, op: 'eq', value: v });
     else {
-      const vals = Array.from(evalRows, (r) => (col.codes[r]! < 0 ? NaN : parseNumber(col.dictionary[col.codes[r]!]!))).filter(Number.isFinite).sort((a, b) => a - b);
+      const vals = Array.from(evalRows, (r) => (col.codes[r]! < 0 ? NaN : parseNumber(col.dictionary[col.codes[r]!]!)))
+        .filter(Number.isFinite)
+        .sort((a, b) => a - b);
       if (vals.length < minSize) continue;
       const q = [0, 0.25, 0.5, 0.75].map((p) => vals[Math.floor(p * (vals.length - 1))]!);
       const cuts = [...new Set(q)];
-      cuts.forEach((lo, i) => predicates.push({ column: f.column, op: 'range', min: lo, max: i + 1 < cuts.length ? cuts[i + 1]! : Infinity }));
+      cuts.forEach((lo, i) =>
+        predicates.push({ column: f.column, op: 'range', min: lo, max: i + 1 < cuts.length ? cuts[i + 1]! : Infinity }),
+      );
     }
   }
   const memberships = predicates.map((p) => {
@@ -136,13 +191,31 @@ export function findSlices(pre: Preprocessor, table: Table, evalRows: ArrayLike<
   const all = Array.from({ length: n }, (_, i) => i);
   const overall = metricOf(loss, all, metric);
   const tested: Omit<SliceResult, 'adjustedP'>[] = [];
-  let frontier: { preds: number[]; inside: number[] }[] = predicates.map((_, p) => ({ preds: [p], inside: all.filter((i) => memberships[p]![i]) })).filter((s) => s.inside.length >= minSize);
+  let frontier: { preds: number[]; inside: number[] }[] = predicates
+    .map((_, p) => ({ preds: [p], inside: all.filter((i) => memberships[p]![i]) }))
+    .filter((s) => s.inside.length >= minSize);
   const seen = new Set<string>();
   for (let degree = 1; degree <= maxDegree && frontier.length; degree++) {
-    const scored = frontier.map((s) => ({ s, r: score(s.preds.map((p) => describeCondition(predicates[p]!)).join(' ∧ '), s.preds.map((p) => predicates[p]!), s.inside, loss, evalRows, metric, overall, seed, 100) }));
+    const scored = frontier.map((s) => ({
+      s,
+      r: score(
+        s.preds.map((p) => describeCondition(predicates[p]!)).join(' ∧ '),
+        s.preds.map((p) => predicates[p]!),
+        s.inside,
+        loss,
+        evalRows,
+        metric,
+        overall,
+        seed,
+        100,
+      ),
+    }));
     tested.push(...scored.map((x) => x.r));
     if (degree === maxDegree) break;
-    const parents = scored.filter((x) => x.r.effectSize > 0).sort((a, b) => b.r.effectSize - a.r.effectSize).slice(0, beam);
+    const parents = scored
+      .filter((x) => x.r.effectSize > 0)
+      .sort((a, b) => b.r.effectSize - a.r.effectSize)
+      .slice(0, beam);
     const next: { preds: number[]; inside: number[] }[] = [];
     for (const { s } of parents) {
       const cols = new Set(s.preds.map((p) => predicates[p]!.column));

@@ -2,7 +2,14 @@ import type { Column, Table } from '../data/table.ts';
 
 /** A table of just `rows` (in that order), sharing dictionaries with the original. O(rows × columns). */
 export function subTable(table: Table, rows: ArrayLike<number>): Table {
-  return { rowCount: rows.length, columns: table.columns.map((c) => ({ name: c.name, dictionary: c.dictionary, codes: Int32Array.from(rows, (r) => c.codes[r]!) })) };
+  return {
+    rowCount: rows.length,
+    columns: table.columns.map((c) => ({
+      name: c.name,
+      dictionary: c.dictionary,
+      codes: Int32Array.from(rows, (r) => c.codes[r]!),
+    })),
+  };
 }
 
 /** A copy of `table` with one column's cells replaced (null = missing). */

@@ -14,26 +14,57 @@ export interface AbBanditResult {
   requests: number;
   rates: [number, number];
   ab: { decidedAt: number | null; winner: 'A' | 'B' | null; regret: number[]; conversions: number };
-  bandit: { decidedAt: number | null; winner: 'A' | 'B' | null; regret: number[]; conversions: number; shareB: number[] };
+  bandit: {
+    decidedAt: number | null;
+    winner: 'A' | 'B' | null;
+    regret: number[];
+    conversions: number;
+    shareB: number[];
+  };
   /** Per request (thinned to ≤ 300 points): x, the always-valid p, and the bandit's P(B better). */
   trace: { x: number[]; pAlways: number[]; probB: number[] };
 }
 
-export function abVersusBandit(o: { rateA: number; rateB: number; requests: number; alpha: number; seed: number }): AbBanditResult {
+export function abVersusBandit(o: {
+  rateA: number;
+  rateB: number;
+  requests: number;
+  alpha: number;
+  seed: number;
+}): AbBanditResult {
   const rng = createRandom(o.seed);
   const N = o.requests;
-  const outA = new Uint8Array(N), outB = new Uint8Array(N);
-  for (let t = 0; t < N; t++) (outA[t] = Number(rng.next() < o.rateA), (outB[t] = Number(rng.next() < o.rateB)));
+  const outA = new Uint8Array(N),
+    outB = new Uint8Array(N);
+  for (let t = 0; t < N; t++) ((outA[t] = Number(rng.next() < o.rateA)), (outB[t] = Number(rng.next() < o.rateB)));
   const best = Math.max(o.rateA, o.rateB);
-  const route = createRandom(o.seed + 1), draws = createRandom(o.seed + 2);
+  const route = createRandom(o.seed + 1),
+    draws = createRandom(o.seed + 2);
   // A/B
   const avp = new AlwaysValidP();
-  const qa: number[] = [], qb: number[] = [];
-  let abDecided: number | null = null, abWinner: 'A' | 'B' | null = null, abConv = 0, abReg = 0, sa = 0, na = 0, sb = 0, nb = 0;
-  const abRegret: number[] = [], pAlways: number[] = [];
+  const qa: number[] = [],
+    qb: number[] = [];
+  let abDecided: number | null = null,
+    abWinner: 'A' | 'B' | null = null,
+    abConv = 0,
+    abReg = 0,
+    sa = 0,
+    na = 0,
+    sb = 0,
+    nb = 0;
+  const abRegret: number[] = [],
+    pAlways: number[] = [];
   // Bandit
-  let bs = [0, 0], bn = [0, 0], bDecided: number | null = null, bWinner: 'A' | 'B' | null = null, bConv = 0, bReg = 0, toB = 0;
-  const bRegret: number[] = [], probB: number[] = [], shareB: number[] = [];
+  const bs = [0, 0],
+    bn = [0, 0];
+  let bDecided: number | null = null,
+    bWinner: 'A' | 'B' | null = null,
+    bConv = 0,
+    bReg = 0,
+    toB = 0;
+  const bRegret: number[] = [],
+    probB: number[] = [],
+    shareB: number[] = [];
   const step = Math.max(1, Math.ceil(N / 300));
   const x: number[] = [];
   for (let t = 0; t < N; t++) {
@@ -52,7 +83,8 @@ export function abVersusBandit(o: { rateA: number; rateB: number; requests: numb
       }
     }
     // Thompson
-    const dA = sampleBeta(1 + bs[0]!, 1 + bn[0]! - bs[0]!, draws), dB = sampleBeta(1 + bs[1]!, 1 + bn[1]! - bs[1]!, draws);
+    const dA = sampleBeta(1 + bs[0]!, 1 + bn[0]! - bs[0]!, draws),
+      dB = sampleBeta(1 + bs[1]!, 1 + bn[1]! - bs[1]!, draws);
     const b = dB > dA ? 1 : 0;
     const yb = b ? outB[t]! : outA[t]!;
     bs[b]! += yb;
@@ -64,12 +96,16 @@ export function abVersusBandit(o: { rateA: number; rateB: number; requests: numb
     if (t % step === 0 || t === N - 1 || bDecided === null) {
       let wins = 0;
       const M = bDecided === null ? 400 : 0;
-      for (let i = 0; i < M; i++) if (sampleBeta(1 + bs[1]!, 1 + bn[1]! - bs[1]!, draws) > sampleBeta(1 + bs[0]!, 1 + bn[0]! - bs[0]!, draws)) wins++;
-      pB = M ? wins / M : probB.at(-1) ?? NaN;
+      for (let i = 0; i < M; i++)
+        if (sampleBeta(1 + bs[1]!, 1 + bn[1]! - bs[1]!, draws) > sampleBeta(1 + bs[0]!, 1 + bn[0]! - bs[0]!, draws))
+          wins++;
+      pB = M ? wins / M : (probB.at(-1) ?? NaN);
       if (bDecided === null && M && t >= 20 && (pB >= 1 - o.alpha || pB <= o.alpha)) {
         // Confirm with a larger draw before declaring.
         let w2 = 0;
-        for (let i = 0; i < 2000; i++) if (sampleBeta(1 + bs[1]!, 1 + bn[1]! - bs[1]!, draws) > sampleBeta(1 + bs[0]!, 1 + bn[0]! - bs[0]!, draws)) w2++;
+        for (let i = 0; i < 2000; i++)
+          if (sampleBeta(1 + bs[1]!, 1 + bn[1]! - bs[1]!, draws) > sampleBeta(1 + bs[0]!, 1 + bn[0]! - bs[0]!, draws))
+            w2++;
         const p2 = w2 / 2000;
         if (p2 >= 1 - o.alpha || p2 <= o.alpha) {
           bDecided = t + 1;
@@ -87,5 +123,11 @@ export function abVersusBandit(o: { rateA: number; rateB: number; requests: numb
       shareB.push(toB / (t + 1));
     }
   }
-  return { requests: N, rates: [o.rateA, o.rateB], ab: { decidedAt: abDecided, winner: abWinner, regret: abRegret, conversions: abConv }, bandit: { decidedAt: bDecided, winner: bWinner, regret: bRegret, conversions: bConv, shareB }, trace: { x, pAlways, probB } };
+  return {
+    requests: N,
+    rates: [o.rateA, o.rateB],
+    ab: { decidedAt: abDecided, winner: abWinner, regret: abRegret, conversions: abConv },
+    bandit: { decidedAt: bDecided, winner: bWinner, regret: bRegret, conversions: bConv, shareB },
+    trace: { x, pAlways, probB },
+  };
 }

@@ -16,7 +16,14 @@ export interface GradientWorker {
 }
 
 /** Loss and gradient of softmax regression on rows `idx` of X (n × d) with labels y. */
-export function softmaxLossGrad(X: Float32Array, y: Int32Array, d: number, k: number, W: Float32Array, idx: ArrayLike<number>): { grad: Float32Array; loss: number } {
+export function softmaxLossGrad(
+  X: Float32Array,
+  y: Int32Array,
+  d: number,
+  k: number,
+  W: Float32Array,
+  idx: ArrayLike<number>,
+): { grad: Float32Array; loss: number } {
   const g = new Float32Array((d + 1) * k);
   const z = new Float64Array(k);
   let loss = 0;
@@ -31,9 +38,10 @@ export function softmaxLossGrad(X: Float32Array, y: Int32Array, d: number, k: nu
       if (s > max) max = s;
     }
     let sum = 0;
-    for (let c = 0; c < k; c++) sum += (z[c] = Math.exp(z[c]! - max));
+    for (let c = 0; c < k; c++) sum += z[c] = Math.exp(z[c]! - max);
     for (let c = 0; c < k; c++) {
-      const p = z[c]! / sum, diff = (p - (y[i] === c ? 1 : 0)) / m;
+      const p = z[c]! / sum,
+        diff = (p - (y[i] === c ? 1 : 0)) / m;
       if (y[i] === c) loss -= Math.log(Math.max(p, 1e-12));
       for (let j = 0; j < d; j++) g[j * k + c]! += diff * X[i * d + j]!;
       g[d * k + c]! += diff;
@@ -94,7 +102,8 @@ function start(o: DpOptions) {
 export async function syncSgd(workers: GradientWorker[], o: DpOptions): Promise<DpTrace> {
   const { W, tr, record } = start(o);
   const per = Math.max(1, Math.floor(o.batch / workers.length));
-  let grads = 0, step = 0;
+  let grads = 0,
+    step = 0;
   while (grads < o.budget && !o.isCancelled?.()) {
     const res = await Promise.all(workers.map((w, i) => w.grad(W, per, o.seed * 100003 + step * 131 + i)));
     for (let j = 0; j < W.length; j++) {
@@ -113,10 +122,12 @@ export async function syncSgd(workers: GradientWorker[], o: DpOptions): Promise<
 export async function asyncSgd(workers: GradientWorker[], o: DpOptions): Promise<DpTrace> {
   const { W, tr, record } = start(o);
   const per = Math.max(1, Math.floor(o.batch / workers.length));
-  let version = 0, started = 0;
+  let version = 0,
+    started = 0;
   const loop = async (w: GradientWorker, i: number) => {
     while (started < o.budget && !o.isCancelled?.()) {
-      const read = version, seed = o.seed * 100003 + started * 131 + i;
+      const read = version,
+        seed = o.seed * 100003 + started * 131 + i;
       started++;
       const r = await w.grad(Float32Array.from(W), per, seed);
       // Each gradient is scaled as its share of a synchronous step would be: lr / workers.

@@ -42,10 +42,15 @@ export function feedbackLoop(policy: LoopPolicy, o: LoopOptions): LoopResult {
   const rng = createRandom(o.seed);
   // Appeal: a popularity curve shared by all, times a group taste; fixed by the seed for every policy.
   const pop = Float64Array.from({ length: o.items }, (_, i) => 0.5 / (1 + i) ** 0.5);
-  const appeal = Array.from({ length: o.groups }, () => Float64Array.from(pop, (p) => Math.min(0.95, p * (0.3 + 1.4 * rng.next()))));
+  const appeal = Array.from({ length: o.groups }, () =>
+    Float64Array.from(pop, (p) => Math.min(0.95, p * (0.3 + 1.4 * rng.next()))),
+  );
   const meanAppeal = Float64Array.from({ length: o.items }, (_, i) => appeal.reduce((s, a) => s + a[i]!, 0) / o.groups);
   const tail = new Uint8Array(o.items);
-  [...meanAppeal.keys()].sort((a, b) => meanAppeal[b]! - meanAppeal[a]!).slice(Math.ceil(o.items * 0.2)).forEach((i) => (tail[i] = 1));
+  [...meanAppeal.keys()]
+    .sort((a, b) => meanAppeal[b]! - meanAppeal[a]!)
+    .slice(Math.ceil(o.items * 0.2))
+    .forEach((i) => (tail[i] = 1));
   const bias = Float64Array.from({ length: o.slots }, (_, s) => 1 / (1 + s));
   const sim = createRandom(o.seed + 17);
   const clicks = appeal.map(() => new Float64Array(o.items));
@@ -54,7 +59,9 @@ export function feedbackLoop(policy: LoopPolicy, o: LoopOptions): LoopResult {
   const rounds: LoopRound[] = [];
   for (let r = 0; r < o.rounds; r++) {
     const shown = new Uint8Array(o.items);
-    let imps = 0, tailImps = 0, nClicks = 0;
+    let imps = 0,
+      tailImps = 0,
+      nClicks = 0;
     for (let g = 0; g < o.groups; g++) {
       // The click rate each item has earned in the recommender's own logs (an item never shown scores 0).
       const est = Float64Array.from({ length: o.items }, (_, i) => clicks[g]![i]! / (exposure[g]![i]! + 1));
@@ -88,7 +95,12 @@ export function feedbackLoop(policy: LoopPolicy, o: LoopOptions): LoopResult {
         });
       }
     }
-    rounds.push({ round: r + 1, aggregateDiversity: shown.reduce((a, b) => a + b, 0) / o.items, longTail: tailImps / imps, ctr: nClicks / imps });
+    rounds.push({
+      round: r + 1,
+      aggregateDiversity: shown.reduce((a, b) => a + b, 0) / o.items,
+      longTail: tailImps / imps,
+      ctr: nClicks / imps,
+    });
   }
   return { policy, rounds, coverage: ever.reduce((a, b) => a + b, 0) / o.items };
 }

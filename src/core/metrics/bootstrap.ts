@@ -14,8 +14,13 @@ export interface Interval {
  * Cost: resamples × the statistic.
  * @example bootstrapInterval(n, (idx) => accuracyOf(idx), { seed: 1 })
  */
-export function bootstrapInterval(n: number, stat: (rows: Uint32Array) => number, opts: { resamples?: number; level?: number; seed?: number } = {}): Interval {
-  const B = opts.resamples ?? 1000, level = opts.level ?? 0.95;
+export function bootstrapInterval(
+  n: number,
+  stat: (rows: Uint32Array) => number,
+  opts: { resamples?: number; level?: number; seed?: number } = {},
+): Interval {
+  const B = opts.resamples ?? 1000,
+    level = opts.level ?? 0.95;
   const rng = createRandom(opts.seed ?? 1);
   const all = Uint32Array.from({ length: n }, (_, i) => i);
   const estimate = stat(all);
@@ -31,7 +36,8 @@ export function bootstrapInterval(n: number, stat: (rows: Uint32Array) => number
   const q = (p: number) => {
     if (!values.length) return NaN;
     const pos = p * (values.length - 1);
-    const lo = Math.floor(pos), hi = Math.ceil(pos);
+    const lo = Math.floor(pos),
+      hi = Math.ceil(pos);
     return values[lo]! + (values[hi]! - values[lo]!) * (pos - lo);
   };
   return { estimate, lo: q((1 - level) / 2), hi: q((1 + level) / 2), level };

@@ -4,7 +4,12 @@
  * column ('pred') or total ('all'), leaving empty rows/columns at 0.
  * Cost: O(n + k²).
  */
-export function confusionMatrix(yTrue: ArrayLike<number>, yPred: ArrayLike<number>, k: number, normalize?: 'true' | 'pred' | 'all'): Float64Array {
+export function confusionMatrix(
+  yTrue: ArrayLike<number>,
+  yPred: ArrayLike<number>,
+  k: number,
+  normalize?: 'true' | 'pred' | 'all',
+): Float64Array {
   const c = new Float64Array(k * k);
   for (let i = 0; i < yTrue.length; i++) c[yTrue[i]! * k + yPred[i]!]!++;
   if (!normalize) return c;

@@ -6,9 +6,12 @@
  * @example macroF1(Int32Array.of(0, 1), Int32Array.of(0, 0), 2) // 0.333…
  */
 export function macroF1(yTrue: ArrayLike<number>, yPred: ArrayLike<number>, k: number): number {
-  const tp = new Float64Array(k), fp = new Float64Array(k), fn = new Float64Array(k);
+  const tp = new Float64Array(k),
+    fp = new Float64Array(k),
+    fn = new Float64Array(k);
   for (let i = 0; i < yTrue.length; i++) {
-    const t = yTrue[i]!, p = yPred[i]!;
+    const t = yTrue[i]!,
+      p = yPred[i]!;
     if (t === p) tp[t]!++;
     else {
       fp[p]!++;

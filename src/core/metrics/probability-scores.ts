@@ -5,7 +5,8 @@
  */
 export function brierMulti(yTrue: ArrayLike<number>, probs: ArrayLike<number>, k: number): number {
   let s = 0;
-  for (let i = 0; i < yTrue.length; i++) for (let c = 0; c < k; c++) s += (probs[i * k + c]! - (yTrue[i] === c ? 1 : 0)) ** 2;
+  for (let i = 0; i < yTrue.length; i++)
+    for (let c = 0; c < k; c++) s += (probs[i * k + c]! - (yTrue[i] === c ? 1 : 0)) ** 2;
   return s / yTrue.length;
 }
 

@@ -15,10 +15,16 @@ export interface PrCurve {
 }
 
 /** Cumulative true/false positives at each distinct score, scores sorted descending (ties grouped). */
-function cumulative(scores: ArrayLike<number>, positive: ArrayLike<boolean>): { tps: number[]; fps: number[]; thr: number[] } {
+function cumulative(
+  scores: ArrayLike<number>,
+  positive: ArrayLike<boolean>,
+): { tps: number[]; fps: number[]; thr: number[] } {
   const idx = Array.from({ length: scores.length }, (_, i) => i).sort((a, b) => scores[b]! - scores[a]!);
-  const tps: number[] = [], fps: number[] = [], thr: number[] = [];
-  let tp = 0, fp = 0;
+  const tps: number[] = [],
+    fps: number[] = [],
+    thr: number[] = [];
+  let tp = 0,
+    fp = 0;
   for (let j = 0; j < idx.length; j++) {
     if (positive[idx[j]!]) tp++;
     else fp++;
@@ -39,7 +45,8 @@ function cumulative(scores: ArrayLike<number>, positive: ArrayLike<boolean>): { 
  */
 export function rocCurve(scores: ArrayLike<number>, positive: ArrayLike<boolean>): RocCurve {
   const { tps, fps, thr } = cumulative(scores, positive);
-  const P = tps.at(-1) ?? 0, N = fps.at(-1) ?? 0;
+  const P = tps.at(-1) ?? 0,
+    N = fps.at(-1) ?? 0;
   const fpr = [0, ...fps.map((f) => (N > 0 ? f / N : NaN))];
   const tpr = [0, ...tps.map((t) => (P > 0 ? t / P : NaN))];
   let auc = 0;
@@ -59,7 +66,8 @@ export function prCurve(scores: ArrayLike<number>, positive: ArrayLike<boolean>)
   const end = rec.length;
   const precision = [...prec.slice(0, end).reverse(), 1];
   const recall = [...rec.slice(0, end).reverse(), 0];
-  let ap = 0, prevR = 0;
+  let ap = 0,
+    prevR = 0;
   for (let i = 0; i < end; i++) {
     ap += (rec[i]! - prevR) * prec[i]!;
     prevR = rec[i]!;
@@ -72,13 +80,19 @@ export function prCurve(scores: ArrayLike<number>, positive: ArrayLike<boolean>)
  * prevalence-weighted means (scikit-learn's `roc_auc_score(multi_class='ovr')`). For k = 2 the
  * binary AUC of class 1.
  */
-export function rocAucOvr(yTrue: ArrayLike<number>, probs: ArrayLike<number>, k: number): { perClass: number[]; macro: number; weighted: number } {
+export function rocAucOvr(
+  yTrue: ArrayLike<number>,
+  probs: ArrayLike<number>,
+  k: number,
+): { perClass: number[]; macro: number; weighted: number } {
   const n = yTrue.length;
-  const perClass = Array.from({ length: k }, (_, c) =>
-    rocCurve(
-      Float64Array.from({ length: n }, (_, i) => probs[i * k + c]!),
-      Array.from({ length: n }, (_, i) => yTrue[i] === c),
-    ).auc,
+  const perClass = Array.from(
+    { length: k },
+    (_, c) =>
+      rocCurve(
+        Float64Array.from({ length: n }, (_, i) => probs[i * k + c]!),
+        Array.from({ length: n }, (_, i) => yTrue[i] === c),
+      ).auc,
   );
   if (k === 2) return { perClass, macro: perClass[1]!, weighted: perClass[1]! };
   const counts = Array.from({ length: k }, (_, c) => Array.prototype.filter.call(yTrue, (y: number) => y === c).length);

@@ -21,7 +21,9 @@ export function regressionErrors(yTrue: ArrayLike<number>, yPred: ArrayLike<numb
   let mean = 0;
   for (let i = 0; i < n; i++) mean += yTrue[i]!;
   mean /= n;
-  let abs = 0, sq = 0, tot = 0;
+  let abs = 0,
+    sq = 0,
+    tot = 0;
   for (let i = 0; i < n; i++) {
     const e = yTrue[i]! - yPred[i]!;
     abs += Math.abs(e);

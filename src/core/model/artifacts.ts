@@ -16,13 +16,19 @@ export async function modelToArtifacts(model: tf.LayersModel): Promise<ModelArti
   const a = captured! as tf.io.ModelArtifacts;
   const wd = a.weightData!;
   const weightData = Array.isArray(wd) ? tf.io.concatenateArrayBuffers(wd) : (wd as ArrayBuffer);
-  return { modelTopology: a.modelTopology as object, weightSpecs: a.weightSpecs as ModelArtifacts['weightSpecs'], weightData: weightData.slice(0) };
+  return {
+    modelTopology: a.modelTopology as object,
+    weightSpecs: a.weightSpecs as ModelArtifacts['weightSpecs'],
+    weightData: weightData.slice(0),
+  };
 }
 
 /** Rebuilds a LayersModel from {@link ModelArtifacts}. The caller disposes it. */
 export async function artifactsToModel(a: ModelArtifacts): Promise<tf.LayersModel> {
   // tfjs only reads the buffer (into tensors), so no defensive copy.
-  return tf.loadLayersModel(tf.io.fromMemory({ modelTopology: a.modelTopology, weightSpecs: a.weightSpecs, weightData: a.weightData }));
+  return tf.loadLayersModel(
+    tf.io.fromMemory({ modelTopology: a.modelTopology, weightSpecs: a.weightSpecs, weightData: a.weightData }),
+  );
 }
 
 /** Frees a model's weights and its optimizer's state (Adam moments); `model.dispose()` alone keeps the latter. */

@@ -36,7 +36,13 @@ export function makeOptimizer(kind: OptimizerKind, lr: number): tf.Optimizer {
  * The L2 penalty is applied by the training loop, not by layer regularizers.
  * @example buildModel({ ...DEFAULT_MODEL_SPEC, kind: 'cnn' }, 64, 'classification', 10, 42)
  */
-export function buildModel(spec: ModelSpec, inputSize: number, task: Task, classes: number, seed: number): tf.LayersModel {
+export function buildModel(
+  spec: ModelSpec,
+  inputSize: number,
+  task: Task,
+  classes: number,
+  seed: number,
+): tf.LayersModel {
   assert(inputSize > 0, () => `buildModel: inputSize must be positive, got ${inputSize}`);
   const model = tf.sequential();
   let layerSeed = seed;
@@ -53,7 +59,16 @@ export function buildModel(spec: ModelSpec, inputSize: number, task: Task, class
     assert(side !== null, () => `a CNN needs a square image input, got ${inputSize} values`);
     model.add(tf.layers.reshape({ targetShape: [side, side, 1], inputShape: inputShape(), name: 'image' }));
     spec.filters.forEach((f, i) => {
-      model.add(tf.layers.conv2d({ filters: f, kernelSize: 3, padding: 'same', useBias: !spec.batchNorm, kernelInitializer: init(), name: `conv_${i}` }));
+      model.add(
+        tf.layers.conv2d({
+          filters: f,
+          kernelSize: 3,
+          padding: 'same',
+          useBias: !spec.batchNorm,
+          kernelInitializer: init(),
+          name: `conv_${i}`,
+        }),
+      );
       if (spec.batchNorm) model.add(tf.layers.batchNormalization({ name: `conv_bn_${i}` }));
       model.add(tf.layers.activation({ activation: 'relu', name: `conv_relu_${i}` }));
       model.add(tf.layers.maxPooling2d({ poolSize: 2, padding: 'same', name: `pool_${i}` }));
@@ -61,12 +76,22 @@ export function buildModel(spec: ModelSpec, inputSize: number, task: Task, class
     model.add(tf.layers.flatten({ name: 'flatten' }));
   }
   hidden.forEach((units, i) => {
-    model.add(tf.layers.dense({ units, activation: spec.batchNorm ? 'linear' : spec.activation, useBias: !spec.batchNorm, inputShape: inputShape(), kernelInitializer: init(), name: `dense_${i}` }));
+    model.add(
+      tf.layers.dense({
+        units,
+        activation: spec.batchNorm ? 'linear' : spec.activation,
+        useBias: !spec.batchNorm,
+        inputShape: inputShape(),
+        kernelInitializer: init(),
+        name: `dense_${i}`,
+      }),
+    );
     if (spec.batchNorm) {
       model.add(tf.layers.batchNormalization({ name: `bn_${i}` }));
       model.add(tf.layers.activation({ activation: spec.activation, name: `act_${i}` }));
     }
-    if (spec.dropout > 0) model.add(tf.layers.dropout({ rate: spec.dropout, seed: seed + 1000 + i, name: `dropout_${i}` }));
+    if (spec.dropout > 0)
+      model.add(tf.layers.dropout({ rate: spec.dropout, seed: seed + 1000 + i, name: `dropout_${i}` }));
   });
   const units = outputUnits(task, classes);
   model.add(

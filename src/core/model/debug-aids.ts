@@ -25,13 +25,32 @@ function take(set: EncodedSet, n: number, d: number): EncodedSet {
  * that cannot memorize 32 rows has a bug in its data, labels or wiring — or far too little capacity.
  * Cost: `steps` optimizer steps on one batch.
  */
-export async function overfitOneBatch(pre: Preprocessor, train: EncodedSet, config: TrainConfig, rows = 32, steps = 150, isCancelled?: () => boolean): Promise<OverfitReport> {
+export async function overfitOneBatch(
+  pre: Preprocessor,
+  train: EncodedSet,
+  config: TrainConfig,
+  rows = 32,
+  steps = 150,
+  isCancelled?: () => boolean,
+): Promise<OverfitReport> {
   const batch = take(train, Math.min(rows, train.y.length), pre.inputSize);
-  const cfg: TrainConfig = { ...config, epochs: steps, batchSize: batch.y.length, earlyStoppingPatience: 0, schedule: { ...config.schedule, kind: 'constant' }, classWeights: 'none', model: { ...config.model, dropout: 0, l2: 0 } };
+  const cfg: TrainConfig = {
+    ...config,
+    epochs: steps,
+    batchSize: batch.y.length,
+    earlyStoppingPatience: 0,
+    schedule: { ...config.schedule, kind: 'constant' },
+    classWeights: 'none',
+    model: { ...config.model, dropout: 0, l2: 0 },
+  };
   const losses: number[] = [];
-  const out = await trainModel(pre, batch, batch, cfg, { isCancelled, onStep: (_s, _lr, loss) => void losses.push(loss) });
+  const out = await trainModel(pre, batch, batch, cfg, {
+    isCancelled,
+    onStep: (_s, _lr, loss) => void losses.push(loss),
+  });
   disposeModel(out.model);
-  const initialLoss = losses[0] ?? NaN, finalLoss = out.history.at(-1)?.train.loss ?? losses.at(-1) ?? NaN;
+  const initialLoss = losses[0] ?? NaN,
+    finalLoss = out.history.at(-1)?.train.loss ?? losses.at(-1) ?? NaN;
   const passed = Number.isFinite(finalLoss) && (finalLoss < 0.01 || finalLoss < 0.05 * initialLoss);
   return {
     rows: batch.y.length,
@@ -60,12 +79,23 @@ export interface LrRangeReport {
  * `hi` step by step, recording the loss; stops when the smoothed loss exceeds 4× its minimum.
  * Cost: at most `steps` optimizer steps.
  */
-export async function lrRangeTest(pre: Preprocessor, train: EncodedSet, config: TrainConfig, lo = 1e-6, hi = 1, steps = 100, isCancelled?: () => boolean): Promise<LrRangeReport> {
-  const learningRates: number[] = [], losses: number[] = [], smoothed: number[] = [];
+export async function lrRangeTest(
+  pre: Preprocessor,
+  train: EncodedSet,
+  config: TrainConfig,
+  lo = 1e-6,
+  hi = 1,
+  steps = 100,
+  isCancelled?: () => boolean,
+): Promise<LrRangeReport> {
+  const learningRates: number[] = [],
+    losses: number[] = [],
+    smoothed: number[] = [];
   const factor = (hi / lo) ** (1 / Math.max(1, steps - 1));
   const perEpoch = Math.max(1, Math.ceil(train.y.length / config.batchSize));
   const cfg: TrainConfig = { ...config, epochs: Math.ceil(steps / perEpoch), earlyStoppingPatience: 0 };
-  let avg = 0, best = Infinity;
+  let avg = 0,
+    best = Infinity;
   const out = await trainModel(pre, train, train, cfg, {
     isCancelled,
     trainEvalRows: 0,

@@ -13,7 +13,18 @@ import type { ClassicalState, ModelArtifacts, RunRecord, TrainedModel } from './
  * - `preprocessing.json` — the fitted {@link Preprocessor};
  * - `run.json` — the {@link RunRecord} that produced it.
  */
-export const BUNDLE_FILES = Object.freeze(['model.json', 'weights.bin', 'classical.json', 'ensemble.json', 'calibrator.json', 'compression.json', 'model.onnx', 'onnx.json', 'preprocessing.json', 'run.json'] as const);
+export const BUNDLE_FILES = Object.freeze([
+  'model.json',
+  'weights.bin',
+  'classical.json',
+  'ensemble.json',
+  'calibrator.json',
+  'compression.json',
+  'model.onnx',
+  'onnx.json',
+  'preprocessing.json',
+  'run.json',
+] as const);
 
 export interface ModelBundle {
   model: TrainedModel;
@@ -42,7 +53,13 @@ function fromBase64(s: string): ArrayBuffer {
 export function modelToJson(m: TrainedModel): unknown {
   return {
     preprocessor: m.preprocessor,
-    artifacts: m.artifacts ? { modelTopology: m.artifacts.modelTopology, weightSpecs: m.artifacts.weightSpecs, weightData: toBase64(m.artifacts.weightData) } : undefined,
+    artifacts: m.artifacts
+      ? {
+          modelTopology: m.artifacts.modelTopology,
+          weightSpecs: m.artifacts.weightSpecs,
+          weightData: toBase64(m.artifacts.weightData),
+        }
+      : undefined,
     classical: m.classical,
     calibrator: m.calibrator,
     compression: m.compression,
@@ -52,14 +69,21 @@ export function modelToJson(m: TrainedModel): unknown {
 
 /** Inverse of {@link modelToJson}. */
 export function modelFromJson(j: unknown): TrainedModel {
-  const o = j as { preprocessor: Preprocessor; artifacts?: { modelTopology: object; weightSpecs: ModelArtifacts['weightSpecs']; weightData: string }; classical?: ClassicalState; ensemble?: { members: unknown[] } & Record<string, unknown> };
+  const o = j as {
+    preprocessor: Preprocessor;
+    artifacts?: { modelTopology: object; weightSpecs: ModelArtifacts['weightSpecs']; weightData: string };
+    classical?: ClassicalState;
+    ensemble?: { members: unknown[] } & Record<string, unknown>;
+  };
   return {
     preprocessor: o.preprocessor,
     artifacts: o.artifacts ? { ...o.artifacts, weightData: fromBase64(o.artifacts.weightData) } : undefined,
     classical: o.classical,
     calibrator: (o as { calibrator?: TrainedModel['calibrator'] }).calibrator,
     compression: (o as { compression?: TrainedModel['compression'] }).compression,
-    ensemble: o.ensemble ? ({ ...o.ensemble, members: o.ensemble.members.map(modelFromJson) } as TrainedModel['ensemble']) : undefined,
+    ensemble: o.ensemble
+      ? ({ ...o.ensemble, members: o.ensemble.members.map(modelFromJson) } as TrainedModel['ensemble'])
+      : undefined,
   };
 }
 
@@ -73,11 +97,26 @@ export function bundleToFiles(b: ModelBundle): Record<string, Uint8Array> {
 function modelFiles(b: ModelBundle): Record<string, Uint8Array> {
   if (b.model.onnx) {
     const { bytes, ...meta } = b.model.onnx;
-    return { 'model.onnx': new Uint8Array(bytes.slice(0)), 'onnx.json': json(meta), 'preprocessing.json': json(b.model.preprocessor), 'run.json': json(b.run) };
+    return {
+      'model.onnx': new Uint8Array(bytes.slice(0)),
+      'onnx.json': json(meta),
+      'preprocessing.json': json(b.model.preprocessor),
+      'run.json': json(b.run),
+    };
   }
-  if (b.model.ensemble) return { 'ensemble.json': json(modelToJson(b.model)), 'preprocessing.json': json(b.model.preprocessor), 'run.json': json(b.run) };
+  if (b.model.ensemble)
+    return {
+      'ensemble.json': json(modelToJson(b.model)),
+      'preprocessing.json': json(b.model.preprocessor),
+      'run.json': json(b.run),
+    };
   const a = b.model.artifacts;
-  if (!a) return { 'classical.json': json(b.model.classical), 'preprocessing.json': json(b.model.preprocessor), 'run.json': json(b.run) };
+  if (!a)
+    return {
+      'classical.json': json(b.model.classical),
+      'preprocessing.json': json(b.model.preprocessor),
+      'run.json': json(b.run),
+    };
   return {
     'model.json': json({
       format: 'layers-model',
@@ -101,66 +140,149 @@ export function filesToBundle(files: Record<string, Uint8Array>, source: string)
   let b = b0;
   if (b.ok && files['compression.json']) {
     try {
-      b = ok({ ...b.value, model: { ...b.value.model, compression: JSON.parse(new TextDecoder().decode(files['compression.json'])) } }, b.warnings);
+      b = ok(
+        {
+          ...b.value,
+          model: { ...b.value.model, compression: JSON.parse(new TextDecoder().decode(files['compression.json'])) },
+        },
+        b.warnings,
+      );
     } catch (e) {
-      return fail({ kind: 'bad-json', file: `${source}/compression.json`, message: `${source}/compression.json is not valid JSON: ${(e as Error).message}` });
+      return fail({
+        kind: 'bad-json',
+        file: `${source}/compression.json`,
+        message: `${source}/compression.json is not valid JSON: ${(e as Error).message}`,
+      });
     }
   }
   if (!b.ok || !files['calibrator.json']) return b;
   try {
     const cal = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(files['calibrator.json']));
-    if (!cal || typeof cal.method !== 'string') return fail({ kind: 'bad-format', file: `${source}/calibrator.json`, message: `${source}/calibrator.json is not a calibrator.` });
+    if (!cal || typeof cal.method !== 'string')
+      return fail({
+        kind: 'bad-format',
+        file: `${source}/calibrator.json`,
+        message: `${source}/calibrator.json is not a calibrator.`,
+      });
     return ok({ ...b.value, model: { ...b.value.model, calibrator: cal } }, b.warnings);
   } catch (e) {
-    return fail({ kind: 'bad-json', file: `${source}/calibrator.json`, message: `${source}/calibrator.json is not valid JSON: ${(e as Error).message}` });
+    return fail({
+      kind: 'bad-json',
+      file: `${source}/calibrator.json`,
+      message: `${source}/calibrator.json is not valid JSON: ${(e as Error).message}`,
+    });
   }
 }
 
 function filesToBundleWithoutCalibrator(files: Record<string, Uint8Array>, source: string): Result<ModelBundle> {
-  const needed = files['onnx.json'] ? ['model.onnx', 'onnx.json', 'preprocessing.json', 'run.json'] : files['ensemble.json'] ? ['ensemble.json', 'preprocessing.json', 'run.json'] : files['classical.json'] ? ['classical.json', 'preprocessing.json', 'run.json'] : ['model.json', 'weights.bin', 'preprocessing.json', 'run.json'];
-  for (const f of needed) if (!files[f]) return fail({ kind: 'missing-file', file: source, message: `${source} is not a Benchtop model: it has no ${f} (expected ${needed.join(', ')}).` });
+  const needed = files['onnx.json']
+    ? ['model.onnx', 'onnx.json', 'preprocessing.json', 'run.json']
+    : files['ensemble.json']
+      ? ['ensemble.json', 'preprocessing.json', 'run.json']
+      : files['classical.json']
+        ? ['classical.json', 'preprocessing.json', 'run.json']
+        : ['model.json', 'weights.bin', 'preprocessing.json', 'run.json'];
+  for (const f of needed)
+    if (!files[f])
+      return fail({
+        kind: 'missing-file',
+        file: source,
+        message: `${source} is not a Benchtop model: it has no ${f} (expected ${needed.join(', ')}).`,
+      });
   const parse = (name: string): Result<Record<string, unknown>> => {
     try {
       return ok(JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(files[name]!)));
     } catch (e) {
-      return fail({ kind: 'bad-json', file: `${source}/${name}`, message: `${source}/${name} is not valid JSON: ${(e as Error).message}` });
+      return fail({
+        kind: 'bad-json',
+        file: `${source}/${name}`,
+        message: `${source}/${name} is not valid JSON: ${(e as Error).message}`,
+      });
     }
   };
   const pre = parse('preprocessing.json');
   if (!pre.ok) return pre;
   const run = parse('run.json');
   if (!run.ok) return run;
-  if (pre.value.format !== 'benchtop-preprocessor@1') return fail({ kind: 'bad-format', file: `${source}/preprocessing.json`, message: `${source}/preprocessing.json has format "${String(pre.value.format)}", expected "benchtop-preprocessor@1".` });
-  if (run.value.format !== 'benchtop-run@1') return fail({ kind: 'bad-format', file: `${source}/run.json`, message: `${source}/run.json has format "${String(run.value.format)}", expected "benchtop-run@1".` });
+  if (pre.value.format !== 'benchtop-preprocessor@1')
+    return fail({
+      kind: 'bad-format',
+      file: `${source}/preprocessing.json`,
+      message: `${source}/preprocessing.json has format "${String(pre.value.format)}", expected "benchtop-preprocessor@1".`,
+    });
+  if (run.value.format !== 'benchtop-run@1')
+    return fail({
+      kind: 'bad-format',
+      file: `${source}/run.json`,
+      message: `${source}/run.json has format "${String(run.value.format)}", expected "benchtop-run@1".`,
+    });
   if (files['onnx.json']) {
     const meta = parse('onnx.json');
     if (!meta.ok) return meta;
     const b = files['model.onnx']!;
-    return ok({ model: { onnx: { ...(meta.value as { input: string; output: string; file: string }), bytes: b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer }, preprocessor: pre.value as unknown as Preprocessor }, run: run.value as unknown as RunRecord });
+    return ok({
+      model: {
+        onnx: {
+          ...(meta.value as { input: string; output: string; file: string }),
+          bytes: b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer,
+        },
+        preprocessor: pre.value as unknown as Preprocessor,
+      },
+      run: run.value as unknown as RunRecord,
+    });
   }
   if (files['ensemble.json']) {
     const e = parse('ensemble.json');
     if (!e.ok) return e;
-    if (!e.value.ensemble) return fail({ kind: 'bad-format', file: `${source}/ensemble.json`, message: `${source}/ensemble.json has no ensemble.` });
+    if (!e.value.ensemble)
+      return fail({
+        kind: 'bad-format',
+        file: `${source}/ensemble.json`,
+        message: `${source}/ensemble.json has no ensemble.`,
+      });
     return ok({ model: modelFromJson(e.value), run: run.value as unknown as RunRecord });
   }
   if (files['classical.json']) {
     const classical = parse('classical.json');
     if (!classical.ok) return classical;
-    if (typeof classical.value.kind !== 'string' || classical.value.state === undefined) return fail({ kind: 'bad-format', file: `${source}/classical.json`, message: `${source}/classical.json has no model kind and state.` });
-    return ok({ model: { classical: classical.value as unknown as ClassicalState, preprocessor: pre.value as unknown as Preprocessor }, run: run.value as unknown as RunRecord });
+    if (typeof classical.value.kind !== 'string' || classical.value.state === undefined)
+      return fail({
+        kind: 'bad-format',
+        file: `${source}/classical.json`,
+        message: `${source}/classical.json has no model kind and state.`,
+      });
+    return ok({
+      model: {
+        classical: classical.value as unknown as ClassicalState,
+        preprocessor: pre.value as unknown as Preprocessor,
+      },
+      run: run.value as unknown as RunRecord,
+    });
   }
   const modelJson = parse('model.json');
   if (!modelJson.ok) return modelJson;
   const manifest = modelJson.value.weightsManifest as { weights: ModelArtifacts['weightSpecs'] }[] | undefined;
-  if (!modelJson.value.modelTopology || !Array.isArray(manifest)) return fail({ kind: 'bad-format', file: `${source}/model.json`, message: `${source}/model.json is not a tfjs layers model (no modelTopology or weightsManifest).` });
+  if (!modelJson.value.modelTopology || !Array.isArray(manifest))
+    return fail({
+      kind: 'bad-format',
+      file: `${source}/model.json`,
+      message: `${source}/model.json is not a tfjs layers model (no modelTopology or weightsManifest).`,
+    });
   const weightSpecs = manifest.flatMap((g) => g.weights);
   const expected = weightSpecs.reduce((s, w) => s + w.shape.reduce((a, b) => a * b, 1) * 4, 0);
   const bin = files['weights.bin']!;
-  if (bin.byteLength !== expected) return fail({ kind: 'bad-weights', file: `${source}/weights.bin`, message: `${source}/weights.bin has ${bin.byteLength} bytes; model.json describes ${expected}.` });
+  if (bin.byteLength !== expected)
+    return fail({
+      kind: 'bad-weights',
+      file: `${source}/weights.bin`,
+      message: `${source}/weights.bin has ${bin.byteLength} bytes; model.json describes ${expected}.`,
+    });
   const weightData = bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.byteLength) as ArrayBuffer;
   return ok({
-    model: { artifacts: { modelTopology: modelJson.value.modelTopology as object, weightSpecs, weightData }, preprocessor: pre.value as unknown as Preprocessor },
+    model: {
+      artifacts: { modelTopology: modelJson.value.modelTopology as object, weightSpecs, weightData },
+      preprocessor: pre.value as unknown as Preprocessor,
+    },
     run: run.value as unknown as RunRecord,
   });
 }
@@ -176,7 +298,11 @@ export function unzipBundle(bytes: Uint8Array, source: string): Result<ModelBund
   try {
     entries = unzipSync(bytes);
   } catch (e) {
-    return fail({ kind: 'bad-zip', file: source, message: `${source} is not a readable zip file: ${(e as Error).message}` });
+    return fail({
+      kind: 'bad-zip',
+      file: source,
+      message: `${source} is not a readable zip file: ${(e as Error).message}`,
+    });
   }
   const files: Record<string, Uint8Array> = {};
   for (const [path, data] of Object.entries(entries)) {

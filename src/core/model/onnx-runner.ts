@@ -30,10 +30,15 @@ export function toProbabilities(raw: Float32Array, n: number, k: number): Float6
     }
     return single;
   }
-  if (raw.length !== n * k) throw new Error(`The ONNX model gave ${raw.length / n} output column(s) per row; the dataset's label has ${k} classes.`);
+  if (raw.length !== n * k)
+    throw new Error(
+      `The ONNX model gave ${raw.length / n} output column(s) per row; the dataset's label has ${k} classes.`,
+    );
   const out = new Float64Array(n * k);
   for (let i = 0; i < n; i++) {
-    let sum = 0, inRange = true, m = -Infinity;
+    let sum = 0,
+      inRange = true,
+      m = -Infinity;
     for (let c = 0; c < k; c++) {
       const v = raw[i * k + c]!;
       sum += v;

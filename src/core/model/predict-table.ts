@@ -53,12 +53,20 @@ export async function loadPredictor(model: TrainedModel): Promise<LoadedPredicto
     return {
       predict: async (X, n) => {
         const raw = await onnxRunner()(bytes, X, n, pre.inputSize);
-        return calibrated(model, pre.label.task === 'classification' ? toProbabilities(raw, n, k) : Float64Array.from(raw));
+        return calibrated(
+          model,
+          pre.label.task === 'classification' ? toProbabilities(raw, n, k) : Float64Array.from(raw),
+        );
       },
       dispose: () => {},
     };
   }
-  if (model.classical) return { predict: async (X, n) => calibrated(model, rawToOutputs(pre, predictClassical(model.classical!, X, n, pre.inputSize), n)), dispose: () => {} };
+  if (model.classical)
+    return {
+      predict: async (X, n) =>
+        calibrated(model, rawToOutputs(pre, predictClassical(model.classical!, X, n, pre.inputSize), n)),
+      dispose: () => {},
+    };
   const m = await artifactsToModel(model.artifacts!);
   let live = true;
   return {
@@ -84,7 +92,12 @@ export function calibrated(model: TrainedModel, out: Float64Array): Float64Array
  * Returns outputs row-major (probabilities n × k, or regression values).
  * Errors: a column the model needs is missing from the table.
  */
-export async function predictTableRows(model: TrainedModel, table: Table, rows: Uint32Array, file = 'the dataset'): Promise<Result<Float64Array>> {
+export async function predictTableRows(
+  model: TrainedModel,
+  table: Table,
+  rows: Uint32Array,
+  file = 'the dataset',
+): Promise<Result<Float64Array>> {
   const X = transformFeatures(model.preprocessor, table, rows, file);
   if (!X.ok) return X;
   return ok(await predictMatrix(model, X.value, rows.length));

@@ -7,7 +7,13 @@ import type { Preprocessor } from '../data/preprocess.ts';
  * regression predictions in the label's own units.
  * Cost: one forward pass; tensors are freed per batch.
  */
-export async function predictOutputs(model: tf.LayersModel, pre: Preprocessor, X: Float32Array, n: number, batchSize = 2048): Promise<Float64Array> {
+export async function predictOutputs(
+  model: tf.LayersModel,
+  pre: Preprocessor,
+  X: Float32Array,
+  n: number,
+  batchSize = 2048,
+): Promise<Float64Array> {
   const d = pre.inputSize;
   const label = pre.label;
   const k = label.task === 'classification' ? label.classes.length : 1;

@@ -1,6 +1,14 @@
 import { columnByName, type Table } from '../data/table.ts';
 import type { Schema } from '../data/schema.ts';
-import { encodeLabels, fitPreprocessor, inferTask, labelledRows, transformFeatures, type Preprocessor, type Task } from '../data/preprocess.ts';
+import {
+  encodeLabels,
+  fitPreprocessor,
+  inferTask,
+  labelledRows,
+  transformFeatures,
+  type Preprocessor,
+  type Task,
+} from '../data/preprocess.ts';
 import { splitRows, type SplitIndices, type SplitSpec } from '../data/split.ts';
 import { parseDate, parseNumber } from '../data/values.ts';
 import type { Problem, Result } from '../util/result.ts';
@@ -28,21 +36,52 @@ export interface PreparedData {
  * Errors name the column at fault.
  * Cost: O(rows × inputs).
  */
-export function prepareData(table: Table, schema: Schema, split: SplitSpec, file = 'the dataset', task: Task = inferTask(schema)): Result<PreparedData> {
-  if (schema.label === null) return fail({ kind: 'no-label', file, message: 'Choose a label column (the value to predict) before training.' });
+export function prepareData(
+  table: Table,
+  schema: Schema,
+  split: SplitSpec,
+  file = 'the dataset',
+  task: Task = inferTask(schema),
+): Result<PreparedData> {
+  if (schema.label === null)
+    return fail({ kind: 'no-label', file, message: 'Choose a label column (the value to predict) before training.' });
   const warnings: Problem[] = [];
   const labelled = labelledRows(table, schema.label);
   const dropped = table.rowCount - labelled.length;
-  if (dropped > 0) warnings.push({ kind: 'missing-label', file, column: schema.label, message: `${dropped} row(s) have no "${schema.label}" value and are left out of training and evaluation.` });
-  if (labelled.length < 3) return fail({ kind: 'too-few-rows', file, message: `Only ${labelled.length} row(s) have a label; at least 3 are needed to split into train, validation and test.` }, warnings);
+  if (dropped > 0)
+    warnings.push({
+      kind: 'missing-label',
+      file,
+      column: schema.label,
+      message: `${dropped} row(s) have no "${schema.label}" value and are left out of training and evaluation.`,
+    });
+  if (labelled.length < 3)
+    return fail(
+      {
+        kind: 'too-few-rows',
+        file,
+        message: `Only ${labelled.length} row(s) have a label; at least 3 are needed to split into train, validation and test.`,
+      },
+      warnings,
+    );
 
   let strata: Int32Array | undefined;
   let order: Float64Array | undefined;
   const labelCol = columnByName(table, schema.label)!;
-  if (split.kind === 'stratified' && task === 'classification') strata = Int32Array.from(labelled, (r) => labelCol.codes[r]!);
+  if (split.kind === 'stratified' && task === 'classification')
+    strata = Int32Array.from(labelled, (r) => labelCol.codes[r]!);
   if (split.kind === 'time') {
     const timeCol = split.timeColumn ? columnByName(table, split.timeColumn) : undefined;
-    if (!timeCol) return fail({ kind: 'no-time-column', file, column: split.timeColumn, message: `A time-ordered split needs a date or numeric column to order by${split.timeColumn ? `; "${split.timeColumn}" is not in ${file}` : ''}.` }, warnings);
+    if (!timeCol)
+      return fail(
+        {
+          kind: 'no-time-column',
+          file,
+          column: split.timeColumn,
+          message: `A time-ordered split needs a date or numeric column to order by${split.timeColumn ? `; "${split.timeColumn}" is not in ${file}` : ''}.`,
+        },
+        warnings,
+      );
     const parsed = timeCol.dictionary.map((s) => {
       const d = parseDate(s);
       return Number.isNaN(d) ? parseNumber(s) : d;
@@ -52,7 +91,15 @@ export function prepareData(table: Table, schema: Schema, split: SplitSpec, file
   const local: SplitIndices = splitRows(labelled.length, split, strata, order);
   const toRows = (idx: Uint32Array) => Uint32Array.from(idx, (i) => labelled[i]!);
   const rows = { train: toRows(local.train), validation: toRows(local.validation), test: toRows(local.test) };
-  if (rows.validation.length === 0) return fail({ kind: 'empty-split', file, message: 'The validation split is empty; give it a larger fraction or use more rows.' }, warnings);
+  if (rows.validation.length === 0)
+    return fail(
+      {
+        kind: 'empty-split',
+        file,
+        message: 'The validation split is empty; give it a larger fraction or use more rows.',
+      },
+      warnings,
+    );
 
   const fitted = fitPreprocessor(table, schema, rows.train, task, file);
   if (!fitted.ok) return fail(fitted.error, [...warnings, ...fitted.warnings]);
@@ -68,7 +115,12 @@ export function prepareData(table: Table, schema: Schema, split: SplitSpec, file
     if (y.value instanceof Int32Array && y.value.some((v) => v < 0)) {
       const keep: number[] = [];
       y.value.forEach((v, i) => v >= 0 && keep.push(i));
-      warnings.push({ kind: 'unseen-class', file, column: pre.label.column, message: `${r.length - keep.length} row(s) outside training have a "${pre.label.column}" class that training never saw; they are left out of evaluation.` });
+      warnings.push({
+        kind: 'unseen-class',
+        file,
+        column: pre.label.column,
+        message: `${r.length - keep.length} row(s) outside training have a "${pre.label.column}" class that training never saw; they are left out of evaluation.`,
+      });
       const d = pre.inputSize;
       const X2 = new Float32Array(keep.length * d);
       keep.forEach((i, j) => X2.set(X.value.subarray(i * d, (i + 1) * d), j * d));
@@ -76,7 +128,18 @@ export function prepareData(table: Table, schema: Schema, split: SplitSpec, file
     }
     return ok({ X: X.value, y: y.value, rows: r });
   };
-  const train = encode(rows.train), validation = encode(rows.validation), test = encode(rows.test);
+  const train = encode(rows.train),
+    validation = encode(rows.validation),
+    test = encode(rows.test);
   for (const s of [train, validation, test]) if (!s.ok) return fail(s.error, warnings);
-  return ok({ pre, task, train: (train as { value: EncodedSet }).value, validation: (validation as { value: EncodedSet }).value, test: (test as { value: EncodedSet }).value }, warnings);
+  return ok(
+    {
+      pre,
+      task,
+      train: (train as { value: EncodedSet }).value,
+      validation: (validation as { value: EncodedSet }).value,
+      test: (test as { value: EncodedSet }).value,
+    },
+    warnings,
+  );
 }

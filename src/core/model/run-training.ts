@@ -12,7 +12,17 @@ import { disposeModel, modelToArtifacts } from './artifacts.ts';
 import { rawToOutputs } from './predict.ts';
 import { predictMatrix } from './predict-table.ts';
 import { prepareData, type EncodedSet } from './prepare.ts';
-import { CLASSICAL_KINDS, type EpochRecord, type RunEnvironment, type RunRecord, type SampleRow, type SliceScore, type SplitMetrics, type TrainConfig, type TrainedModel } from './spec.ts';
+import {
+  CLASSICAL_KINDS,
+  type EpochRecord,
+  type RunEnvironment,
+  type RunRecord,
+  type SampleRow,
+  type SliceScore,
+  type SplitMetrics,
+  type TrainConfig,
+  type TrainedModel,
+} from './spec.ts';
 import { splitMetrics } from './split-metrics.ts';
 import { trainModel, type TrainCallbacks } from './train-model.ts';
 import { DEFAULT_MEMORY_BUDGET, validateConfig } from './validate-config.ts';
@@ -43,7 +53,9 @@ async function metricsOf(model: TrainedModel, set: EncodedSet): Promise<SplitMet
 }
 
 function labelString(pre: Preprocessor, v: number): string {
-  return pre.label.task === 'classification' ? (pre.label.classes[v] ?? '?') : String(Number((v * pre.label.std + pre.label.mean).toPrecision(6)));
+  return pre.label.task === 'classification'
+    ? (pre.label.classes[v] ?? '?')
+    : String(Number((v * pre.label.std + pre.label.mean).toPrecision(6)));
 }
 
 /** Validation metric per category of each categorical feature (≤ 12 categories, ≥ 5 rows), at most 40 slices. */
@@ -62,7 +74,9 @@ export function sliceScores(pre: Preprocessor, table: Table, set: EncodedSet, ou
       if (pred) value = idx.filter((i) => pred[i] === set.y[i]).length / idx.length;
       else {
         const label = pre.label as { mean: number; std: number };
-        value = Math.sqrt(idx.reduce((s, i) => s + (outputs[i]! - (set.y[i]! * label.std + label.mean)) ** 2, 0) / idx.length);
+        value = Math.sqrt(
+          idx.reduce((s, i) => s + (outputs[i]! - (set.y[i]! * label.std + label.mean)) ** 2, 0) / idx.length,
+        );
       }
       out.push({ feature: f.column, category: cat, n: idx.length, metric: pred ? 'accuracy' : 'rmse', value });
       if (out.length >= 40) return out;
@@ -72,7 +86,13 @@ export function sliceScores(pre: Preprocessor, table: Table, set: EncodedSet, ou
 }
 
 /** ⟨input, label, prediction⟩ for a seeded sample of validation rows. */
-function sampleRows(pre: Preprocessor, table: Table, set: EncodedSet, outputs: Float64Array, seed: number): SampleRow[] {
+function sampleRows(
+  pre: Preprocessor,
+  table: Table,
+  set: EncodedSet,
+  outputs: Float64Array,
+  seed: number,
+): SampleRow[] {
   const rng = createRandom(seed ^ 0x5a3e);
   const n = set.y.length;
   const picks = new Set<number>();
@@ -80,14 +100,22 @@ function sampleRows(pre: Preprocessor, table: Table, set: EncodedSet, outputs: F
   const k = pre.label.task === 'classification' ? pre.label.classes.length : 1;
   const pred = k > 1 ? argmaxRows(outputs, k) : null;
   const cols = pre.features.map((f) => columnByName(table, f.column)!);
-  return [...picks].sort((a, b) => a - b).map((i) => {
-    const row = set.rows[i]!;
-    const input: Record<string, string | null> = {};
-    for (const c of cols) input[c.name] = cell(c, row);
-    return pred
-      ? { row, input, label: labelString(pre, set.y[i]!), prediction: (pre.label as { classes: string[] }).classes[pred[i]!]!, confidence: outputs[i * k + pred[i]!]! }
-      : { row, input, label: labelString(pre, set.y[i]!), prediction: String(Number(outputs[i]!.toPrecision(6))) };
-  });
+  return [...picks]
+    .sort((a, b) => a - b)
+    .map((i) => {
+      const row = set.rows[i]!;
+      const input: Record<string, string | null> = {};
+      for (const c of cols) input[c.name] = cell(c, row);
+      return pred
+        ? {
+            row,
+            input,
+            label: labelString(pre, set.y[i]!),
+            prediction: (pre.label as { classes: string[] }).classes[pred[i]!]!,
+            confidence: outputs[i * k + pred[i]!]!,
+          }
+        : { row, input, label: labelString(pre, set.y[i]!), prediction: String(Number(outputs[i]!.toPrecision(6))) };
+    });
 }
 
 export interface FittedModel {
@@ -105,7 +133,14 @@ export interface FittedModel {
  * classical model (whose per-round validation scores become the history). Never sees a test set —
  * hyperparameter search calls this directly.
  */
-export async function fitModel(pre: Preprocessor, task: Task, train: EncodedSet, validation: EncodedSet, config: TrainConfig, cb: TrainCallbacks = {}): Promise<FittedModel> {
+export async function fitModel(
+  pre: Preprocessor,
+  task: Task,
+  train: EncodedSet,
+  validation: EncodedSet,
+  config: TrainConfig,
+  cb: TrainCallbacks = {},
+): Promise<FittedModel> {
   const k = pre.label.task === 'classification' ? pre.label.classes.length : 1;
   if ((CLASSICAL_KINDS as readonly string[]).includes(config.model.kind)) {
     const started = performance.now();
@@ -113,24 +148,57 @@ export async function fitModel(pre: Preprocessor, task: Task, train: EncodedSet,
     const evalRows = Math.min(train.y.length, cb.trainEvalRows ?? 20000);
     const rounds = Math.max(1, config.model.nEstimators);
     let stop = false;
-    const classical = fitClassical(config.model, train.X, train.y, train.y.length, pre.inputSize, task, k, config.seed, (round, predict) => {
-      if (stop) return;
-      const record: EpochRecord = {
-        epoch: round,
-        train: splitMetrics(pre, rawToOutputs(pre, predict(train.X.subarray(0, evalRows * pre.inputSize), evalRows), evalRows), train.y.subarray(0, evalRows)),
-        validation: splitMetrics(pre, rawToOutputs(pre, predict(validation.X, validation.y.length), validation.y.length), validation.y),
-        samplesPerSecond: 0,
-        elapsedMs: performance.now() - started,
-      };
-      history.push(record);
-      cb.onEpoch?.(record);
-      cb.onProgress?.({ epoch: round, epochs: rounds, step: 1, stepsPerEpoch: 1, samplesPerSecond: 0, batchLoss: record.train.loss, fraction: round / rounds });
-      if (cb.isCancelled?.()) stop = true;
-    }, Math.max(1, Math.ceil(rounds / 50)));
+    const classical = fitClassical(
+      config.model,
+      train.X,
+      train.y,
+      train.y.length,
+      pre.inputSize,
+      task,
+      k,
+      config.seed,
+      (round, predict) => {
+        if (stop) return;
+        const record: EpochRecord = {
+          epoch: round,
+          train: splitMetrics(
+            pre,
+            rawToOutputs(pre, predict(train.X.subarray(0, evalRows * pre.inputSize), evalRows), evalRows),
+            train.y.subarray(0, evalRows),
+          ),
+          validation: splitMetrics(
+            pre,
+            rawToOutputs(pre, predict(validation.X, validation.y.length), validation.y.length),
+            validation.y,
+          ),
+          samplesPerSecond: 0,
+          elapsedMs: performance.now() - started,
+        };
+        history.push(record);
+        cb.onEpoch?.(record);
+        cb.onProgress?.({
+          epoch: round,
+          epochs: rounds,
+          step: 1,
+          stepsPerEpoch: 1,
+          samplesPerSecond: 0,
+          batchLoss: record.train.loss,
+          fraction: round / rounds,
+        });
+        if (cb.isCancelled?.()) stop = true;
+      },
+      Math.max(1, Math.ceil(rounds / 50)),
+    );
     const durationMs = performance.now() - started;
     const model: TrainedModel = { classical, preprocessor: pre };
     if (history.length === 0) {
-      const record: EpochRecord = { epoch: 1, train: await metricsOf(model, train), validation: await metricsOf(model, validation), samplesPerSecond: train.y.length / (durationMs / 1000), elapsedMs: durationMs };
+      const record: EpochRecord = {
+        epoch: 1,
+        train: await metricsOf(model, train),
+        validation: await metricsOf(model, validation),
+        samplesPerSecond: train.y.length / (durationMs / 1000),
+        elapsedMs: durationMs,
+      };
       history.push(record);
       cb.onEpoch?.(record);
     }
@@ -139,7 +207,15 @@ export async function fitModel(pre: Preprocessor, task: Task, train: EncodedSet,
   const outcome = await trainModel(pre, train, validation, config, cb);
   try {
     const model: TrainedModel = { artifacts: await modelToArtifacts(outcome.model), preprocessor: pre };
-    return { model, history: outcome.history, status: outcome.status, message: outcome.message, bestEpoch: outcome.bestEpoch, samplesPerSecond: outcome.samplesPerSecond, durationMs: outcome.durationMs };
+    return {
+      model,
+      history: outcome.history,
+      status: outcome.status,
+      message: outcome.message,
+      bestEpoch: outcome.bestEpoch,
+      samplesPerSecond: outcome.samplesPerSecond,
+      durationMs: outcome.durationMs,
+    };
   } finally {
     disposeModel(outcome.model);
   }
@@ -153,13 +229,27 @@ export async function fitModel(pre: Preprocessor, task: Task, train: EncodedSet,
  * cannot do the task, a hyperparameter out of range, a network too large for the device).
  * A cancelled or failed (NaN) run still returns its model and partial history, with that status.
  */
-export async function runTraining(req: TrainRequest, cb: TrainCallbacks = {}): Promise<Result<{ run: RunRecord; model: TrainedModel }>> {
+export async function runTraining(
+  req: TrainRequest,
+  cb: TrainCallbacks = {},
+): Promise<Result<{ run: RunRecord; model: TrainedModel }>> {
   const prepared = prepareData(req.table, req.schema, req.split, req.dataset.name, req.task);
   if (!prepared.ok) return prepared;
   const { pre, train, validation, test, task } = prepared.value;
-  if (train.y.length === 0) return fail({ kind: 'empty-split', file: req.dataset.name, message: 'The training split is empty.' }, prepared.warnings);
+  if (train.y.length === 0)
+    return fail(
+      { kind: 'empty-split', file: req.dataset.name, message: 'The training split is empty.' },
+      prepared.warnings,
+    );
   const k = pre.label.task === 'classification' ? pre.label.classes.length : 1;
-  const invalid = validateConfig(req.config, task, pre.inputSize, k, train.y.length, req.memoryBudget ?? DEFAULT_MEMORY_BUDGET);
+  const invalid = validateConfig(
+    req.config,
+    task,
+    pre.inputSize,
+    k,
+    train.y.length,
+    req.memoryBudget ?? DEFAULT_MEMORY_BUDGET,
+  );
   if (invalid) return fail(invalid, prepared.warnings);
   const createdAt = new Date().toISOString();
   const config = req.config;
@@ -196,7 +286,10 @@ export async function runTraining(req: TrainRequest, cb: TrainCallbacks = {}): P
     slices: sliceScores(pre, req.table, validation, valOutputs),
     samplesPerSecond,
     environment: req.environment,
-    fingerprint: { rows: Array.from(validation.rows.subarray(0, nFp)), outputs: Array.from(valOutputs.subarray(0, nFp * k)) },
+    fingerprint: {
+      rows: Array.from(validation.rows.subarray(0, nFp)),
+      outputs: Array.from(valOutputs.subarray(0, nFp * k)),
+    },
   };
   return ok({ run, model }, prepared.warnings);
 }

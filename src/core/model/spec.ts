@@ -18,7 +18,10 @@ export type LrScheduleKind = 'constant' | 'step' | 'exponential' | 'cosine';
 export const NEURAL_KINDS: readonly NeuralKind[] = Object.freeze(['logistic', 'linear', 'mlp', 'cnn']);
 export const CLASSICAL_KINDS: readonly ClassicalKind[] = Object.freeze(['tree', 'forest', 'gbt', 'knn', 'naive-bayes']);
 /** The families Benchtop trains. */
-export const MODEL_KINDS: readonly (NeuralKind | ClassicalKind)[] = Object.freeze([...NEURAL_KINDS, ...CLASSICAL_KINDS]);
+export const MODEL_KINDS: readonly (NeuralKind | ClassicalKind)[] = Object.freeze([
+  ...NEURAL_KINDS,
+  ...CLASSICAL_KINDS,
+]);
 export const BACKENDS: readonly BackendName[] = Object.freeze(['webgpu', 'webgl', 'wasm', 'cpu']);
 
 /** Display names of the model families. */
@@ -138,7 +141,9 @@ export const DEFAULT_TRAIN_CONFIG: TrainConfig = Object.freeze({
 }) as TrainConfig;
 
 /** Fills fields a config from an older version (or a partial one) lacks, with the defaults. */
-export function completeConfig(c: Omit<Partial<TrainConfig>, 'model' | 'schedule'> & { model?: Partial<ModelSpec>; schedule?: Partial<LrSchedule> }): TrainConfig {
+export function completeConfig(
+  c: Omit<Partial<TrainConfig>, 'model' | 'schedule'> & { model?: Partial<ModelSpec>; schedule?: Partial<LrSchedule> },
+): TrainConfig {
   return {
     ...DEFAULT_TRAIN_CONFIG,
     ...c,
@@ -148,7 +153,10 @@ export function completeConfig(c: Omit<Partial<TrainConfig>, 'model' | 'schedule
 }
 
 /** Learning rate at a 1-based epoch under a schedule. */
-export function learningRateAt(config: Pick<TrainConfig, 'learningRate' | 'schedule' | 'epochs'>, epoch: number): number {
+export function learningRateAt(
+  config: Pick<TrainConfig, 'learningRate' | 'schedule' | 'epochs'>,
+  epoch: number,
+): number {
   const { kind, every, gamma } = config.schedule;
   const e = epoch - 1;
   switch (kind) {

@@ -11,7 +11,12 @@ import type { SplitMetrics } from './spec.ts';
  * macro F1. Regression: loss = MSE on standardized targets (what the optimizer minimizes), and
  * RMSE/MAE/R² in the label's own units. All in float64.
  */
-export function splitMetrics(pre: Preprocessor, outputs: Float64Array, y: Int32Array | Float32Array, predicted?: Int32Array): SplitMetrics {
+export function splitMetrics(
+  pre: Preprocessor,
+  outputs: Float64Array,
+  y: Int32Array | Float32Array,
+  predicted?: Int32Array,
+): SplitMetrics {
   const label = pre.label;
   if (y.length === 0) return { loss: NaN };
   if (label.task === 'classification') {

@@ -7,7 +7,15 @@ import type { RunEnvironment, RunRecord, TrainConfig } from './spec.ts';
  * The record of a run that has just started (status `running`), saved before training so that a
  * page closed mid-run leaves a trace that the next visit marks `interrupted`.
  */
-export function startedRun(a: { id: string; name: string; dataset: { id: string; name: string; rows: number }; schema: Schema; split: SplitSpec; config: TrainConfig; environment: RunEnvironment }): RunRecord {
+export function startedRun(a: {
+  id: string;
+  name: string;
+  dataset: { id: string; name: string; rows: number };
+  schema: Schema;
+  split: SplitSpec;
+  config: TrainConfig;
+  environment: RunEnvironment;
+}): RunRecord {
   return {
     format: 'benchtop-run@1',
     id: a.id,

@@ -6,7 +6,14 @@ import { artifactsToModel, disposeModel } from './artifacts.ts';
 import { buildModel, makeOptimizer, outputUnits } from './build-model.ts';
 import { predictOutputs } from './predict.ts';
 import type { EncodedSet } from './prepare.ts';
-import { learningRateAt, type ModelArtifacts, type EpochRecord, type SplitMetrics, type TrainConfig, type TrainProgress } from './spec.ts';
+import {
+  learningRateAt,
+  type ModelArtifacts,
+  type EpochRecord,
+  type SplitMetrics,
+  type TrainConfig,
+  type TrainProgress,
+} from './spec.ts';
 import { splitMetrics } from './split-metrics.ts';
 
 export interface TrainCallbacks {
@@ -53,7 +60,12 @@ export interface TrainOutcome {
 }
 
 /** Metrics of a model on an encoded set. */
-export async function evaluateSet(model: tf.LayersModel, pre: Preprocessor, set: EncodedSet, maxRows = Infinity): Promise<SplitMetrics> {
+export async function evaluateSet(
+  model: tf.LayersModel,
+  pre: Preprocessor,
+  set: EncodedSet,
+  maxRows = Infinity,
+): Promise<SplitMetrics> {
   const n = Math.min(set.y.length, maxRows);
   const outputs = await predictOutputs(model, pre, set.X.subarray(0, n * pre.inputSize), n);
   return splitMetrics(pre, outputs, set.y.subarray(0, n));
@@ -106,11 +118,16 @@ async function firstNonFiniteLayer(model: tf.LayersModel, x: tf.Tensor): Promise
 }
 
 /** Sum of squares per layer, over a map of tensors keyed by variable name. */
-function layerSquares(tensors: Record<string, tf.Tensor>, layerOf: Map<string, string>): { names: string[]; sq: tf.Tensor1D } {
+function layerSquares(
+  tensors: Record<string, tf.Tensor>,
+  layerOf: Map<string, string>,
+): { names: string[]; sq: tf.Tensor1D } {
   const names = [...new Set(layerOf.values())];
   const sq = tf.tidy(() => {
     const parts = names.map((layer) => {
-      const ts = Object.entries(tensors).filter(([v]) => layerOf.get(v) === layer).map(([, t]) => tf.sum(tf.square(t)));
+      const ts = Object.entries(tensors)
+        .filter(([v]) => layerOf.get(v) === layer)
+        .map(([, t]) => tf.sum(tf.square(t)));
       return ts.length ? tf.addN(ts) : tf.scalar(0);
     });
     return tf.stack(parts) as tf.Tensor1D;
@@ -127,7 +144,13 @@ function layerSquares(tensors: Record<string, tf.Tensor>, layerOf: Map<string, s
  * within one batch. Same seed, data and backend → same weights.
  * Cost: epochs × n forward+backward passes plus one evaluation pass per epoch.
  */
-export async function trainModel(pre: Preprocessor, train: EncodedSet, validation: EncodedSet, config: TrainConfig, cb: TrainCallbacks = {}): Promise<TrainOutcome> {
+export async function trainModel(
+  pre: Preprocessor,
+  train: EncodedSet,
+  validation: EncodedSet,
+  config: TrainConfig,
+  cb: TrainCallbacks = {},
+): Promise<TrainOutcome> {
   const started = performance.now();
   const task = pre.label.task;
   const k = pre.label.task === 'classification' ? pre.label.classes.length : 1;
@@ -140,10 +163,14 @@ export async function trainModel(pre: Preprocessor, train: EncodedSet, validatio
   const { vars, layerOf } = variablesByLayer(model);
   const kernels = vars.filter((v) => /kernel/.test(v.name));
   const rng = createRandom(config.seed ^ 0x5eed);
-  const weights = task === 'classification' && config.classWeights === 'balanced' ? balancedClassWeights(train.y as Int32Array, k) : null;
+  const weights =
+    task === 'classification' && config.classWeights === 'balanced'
+      ? balancedClassWeights(train.y as Int32Array, k)
+      : null;
   const Xt = tf.tensor2d(train.X, [n, d]);
   const Yt = tf.tidy(() => {
-    if (task === 'classification' && units > 1) return tf.oneHot(tf.tensor1d(train.y as Int32Array, 'int32'), k).toFloat();
+    if (task === 'classification' && units > 1)
+      return tf.oneHot(tf.tensor1d(train.y as Int32Array, 'int32'), k).toFloat();
     return tf.tensor2d(Float32Array.from(train.y), [n, 1]);
   });
   const Wt = weights ? tf.tensor1d(Float32Array.from(train.y as Int32Array, (c) => weights[c]!)) : null;
@@ -172,8 +199,10 @@ export async function trainModel(pre: Preprocessor, train: EncodedSet, validatio
         per = tf.squeeze(tf.neg(tf.add(tf.mul(yb, tf.log(p)), tf.mul(tf.sub(1, yb), tf.log(tf.sub(1, p))))), [1]);
       } else per = tf.neg(tf.sum(tf.mul(yb, tf.log(tf.clipByValue(pred, eps, 1))), 1));
       let loss = tf.mean(wb ? tf.mul(per, wb) : per) as tf.Scalar;
-      if (sb && cb.distill) loss = tf.add(tf.mul(cb.distill.alpha, soft()), tf.mul(1 - cb.distill.alpha, loss)) as tf.Scalar;
-      if (spec.l2 > 0 && kernels.length) loss = tf.add(loss, tf.mul(spec.l2, tf.addN(kernels.map((v) => tf.sum(tf.square(v)))))) as tf.Scalar;
+      if (sb && cb.distill)
+        loss = tf.add(tf.mul(cb.distill.alpha, soft()), tf.mul(1 - cb.distill.alpha, loss)) as tf.Scalar;
+      if (spec.l2 > 0 && kernels.length)
+        loss = tf.add(loss, tf.mul(spec.l2, tf.addN(kernels.map((v) => tf.sum(tf.square(v)))))) as tf.Scalar;
       return loss;
     });
 
@@ -184,7 +213,10 @@ export async function trainModel(pre: Preprocessor, train: EncodedSet, validatio
   const every = cb.progressEveryMs ?? 100;
   let status: TrainOutcome['status'] = 'finished';
   let message: string | undefined;
-  let trainMs = 0, trained = 0, lastReport = -Infinity, globalStep = 0;
+  let trainMs = 0,
+    trained = 0,
+    lastReport = -Infinity,
+    globalStep = 0;
   let best: { loss: number; epoch: number; weights: tf.Tensor[] } | null = null;
   let sinceBest = 0;
   let stopEarly = false;
@@ -210,7 +242,8 @@ export async function trainModel(pre: Preprocessor, train: EncodedSet, validatio
     v.assign(t);
     t.dispose();
   };
-  const applyMasks = () => masks && kernels.forEach((v, i) => assignFrom(v, () => tf.tidy(() => tf.mul(v, masks![i]!))));
+  const applyMasks = () =>
+    masks && kernels.forEach((v, i) => assignFrom(v, () => tf.tidy(() => tf.mul(v, masks![i]!))));
   try {
     for (let epoch = 1; epoch <= config.epochs && status === 'finished'; epoch++) {
       const lr = learningRateAt(config, epoch);
@@ -232,7 +265,10 @@ export async function trainModel(pre: Preprocessor, train: EncodedSet, validatio
         const idx = order.subarray(step * batch, Math.min(n, (step + 1) * batch));
         const t0 = performance.now();
         const it = tf.tensor1d(Int32Array.from(idx), 'int32');
-        const xb = tf.gather(Xt, it), yb = tf.gather(Yt, it), wb = Wt ? tf.gather(Wt, it) : null, sb = St ? tf.gather(St, it) : null;
+        const xb = tf.gather(Xt, it),
+          yb = tf.gather(Yt, it),
+          wb = Wt ? tf.gather(Wt, it) : null,
+          sb = St ? tf.gather(St, it) : null;
         const saved = cb.fakeQuant ? kernels.map((v) => v.clone()) : null;
         if (saved) kernels.forEach((v) => assignFrom(v, () => fakeQuantize(v)));
         const { value, grads } = tf.variableGrads(() => lossFn(xb, yb, wb, sb), vars);
@@ -252,7 +288,12 @@ export async function trainModel(pre: Preprocessor, train: EncodedSet, validatio
           if (!Number.isFinite(loss) || !Number.isFinite(gradInfo.global)) {
             const badGrad = names.find((_, i) => !Number.isFinite(values[i]!));
             const badOut = await firstNonFiniteLayer(model, xb);
-            const where = [badOut ? `activations first become non-finite in layer "${badOut}"` : null, badGrad ? `the first layer with non-finite gradients is "${badGrad}"` : null].filter(Boolean).join('; ');
+            const where = [
+              badOut ? `activations first become non-finite in layer "${badOut}"` : null,
+              badGrad ? `the first layer with non-finite gradients is "${badGrad}"` : null,
+            ]
+              .filter(Boolean)
+              .join('; ');
             status = 'failed';
             message = `The loss became ${Number.isNaN(loss) ? 'NaN' : loss} at epoch ${epoch}, step ${step + 1} (global step ${globalStep})${where ? `; ${where}` : ''}. Lower the learning rate, add L2 or batch norm, or check the inputs.`;
           }
@@ -274,7 +315,15 @@ export async function trainModel(pre: Preprocessor, train: EncodedSet, validatio
         const now = performance.now();
         if (cb.onProgress && now - lastReport >= every) {
           lastReport = now;
-          cb.onProgress({ epoch, epochs: config.epochs, step: step + 1, stepsPerEpoch: steps, samplesPerSecond: trained / (trainMs / 1000), batchLoss: loss, fraction: (epoch - 1 + (step + 1) / steps) / config.epochs });
+          cb.onProgress({
+            epoch,
+            epochs: config.epochs,
+            step: step + 1,
+            stepsPerEpoch: steps,
+            samplesPerSecond: trained / (trainMs / 1000),
+            batchLoss: loss,
+            fraction: (epoch - 1 + (step + 1) / steps) / config.epochs,
+          });
         }
         await yieldToEventLoop();
       }
@@ -335,5 +384,13 @@ export async function trainModel(pre: Preprocessor, train: EncodedSet, validatio
     tf.dispose([Xt, Yt, ...(Wt ? [Wt] : []), ...(St ? [St] : [])]);
   }
   optimizer.dispose();
-  return { model, history, status, message, bestEpoch: best?.epoch ?? history.length, samplesPerSecond: trainMs > 0 ? trained / (trainMs / 1000) : 0, durationMs: performance.now() - started };
+  return {
+    model,
+    history,
+    status,
+    message,
+    bestEpoch: best?.epoch ?? history.length,
+    samplesPerSecond: trainMs > 0 ? trained / (trainMs / 1000) : 0,
+    durationMs: performance.now() - started,
+  };
 }

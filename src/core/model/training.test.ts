@@ -17,7 +17,12 @@ registerWasmGradKernels();
 
 const env = (backend: BackendName) => ({ backend, backendReason: 'test', runtime: 'vitest', appVersion: 'test' });
 
-function request(table: Table, label: string, config: Partial<TrainConfig> = {}, split: Partial<SplitSpec> = {}): TrainRequest {
+function request(
+  table: Table,
+  label: string,
+  config: Partial<TrainConfig> = {},
+  split: Partial<SplitSpec> = {},
+): TrainRequest {
   return {
     runId: 'run-1',
     runName: 'test',
@@ -25,7 +30,12 @@ function request(table: Table, label: string, config: Partial<TrainConfig> = {},
     dataset: { id: datasetVersionId(table), name: 'test' },
     schema: inferSchema(table, label),
     split: { kind: 'stratified', fractions: [0.7, 0.15, 0.15], seed: 3, ...split },
-    config: { ...DEFAULT_TRAIN_CONFIG, epochs: 3, ...config, model: { ...DEFAULT_TRAIN_CONFIG.model, ...(config.model ?? {}) } },
+    config: {
+      ...DEFAULT_TRAIN_CONFIG,
+      epochs: 3,
+      ...config,
+      model: { ...DEFAULT_TRAIN_CONFIG.model, ...(config.model ?? {}) },
+    },
     environment: env(tf.getBackend() as BackendName),
   };
 }
@@ -50,7 +60,9 @@ describe('runTraining', () => {
       const c = await runTraining(request(digits, 'digit', { ...cfg, seed: 43 }));
       if (!a.ok || !b.ok || !c.ok) throw new Error('training failed');
       expect(b.value.run.metrics).toEqual(a.value.run.metrics);
-      expect(new Uint8Array(b.value.model.artifacts!.weightData)).toEqual(new Uint8Array(a.value.model.artifacts!.weightData));
+      expect(new Uint8Array(b.value.model.artifacts!.weightData)).toEqual(
+        new Uint8Array(a.value.model.artifacts!.weightData),
+      );
       expect(c.value.run.metrics.validation.loss).not.toBe(a.value.run.metrics.validation.loss);
       expect(a.value.run.metrics.validation.accuracy).toBeGreaterThan(0.85);
       expect(a.value.run.history).toHaveLength(2);
@@ -60,10 +72,19 @@ describe('runTraining', () => {
 
   it('logistic regression on breast cancer beats the majority class by far', async () => {
     await useBackend('wasm');
-    const r = await runTraining(request(shippedTable('breast-cancer-wisconsin.csv'), 'diagnosis', { model: { ...DEFAULT_TRAIN_CONFIG.model, kind: 'logistic' }, epochs: 20, learningRate: 0.01 }));
+    const r = await runTraining(
+      request(shippedTable('breast-cancer-wisconsin.csv'), 'diagnosis', {
+        model: { ...DEFAULT_TRAIN_CONFIG.model, kind: 'logistic' },
+        epochs: 20,
+        learningRate: 0.01,
+      }),
+    );
     if (!r.ok) throw new Error(r.error.message);
     expect(r.value.run.metrics.test!.accuracy).toBeGreaterThan(0.9);
-    expect(r.value.model.preprocessor.label).toMatchObject({ task: 'classification', classes: ['benign', 'malignant'] });
+    expect(r.value.model.preprocessor.label).toMatchObject({
+      task: 'classification',
+      classes: ['benign', 'malignant'],
+    });
   });
 
   it('penguins (missing values, categorical inputs) train; rows without a label are left out with a warning', async () => {
@@ -82,7 +103,14 @@ describe('runTraining', () => {
     await useBackend('wasm');
     const rows = Array.from({ length: 300 }, (_, i) => `${i / 30},${((i * 7) % 13) / 13},${(3 * i) / 30 + 5}`);
     const t = csvTable(['a,b,y', ...rows].join('\n'));
-    const r = await runTraining(request(t, 'y', { model: { ...DEFAULT_TRAIN_CONFIG.model, kind: 'linear' }, epochs: 60, learningRate: 0.05 }, { kind: 'random' }));
+    const r = await runTraining(
+      request(
+        t,
+        'y',
+        { model: { ...DEFAULT_TRAIN_CONFIG.model, kind: 'linear' }, epochs: 60, learningRate: 0.05 },
+        { kind: 'random' },
+      ),
+    );
     if (!r.ok) throw new Error(r.error.message);
     expect(r.value.run.task).toBe('regression');
     expect(r.value.run.metrics.validation.r2).toBeGreaterThan(0.99);
@@ -150,13 +178,20 @@ describe('NaN/Inf guard', () => {
   it('stops the run naming the step and the layer whose gradients went non-finite', async () => {
     await tf.setBackend('cpu');
     // A regression target with SGD at an absurd rate: the squared error overflows within a few steps.
-    const t = csvTable(['a,b,y', ...Array.from({ length: 200 }, (_, i) => `${i % 17},${(i * 7) % 13},${i}`)].join('\n'));
+    const t = csvTable(
+      ['a,b,y', ...Array.from({ length: 200 }, (_, i) => `${i % 17},${(i * 7) % 13},${i}`)].join('\n'),
+    );
     const { prepareData } = await import('./prepare.ts');
     const { trainModel } = await import('./train-model.ts');
     const p = prepareData(t, inferSchema(t, 'y'), { kind: 'random', fractions: [0.7, 0.15, 0.15], seed: 1 });
     if (!p.ok) throw new Error(p.error.message);
     const before = tf.memory().numTensors;
-    const config = completeConfig({ optimizer: 'sgd', learningRate: 1e9, epochs: 3, model: { kind: 'mlp', hidden: [32], activation: 'relu' } });
+    const config = completeConfig({
+      optimizer: 'sgd',
+      learningRate: 1e9,
+      epochs: 3,
+      model: { kind: 'mlp', hidden: [32], activation: 'relu' },
+    });
     const out = await trainModel(p.value.pre, p.value.train, p.value.validation, config);
     expect(out.status).toBe('failed');
     expect(out.message).toMatch(/at epoch \d+, step \d+ \(global step \d+\)/);

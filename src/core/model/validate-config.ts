@@ -15,13 +15,26 @@ type Range = [name: string, value: number, lo: number, hi: number, integer?: boo
  * Returns the first problem, naming the field, or null.
  * @example validateConfig(config, 'classification', 64, 10, 2 ** 30)
  */
-export function validateConfig(config: TrainConfig, task: Task, inputSize: number, classes: number, rows: number, memoryBudget = DEFAULT_MEMORY_BUDGET): Problem | null {
+export function validateConfig(
+  config: TrainConfig,
+  task: Task,
+  inputSize: number,
+  classes: number,
+  rows: number,
+  memoryBudget = DEFAULT_MEMORY_BUDGET,
+): Problem | null {
   const m = config.model;
   const field = (column: string, message: string): Problem => ({ kind: 'bad-config', column, message });
   if (!SUPPORTS[m.kind]) return field('model', `Unknown model family "${m.kind}".`);
   if (!SUPPORTS[m.kind].includes(task)) {
-    const alt = task === 'regression' ? 'linear regression, an MLP or a tree model' : 'logistic regression, an MLP or a tree model';
-    return field('model', `${MODEL_LABELS[m.kind]} does ${SUPPORTS[m.kind].join(' and ')} only, and this label needs ${task} (${task === 'regression' ? 'it is numeric' : 'it has classes'}); use ${alt}.`);
+    const alt =
+      task === 'regression'
+        ? 'linear regression, an MLP or a tree model'
+        : 'logistic regression, an MLP or a tree model';
+    return field(
+      'model',
+      `${MODEL_LABELS[m.kind]} does ${SUPPORTS[m.kind].join(' and ')} only, and this label needs ${task} (${task === 'regression' ? 'it is numeric' : 'it has classes'}); use ${alt}.`,
+    );
   }
   const neural = (NEURAL_KINDS as readonly string[]).includes(m.kind);
   const ranges: Range[] = neural
@@ -45,21 +58,37 @@ export function validateConfig(config: TrainConfig, task: Task, inputSize: numbe
         ['variance smoothing', m.varSmoothing, 0, 1],
       ];
   for (const [name, v, lo, hi, integer] of ranges) {
-    if (!Number.isFinite(v) || v < lo || v > hi || (integer && !Number.isInteger(v))) return field(name, `${name[0]!.toUpperCase()}${name.slice(1)} must be ${integer ? 'a whole number ' : ''}between ${lo} and ${hi}; it is ${v}.`);
+    if (!Number.isFinite(v) || v < lo || v > hi || (integer && !Number.isInteger(v)))
+      return field(
+        name,
+        `${name[0]!.toUpperCase()}${name.slice(1)} must be ${integer ? 'a whole number ' : ''}between ${lo} and ${hi}; it is ${v}.`,
+      );
   }
   if (!neural) return null;
   const kind = m.kind as NeuralKind;
-  if ((kind === 'mlp' || kind === 'cnn') && (m.hidden.length === 0 || m.hidden.some((u) => !Number.isInteger(u) || u < 1 || u > 65536))) return field('hidden layers', 'Hidden layer widths must be whole numbers between 1 and 65536.');
+  if (
+    (kind === 'mlp' || kind === 'cnn') &&
+    (m.hidden.length === 0 || m.hidden.some((u) => !Number.isInteger(u) || u < 1 || u > 65536))
+  )
+    return field('hidden layers', 'Hidden layer widths must be whole numbers between 1 and 65536.');
   if (kind === 'cnn') {
     const side = imageSide(inputSize);
-    if (side === null) return field('model', `A CNN reads its inputs as a square image; these ${inputSize} inputs are not a square (digits-8x8 has 64 = 8×8).`);
-    if (m.filters.length === 0 || m.filters.some((f) => !Number.isInteger(f) || f < 1 || f > 1024)) return field('filters', 'Filters per convolution must be whole numbers between 1 and 1024.');
+    if (side === null)
+      return field(
+        'model',
+        `A CNN reads its inputs as a square image; these ${inputSize} inputs are not a square (digits-8x8 has 64 = 8×8).`,
+      );
+    if (m.filters.length === 0 || m.filters.some((f) => !Number.isInteger(f) || f < 1 || f > 1024))
+      return field('filters', 'Filters per convolution must be whole numbers between 1 and 1024.');
   }
   // Parameters, then bytes: weights + gradients + two Adam moments, plus one batch's activations.
   const out = outputUnits(task, classes);
-  let params = 0, widest = inputSize, prev = inputSize;
+  let params = 0,
+    widest = inputSize,
+    prev = inputSize;
   if (kind === 'cnn') {
-    let ch = 1, side = imageSide(inputSize)!;
+    let ch = 1,
+      side = imageSide(inputSize)!;
     for (const f of m.filters) {
       params += 9 * ch * f + f;
       widest = Math.max(widest, side * side * f);
@@ -76,7 +105,10 @@ export function validateConfig(config: TrainConfig, task: Task, inputSize: numbe
   }
   const bytes = params * 4 * 4 + config.batchSize * widest * 4 * 2 * (widths.length + m.filters.length + 2);
   if (bytes > memoryBudget) {
-    return field('model', `This network has ${params.toLocaleString('en-US')} parameters and needs about ${(bytes / 2 ** 20).toFixed(0)} MB to train, more than the ${(memoryBudget / 2 ** 20).toFixed(0)} MB this device allows; use fewer or narrower layers or a smaller batch.`);
+    return field(
+      'model',
+      `This network has ${params.toLocaleString('en-US')} parameters and needs about ${(bytes / 2 ** 20).toFixed(0)} MB to train, more than the ${(memoryBudget / 2 ** 20).toFixed(0)} MB this device allows; use fewer or narrower layers or a smaller batch.`,
+    );
   }
   return null;
 }

@@ -37,7 +37,12 @@ describe('WASM gradient kernels match the CPU backend', () => {
     ['conv2d 3×3 same, stride 1', [2, 8, 8, 1], [3, 3, 1, 4], (x, w) => tf.conv2d(x, w, 1, 'same')],
     ['conv2d 3×3 valid, stride 2, 3→5 channels', [3, 9, 9, 3], [3, 3, 3, 5], (x, w) => tf.conv2d(x, w, 2, 'valid')],
     ['conv2d 2×2 same, stride 2 on odd size', [2, 7, 7, 2], [2, 2, 2, 3], (x, w) => tf.conv2d(x, w, 2, 'same')],
-    ['depthwise 3×3 same, stride 1, multiplier 2', [2, 6, 6, 3], [3, 3, 3, 2], (x, w) => tf.depthwiseConv2d(x, w, 1, 'same')],
+    [
+      'depthwise 3×3 same, stride 1, multiplier 2',
+      [2, 6, 6, 3],
+      [3, 3, 3, 2],
+      (x, w) => tf.depthwiseConv2d(x, w, 1, 'same'),
+    ],
     ['depthwise 3×3 valid, stride 2', [2, 9, 9, 2], [3, 3, 2, 1], (x, w) => tf.depthwiseConv2d(x, w, 2, 'valid')],
     ['depthwise 3×3 same, stride 2', [1, 8, 8, 2], [3, 3, 2, 1], (x, w) => tf.depthwiseConv2d(x, w, 2, 'same')],
   ];

@@ -15,19 +15,24 @@ ort.env.wasm.numThreads = 1;
 async function trainAndCompare(table: Table, label: string, model: Partial<ModelSpec>, int8 = false) {
   await tf.setBackend('cpu');
   const r = await runTraining({
-    runId: 'x', runName: 'x', table, dataset: { id: datasetVersionId(table), name: 't' }, schema: inferSchema(table, label),
+    runId: 'x',
+    runName: 'x',
+    table,
+    dataset: { id: datasetVersionId(table), name: 't' },
+    schema: inferSchema(table, label),
     split: { kind: 'random', fractions: [0.7, 0.15, 0.15], seed: 1 },
     config: { ...DEFAULT_TRAIN_CONFIG, epochs: 2, model: { ...DEFAULT_TRAIN_CONFIG.model, ...model } },
     environment: { backend: 'cpu', backendReason: '', runtime: 'vitest', appVersion: 'test' },
   });
   if (!r.ok) throw new Error(r.error.message);
   const d = r.value.model.preprocessor.inputSize;
-  let trained = r.value.model, quant;
+  let trained = r.value.model,
+    quant;
   if (int8) {
     const { compressModel } = await import('../compression/compress.ts');
     const q = compressModel(trained, { method: 'int8', perChannel: true, symmetric: true });
     if (!q.ok) throw new Error(q.error.message);
-    (trained = q.value.model), (quant = q.value.info.quant);
+    ((trained = q.value.model), (quant = q.value.info.quant));
     expect(Object.keys(quant!)).toContain('conv_0/kernel');
   }
   const onnx = exportDenseOnnx(trained.artifacts!, d, 'test', quant);
@@ -53,24 +58,56 @@ describe('ONNX export of dense models runs in onnxruntime-web and matches tfjs',
     expect(await trainAndCompare(shippedTable('wine.csv'), 'cultivar', { kind: 'logistic' })).toBeLessThan(1e-5);
   });
   it('logistic regression (binary, sigmoid)', async () => {
-    expect(await trainAndCompare(shippedTable('breast-cancer-wisconsin.csv'), 'diagnosis', { kind: 'logistic' })).toBeLessThan(1e-5);
+    expect(
+      await trainAndCompare(shippedTable('breast-cancer-wisconsin.csv'), 'diagnosis', { kind: 'logistic' }),
+    ).toBeLessThan(1e-5);
   });
   for (const activation of ['relu', 'tanh', 'elu', 'sigmoid'] as const) {
     it(`MLP with ${activation} and dropout`, async () => {
-      expect(await trainAndCompare(shippedTable('german-credit.csv'), 'class', { kind: 'mlp', hidden: [16, 8], activation, dropout: 0.2 })).toBeLessThan(1e-5);
+      expect(
+        await trainAndCompare(shippedTable('german-credit.csv'), 'class', {
+          kind: 'mlp',
+          hidden: [16, 8],
+          activation,
+          dropout: 0.2,
+        }),
+      ).toBeLessThan(1e-5);
     });
   }
   it('MLP with batch normalization (folded into the dense layers)', async () => {
-    expect(await trainAndCompare(shippedTable('german-credit.csv'), 'class', { kind: 'mlp', hidden: [16, 8], activation: 'relu', batchNorm: true })).toBeLessThan(1e-5);
+    expect(
+      await trainAndCompare(shippedTable('german-credit.csv'), 'class', {
+        kind: 'mlp',
+        hidden: [16, 8],
+        activation: 'relu',
+        batchNorm: true,
+      }),
+    ).toBeLessThan(1e-5);
   });
   it('CNN on 8×8 digits (Reshape → Conv → Relu → MaxPool → Flatten → Gemm)', async () => {
-    expect(await trainAndCompare(shippedTable('digits-8x8.csv'), 'digit', { kind: 'cnn', filters: [4, 6], hidden: [16] })).toBeLessThan(1e-5);
+    expect(
+      await trainAndCompare(shippedTable('digits-8x8.csv'), 'digit', { kind: 'cnn', filters: [4, 6], hidden: [16] }),
+    ).toBeLessThan(1e-5);
   });
   it('CNN with batch normalization', async () => {
-    expect(await trainAndCompare(shippedTable('digits-8x8.csv'), 'digit', { kind: 'cnn', filters: [4], hidden: [16], batchNorm: true })).toBeLessThan(1e-5);
+    expect(
+      await trainAndCompare(shippedTable('digits-8x8.csv'), 'digit', {
+        kind: 'cnn',
+        filters: [4],
+        hidden: [16],
+        batchNorm: true,
+      }),
+    ).toBeLessThan(1e-5);
   });
   it('int8 QDQ of a batch-normalized CNN (per-channel scales folded with the batch norm)', async () => {
-    expect(await trainAndCompare(shippedTable('digits-8x8.csv'), 'digit', { kind: 'cnn', filters: [4], hidden: [16], batchNorm: true }, true)).toBeLessThan(1e-4);
+    expect(
+      await trainAndCompare(
+        shippedTable('digits-8x8.csv'),
+        'digit',
+        { kind: 'cnn', filters: [4], hidden: [16], batchNorm: true },
+        true,
+      ),
+    ).toBeLessThan(1e-4);
   });
   it('linear regression', async () => {
     const rows = Array.from({ length: 100 }, (_, i) => `${i},${(i * 7) % 11},${i * 0.5 + ((i * 7) % 11)}`);
@@ -84,13 +121,30 @@ describe('onnxruntime-node runs the same exports', () => {
     const { compressModel } = await import('../compression/compress.ts');
     await tf.setBackend('cpu');
     const table = shippedTable('wine.csv');
-    const r = await runTraining({ runId: 'x', runName: 'x', table, dataset: { id: datasetVersionId(table), name: 't' }, schema: inferSchema(table, 'cultivar'), split: { kind: 'random', fractions: [0.7, 0.15, 0.15], seed: 1 }, config: { ...DEFAULT_TRAIN_CONFIG, epochs: 5, model: { ...DEFAULT_TRAIN_CONFIG.model, kind: 'mlp', hidden: [16] } }, environment: { backend: 'cpu', backendReason: '', runtime: 'vitest', appVersion: 'test' } });
+    const r = await runTraining({
+      runId: 'x',
+      runName: 'x',
+      table,
+      dataset: { id: datasetVersionId(table), name: 't' },
+      schema: inferSchema(table, 'cultivar'),
+      split: { kind: 'random', fractions: [0.7, 0.15, 0.15], seed: 1 },
+      config: {
+        ...DEFAULT_TRAIN_CONFIG,
+        epochs: 5,
+        model: { ...DEFAULT_TRAIN_CONFIG.model, kind: 'mlp', hidden: [16] },
+      },
+      environment: { backend: 'cpu', backendReason: '', runtime: 'vitest', appVersion: 'test' },
+    });
     if (!r.ok) throw new Error(r.error.message);
     const q = compressModel(r.value.model, { method: 'int8', perChannel: true, symmetric: true });
     if (!q.ok) throw new Error('int8');
-    const d = 13, n = 20;
+    const d = 13,
+      n = 20;
     const X = Float32Array.from({ length: n * d }, (_, i) => Math.cos(i * 3.1) * 2);
-    for (const [model, quant] of [[r.value.model, undefined], [q.value.model, q.value.info.quant]] as const) {
+    for (const [model, quant] of [
+      [r.value.model, undefined],
+      [q.value.model, q.value.info.quant],
+    ] as const) {
       const bytes = exportDenseOnnx(model.artifacts!, d, 'test', quant);
       if (!bytes.ok) throw new Error(bytes.error.message);
       const s = await ortNode.InferenceSession.create(bytes.value);

@@ -15,7 +15,8 @@ export function readFields(buf: Uint8Array): Field[] {
   const out: Field[] = [];
   let i = 0;
   const varint = (): bigint => {
-    let shift = 0n, v = 0n;
+    let shift = 0n,
+      v = 0n;
     for (;;) {
       if (i >= buf.length) throw new Error('truncated varint');
       const b = buf[i++]!;
@@ -27,7 +28,8 @@ export function readFields(buf: Uint8Array): Field[] {
   };
   while (i < buf.length) {
     const key = Number(varint());
-    const field = key >>> 3, wire = key & 7;
+    const field = key >>> 3,
+      wire = key & 7;
     if (field === 0) throw new Error('field number 0');
     if (wire === 0) out.push({ field, wire, int: varint() });
     else if (wire === 2) {

@@ -37,24 +37,46 @@ export interface ModelCard {
   };
 }
 
-const lines = (s: string) => s.split('\n').map((x) => x.trim()).filter(Boolean);
+const lines = (s: string) =>
+  s
+    .split('\n')
+    .map((x) => x.trim())
+    .filter(Boolean);
 
 function metricRows(m: SplitMetrics | undefined, split: string, slice = 'overall') {
   if (!m) return [];
-  return (Object.entries(m) as [string, number][]).filter(([, v]) => Number.isFinite(v)).map(([type, value]) => ({ type, value, slice, split }));
+  return (Object.entries(m) as [string, number][])
+    .filter(([, v]) => Number.isFinite(v))
+    .map(([type, value]) => ({ type, value, slice, split }));
 }
 
 /** Builds the card of a version from its run, dataset, aliases and the person's prose. */
-export function buildModelCard(v: ModelVersion, run: RunRecord | undefined, dataset: DatasetRecord | undefined, aliases: AliasRecord[], prose: Partial<ModelCardProse> = {}): ModelCard {
+export function buildModelCard(
+  v: ModelVersion,
+  run: RunRecord | undefined,
+  dataset: DatasetRecord | undefined,
+  aliases: AliasRecord[],
+  prose: Partial<ModelCardProse> = {},
+): ModelCard {
   const cfg = run ? completeConfig(run.config) : null;
-  const arch = run?.ensemble ? `${ENSEMBLE_LABELS[run.ensemble.method]} of ${run.ensemble.members.length}: ${run.ensemble.members.map((m) => m.name).join('; ')}` : cfg ? `${MODEL_LABELS[cfg.model.kind]} — ${describeModel(cfg.model)}` : v.modelKind;
+  const arch = run?.ensemble
+    ? `${ENSEMBLE_LABELS[run.ensemble.method]} of ${run.ensemble.members.length}: ${run.ensemble.members.map((m) => m.name).join('; ')}`
+    : cfg
+      ? `${MODEL_LABELS[cfg.model.kind]} — ${describeModel(cfg.model)}`
+      : v.modelKind;
   const metric = v.task === 'classification' ? 'accuracy' : 'rmse';
   return {
     schema_version: '0.0.2',
     model_details: {
       name: v.name,
       overview: prose.overview?.trim() || `${arch}, predicting "${run?.label ?? '?'}" (${v.task}).`,
-      version: { name: `${v.version} (${v.label})`, date: v.createdAt, diff: v.parentId ? `${v.relation === 'update' ? 'fine-tuned from' : v.relation === 'retrain' ? 'retrained from scratch after' : 'new architecture after'} ${v.parentId}` : 'first version' },
+      version: {
+        name: `${v.version} (${v.label})`,
+        date: v.createdAt,
+        diff: v.parentId
+          ? `${v.relation === 'update' ? 'fine-tuned from' : v.relation === 'retrain' ? 'retrained from scratch after' : 'new architecture after'} ${v.parentId}`
+          : 'first version',
+      },
       aliases: aliases.filter((a) => a.versionId === v.id).map((a) => a.alias),
       references: [{ reference: `Benchtop run ${v.runId}` }],
     },
@@ -67,21 +89,30 @@ export function buildModelCard(v: ModelVersion, run: RunRecord | undefined, data
           description: dataset?.provenance ?? 'dataset version recorded by content hash',
           version: v.datasetId,
           rows: dataset?.rowCount ?? run?.dataset.rows,
-          split: run ? `${run.split.kind} ${run.split.fractions.map((f) => Math.round(f * 100)).join('/')} (seed ${run.split.seed}): ${run.splitSizes.train}/${run.splitSizes.validation}/${run.splitSizes.test} rows` : '',
+          split: run
+            ? `${run.split.kind} ${run.split.fractions.map((f) => Math.round(f * 100)).join('/')} (seed ${run.split.seed}): ${run.splitSizes.train}/${run.splitSizes.validation}/${run.splitSizes.test} rows`
+            : '',
         },
       ],
       input_format: run ? `${run.features.length} columns: ${run.features.join(', ')}` : '',
-      output_format: v.task === 'classification' ? 'class probabilities' : 'a number in the label\'s units',
+      output_format: v.task === 'classification' ? 'class probabilities' : "a number in the label's units",
     },
     quantitative_analysis: {
       performance_metrics: [
         ...metricRows(v.metrics.validation, 'validation'),
         ...metricRows(v.metrics.test, 'test'),
-        ...(run?.slices ?? []).map((s) => ({ type: s.metric, value: s.value, slice: `${s.feature} = ${s.category} (n=${s.n})`, split: 'validation' })),
+        ...(run?.slices ?? []).map((s) => ({
+          type: s.metric,
+          value: s.value,
+          slice: `${s.feature} = ${s.category} (n=${s.n})`,
+          split: 'validation',
+        })),
         // From the latest evaluation report: 95% intervals and the slices it flagged or that were defined.
         ...evaluationRows(run),
       ],
-      baselines: (run?.baselines ?? []).filter((b) => Number.isFinite(b.validation[metric] as number)).map((b) => ({ name: b.name, value: b.validation[metric] as number, metric })),
+      baselines: (run?.baselines ?? [])
+        .filter((b) => Number.isFinite(b.validation[metric] as number))
+        .map((b) => ({ name: b.name, value: b.validation[metric] as number, metric })),
     },
     considerations: {
       users: lines(prose.users ?? '').map((description) => ({ description })),
@@ -103,8 +134,15 @@ function evaluationRows(run: RunRecord | undefined) {
   const split = `${r.split} (evaluation report)`;
   const ivs = Object.entries(m.intervals) as [string, { estimate: number; lo: number; hi: number }][];
   return [
-    ...ivs.map(([type, i]) => ({ type: `${type} [95% CI ${i.lo.toFixed(3)}–${i.hi.toFixed(3)}]`, value: i.estimate, slice: 'overall', split })),
-    ...[...r.evaluation.slices, ...r.evaluation.foundSlices].filter((s) => s.size > 0).map((s) => ({ type: s.metric, value: s.value, slice: `${s.name} (n=${s.size})`, split })),
+    ...ivs.map(([type, i]) => ({
+      type: `${type} [95% CI ${i.lo.toFixed(3)}–${i.hi.toFixed(3)}]`,
+      value: i.estimate,
+      slice: 'overall',
+      split,
+    })),
+    ...[...r.evaluation.slices, ...r.evaluation.foundSlices]
+      .filter((s) => s.size > 0)
+      .map((s) => ({ type: s.metric, value: s.value, slice: `${s.name} (n=${s.size})`, split })),
   ];
 }
 
@@ -112,8 +150,12 @@ const fmt = (v: number) => (Math.abs(v) >= 1000 ? v.toFixed(0) : v.toFixed(4));
 
 /** The card as Markdown. */
 export function cardToMarkdown(c: ModelCard): string {
-  const d = c.model_details, p = c.model_parameters, q = c.quantitative_analysis, k = c.considerations;
-  const list = (xs: { description: string }[]) => (xs.length ? xs.map((x) => `- ${x.description}`).join('\n') : '_Not written yet._');
+  const d = c.model_details,
+    p = c.model_parameters,
+    q = c.quantitative_analysis,
+    k = c.considerations;
+  const list = (xs: { description: string }[]) =>
+    xs.length ? xs.map((x) => `- ${x.description}`).join('\n') : '_Not written yet._';
   return [
     `# Model card: ${d.name}`,
     '',
@@ -127,14 +169,19 @@ export function cardToMarkdown(c: ModelCard): string {
     `- Outputs: ${p.output_format}`,
     '',
     '## Data',
-    ...p.data.map((x) => `- ${x.name} (${x.rows ?? '?'} rows; version ${x.version.slice(0, 12)}): ${x.description}. Split: ${x.split}.`),
+    ...p.data.map(
+      (x) =>
+        `- ${x.name} (${x.rows ?? '?'} rows; version ${x.version.slice(0, 12)}): ${x.description}. Split: ${x.split}.`,
+    ),
     '',
     '## Quantitative analysis',
     '| metric | split | slice | value |',
     '|---|---|---|---|',
     ...q.performance_metrics.map((m) => `| ${m.type} | ${m.split} | ${m.slice} | ${fmt(m.value)} |`),
     '',
-    q.baselines.length ? '### Baselines (validation)\n' + q.baselines.map((b) => `- ${b.name}: ${b.metric} ${fmt(b.value)}`).join('\n') : '',
+    q.baselines.length
+      ? '### Baselines (validation)\n' + q.baselines.map((b) => `- ${b.name}: ${b.metric} ${fmt(b.value)}`).join('\n')
+      : '',
     '',
     '## Considerations',
     '### Intended users',
@@ -146,17 +193,28 @@ export function cardToMarkdown(c: ModelCard): string {
     '### Trade-offs',
     list(k.tradeoffs),
     '### Ethical considerations',
-    k.ethical_considerations.length ? k.ethical_considerations.map((e) => `- **${e.name}**${e.mitigation_strategy ? ` — mitigation: ${e.mitigation_strategy}` : ''}`).join('\n') : '_Not written yet._',
+    k.ethical_considerations.length
+      ? k.ethical_considerations
+          .map((e) => `- **${e.name}**${e.mitigation_strategy ? ` — mitigation: ${e.mitigation_strategy}` : ''}`)
+          .join('\n')
+      : '_Not written yet._',
     '',
   ].join('\n');
 }
 
-const esc = (s: unknown) => String(s).replace(/[&<>"']/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch]!);
+const esc = (s: unknown) =>
+  String(s).replace(/[&<>"']/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch]!);
 
 /** The card as a standalone HTML page (everything escaped; no scripts, no external resources). */
 export function cardToHtml(c: ModelCard): string {
-  const d = c.model_details, p = c.model_parameters, q = c.quantitative_analysis, k = c.considerations;
-  const list = (xs: { description: string }[]) => (xs.length ? `<ul>${xs.map((x) => `<li>${esc(x.description)}</li>`).join('')}</ul>` : '<p><em>Not written yet.</em></p>');
+  const d = c.model_details,
+    p = c.model_parameters,
+    q = c.quantitative_analysis,
+    k = c.considerations;
+  const list = (xs: { description: string }[]) =>
+    xs.length
+      ? `<ul>${xs.map((x) => `<li>${esc(x.description)}</li>`).join('')}</ul>`
+      : '<p><em>Not written yet.</em></p>';
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Model card: ${esc(d.name)}</title>
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">

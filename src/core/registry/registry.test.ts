@@ -12,7 +12,8 @@ import type { ModelVersion } from '../store/records.ts';
 import { buildModelCard, cardToHtml, cardToMarkdown } from './model-card.ts';
 import { lineageLabel, moveAlias, nextLineage, registerVersion, rollbackAlias } from './registry.ts';
 
-const v = (a: number, r: number, u: number): ModelVersion => ({ lineage: { architecture: a, retrain: r, update: u } }) as ModelVersion;
+const v = (a: number, r: number, u: number): ModelVersion =>
+  ({ lineage: { architecture: a, retrain: r, update: u } }) as ModelVersion;
 
 describe('lineage', () => {
   it('numbers architecture, stateless retrain and stateful update as V{a}.{r}.{u}', () => {
@@ -27,11 +28,24 @@ describe('lineage', () => {
 });
 
 describe('registry over a store', () => {
-  let runs: { run: RunRecord; model: TrainedModel }[] = [];
+  const runs: { run: RunRecord; model: TrainedModel }[] = [];
   const table = shippedTable('wine.csv');
   beforeAll(async () => {
-    for (const [i, model] of [{ kind: 'tree' as const, maxDepth: 3 }, { kind: 'tree' as const, maxDepth: 3 }, { kind: 'knn' as const }].entries()) {
-      const r = await runTraining({ runId: `run-${i}`, runName: `run ${i}`, table, dataset: { id: datasetVersionId(table), name: 'wine.csv' }, schema: inferSchema(table, 'cultivar'), split: { kind: 'stratified', fractions: [0.7, 0.15, 0.15], seed: i + 1 }, config: completeConfig({ model, seed: i }), environment: { backend: 'cpu', backendReason: '', runtime: 'test', appVersion: 'test' } });
+    for (const [i, model] of [
+      { kind: 'tree' as const, maxDepth: 3 },
+      { kind: 'tree' as const, maxDepth: 3 },
+      { kind: 'knn' as const },
+    ].entries()) {
+      const r = await runTraining({
+        runId: `run-${i}`,
+        runName: `run ${i}`,
+        table,
+        dataset: { id: datasetVersionId(table), name: 'wine.csv' },
+        schema: inferSchema(table, 'cultivar'),
+        split: { kind: 'stratified', fractions: [0.7, 0.15, 0.15], seed: i + 1 },
+        config: completeConfig({ model, seed: i }),
+        environment: { backend: 'cpu', backendReason: '', runtime: 'test', appVersion: 'test' },
+      });
       if (!r.ok) throw new Error(r.error.message);
       runs.push(r.value);
     }
@@ -40,7 +54,19 @@ describe('registry over a store', () => {
   async function filled() {
     const store = new MemoryStore();
     for (const r of runs) await store.saveRun(r.run, r.model);
-    await store.saveDatasetRecord({ id: datasetVersionId(table), name: 'wine.csv', rowCount: 178, columns: table.columns.map((c) => c.name), label: 'cultivar', provenance: 'UCI Wine', savedAt: 'now', bytes: 1 }, encodeTable(table));
+    await store.saveDatasetRecord(
+      {
+        id: datasetVersionId(table),
+        name: 'wine.csv',
+        rowCount: 178,
+        columns: table.columns.map((c) => c.name),
+        label: 'cultivar',
+        provenance: 'UCI Wine',
+        savedAt: 'now',
+        bytes: 1,
+      },
+      encodeTable(table),
+    );
     return store;
   }
 
@@ -54,12 +80,18 @@ describe('registry over a store', () => {
     expect([b.value.relation, c.value.relation]).toEqual(['retrain', 'architecture']);
     expect(c.value.parentId).toBe('wine@2');
     expect((await moveAlias(store, { name: 'wine', alias: 'champion', to: 'wine@1', reason: 'first' })).ok).toBe(true);
-    expect((await moveAlias(store, { name: 'wine', alias: 'champion', to: 'wine@3', reason: 'better on test' })).ok).toBe(true);
+    expect(
+      (await moveAlias(store, { name: 'wine', alias: 'champion', to: 'wine@3', reason: 'better on test' })).ok,
+    ).toBe(true);
     const noReason = await moveAlias(store, { name: 'wine', alias: 'champion', to: 'wine@2', reason: ' ' });
     expect(!noReason.ok && noReason.error.kind).toBe('no-reason');
     const back = await rollbackAlias(store, { name: 'wine', alias: 'champion', reason: 'regression in production' });
     expect(back.ok && back.value).toMatchObject({ from: 'wine@3', to: 'wine@1' });
-    expect((await store.aliasHistory('wine')).map((m) => [m.from, m.to])).toEqual([[null, 'wine@1'], ['wine@1', 'wine@3'], ['wine@3', 'wine@1']]);
+    expect((await store.aliasHistory('wine')).map((m) => [m.from, m.to])).toEqual([
+      [null, 'wine@1'],
+      ['wine@1', 'wine@3'],
+      ['wine@3', 'wine@1'],
+    ]);
     expect((await store.listAliases('wine'))[0]!.versionId).toBe('wine@1');
     const bad = await registerVersion(store, { name: '../etc', run: runs[0]!.run, model: runs[0]!.model });
     expect(!bad.ok && bad.error.kind).toBe('bad-name');
@@ -69,10 +101,16 @@ describe('registry over a store', () => {
     const store = await filled();
     const a = await registerVersion(store, { name: 'wine', run: runs[0]!.run, model: runs[0]!.model });
     if (!a.ok) throw new Error('register');
-    const card = buildModelCard(a.value, runs[0]!.run, await store.getDatasetRecord(a.value.datasetId), [], { overview: '<script>alert(1)</script>', limitations: 'Only 178 wines\nThree cultivars', ethics: 'none known: n/a' });
+    const card = buildModelCard(a.value, runs[0]!.run, await store.getDatasetRecord(a.value.datasetId), [], {
+      overview: '<script>alert(1)</script>',
+      limitations: 'Only 178 wines\nThree cultivars',
+      ethics: 'none known: n/a',
+    });
     expect(card.model_details.version.name).toBe('1 (V1.1.0)');
     expect(card.considerations.limitations).toHaveLength(2);
-    expect(card.quantitative_analysis.performance_metrics.some((m) => m.split === 'test' && m.type === 'accuracy')).toBe(true);
+    expect(
+      card.quantitative_analysis.performance_metrics.some((m) => m.split === 'test' && m.type === 'accuracy'),
+    ).toBe(true);
     expect(cardToMarkdown(card)).toContain('| accuracy | validation | overall |');
     const html = cardToHtml(card);
     expect(html).toContain('&lt;script&gt;');
@@ -83,14 +121,25 @@ describe('registry over a store', () => {
     const store = await filled();
     const a = await registerVersion(store, { name: 'wine', run: runs[0]!.run, model: runs[0]!.model });
     if (!a.ok) throw new Error('register');
-    await store.saveCard({ versionId: 'wine@1', overview: 'o', users: 'u', useCases: '', limitations: '', tradeoffs: '', ethics: '', updatedAt: 'now' });
+    await store.saveCard({
+      versionId: 'wine@1',
+      overview: 'o',
+      users: 'u',
+      useCases: '',
+      limitations: '',
+      tradeoffs: '',
+      ethics: '',
+      updatedAt: 'now',
+    });
     const bytes = await exportBundle(store, { runIds: [runs[2]!.run.id], versionIds: ['wine@1'] });
     if (!bytes.ok) throw new Error(bytes.error.message);
     const fresh = new MemoryStore();
     const r = await importBundle(fresh, bytes.value);
     expect(r.ok && r.value).toEqual({ runs: 2, versions: 1, datasets: 1 });
     expect(await fresh.getRun('run-2')).toEqual(await store.getRun('run-2'));
-    expect(JSON.stringify(await fresh.getVersionModel('wine@1'))).toBe(JSON.stringify(await store.getVersionModel('wine@1')));
+    expect(JSON.stringify(await fresh.getVersionModel('wine@1'))).toBe(
+      JSON.stringify(await store.getVersionModel('wine@1')),
+    );
     expect(await fresh.getCard('wine@1')).toEqual(await store.getCard('wine@1'));
     expect(await fresh.getDatasetData(datasetVersionId(table))).toEqual(encodeTable(table));
 
@@ -112,11 +161,23 @@ describe('registry over a store', () => {
 describe('concurrent registrations', () => {
   it('two registrations at once get two versions instead of overwriting one', async () => {
     const table = shippedTable('wine.csv');
-    const r = await runTraining({ runId: 'c', runName: 'c', table, dataset: { id: datasetVersionId(table), name: 'wine.csv' }, schema: inferSchema(table, 'cultivar'), split: { kind: 'stratified', fractions: [0.7, 0.15, 0.15], seed: 1 }, config: completeConfig({ model: { kind: 'tree' } }), environment: { backend: 'cpu', backendReason: '', runtime: 't', appVersion: 't' } });
+    const r = await runTraining({
+      runId: 'c',
+      runName: 'c',
+      table,
+      dataset: { id: datasetVersionId(table), name: 'wine.csv' },
+      schema: inferSchema(table, 'cultivar'),
+      split: { kind: 'stratified', fractions: [0.7, 0.15, 0.15], seed: 1 },
+      config: completeConfig({ model: { kind: 'tree' } }),
+      environment: { backend: 'cpu', backendReason: '', runtime: 't', appVersion: 't' },
+    });
     if (!r.ok) throw new Error(r.error.message);
     const store = new MemoryStore();
     await store.saveRun(r.value.run, r.value.model);
-    const [a, b] = await Promise.all([registerVersion(store, { name: 'm', run: r.value.run, model: r.value.model }), registerVersion(store, { name: 'm', run: r.value.run, model: r.value.model })]);
+    const [a, b] = await Promise.all([
+      registerVersion(store, { name: 'm', run: r.value.run, model: r.value.model }),
+      registerVersion(store, { name: 'm', run: r.value.run, model: r.value.model }),
+    ]);
     expect([a.ok && a.value.id, b.ok && b.value.id].sort()).toEqual(['m@1', 'm@2']);
   });
 });

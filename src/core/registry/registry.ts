@@ -17,7 +17,11 @@ export function lineageLabel(l: Lineage): string {
  * of a model is V1.1.0.
  * @example nextLineage([], 'architecture') // { architecture: 1, retrain: 1, update: 0 }
  */
-export function nextLineage(existing: readonly ModelVersion[], relation: VersionRelation, parent: ModelVersion | null): Lineage {
+export function nextLineage(
+  existing: readonly ModelVersion[],
+  relation: VersionRelation,
+  parent: ModelVersion | null,
+): Lineage {
   if (existing.length === 0 || relation === 'architecture' || !parent) {
     const a = existing.reduce((m, v) => Math.max(m, v.lineage.architecture), 0);
     return { architecture: a + 1, retrain: 1, update: 0 };
@@ -28,7 +32,9 @@ export function nextLineage(existing: readonly ModelVersion[], relation: Version
     return { architecture: a, retrain: r + 1, update: 0 };
   }
   const r = parent.lineage.retrain;
-  const u = existing.filter((v) => v.lineage.architecture === a && v.lineage.retrain === r).reduce((m, v) => Math.max(m, v.lineage.update), 0);
+  const u = existing
+    .filter((v) => v.lineage.architecture === a && v.lineage.retrain === r)
+    .reduce((m, v) => Math.max(m, v.lineage.update), 0);
   return { architecture: a, retrain: r, update: u + 1 };
 }
 
@@ -50,20 +56,54 @@ const NAME_RE = /^[A-Za-z0-9][A-Za-z0-9 _.-]{0,63}$/;
  * different architecture → 'architecture', else 'retrain'. The version and its artifacts are written
  * in one transaction by the store.
  */
-export async function registerVersion(store: Store, a: { name: string; run: RunRecord; model: TrainedModel; relation?: VersionRelation; parentId?: string | null; tags?: string[]; who?: string; description?: string }): Promise<Result<ModelVersion>> {
+export async function registerVersion(
+  store: Store,
+  a: {
+    name: string;
+    run: RunRecord;
+    model: TrainedModel;
+    relation?: VersionRelation;
+    parentId?: string | null;
+    tags?: string[];
+    who?: string;
+    description?: string;
+  },
+): Promise<Result<ModelVersion>> {
   const name = a.name.trim();
-  if (!NAME_RE.test(name)) return fail({ kind: 'bad-name', column: 'name', message: 'A model name is 1–64 letters, digits, spaces, dots, dashes or underscores, starting with a letter or digit.' });
-  if (a.run.status !== 'finished') return fail({ kind: 'not-finished', message: `Only finished runs can be registered; "${a.run.name}" is ${a.run.status}.` });
+  if (!NAME_RE.test(name))
+    return fail({
+      kind: 'bad-name',
+      column: 'name',
+      message:
+        'A model name is 1–64 letters, digits, spaces, dots, dashes or underscores, starting with a letter or digit.',
+    });
+  if (a.run.status !== 'finished')
+    return fail({
+      kind: 'not-finished',
+      message: `Only finished runs can be registered; "${a.run.name}" is ${a.run.status}.`,
+    });
   // Two tabs may register at once: the store refuses a duplicate version id, so recount and retry.
   for (let attempt = 0; attempt < 5; attempt++) {
     const existing = await store.listVersions(name);
     const latest = existing.at(-1) ?? null;
-    const parent = a.parentId === undefined ? latest : a.parentId === null ? null : (existing.find((v) => v.id === a.parentId) ?? null);
-    if (a.parentId && !parent) return fail({ kind: 'missing-parent', message: `Model "${name}" has no version ${a.parentId}.` });
+    const parent =
+      a.parentId === undefined
+        ? latest
+        : a.parentId === null
+          ? null
+          : (existing.find((v) => v.id === a.parentId) ?? null);
+    if (a.parentId && !parent)
+      return fail({ kind: 'missing-parent', message: `Model "${name}" has no version ${a.parentId}.` });
     let relation = a.relation;
     if (!relation) {
       const parentRun = parent ? await store.getRun(parent.runId) : undefined;
-      relation = !parent ? 'architecture' : parentRun && architectureOf(parentRun) === architectureOf(a.run) ? 'retrain' : parentRun ? 'architecture' : 'retrain';
+      relation = !parent
+        ? 'architecture'
+        : parentRun && architectureOf(parentRun) === architectureOf(a.run)
+          ? 'retrain'
+          : parentRun
+            ? 'architecture'
+            : 'retrain';
     }
     const lineage = nextLineage(existing, relation, parent);
     const version = (latest?.version ?? 0) + 1;
@@ -89,28 +129,57 @@ export async function registerVersion(store: Store, a: { name: string; run: RunR
     if (saved.ok) return ok(v);
     if (saved.error.kind !== 'conflict') return saved;
   }
-  return fail({ kind: 'conflict', message: `Could not register a new version of "${name}": other tabs keep registering at the same time. Try again.` });
+  return fail({
+    kind: 'conflict',
+    message: `Could not register a new version of "${name}": other tabs keep registering at the same time. Try again.`,
+  });
 }
 
 /**
  * Moves an alias (champion, challenger, …) to a version — or removes it with `to: null` — recording
  * who, when, from, to and why in the audit trail. A reason is required.
  */
-export async function moveAlias(store: Store, a: { name: string; alias: string; to: string | null; reason: string; who?: string }): Promise<Result<AliasMove>> {
+export async function moveAlias(
+  store: Store,
+  a: { name: string; alias: string; to: string | null; reason: string; who?: string },
+): Promise<Result<AliasMove>> {
   const alias = a.alias.trim().toLowerCase();
-  if (!/^[a-z][a-z0-9-]{0,31}$/.test(alias)) return fail({ kind: 'bad-alias', column: 'alias', message: 'An alias is a lowercase word such as "champion" or "challenger".' });
-  if (!a.reason.trim()) return fail({ kind: 'no-reason', column: 'reason', message: 'Say why the alias moves; the reason is kept in the audit trail.' });
-  if (a.to !== null && !(await store.getVersion(a.to))) return fail({ kind: 'missing', message: `There is no version ${a.to}.` });
+  if (!/^[a-z][a-z0-9-]{0,31}$/.test(alias))
+    return fail({
+      kind: 'bad-alias',
+      column: 'alias',
+      message: 'An alias is a lowercase word such as "champion" or "challenger".',
+    });
+  if (!a.reason.trim())
+    return fail({
+      kind: 'no-reason',
+      column: 'reason',
+      message: 'Say why the alias moves; the reason is kept in the audit trail.',
+    });
+  if (a.to !== null && !(await store.getVersion(a.to)))
+    return fail({ kind: 'missing', message: `There is no version ${a.to}.` });
   const current = (await store.listAliases(a.name)).find((x) => x.alias === alias);
-  const move: AliasMove = { name: a.name, alias, from: current?.versionId ?? null, to: a.to, who: a.who ?? 'you', when: new Date().toISOString(), reason: a.reason.trim() };
+  const move: AliasMove = {
+    name: a.name,
+    alias,
+    from: current?.versionId ?? null,
+    to: a.to,
+    who: a.who ?? 'you',
+    when: new Date().toISOString(),
+    reason: a.reason.trim(),
+  };
   const r = await store.moveAlias(move);
   return r.ok ? ok(move) : r;
 }
 
 /** Rolls an alias back to where it pointed before its last move. */
-export async function rollbackAlias(store: Store, a: { name: string; alias: string; reason: string; who?: string }): Promise<Result<AliasMove>> {
+export async function rollbackAlias(
+  store: Store,
+  a: { name: string; alias: string; reason: string; who?: string },
+): Promise<Result<AliasMove>> {
   const history = (await store.aliasHistory(a.name)).filter((m) => m.alias === a.alias);
   const last = history.at(-1);
-  if (!last || last.from === null) return fail({ kind: 'no-history', message: `"${a.alias}" of ${a.name} has no earlier version to roll back to.` });
+  if (!last || last.from === null)
+    return fail({ kind: 'no-history', message: `"${a.alias}" of ${a.name} has no earlier version to roll back to.` });
   return moveAlias(store, { name: a.name, alias: a.alias, to: last.from, reason: `rollback: ${a.reason}`, who: a.who });
 }

@@ -11,9 +11,14 @@ const bernoulli = (seed: number) => {
 describe('samplers', () => {
   it('Gamma and Beta draws have the right mean and variance', () => {
     const rng = createRandom(3);
-    for (const [a, b] of [[0.5, 2], [2, 5], [30, 10]] as const) {
+    for (const [a, b] of [
+      [0.5, 2],
+      [2, 5],
+      [30, 10],
+    ] as const) {
       const xs = Array.from({ length: 40000 }, () => sampleBeta(a, b, rng));
-      const m = xs.reduce((s, x) => s + x, 0) / xs.length, v = xs.reduce((s, x) => s + (x - m) ** 2, 0) / xs.length;
+      const m = xs.reduce((s, x) => s + x, 0) / xs.length,
+        v = xs.reduce((s, x) => s + (x - m) ** 2, 0) / xs.length;
       expect(m).toBeCloseTo(a / (a + b), 2);
       expect(v).toBeCloseTo((a * b) / ((a + b) ** 2 * (a + b + 1)), 2);
     }

@@ -41,7 +41,11 @@ abstract class Base {
 
 export class EpsilonGreedy extends Base implements Bandit {
   readonly name: string;
-  constructor(k: number, private readonly epsilon: number, private readonly rng: Random) {
+  constructor(
+    k: number,
+    private readonly epsilon: number,
+    private readonly rng: Random,
+  ) {
     super(k);
     this.name = `ε-greedy (ε = ${epsilon})`;
   }
@@ -59,14 +63,18 @@ export class Ucb1 extends Base implements Bandit {
   choose(): number {
     const untried = this.pulls.indexOf(0);
     if (untried >= 0) return untried;
-    const m = this.means, lt = Math.log(this.t);
+    const m = this.means,
+      lt = Math.log(this.t);
     return this.best((i) => m[i]! + Math.sqrt((2 * lt) / this.pulls[i]!));
   }
 }
 
 export class Thompson extends Base implements Bandit {
   readonly name = 'Thompson sampling';
-  constructor(k: number, private readonly rng: Random) {
+  constructor(
+    k: number,
+    private readonly rng: Random,
+  ) {
     super(k);
   }
   choose(): number {
@@ -77,14 +85,16 @@ export class Thompson extends Base implements Bandit {
 
 /** A standard normal draw (Box–Muller). */
 export function sampleNormal(rng: Random): number {
-  const u = 1 - rng.next(), v = rng.next();
+  const u = 1 - rng.next(),
+    v = rng.next();
   return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
 }
 
 /** Gamma(shape, 1) by Marsaglia & Tsang (2000); shape < 1 through the boost Gamma(a+1)·U^(1/a). */
 export function sampleGamma(shape: number, rng: Random): number {
   if (shape < 1) return sampleGamma(shape + 1, rng) * Math.pow(1 - rng.next(), 1 / shape);
-  const d = shape - 1 / 3, c = 1 / Math.sqrt(9 * d);
+  const d = shape - 1 / 3,
+    c = 1 / Math.sqrt(9 * d);
   for (;;) {
     let x: number, v: number;
     do {
@@ -98,7 +108,8 @@ export function sampleGamma(shape: number, rng: Random): number {
 }
 
 export function sampleBeta(a: number, b: number, rng: Random): number {
-  const x = sampleGamma(a, rng), y = sampleGamma(b, rng);
+  const x = sampleGamma(a, rng),
+    y = sampleGamma(b, rng);
   return x / (x + y);
 }
 
@@ -113,10 +124,18 @@ export interface BanditTrace {
  * Replays `steps` requests through a bandit; `reward(arm, t)` gives the observed reward (from a
  * logged stream or a simulation) and `means` the arms' true mean rewards, for the expected regret.
  */
-export function runBandit(b: Bandit, steps: number, reward: (arm: number, t: number) => number, means: readonly number[]): BanditTrace {
+export function runBandit(
+  b: Bandit,
+  steps: number,
+  reward: (arm: number, t: number) => number,
+  means: readonly number[],
+): BanditTrace {
   const best = Math.max(...means);
-  const arms = new Uint8Array(steps), cum = new Float64Array(steps), regret = new Float64Array(steps);
-  let r = 0, g = 0;
+  const arms = new Uint8Array(steps),
+    cum = new Float64Array(steps),
+    regret = new Float64Array(steps);
+  let r = 0,
+    g = 0;
   for (let t = 0; t < steps; t++) {
     const a = b.choose();
     const x = reward(a, t);

@@ -10,7 +10,11 @@ function replay(c: Canary, candidate: { errorRate: number; latency: number; accu
   for (let i = 0; i < n; i++) {
     const side = c.route();
     const q = side === 'candidate' ? candidate : { errorRate: 0.01, latency: 20, accuracy: 0.9 };
-    c.record(side, { error: rng.next() < q.errorRate, latencyMs: q.latency * (0.5 + rng.next()), correct: rng.next() < q.accuracy });
+    c.record(side, {
+      error: rng.next() < q.errorRate,
+      latencyMs: q.latency * (0.5 + rng.next()),
+      correct: rng.next() < q.accuracy,
+    });
     answered++;
   }
   return answered;
@@ -25,7 +29,11 @@ describe('canary rollout', () => {
     expect(c.events.map((e) => e.share)).toEqual([0.05, 0.25, 1, 1]);
   });
   it('rolls back with the reason: errors, latency, or accuracy', () => {
-    for (const [bad, why] of [[{ errorRate: 0.2, latency: 25, accuracy: 0.9 }, /error rate/], [{ errorRate: 0.01, latency: 300, accuracy: 0.9 }, /p95 latency/], [{ errorRate: 0.01, latency: 25, accuracy: 0.7 }, /accuracy .* below stable/]] as const) {
+    for (const [bad, why] of [
+      [{ errorRate: 0.2, latency: 25, accuracy: 0.9 }, /error rate/],
+      [{ errorRate: 0.01, latency: 300, accuracy: 0.9 }, /p95 latency/],
+      [{ errorRate: 0.01, latency: 25, accuracy: 0.7 }, /accuracy .* below stable/],
+    ] as const) {
       const c = new Canary([0.01, 0.05, 0.25, 1], 200, RULE, createRandom(2));
       replay(c, bad, 60000);
       expect(c.state).toBe('rolled-back');
@@ -52,13 +60,24 @@ describe('canary accuracy rule', () => {
 });
 
 describe('smooth failing', () => {
-  const later = <T>(ms: number, v: T, fail = false) => (signal?: AbortSignal) => new Promise<T>((resolve, reject) => {
-    const t = setTimeout(() => (fail ? reject(new Error('primary crashed')) : resolve(v)), ms);
-    signal?.addEventListener('abort', () => clearTimeout(t));
-  });
+  const later =
+    <T>(ms: number, v: T, fail = false) =>
+    (signal?: AbortSignal) =>
+      new Promise<T>((resolve, reject) => {
+        const t = setTimeout(() => (fail ? reject(new Error('primary crashed')) : resolve(v)), ms);
+        signal?.addEventListener('abort', () => clearTimeout(t));
+      });
   it('answers from the primary in time, else from the backup, saying why', async () => {
     expect(await withFallback(later(5, 'p'), later(1, 'b'), 200)).toMatchObject({ value: 'p', source: 'primary' });
-    expect(await withFallback(later(500, 'p'), later(1, 'b'), 30)).toMatchObject({ value: 'b', source: 'backup', reason: 'no answer within 30 ms' });
-    expect(await withFallback(later(5, 'p', true), later(1, 'b'), 200)).toMatchObject({ value: 'b', source: 'backup', reason: 'primary crashed' });
+    expect(await withFallback(later(500, 'p'), later(1, 'b'), 30)).toMatchObject({
+      value: 'b',
+      source: 'backup',
+      reason: 'no answer within 30 ms',
+    });
+    expect(await withFallback(later(5, 'p', true), later(1, 'b'), 200)).toMatchObject({
+      value: 'b',
+      source: 'backup',
+      reason: 'primary crashed',
+    });
   });
 });

@@ -46,7 +46,12 @@ export class Canary {
   private cand = empty();
   private stable = empty();
 
-  constructor(readonly steps: readonly number[], readonly perStep: number, readonly rule: CanaryRule, private readonly rng: Random) {}
+  constructor(
+    readonly steps: readonly number[],
+    readonly perStep: number,
+    readonly rule: CanaryRule,
+    private readonly rng: Random,
+  ) {}
 
   get share(): number {
     return this.state === 'running' ? this.steps[this.step]! : this.state === 'complete' ? 1 : 0;
@@ -68,17 +73,22 @@ export class Canary {
   }
 
   private check(): void {
-    const c = this.cand, s = this.stable;
-    const errRate = c.errors / c.n, p95 = latencySummary(c.latencies).p95;
-    const accC = c.labelled ? c.correct / c.labelled : NaN, accS = s.labelled ? s.correct / s.labelled : NaN;
+    const c = this.cand,
+      s = this.stable;
+    const errRate = c.errors / c.n,
+      p95 = latencySummary(c.latencies).p95;
+    const accC = c.labelled ? c.correct / c.labelled : NaN,
+      accS = s.labelled ? s.correct / s.labelled : NaN;
     const share = this.share;
     let reason = '';
-    if (errRate > this.rule.maxErrorRate) reason = `error rate ${(errRate * 100).toFixed(1)}% > ${(this.rule.maxErrorRate * 100).toFixed(1)}%`;
+    if (errRate > this.rule.maxErrorRate)
+      reason = `error rate ${(errRate * 100).toFixed(1)}% > ${(this.rule.maxErrorRate * 100).toFixed(1)}%`;
     else if (p95 > this.rule.maxP95Ms) reason = `p95 latency ${p95.toFixed(1)} ms > ${this.rule.maxP95Ms} ms`;
     else if (Number.isFinite(accC) && Number.isFinite(accS) && accS - accC > this.rule.maxAccuracyDrop) {
       const t = twoProportionTest(s.correct, s.labelled, c.correct, c.labelled);
       const p = normalCdf(t.z); // one-sided: candidate worse than stable
-      if (p < (this.rule.alpha ?? 0.05)) reason = `accuracy ${accC.toFixed(3)} is ${(accS - accC).toFixed(3)} below stable's ${accS.toFixed(3)} (one-sided p = ${p.toPrecision(2)})`;
+      if (p < (this.rule.alpha ?? 0.05))
+        reason = `accuracy ${accC.toFixed(3)} is ${(accS - accC).toFixed(3)} below stable's ${accS.toFixed(3)} (one-sided p = ${p.toPrecision(2)})`;
     }
     if (reason) {
       this.state = 'rolled-back';
@@ -111,11 +121,18 @@ export interface Answer<T> {
  * cancelled-safe: the primary's late answer is ignored). Every request gets an answer unless the
  * backup fails too.
  */
-export async function withFallback<T>(primary: (signal: AbortSignal) => Promise<T>, backup: () => Promise<T>, timeoutMs: number): Promise<Answer<T>> {
+export async function withFallback<T>(
+  primary: (signal: AbortSignal) => Promise<T>,
+  backup: () => Promise<T>,
+  timeoutMs: number,
+): Promise<Answer<T>> {
   const t0 = performance.now();
   const ctl = new AbortController();
   let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => (ctl.abort(), reject(new Error(`no answer within ${timeoutMs} ms`))), timeoutMs)));
+  const timeout = new Promise<never>(
+    (_, reject) =>
+      (timer = setTimeout(() => (ctl.abort(), reject(new Error(`no answer within ${timeoutMs} ms`))), timeoutMs)),
+  );
   try {
     const value = await Promise.race([primary(ctl.signal), timeout]);
     return { value, source: 'primary', ms: performance.now() - t0 };

@@ -12,7 +12,9 @@ describe('team-draft interleaving', () => {
       expect(Math.abs(a - (6 - a))).toBeLessThanOrEqual(1);
       // Each team's items keep their ranker's order.
       const fromA = items.filter((_, i) => team[i] === 'A');
-      expect(fromA.map((x) => [1, 2, 3, 4, 5, 6].indexOf(x))).toEqual([...fromA.map((x) => [1, 2, 3, 4, 5, 6].indexOf(x))].sort((x, y) => x - y));
+      expect(fromA.map((x) => [1, 2, 3, 4, 5, 6].indexOf(x))).toEqual(
+        [...fromA.map((x) => [1, 2, 3, 4, 5, 6].indexOf(x))].sort((x, y) => x - y),
+      );
     }
   });
   it('finds the ranker users prefer, and a sign test that says so', () => {
@@ -27,6 +29,9 @@ describe('team-draft interleaving', () => {
     expect(pref.preferB).toBeGreaterThan(0.7);
     expect(pref.p).toBeLessThan(1e-6);
     // The sign test matches scipy.stats.binomtest(3, 20).pvalue = 0.0025768280029296875.
-    expect(interleavingPreference([...Array(3).fill('A'), ...Array(17).fill('B')]).p).toBeCloseTo(0.0025768280029296875, 14);
+    expect(interleavingPreference([...Array(3).fill('A'), ...Array(17).fill('B')]).p).toBeCloseTo(
+      0.0025768280029296875,
+      14,
+    );
   });
 });

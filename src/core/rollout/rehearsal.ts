@@ -110,14 +110,20 @@ function argmax(p: Float64Array, k: number, i = 0): number {
 
 class Ctx {
   readonly k: number;
-  constructor(readonly s: ReplayStream, readonly c: RehearsalConfig, readonly h: RehearsalHooks) {
+  constructor(
+    readonly s: ReplayStream,
+    readonly c: RehearsalConfig,
+    readonly h: RehearsalHooks,
+  ) {
     this.k = s.task === 'classification' ? s.classes.length : 1;
   }
   row(t: number) {
     return t % this.s.n;
   }
   label(r: number) {
-    return this.s.task === 'classification' ? this.s.classes[this.s.y[r]!] ?? String(this.s.y[r]) : String(this.s.y[r]);
+    return this.s.task === 'classification'
+      ? (this.s.classes[this.s.y[r]!] ?? String(this.s.y[r]))
+      : String(this.s.y[r]);
   }
   /** A prediction's display text and whether it is right. */
   judge(out: Float64Array, r: number): { text: string; correct: boolean } {
@@ -147,15 +153,33 @@ class Ctx {
 const pctText = (x: number) => (Number.isFinite(x) ? `${(x * 100).toFixed(1)}%` : '—');
 
 /** Runs one rehearsal. Cancelling (the signal) stops it between requests with an error. */
-export async function rehearse(kind: RehearsalKind, champion: Responder, challenger: Responder, stream: ReplayStream, config: RehearsalConfig, hooks: RehearsalHooks): Promise<RehearsalResult> {
+export async function rehearse(
+  kind: RehearsalKind,
+  champion: Responder,
+  challenger: Responder,
+  stream: ReplayStream,
+  config: RehearsalConfig,
+  hooks: RehearsalHooks,
+): Promise<RehearsalResult> {
   if (stream.n === 0) throw new Error('The replayed stream has no rows.');
   const needsClasses = kind === 'ab' || kind === 'bandit' || kind === 'interleaving';
-  if (needsClasses && stream.task !== 'classification' && kind === 'interleaving') throw new Error('Interleaving needs ranked outputs: it runs on classification models, whose classes each side ranks.');
+  if (needsClasses && stream.task !== 'classification' && kind === 'interleaving')
+    throw new Error(
+      'Interleaving needs ranked outputs: it runs on classification models, whose classes each side ranks.',
+    );
   const c = new Ctx(stream, { ...config, kind }, hooks);
   const t0 = performance.now();
   const run = { shadow, ab, canary, interleaving, bandit, fallback }[kind];
   const body = await run(c, champion, challenger);
-  return { kind, config: c.c, champion: champion.name, challenger: challenger.name, requests: config.requests, wallMs: performance.now() - t0, ...body };
+  return {
+    kind,
+    config: c.c,
+    champion: champion.name,
+    challenger: challenger.name,
+    requests: config.requests,
+    wallMs: performance.now() - t0,
+    ...body,
+  };
 }
 
 type Body = Pick<RehearsalResult, 'summary' | 'traces' | 'log'>;
@@ -163,16 +187,25 @@ type Body = Pick<RehearsalResult, 'summary' | 'traces' | 'log'>;
 /** Shadow: both see every request (the challenger's answer is logged, never served). */
 async function shadow(c: Ctx, A: Responder, B: Responder): Promise<Body> {
   const N = c.c.requests;
-  const agree = new Float64Array(N), accA = new Float64Array(N), accB = new Float64Array(N);
-  const msA: number[] = [], msB: number[] = [];
-  let nAgree = 0, okA = 0, okB = 0, errA = 0, errB = 0, both = 0;
+  const agree = new Float64Array(N),
+    accA = new Float64Array(N),
+    accB = new Float64Array(N);
+  const msA: number[] = [],
+    msB: number[] = [];
+  let nAgree = 0,
+    okA = 0,
+    okB = 0,
+    errA = 0,
+    errB = 0,
+    both = 0;
   const log: LogEntry[] = [];
   for (let t = 0; t < N; t++) {
     const r = c.row(t);
     const [a, b] = await Promise.all([c.call(A, r), c.call(B, r)]);
     msA.push(a.ms);
     msB.push(b.ms);
-    const ja = a.out ? c.judge(a.out, r) : null, jb = b.out ? c.judge(b.out, r) : null;
+    const ja = a.out ? c.judge(a.out, r) : null,
+      jb = b.out ? c.judge(b.out, r) : null;
     if (!ja) errA++;
     if (!jb) errB++;
     if (ja?.correct) okA++;
@@ -180,14 +213,27 @@ async function shadow(c: Ctx, A: Responder, B: Responder): Promise<Body> {
     if (ja && jb) {
       both++;
       if (ja.text === jb.text) nAgree++;
-      else if (log.length < MAX_LOG) log.push({ request: t, row: r, label: c.label(r), text: `champion ${ja.text}${ja.correct ? ' ✓' : ''} · challenger ${jb.text}${jb.correct ? ' ✓' : ''}` });
-    } else if (log.length < MAX_LOG) log.push({ request: t, row: r, label: c.label(r), text: `${a.error ? `champion failed: ${a.error}` : ''}${a.error && b.error ? ' · ' : ''}${b.error ? `challenger failed: ${b.error}` : ''}` });
+      else if (log.length < MAX_LOG)
+        log.push({
+          request: t,
+          row: r,
+          label: c.label(r),
+          text: `champion ${ja.text}${ja.correct ? ' ✓' : ''} · challenger ${jb.text}${jb.correct ? ' ✓' : ''}`,
+        });
+    } else if (log.length < MAX_LOG)
+      log.push({
+        request: t,
+        row: r,
+        label: c.label(r),
+        text: `${a.error ? `champion failed: ${a.error}` : ''}${a.error && b.error ? ' · ' : ''}${b.error ? `challenger failed: ${b.error}` : ''}`,
+      });
     agree[t] = both ? nAgree / both : NaN;
     accA[t] = okA / (t + 1);
     accB[t] = okB / (t + 1);
     c.progress(t);
   }
-  const la = latencySummary(msA), lb = latencySummary(msB);
+  const la = latencySummary(msA),
+    lb = latencySummary(msB);
   const xs = thin(N);
   return {
     summary: [
@@ -201,8 +247,27 @@ async function shadow(c: Ctx, A: Responder, B: Responder): Promise<Body> {
       { name: 'Challenger p50 / p95 ms', value: `${lb.p50.toFixed(2)} / ${lb.p95.toFixed(2)}` },
     ],
     traces: [
-      { title: 'Shadow: running accuracy and agreement', xTitle: 'request', yTitle: 'share', x: xs, series: [{ name: 'champion accuracy', y: pick(accA, xs) }, { name: 'challenger accuracy', y: pick(accB, xs) }, { name: 'agreement', y: pick(agree, xs) }] },
-      { title: 'Shadow: latency per request', xTitle: 'request', yTitle: 'ms', x: xs, series: [{ name: 'champion', y: pick(msA, xs) }, { name: 'challenger', y: pick(msB, xs) }] },
+      {
+        title: 'Shadow: running accuracy and agreement',
+        xTitle: 'request',
+        yTitle: 'share',
+        x: xs,
+        series: [
+          { name: 'champion accuracy', y: pick(accA, xs) },
+          { name: 'challenger accuracy', y: pick(accB, xs) },
+          { name: 'agreement', y: pick(agree, xs) },
+        ],
+      },
+      {
+        title: 'Shadow: latency per request',
+        xTitle: 'request',
+        yTitle: 'ms',
+        x: xs,
+        series: [
+          { name: 'champion', y: pick(msA, xs) },
+          { name: 'challenger', y: pick(msB, xs) },
+        ],
+      },
     ],
     log,
   };
@@ -215,13 +280,25 @@ async function shadow(c: Ctx, A: Responder, B: Responder): Promise<Body> {
  * safe to peek at, shown for contrast.
  */
 async function ab(c: Ctx, A: Responder, B: Responder): Promise<Body> {
-  const N = c.c.requests, split = c.c.split ?? 0.5, alpha = c.c.alpha ?? 0.05;
+  const N = c.c.requests,
+    split = c.c.split ?? 0.5,
+    alpha = c.c.alpha ?? 0.05;
   const rng = createRandom(c.c.seed);
   const avp = new AlwaysValidP();
-  const qa: number[] = [], qb: number[] = [];
-  let nA = 0, nB = 0, sA = 0, sB = 0, errA = 0, errB = 0;
-  const pAlways = new Float64Array(N), pNaive = new Float64Array(N), rateA = new Float64Array(N), rateB = new Float64Array(N);
-  let decidedAt = -1, naiveFirst = -1;
+  const qa: number[] = [],
+    qb: number[] = [];
+  let nA = 0,
+    nB = 0,
+    sA = 0,
+    sB = 0,
+    errA = 0,
+    errB = 0;
+  const pAlways = new Float64Array(N),
+    pNaive = new Float64Array(N),
+    rateA = new Float64Array(N),
+    rateB = new Float64Array(N);
+  let decidedAt = -1,
+    naiveFirst = -1;
   const log: LogEntry[] = [];
   for (let t = 0; t < N; t++) {
     const r = c.row(t);
@@ -230,7 +307,13 @@ async function ab(c: Ctx, A: Responder, B: Responder): Promise<Body> {
     const ok = res.out ? Number(c.judge(res.out, r).correct) : 0;
     if (!res.out) {
       toB ? errB++ : errA++;
-      if (log.length < MAX_LOG) log.push({ request: t, row: r, label: c.label(r), text: `${toB ? 'challenger' : 'champion'} failed (counted as a miss): ${res.error}` });
+      if (log.length < MAX_LOG)
+        log.push({
+          request: t,
+          row: r,
+          label: c.label(r),
+          text: `${toB ? 'challenger' : 'champion'} failed (counted as a miss): ${res.error}`,
+        });
     }
     if (toB) (nB++, (sB += ok), qb.push(ok));
     else (nA++, (sA += ok), qa.push(ok));
@@ -241,7 +324,12 @@ async function ab(c: Ctx, A: Responder, B: Responder): Promise<Body> {
     rateB[t] = nB ? sB / nB : NaN;
     if (decidedAt < 0 && avp.p <= alpha) {
       decidedAt = t;
-      log.unshift({ request: t, row: r, label: c.label(r), text: `Always-valid p = ${avp.p.toPrecision(3)} ≤ ${alpha}: a decision after ${t + 1} requests (${nA} champion, ${nB} challenger).` });
+      log.unshift({
+        request: t,
+        row: r,
+        label: c.label(r),
+        text: `Always-valid p = ${avp.p.toPrecision(3)} ≤ ${alpha}: a decision after ${t + 1} requests (${nA} champion, ${nB} challenger).`,
+      });
     }
     if (naiveFirst < 0 && t >= 20 && pNaive[t]! <= alpha) naiveFirst = t;
     c.progress(t);
@@ -257,17 +345,42 @@ async function ab(c: Ctx, A: Responder, B: Responder): Promise<Body> {
       { name: 'Champion accuracy', value: sA / Math.max(1, nA) },
       { name: 'Challenger requests', value: nB },
       { name: 'Challenger accuracy', value: sB / Math.max(1, nB) },
-      { name: 'Difference (challenger − champion), 95% CI', value: `${(test.diff * 100).toFixed(2)} pts [${(test.ci[0] * 100).toFixed(2)}, ${(test.ci[1] * 100).toFixed(2)}]` },
+      {
+        name: 'Difference (challenger − champion), 95% CI',
+        value: `${(test.diff * 100).toFixed(2)} pts [${(test.ci[0] * 100).toFixed(2)}, ${(test.ci[1] * 100).toFixed(2)}]`,
+      },
       { name: 'Two-proportion z / p (at the end)', value: `${test.z.toFixed(3)} / ${test.p.toPrecision(3)}` },
       { name: 'Always-valid p (at the end)', value: avp.p },
       { name: 'Decision (always-valid p ≤ α) at request', value: decidedAt >= 0 ? decidedAt + 1 : 'not reached' },
       { name: 'First time a peeked fixed-horizon p ≤ α (unsafe)', value: naiveFirst >= 0 ? naiveFirst + 1 : 'never' },
-      { name: `Samples per arm needed to detect ±${(mde * 100).toFixed(1)} pts (α ${alpha}, power 0.8)`, value: Number.isFinite(needed) ? needed : '∞' },
+      {
+        name: `Samples per arm needed to detect ±${(mde * 100).toFixed(1)} pts (α ${alpha}, power 0.8)`,
+        value: Number.isFinite(needed) ? needed : '∞',
+      },
       { name: 'Errors (champion / challenger)', value: `${errA} / ${errB}` },
     ],
     traces: [
-      { title: 'A/B: p-values as the test runs', xTitle: 'request', yTitle: 'p', x: xs, series: [{ name: 'always-valid p (safe to peek)', y: pick(pAlways, xs) }, { name: 'fixed-horizon p, peeked (unsafe)', y: pick(pNaive, xs) }], lines: [{ y: alpha, name: `α = ${alpha}` }] },
-      { title: 'A/B: accuracy of each arm', xTitle: 'request', yTitle: 'accuracy', x: xs, series: [{ name: 'champion', y: pick(rateA, xs) }, { name: 'challenger', y: pick(rateB, xs) }] },
+      {
+        title: 'A/B: p-values as the test runs',
+        xTitle: 'request',
+        yTitle: 'p',
+        x: xs,
+        series: [
+          { name: 'always-valid p (safe to peek)', y: pick(pAlways, xs) },
+          { name: 'fixed-horizon p, peeked (unsafe)', y: pick(pNaive, xs) },
+        ],
+        lines: [{ y: alpha, name: `α = ${alpha}` }],
+      },
+      {
+        title: 'A/B: accuracy of each arm',
+        xTitle: 'request',
+        yTitle: 'accuracy',
+        x: xs,
+        series: [
+          { name: 'champion', y: pick(rateA, xs) },
+          { name: 'challenger', y: pick(rateB, xs) },
+        ],
+      },
     ],
     log,
   };
@@ -275,10 +388,18 @@ async function ab(c: Ctx, A: Responder, B: Responder): Promise<Body> {
 
 /** Canary: the challenger gets a growing share; the rule rolls it back on errors, p95 or a significant accuracy drop. */
 async function canary(c: Ctx, A: Responder, B: Responder): Promise<Body> {
-  const N = c.c.requests, cfg = c.c.canary ?? { steps: [0.01, 0.05, 0.25, 1], perStep: 50, rule: { maxErrorRate: 0.05, maxP95Ms: 500, maxAccuracyDrop: 0.03 } };
+  const N = c.c.requests,
+    cfg = c.c.canary ?? {
+      steps: [0.01, 0.05, 0.25, 1],
+      perStep: 50,
+      rule: { maxErrorRate: 0.05, maxP95Ms: 500, maxAccuracyDrop: 0.03 },
+    };
   const ctl = new Canary(cfg.steps, cfg.perStep, cfg.rule, createRandom(c.c.seed));
-  const share = new Float64Array(N), errRate = new Float64Array(N);
-  let errors = 0, correct = 0, seen = 0;
+  const share = new Float64Array(N),
+    errRate = new Float64Array(N);
+  let errors = 0,
+    correct = 0,
+    seen = 0;
   const log: LogEntry[] = [];
   for (let t = 0; t < N; t++) {
     const r = c.row(t);
@@ -289,7 +410,13 @@ async function canary(c: Ctx, A: Responder, B: Responder): Promise<Body> {
     if (j?.correct) correct++;
     const before = ctl.events.length;
     ctl.record(side, { error: !j, latencyMs: res.ms, correct: j ? j.correct : false });
-    for (const e of ctl.events.slice(before)) log.push({ request: t, row: r, label: c.label(r), text: `${e.kind === 'advance' ? `advanced to ${(e.share * 100).toFixed(0)}%` : e.kind === 'complete' ? 'rollout complete (100%)' : `ROLLED BACK at ${(e.share * 100).toFixed(0)}%`}: ${e.reason}` });
+    for (const e of ctl.events.slice(before))
+      log.push({
+        request: t,
+        row: r,
+        label: c.label(r),
+        text: `${e.kind === 'advance' ? `advanced to ${(e.share * 100).toFixed(0)}%` : e.kind === 'complete' ? 'rollout complete (100%)' : `ROLLED BACK at ${(e.share * 100).toFixed(0)}%`}: ${e.reason}`,
+      });
     seen++;
     share[t] = ctl.share;
     errRate[t] = errors / seen;
@@ -298,13 +425,33 @@ async function canary(c: Ctx, A: Responder, B: Responder): Promise<Body> {
   const xs = thin(N);
   return {
     summary: [
-      { name: 'Outcome', value: ctl.state === 'rolled-back' ? `rolled back at step ${ctl.step + 1} of ${cfg.steps.length}` : ctl.state === 'complete' ? 'complete: the challenger serves all traffic' : `still at ${(ctl.share * 100).toFixed(0)}% when the replay ended` },
+      {
+        name: 'Outcome',
+        value:
+          ctl.state === 'rolled-back'
+            ? `rolled back at step ${ctl.step + 1} of ${cfg.steps.length}`
+            : ctl.state === 'complete'
+              ? 'complete: the challenger serves all traffic'
+              : `still at ${(ctl.share * 100).toFixed(0)}% when the replay ended`,
+      },
       { name: 'Rollback reason', value: ctl.events.find((e) => e.kind === 'rollback')?.reason ?? '—' },
       { name: 'Steps', value: cfg.steps.map((s) => `${s * 100}%`).join(' → ') },
       { name: 'Errors seen by users', value: errors },
       { name: 'Accuracy of served answers', value: correct / N },
     ],
-    traces: [{ title: 'Canary: challenger traffic share and error rate', xTitle: 'request', yTitle: 'share', x: xs, series: [{ name: 'challenger share', y: pick(share, xs) }, { name: 'cumulative error rate', y: pick(errRate, xs) }], lines: [{ y: cfg.rule.maxErrorRate, name: 'error-rate limit' }] }],
+    traces: [
+      {
+        title: 'Canary: challenger traffic share and error rate',
+        xTitle: 'request',
+        yTitle: 'share',
+        x: xs,
+        series: [
+          { name: 'challenger share', y: pick(share, xs) },
+          { name: 'cumulative error rate', y: pick(errRate, xs) },
+        ],
+        lines: [{ y: cfg.rule.maxErrorRate, name: 'error-rate limit' }],
+      },
+    ],
     log,
   };
 }
@@ -319,10 +466,13 @@ function ranking(out: Float64Array, k: number): number[] {
  * clicks the true class when it is in the list. Credit goes to the team that placed it.
  */
 async function interleaving(c: Ctx, A: Responder, B: Responder): Promise<Body> {
-  const N = c.c.requests, k = c.k, L = Math.max(1, Math.min(k, c.c.listLength ?? 3));
+  const N = c.c.requests,
+    k = c.k,
+    L = Math.max(1, Math.min(k, c.c.listLength ?? 3));
   const rng = createRandom(c.c.seed);
   const outcomes: ('A' | 'B' | 'tie')[] = [];
-  const prefer = new Float64Array(N), pv = new Float64Array(N);
+  const prefer = new Float64Array(N),
+    pv = new Float64Array(N);
   const log: LogEntry[] = [];
   let errors = 0;
   for (let t = 0; t < N; t++) {
@@ -331,7 +481,13 @@ async function interleaving(c: Ctx, A: Responder, B: Responder): Promise<Body> {
     if (!a.out || !b.out) {
       errors++;
       outcomes.push('tie');
-      if (log.length < MAX_LOG) log.push({ request: t, row: r, label: c.label(r), text: `not interleaved (a side failed): ${a.error ?? b.error}` });
+      if (log.length < MAX_LOG)
+        log.push({
+          request: t,
+          row: r,
+          label: c.label(r),
+          text: `not interleaved (a side failed): ${a.error ?? b.error}`,
+        });
     } else {
       const merged = teamDraft(ranking(a.out, k), ranking(b.out, k), L, rng);
       const pos = merged.items.indexOf(c.s.y[r]!);
@@ -341,21 +497,44 @@ async function interleaving(c: Ctx, A: Responder, B: Responder): Promise<Body> {
       const pref = interleavingPreference(outcomes);
       prefer[t] = pref.preferB;
       pv[t] = pref.p;
-    } else (prefer[t] = prefer[t - 1] ?? 0.5, (pv[t] = pv[t - 1] ?? 1));
+    } else ((prefer[t] = prefer[t - 1] ?? 0.5), (pv[t] = pv[t - 1] ?? 1));
     c.progress(t);
   }
   const pref = interleavingPreference(outcomes);
   const xs = thin(N);
   return {
     summary: [
-      { name: 'Queries won by the champion / challenger / tied', value: `${pref.winsA} / ${pref.winsB} / ${pref.ties}` },
+      {
+        name: 'Queries won by the champion / challenger / tied',
+        value: `${pref.winsA} / ${pref.winsB} / ${pref.ties}`,
+      },
       { name: 'Share of decided queries the challenger won', value: pref.preferB },
       { name: 'Sign test p (two-sided)', value: pref.p },
-      { name: 'Preference', value: pref.p <= (c.c.alpha ?? 0.05) ? (pref.preferB > 0.5 ? 'challenger preferred' : 'champion preferred') : 'no significant preference' },
+      {
+        name: 'Preference',
+        value:
+          pref.p <= (c.c.alpha ?? 0.05)
+            ? pref.preferB > 0.5
+              ? 'challenger preferred'
+              : 'champion preferred'
+            : 'no significant preference',
+      },
       { name: 'List length shown', value: L },
       { name: 'Requests where a side failed', value: errors },
     ],
-    traces: [{ title: 'Interleaving: challenger preference and sign-test p', xTitle: 'request', yTitle: 'share / p', x: xs, series: [{ name: 'challenger share of wins', y: pick(prefer, xs) }, { name: 'sign-test p', y: pick(pv, xs) }], lines: [{ y: 0.5, name: 'no preference' }] }],
+    traces: [
+      {
+        title: 'Interleaving: challenger preference and sign-test p',
+        xTitle: 'request',
+        yTitle: 'share / p',
+        x: xs,
+        series: [
+          { name: 'challenger share of wins', y: pick(prefer, xs) },
+          { name: 'sign-test p', y: pick(pv, xs) },
+        ],
+        lines: [{ y: 0.5, name: 'no preference' }],
+      },
+    ],
     log,
   };
 }
@@ -366,7 +545,8 @@ async function interleaving(c: Ctx, A: Responder, B: Responder): Promise<Body> {
  * the same requests, each from the same seed. Regret is against always routing to the better version.
  */
 async function bandit(c: Ctx, A: Responder, B: Responder): Promise<Body> {
-  const N = c.c.requests, n = c.s.n;
+  const N = c.c.requests,
+    n = c.s.n;
   const correct: Uint8Array[] = [];
   for (const side of [A, B]) {
     const ok = new Uint8Array(n);
@@ -388,11 +568,23 @@ async function bandit(c: Ctx, A: Responder, B: Responder): Promise<Body> {
   });
   const reward = (arm: number, t: number) => correct[arm]![c.row(t)]!;
   const eps = c.c.bandit?.epsilon ?? 0.1;
-  const policies: Bandit[] = [new EpsilonGreedy(2, eps, createRandom(c.c.seed)), new Ucb1(2), new Thompson(2, createRandom(c.c.seed + 1))];
+  const policies: Bandit[] = [
+    new EpsilonGreedy(2, eps, createRandom(c.c.seed)),
+    new Ucb1(2),
+    new Thompson(2, createRandom(c.c.seed + 1)),
+  ];
   const split = { name: '50/50 split (A/B)', rng: createRandom(c.c.seed + 2) };
   const traces = policies.map((p) => ({ name: p.name, trace: runBandit(p, N, reward, means), pulls: p.pulls }));
   const fixed = (() => {
-    const b: Bandit = { name: split.name, pulls: [0, 0], means: [0, 0], choose: () => (split.rng.next() < 0.5 ? 0 : 1), update(a) { (this.pulls as number[])[a]!++; } };
+    const b: Bandit = {
+      name: split.name,
+      pulls: [0, 0],
+      means: [0, 0],
+      choose: () => (split.rng.next() < 0.5 ? 0 : 1),
+      update(a) {
+        (this.pulls as number[])[a]!++;
+      },
+    };
     return { name: split.name, trace: runBandit(b, N, reward, means), pulls: b.pulls };
   })();
   const all = [...traces, fixed];
@@ -403,11 +595,26 @@ async function bandit(c: Ctx, A: Responder, B: Responder): Promise<Body> {
     summary: [
       { name: 'Champion / challenger accuracy on the stream', value: `${pctText(means[0]!)} / ${pctText(means[1]!)}` },
       { name: 'Better version', value: means[0] === means[1] ? 'tie' : best ? 'challenger' : 'champion' },
-      ...all.map((p) => ({ name: `${p.name}: regret / share to the better version`, value: `${p.trace.regret[N - 1]!.toFixed(1)} / ${pctText(p.pulls[best]! / N)}` })),
+      ...all.map((p) => ({
+        name: `${p.name}: regret / share to the better version`,
+        value: `${p.trace.regret[N - 1]!.toFixed(1)} / ${pctText(p.pulls[best]! / N)}`,
+      })),
     ],
     traces: [
-      { title: 'Bandits: cumulative regret', xTitle: 'request', yTitle: 'expected regret (lost correct answers)', x: xs, series: all.map((p) => ({ name: p.name, y: pick(p.trace.regret, xs) })) },
-      { title: 'Bandits: cumulative reward', xTitle: 'request', yTitle: 'correct answers', x: xs, series: all.map((p) => ({ name: p.name, y: pick(p.trace.reward, xs) })) },
+      {
+        title: 'Bandits: cumulative regret',
+        xTitle: 'request',
+        yTitle: 'expected regret (lost correct answers)',
+        x: xs,
+        series: all.map((p) => ({ name: p.name, y: pick(p.trace.regret, xs) })),
+      },
+      {
+        title: 'Bandits: cumulative reward',
+        xTitle: 'request',
+        yTitle: 'correct answers',
+        x: xs,
+        series: all.map((p) => ({ name: p.name, y: pick(p.trace.reward, xs) })),
+      },
     ],
     log: [],
   };
@@ -418,26 +625,47 @@ async function bandit(c: Ctx, A: Responder, B: Responder): Promise<Body> {
  * backup — does. Every request gets an answer; each fallback is listed with its reason.
  */
 async function fallback(c: Ctx, A: Responder, B: Responder): Promise<Body> {
-  const N = c.c.requests, timeoutMs = c.c.timeoutMs ?? 200;
-  const fb = new Float64Array(N), ms: number[] = [];
-  let fallbacks = 0, timeouts = 0, correct = 0, unanswered = 0;
+  const N = c.c.requests,
+    timeoutMs = c.c.timeoutMs ?? 200;
+  const fb = new Float64Array(N),
+    ms: number[] = [];
+  let fallbacks = 0,
+    timeouts = 0,
+    correct = 0,
+    unanswered = 0;
   const log: LogEntry[] = [];
   for (let t = 0; t < N; t++) {
     const r = c.row(t);
     try {
       const both = anySignal(c.h.signal);
-      const ans = await withFallback((signal) => A.predict(Int32Array.of(r), both.with(signal)), () => B.predict(Int32Array.of(r), c.h.signal), timeoutMs).finally(both.dispose);
+      const ans = await withFallback(
+        (signal) => A.predict(Int32Array.of(r), both.with(signal)),
+        () => B.predict(Int32Array.of(r), c.h.signal),
+        timeoutMs,
+      ).finally(both.dispose);
       ms.push(ans.ms);
       if (c.judge(ans.value, r).correct) correct++;
       if (ans.source === 'backup') {
         fallbacks++;
         if (/no answer within/.test(ans.reason ?? '')) timeouts++;
-        if (log.length < MAX_LOG) log.push({ request: t, row: r, label: c.label(r), text: `backup answered after ${ans.ms.toFixed(0)} ms: ${ans.reason}` });
+        if (log.length < MAX_LOG)
+          log.push({
+            request: t,
+            row: r,
+            label: c.label(r),
+            text: `backup answered after ${ans.ms.toFixed(0)} ms: ${ans.reason}`,
+          });
       }
     } catch (e) {
       if (c.h.signal.aborted) throw e;
       unanswered++;
-      if (log.length < MAX_LOG) log.push({ request: t, row: r, label: c.label(r), text: `no answer: the backup failed too (${(e as Error).message})` });
+      if (log.length < MAX_LOG)
+        log.push({
+          request: t,
+          row: r,
+          label: c.label(r),
+          text: `no answer: the backup failed too (${(e as Error).message})`,
+        });
     }
     fb[t] = fallbacks;
     c.progress(t);
@@ -450,12 +678,28 @@ async function fallback(c: Ctx, A: Responder, B: Responder): Promise<Body> {
       { name: 'Fallbacks (backup answered)', value: fallbacks },
       { name: '… of which timeouts', value: timeouts },
       { name: 'Accuracy of the answers', value: correct / N },
-      { name: 'Answer latency p50 / p95 / p99 ms', value: `${l.p50.toFixed(1)} / ${l.p95.toFixed(1)} / ${l.p99.toFixed(1)}` },
+      {
+        name: 'Answer latency p50 / p95 / p99 ms',
+        value: `${l.p50.toFixed(1)} / ${l.p95.toFixed(1)} / ${l.p99.toFixed(1)}`,
+      },
       { name: 'Primary time budget ms', value: timeoutMs },
     ],
     traces: [
-      { title: 'Smooth failing: fallbacks so far', xTitle: 'request', yTitle: 'fallbacks', x: xs, series: [{ name: 'fallbacks', y: pick(fb, xs) }] },
-      { title: 'Smooth failing: answer latency', xTitle: 'request', yTitle: 'ms', x: xs, series: [{ name: 'answer latency', y: pick(ms, xs) }], lines: [{ y: timeoutMs, name: 'time budget' }] },
+      {
+        title: 'Smooth failing: fallbacks so far',
+        xTitle: 'request',
+        yTitle: 'fallbacks',
+        x: xs,
+        series: [{ name: 'fallbacks', y: pick(fb, xs) }],
+      },
+      {
+        title: 'Smooth failing: answer latency',
+        xTitle: 'request',
+        yTitle: 'ms',
+        x: xs,
+        series: [{ name: 'answer latency', y: pick(ms, xs) }],
+        lines: [{ y: timeoutMs, name: 'time budget' }],
+      },
     ],
     log,
   };
@@ -479,9 +723,13 @@ function anySignal(outer: AbortSignal) {
 
 /** The heuristic backup: always the most frequent training class (or the mean value). */
 export function constantResponder(name: string, output: Float64Array): Responder {
-  return { name, kind: 'heuristic', predict: async (rows) => {
-    const out = new Float64Array(rows.length * output.length);
-    for (let i = 0; i < rows.length; i++) out.set(output, i * output.length);
-    return out;
-  } };
+  return {
+    name,
+    kind: 'heuristic',
+    predict: async (rows) => {
+      const out = new Float64Array(rows.length * output.length);
+      for (let i = 0; i < rows.length; i++) out.set(output, i * output.length);
+      return out;
+    },
+  };
 }

@@ -9,7 +9,16 @@ import type { Result } from '../util/result.ts';
 import { fail, ok } from '../util/result.ts';
 import { heldOutRows, runSplitRows } from '../evaluation/report.ts';
 import type { RunRecord } from '../model/spec.ts';
-import { constantResponder, rehearse, type RehearsalConfig, type RehearsalHooks, type RehearsalKind, type RehearsalResult, type ReplayStream, type Responder } from './rehearsal.ts';
+import {
+  constantResponder,
+  rehearse,
+  type RehearsalConfig,
+  type RehearsalHooks,
+  type RehearsalKind,
+  type RehearsalResult,
+  type ReplayStream,
+  type Responder,
+} from './rehearsal.ts';
 
 /** Who answers one side of a rehearsal: a model in this worker, a model server, or the heuristic. */
 export type SideSpec =
@@ -36,18 +45,27 @@ export function replayStream(ctx: StreamContext): Result<ReplayStream> {
   return ok({ n: ctx.rows.length, y: y.value, task: l.task, classes: l.task === 'classification' ? l.classes : [] });
 }
 
-const sameClasses = (a: Preprocessor, b: Preprocessor) => JSON.stringify(a.label.task === 'classification' ? a.label.classes : a.label.task) === JSON.stringify(b.label.task === 'classification' ? b.label.classes : b.label.task);
+const sameClasses = (a: Preprocessor, b: Preprocessor) =>
+  JSON.stringify(a.label.task === 'classification' ? a.label.classes : a.label.task) ===
+  JSON.stringify(b.label.task === 'classification' ? b.label.classes : b.label.task);
 
 /**
  * Builds a responder for one side. Local models encode the stream with their own preprocessing (two
  * versions may use different features); their graph is loaded once. Call dispose() when done.
  */
-export async function buildResponder(spec: SideSpec, ctx: StreamContext): Promise<Result<Responder & { dispose(): void }>> {
+export async function buildResponder(
+  spec: SideSpec,
+  ctx: StreamContext,
+): Promise<Result<Responder & { dispose(): void }>> {
   const k = ctx.pre.label.task === 'classification' ? ctx.pre.label.classes.length : 1;
   if (spec.kind === 'heuristic') return ok({ ...constantResponder(spec.name, ctx.heuristic), dispose: () => {} });
   if (spec.kind === 'local') {
     const pre = spec.model.preprocessor;
-    if (!sameClasses(pre, ctx.pre)) return fail({ kind: 'rehearsal-mismatch', message: `${spec.name} predicts different classes (or a different task) from the champion's; both sides of a rehearsal must answer the same question.` });
+    if (!sameClasses(pre, ctx.pre))
+      return fail({
+        kind: 'rehearsal-mismatch',
+        message: `${spec.name} predicts different classes (or a different task) from the champion's; both sides of a rehearsal must answer the same question.`,
+      });
     const X = transformFeatures(pre, ctx.table, ctx.rows, ctx.tableName);
     if (!X.ok) return X;
     const p = await loadPredictor(spec.model);
@@ -61,7 +79,8 @@ export async function buildResponder(spec: SideSpec, ctx: StreamContext): Promis
   }
   const X = transformFeatures(ctx.pre, ctx.table, ctx.rows, ctx.tableName);
   if (!X.ok) return X;
-  const d = ctx.pre.inputSize, http = { ...DEFAULT_HTTP, ...spec.http };
+  const d = ctx.pre.inputSize,
+    http = { ...DEFAULT_HTTP, ...spec.http };
   const e = spec.endpoint;
   let meta: Awaited<ReturnType<typeof kserveMetadata>> | null = null;
   let plan: InputPlan | undefined;
@@ -73,9 +92,11 @@ export async function buildResponder(spec: SideSpec, ctx: StreamContext): Promis
     name: spec.name,
     kind: 'remote',
     predict: async (rows, signal) => {
-      const x = gather(X.value, d, rows), n = rows.length;
+      const x = gather(X.value, d, rows),
+        n = rows.length;
       const r = await inferTimed(e, meta, x, n, d, { ...http, signal }, plan);
-      if (r.values.length !== n * r.width) throw new Error(`the server returned ${r.values.length} values for ${n} rows`);
+      if (r.values.length !== n * r.width)
+        throw new Error(`the server returned ${r.values.length} values for ${n} rows`);
       return ctx.pre.label.task === 'classification' ? toProbabilities(r.values, n, k) : Float64Array.from(r.values);
     },
     dispose: () => {},
@@ -91,9 +112,13 @@ function gather(X: Float32Array, d: number, rows: Int32Array): Float32Array {
 }
 
 /** The heuristic's answer from training labels: the majority class (one-hot) or the mean value. */
-export function heuristicOutput(pre: Preprocessor, trainLabels: Int32Array | Float32Array): { output: Float64Array; name: string } {
+export function heuristicOutput(
+  pre: Preprocessor,
+  trainLabels: Int32Array | Float32Array,
+): { output: Float64Array; name: string } {
   if (pre.label.task === 'classification') {
-    const k = pre.label.classes.length, counts = new Float64Array(k);
+    const k = pre.label.classes.length,
+      counts = new Float64Array(k);
     for (const y of trainLabels) counts[y]!++;
     let b = 0;
     for (let j = 1; j < k; j++) if (counts[j]! > counts[b]!) b = j;
@@ -119,11 +144,17 @@ export interface PreparedRehearsal {
  * the champion's preprocessing, and the heuristic backup from the training labels. Shared by the
  * worker and `benchtop rehearse`.
  */
-export function prepareRehearsal(run: RunRecord, pre: Preprocessor, table: Table, tableName: string): Result<PreparedRehearsal> {
+export function prepareRehearsal(
+  run: RunRecord,
+  pre: Preprocessor,
+  table: Table,
+  tableName: string,
+): Result<PreparedRehearsal> {
   const s = runSplitRows(run, table);
   if (!s.ok) return s;
   const rows = heldOutRows(run, s.value);
-  if (!rows.length) return fail({ kind: 'empty-stream', message: 'This run has no validation or test rows to replay.' });
+  if (!rows.length)
+    return fail({ kind: 'empty-stream', message: 'This run has no validation or test rows to replay.' });
   const trainY = encodeLabels(pre, table, s.value.train, tableName);
   if (!trainY.ok) return trainY;
   const h = heuristicOutput(pre, trainY.value);
@@ -134,7 +165,14 @@ export function prepareRehearsal(run: RunRecord, pre: Preprocessor, table: Table
 }
 
 /** Builds both sides, runs the rehearsal and disposes of them. Serving errors are thrown to the caller. */
-export async function runRehearsal(kind: RehearsalKind, champion: SideSpec, challenger: SideSpec, p: PreparedRehearsal, config: RehearsalConfig, hooks: RehearsalHooks): Promise<Result<RehearsalResult>> {
+export async function runRehearsal(
+  kind: RehearsalKind,
+  champion: SideSpec,
+  challenger: SideSpec,
+  p: PreparedRehearsal,
+  config: RehearsalConfig,
+  hooks: RehearsalHooks,
+): Promise<Result<RehearsalResult>> {
   const named = (x: SideSpec): SideSpec => (x.kind === 'heuristic' ? { ...x, name: p.heuristicName } : x);
   const sides: { dispose(): void }[] = [];
   try {

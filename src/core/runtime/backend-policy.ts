@@ -24,7 +24,12 @@ export interface BackendChoice {
   reason: string;
 }
 
-const LABEL: Readonly<Record<BackendName, string>> = Object.freeze({ webgpu: 'WebGPU', webgl: 'WebGL', wasm: 'WASM', cpu: 'CPU' });
+const LABEL: Readonly<Record<BackendName, string>> = Object.freeze({
+  webgpu: 'WebGPU',
+  webgl: 'WebGL',
+  wasm: 'WASM',
+  cpu: 'CPU',
+});
 
 /** Display name of a backend. */
 export function backendLabel(b: BackendName): string {
@@ -38,7 +43,10 @@ export function backendLabel(b: BackendName): string {
  * @example chooseBackend([{name:'webgpu', available:false, detail:'no adapter'}, {name:'wasm', available:true, detail:'2 threads, SIMD'}])
  *   // { backend: 'wasm', reason: 'WebGPU: no adapter — using WASM, 2 threads, SIMD' }
  */
-export function chooseBackend(probes: readonly BackendProbe[], requested: BackendName | 'auto' = 'auto'): BackendChoice {
+export function chooseBackend(
+  probes: readonly BackendProbe[],
+  requested: BackendName | 'auto' = 'auto',
+): BackendChoice {
   const by = new Map(probes.map((p) => [p.name, p]));
   const describe = (b: BackendName) => {
     const d = by.get(b)?.detail;
@@ -48,13 +56,17 @@ export function chooseBackend(probes: readonly BackendProbe[], requested: Backen
     const p = by.get(requested);
     if (p?.available) return { backend: requested, reason: `${describe(requested)} — chosen by you` };
     const fallback = chooseBackend(probes, 'auto');
-    return { backend: fallback.backend, reason: `${LABEL[requested]}: ${p?.detail ?? 'not available'} — using ${describe(fallback.backend)}` };
+    return {
+      backend: fallback.backend,
+      reason: `${LABEL[requested]}: ${p?.detail ?? 'not available'} — using ${describe(fallback.backend)}`,
+    };
   }
   const passed: string[] = [];
   for (const name of ['webgpu', 'webgl'] as const) {
     const p = by.get(name);
     if (!p) continue;
-    if (p.available && !p.software) return { backend: name, reason: `using ${describe(name)}${passed.length ? ` (${passed.join('; ')})` : ''}` };
+    if (p.available && !p.software)
+      return { backend: name, reason: `using ${describe(name)}${passed.length ? ` (${passed.join('; ')})` : ''}` };
     passed.push(`${LABEL[name]}: ${p.available ? `${p.detail}, slower than WASM here` : p.detail}`);
   }
   const pick: BackendName = by.get('wasm')?.available ? 'wasm' : 'cpu';

@@ -34,7 +34,15 @@ export interface Comparison {
   disagreements: Disagreement[];
   bytesSent: number;
   /** Per-slice metric on each side and the cloud's gap (worst first). */
-  slices: { feature: string; category: string; n: number; metric: 'accuracy' | 'rmse'; local: number; remote: number; delta: number }[];
+  slices: {
+    feature: string;
+    category: string;
+    n: number;
+    metric: 'accuracy' | 'rmse';
+    local: number;
+    remote: number;
+    delta: number;
+  }[];
   /** Estimated cloud cost per million predictions, from the price the person entered. */
   costPerMillion?: number;
 }
@@ -58,11 +66,13 @@ export interface CompareInput {
  * Remote classification outputs may be probabilities, logits or one sigmoid column.
  */
 export function compareLocalRemote(c: CompareInput): Comparison {
-  const n = c.y.length, pre = c.pre;
+  const n = c.y.length,
+    pre = c.pre;
   const classes = pre.label.task === 'classification' ? pre.label.classes : [];
   const cls = pre.label.task === 'classification';
   const k = cls ? classes.length : 1;
-  if (c.remote.raw.length !== n * c.remote.width) throw new Error(`remote outputs: ${c.remote.raw.length} values for ${n} rows`);
+  if (c.remote.raw.length !== n * c.remote.width)
+    throw new Error(`remote outputs: ${c.remote.raw.length} values for ${n} rows`);
   const remote = cls ? toProbabilities(c.remote.raw, n, k) : Float64Array.from(c.remote.raw);
   let maxDiff = 0;
   for (let i = 0; i < remote.length; i++) maxDiff = Math.max(maxDiff, Math.abs(remote[i]! - c.local.outputs[i]!));
@@ -75,13 +85,34 @@ export function compareLocalRemote(c: CompareInput): Comparison {
   const dis: Disagreement[] = [];
   for (let i = 0; i < n; i++) {
     if (cls) {
-      const a = argmax(c.local.outputs, i), b = argmax(remote, i);
+      const a = argmax(c.local.outputs, i),
+        b = argmax(remote, i);
       if (a === b) agree++;
-      else dis.push({ row: i, label: classes[c.y[i]!] ?? String(c.y[i]), local: classes[a]!, remote: classes[b]!, localConfidence: c.local.outputs[i * k + a]!, remoteConfidence: remote[i * k + b]! });
+      else
+        dis.push({
+          row: i,
+          label: classes[c.y[i]!] ?? String(c.y[i]),
+          local: classes[a]!,
+          remote: classes[b]!,
+          localConfidence: c.local.outputs[i * k + a]!,
+          remoteConfidence: remote[i * k + b]!,
+        });
     } else if (Math.abs(c.local.outputs[i]! - remote[i]!) <= (c.tolerance ?? 1e-3)) agree++;
-    else dis.push({ row: i, label: String(c.y[i]), local: c.local.outputs[i]!.toPrecision(5), remote: remote[i]!.toPrecision(5), localConfidence: NaN, remoteConfidence: NaN });
+    else
+      dis.push({
+        row: i,
+        label: String(c.y[i]),
+        local: c.local.outputs[i]!.toPrecision(5),
+        remote: remote[i]!.toPrecision(5),
+        localConfidence: NaN,
+        remoteConfidence: NaN,
+      });
   }
-  dis.sort((a, b) => Math.max(b.localConfidence, b.remoteConfidence) - Math.max(a.localConfidence, a.remoteConfidence) || a.row - b.row);
+  dis.sort(
+    (a, b) =>
+      Math.max(b.localConfidence, b.remoteConfidence) - Math.max(a.localConfidence, a.remoteConfidence) ||
+      a.row - b.row,
+  );
   const side = (outputs: Float64Array, callMs: number[], rowsPerSecond: number): Side => ({
     metrics: splitMetrics(pre, outputs, c.y),
     ece: cls && n ? calibrationSummary(c.y, outputs, k).ece : undefined,
@@ -89,13 +120,24 @@ export function compareLocalRemote(c: CompareInput): Comparison {
     rowsPerSecond,
   });
   let costPerMillion: number | undefined;
-  if (c.price?.perMillionRequests !== undefined) costPerMillion = c.price.perMillionRequests / Math.max(1, c.price.rowsPerRequest ?? 1);
-  else if (c.price?.perHour !== undefined && c.remote.rowsPerSecond > 0) costPerMillion = (c.price.perHour / (c.remote.rowsPerSecond * 3600)) * 1e6;
-  const localSlices = c.slices?.(c.local.outputs) ?? [], remoteSlices = c.slices?.(remote) ?? [];
+  if (c.price?.perMillionRequests !== undefined)
+    costPerMillion = c.price.perMillionRequests / Math.max(1, c.price.rowsPerRequest ?? 1);
+  else if (c.price?.perHour !== undefined && c.remote.rowsPerSecond > 0)
+    costPerMillion = (c.price.perHour / (c.remote.rowsPerSecond * 3600)) * 1e6;
+  const localSlices = c.slices?.(c.local.outputs) ?? [],
+    remoteSlices = c.slices?.(remote) ?? [];
   const slices = localSlices
     .map((l) => {
       const r = remoteSlices.find((x) => x.feature === l.feature && x.category === l.category)!;
-      return { feature: l.feature, category: l.category, n: l.n, metric: l.metric, local: l.value, remote: r.value, delta: r.value - l.value };
+      return {
+        feature: l.feature,
+        category: l.category,
+        n: l.n,
+        metric: l.metric,
+        local: l.value,
+        remote: r.value,
+        delta: r.value - l.value,
+      };
     })
     .sort((a, b) => (a.metric === 'accuracy' ? a.delta - b.delta : b.delta - a.delta));
   return {

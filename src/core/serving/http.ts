@@ -4,7 +4,11 @@ import { parseTolerantJson, JsonSyntaxError } from './tolerant-json.ts';
 export type ServingErrorKind = 'unreachable' | 'timeout' | 'http' | 'malformed' | 'shape' | 'cancelled';
 
 export class ServingError extends Error {
-  constructor(readonly kind: ServingErrorKind, message: string, readonly status?: number) {
+  constructor(
+    readonly kind: ServingErrorKind,
+    message: string,
+    readonly status?: number,
+  ) {
     super(message);
   }
 }
@@ -27,7 +31,9 @@ export const DEFAULT_HTTP: HttpOptions = Object.freeze({ timeoutMs: 10_000, retr
 const sleep = (ms: number, signal?: AbortSignal) =>
   new Promise<void>((resolve, reject) => {
     const t = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => (clearTimeout(t), reject(new ServingError('cancelled', 'Cancelled.'))), { once: true });
+    signal?.addEventListener('abort', () => (clearTimeout(t), reject(new ServingError('cancelled', 'Cancelled.'))), {
+      once: true,
+    });
   });
 
 /**
@@ -50,13 +56,21 @@ export interface BinaryPayload {
   binary: Uint8Array;
   headerLength: number;
 }
-const isBinary = (b: unknown): b is BinaryPayload => !!b && typeof b === 'object' && (b as BinaryPayload).binary instanceof Uint8Array && typeof (b as BinaryPayload).headerLength === 'number';
+const isBinary = (b: unknown): b is BinaryPayload =>
+  !!b &&
+  typeof b === 'object' &&
+  (b as BinaryPayload).binary instanceof Uint8Array &&
+  typeof (b as BinaryPayload).headerLength === 'number';
 
 /**
  * A response with `Inference-Header-Content-Length` is split: its JSON header becomes `body`, the
  * bytes after it `binary` (cross-origin, the server must expose that header).
  */
-export async function callJson(url: string, init: { method: 'GET' | 'POST'; body?: unknown }, opts: HttpOptions = DEFAULT_HTTP): Promise<{ status: number; body: unknown; binary?: Uint8Array; timing: CallTiming }> {
+export async function callJson(
+  url: string,
+  init: { method: 'GET' | 'POST'; body?: unknown },
+  opts: HttpOptions = DEFAULT_HTTP,
+): Promise<{ status: number; body: unknown; binary?: Uint8Array; timing: CallTiming }> {
   const f = opts.fetch ?? fetch;
   const attempts = init.method === 'GET' ? 1 + opts.retries : 1;
   let last: ServingError | null = null;
@@ -73,12 +87,25 @@ export async function callJson(url: string, init: { method: 'GET' | 'POST'; body
     try {
       let res: Response;
       try {
-        const type: Record<string, string> = bin ? { 'content-type': 'application/octet-stream', 'inference-header-content-length': String(bin.headerLength) } : init.body !== undefined ? { 'content-type': 'application/json' } : {};
-        res = await f(url, { method: init.method, headers: { ...type, ...opts.headers }, body: payload as BodyInit | undefined, signal: ctl.signal });
+        const type: Record<string, string> = bin
+          ? { 'content-type': 'application/octet-stream', 'inference-header-content-length': String(bin.headerLength) }
+          : init.body !== undefined
+            ? { 'content-type': 'application/json' }
+            : {};
+        res = await f(url, {
+          method: init.method,
+          headers: { ...type, ...opts.headers },
+          body: payload as BodyInit | undefined,
+          signal: ctl.signal,
+        });
       } catch (e) {
         if (opts.signal?.aborted) throw new ServingError('cancelled', 'Cancelled.');
-        if (ctl.signal.aborted) throw new ServingError('timeout', `${init.method} ${url} did not answer within ${opts.timeoutMs} ms.`);
-        throw new ServingError('unreachable', `${init.method} ${url} could not be reached (${(e as Error).message}). The server may be down, the address wrong, or — from a web page — the server does not allow this origin (CORS); see the README's proxy recipe.`);
+        if (ctl.signal.aborted)
+          throw new ServingError('timeout', `${init.method} ${url} did not answer within ${opts.timeoutMs} ms.`);
+        throw new ServingError(
+          'unreachable',
+          `${init.method} ${url} could not be reached (${(e as Error).message}). The server may be down, the address wrong, or — from a web page — the server does not allow this origin (CORS); see the README's proxy recipe.`,
+        );
       }
       let text: string, bytes: Uint8Array, binary: Uint8Array | undefined;
       try {
@@ -86,13 +113,22 @@ export async function callJson(url: string, init: { method: 'GET' | 'POST'; body
         const hl = res.headers.get('inference-header-content-length');
         if (hl !== null && res.ok) {
           const n = Number(hl);
-          if (!Number.isInteger(n) || n < 0 || n > bytes.length) throw new ServingError('malformed', `${init.method} ${url}: Inference-Header-Content-Length ${hl} does not fit a ${bytes.length}-byte body.`, res.status);
+          if (!Number.isInteger(n) || n < 0 || n > bytes.length)
+            throw new ServingError(
+              'malformed',
+              `${init.method} ${url}: Inference-Header-Content-Length ${hl} does not fit a ${bytes.length}-byte body.`,
+              res.status,
+            );
           text = new TextDecoder().decode(bytes.subarray(0, n));
           binary = bytes.subarray(n);
         } else text = new TextDecoder().decode(bytes);
       } catch (e) {
         if (e instanceof ServingError) throw e;
-        if (ctl.signal.aborted) throw new ServingError('timeout', `${init.method} ${url} stalled: no complete answer within ${opts.timeoutMs} ms.`);
+        if (ctl.signal.aborted)
+          throw new ServingError(
+            'timeout',
+            `${init.method} ${url} stalled: no complete answer within ${opts.timeoutMs} ms.`,
+          );
         throw new ServingError('malformed', `${init.method} ${url}: the response body could not be read.`);
       }
       let body: unknown = undefined;
@@ -101,15 +137,34 @@ export async function callJson(url: string, init: { method: 'GET' | 'POST'; body
         try {
           body = parseTolerantJson(text);
         } catch (e) {
-          if (res.ok) throw new ServingError('malformed', `${init.method} ${url} answered ${res.status} with a body that is not JSON: ${(e as JsonSyntaxError).message}.`, res.status);
+          if (res.ok)
+            throw new ServingError(
+              'malformed',
+              `${init.method} ${url} answered ${res.status} with a body that is not JSON: ${(e as JsonSyntaxError).message}.`,
+              res.status,
+            );
         }
       }
       if (!res.ok) {
-        const err = body && typeof body === 'object' && 'error' in body ? String((body as { error: unknown }).error) : text.slice(0, 200) || res.statusText;
+        const err =
+          body && typeof body === 'object' && 'error' in body
+            ? String((body as { error: unknown }).error)
+            : text.slice(0, 200) || res.statusText;
         throw new ServingError('http', `${init.method} ${url} answered HTTP ${res.status}: ${err}`, res.status);
       }
       const decodeMs = performance.now() - t1;
-      return { status: res.status, body, binary, timing: { totalMs: performance.now() - t0, encodeMs, decodeMs, bytesSent: payload?.length ?? 0, bytesReceived: bytes.length } };
+      return {
+        status: res.status,
+        body,
+        binary,
+        timing: {
+          totalMs: performance.now() - t0,
+          encodeMs,
+          decodeMs,
+          bytesSent: payload?.length ?? 0,
+          bytesReceived: bytes.length,
+        },
+      };
     } catch (e) {
       if (!(e instanceof ServingError)) throw e;
       last = e;

@@ -1,5 +1,13 @@
 import { callJson, DEFAULT_HTTP, ServingError, type CallTiming, type HttpOptions } from './http.ts';
-import { binaryBody, checkValues, decodeTensor, encodeTensor, isNumericDatatype, splitBinary, type NumericDatatype } from './binary-tensor.ts';
+import {
+  binaryBody,
+  checkValues,
+  decodeTensor,
+  encodeTensor,
+  isNumericDatatype,
+  splitBinary,
+  type NumericDatatype,
+} from './binary-tensor.ts';
 
 /** An endpoint the person configured: where, which protocol, which model and version. */
 export interface Endpoint {
@@ -42,9 +50,14 @@ const trimUrl = (u: string) => u.replace(/\/+$/, '');
 const enc = encodeURIComponent;
 
 function modelPath(e: Endpoint): string {
-  if (e.protocol === 'kserve-v2') return `${trimUrl(e.url)}/v2/models/${enc(e.model)}${e.version ? `/versions/${enc(e.version)}` : ''}`;
+  if (e.protocol === 'kserve-v2')
+    return `${trimUrl(e.url)}/v2/models/${enc(e.model)}${e.version ? `/versions/${enc(e.version)}` : ''}`;
   if (e.version && e.label) throw new ServingError('shape', 'TensorFlow Serving takes a version or a label, not both.');
-  if (e.version && !/^\d+$/.test(e.version)) throw new ServingError('shape', `TensorFlow Serving versions are numbers; "${e.version}" is not (use a label instead).`);
+  if (e.version && !/^\d+$/.test(e.version))
+    throw new ServingError(
+      'shape',
+      `TensorFlow Serving versions are numbers; "${e.version}" is not (use a label instead).`,
+    );
   return `${trimUrl(e.url)}/v1/models/${enc(e.model)}${e.version ? `/versions/${e.version}` : e.label ? `/labels/${enc(e.label)}` : ''}`;
 }
 
@@ -62,7 +75,10 @@ export function flattenData(data: unknown, where: string): number[] {
 }
 
 /** Liveness and readiness: the status code decides (empty, JSON or text bodies are all accepted). */
-export async function health(e: Endpoint, opts: HttpOptions = DEFAULT_HTTP): Promise<{ live: boolean; ready: boolean; modelReady: boolean }> {
+export async function health(
+  e: Endpoint,
+  opts: HttpOptions = DEFAULT_HTTP,
+): Promise<{ live: boolean; ready: boolean; modelReady: boolean }> {
   const ok = async (url: string) => {
     try {
       await callJson(url, { method: 'GET' }, opts);
@@ -74,7 +90,11 @@ export async function health(e: Endpoint, opts: HttpOptions = DEFAULT_HTTP): Pro
   };
   if (e.protocol === 'kserve-v2') {
     const base = trimUrl(e.url);
-    return { live: await ok(`${base}/v2/health/live`), ready: await ok(`${base}/v2/health/ready`), modelReady: await ok(`${modelPath(e)}/ready`) };
+    return {
+      live: await ok(`${base}/v2/health/live`),
+      ready: await ok(`${base}/v2/health/ready`),
+      modelReady: await ok(`${modelPath(e)}/ready`),
+    };
   }
   const s = await tfServingStatus(e, opts).catch((err) => {
     if (err instanceof ServingError && err.kind === 'http') return null;
@@ -92,12 +112,19 @@ export async function kserveMetadata(e: Endpoint, opts: HttpOptions = DEFAULT_HT
   const tensors = (x: unknown, field: string): TensorMeta[] => {
     if (!Array.isArray(x)) throw new ServingError('malformed', `${url}: model metadata has no "${field}" list.`);
     return x.map((t: Partial<TensorMeta>, i) => {
-      if (typeof t?.name !== 'string' || typeof t.datatype !== 'string' || !Array.isArray(t.shape)) throw new ServingError('malformed', `${url}: ${field}[${i}] needs name, datatype and shape.`);
+      if (typeof t?.name !== 'string' || typeof t.datatype !== 'string' || !Array.isArray(t.shape))
+        throw new ServingError('malformed', `${url}: ${field}[${i}] needs name, datatype and shape.`);
       return { name: t.name, datatype: t.datatype, shape: t.shape.map(Number) };
     });
   };
   if (!b || typeof b.name !== 'string') throw new ServingError('malformed', `${url}: model metadata has no "name".`);
-  return { name: b.name, versions: b.versions, platform: b.platform, inputs: tensors(b.inputs, 'inputs'), outputs: tensors(b.outputs, 'outputs') };
+  return {
+    name: b.name,
+    versions: b.versions,
+    platform: b.platform,
+    inputs: tensors(b.inputs, 'inputs'),
+    outputs: tensors(b.outputs, 'outputs'),
+  };
 }
 
 /** How rows of the encoded feature matrix become the server's input tensors. */
@@ -112,31 +139,56 @@ export interface InputPlan {
  * `features` are the encoded feature names (`col` or `col=value`), in matrix order.
  * Errors name the input and the fix.
  */
-export function planInputs(meta: ModelMetadata, d: number, features: readonly string[] | null, map?: Record<string, string[]>): InputPlan {
+export function planInputs(
+  meta: ModelMetadata,
+  d: number,
+  features: readonly string[] | null,
+  map?: Record<string, string[]>,
+): InputPlan {
   if (!meta.inputs.length) throw new ServingError('shape', `Model "${meta.name}" declares no inputs.`);
   const index = (f: string, input: string) => {
     const i = features?.indexOf(f) ?? -1;
-    if (i < 0) throw new ServingError('shape', `Input "${input}" is mapped to feature "${f}", which this model version does not have${features ? ` (it has ${features.slice(0, 12).join(', ')}${features.length > 12 ? ', …' : ''})` : ''}.`);
+    if (i < 0)
+      throw new ServingError(
+        'shape',
+        `Input "${input}" is mapped to feature "${f}", which this model version does not have${features ? ` (it has ${features.slice(0, 12).join(', ')}${features.length > 12 ? ', …' : ''})` : ''}.`,
+      );
     return i;
   };
   const hasMap = map && Object.keys(map).length > 0;
   const inputs = meta.inputs.map((t) => {
-    if (!isNumericDatatype(t.datatype)) throw new ServingError('shape', `Model "${meta.name}" input "${t.name}" has datatype ${t.datatype}; Benchtop sends numeric features (BOOL, INT*, UINT*, FP16/32/64).`);
+    if (!isNumericDatatype(t.datatype))
+      throw new ServingError(
+        'shape',
+        `Model "${meta.name}" input "${t.name}" has datatype ${t.datatype}; Benchtop sends numeric features (BOOL, INT*, UINT*, FP16/32/64).`,
+      );
     let columns: number[] | null;
     if (hasMap) {
       const names = map![t.name];
-      if (!names?.length) throw new ServingError('shape', `Input "${t.name}" of model "${meta.name}" is not mapped to any feature; map every input (${meta.inputs.map((x) => x.name).join(', ')}).`);
+      if (!names?.length)
+        throw new ServingError(
+          'shape',
+          `Input "${t.name}" of model "${meta.name}" is not mapped to any feature; map every input (${meta.inputs.map((x) => x.name).join(', ')}).`,
+        );
       columns = names.map((f) => index(f, t.name));
     } else if (meta.inputs.length === 1) columns = null;
     else {
       const i = features ? features.findIndex((f) => f === t.name) : -1;
       const j = i >= 0 ? i : features ? features.findIndex((f) => f.toLowerCase() === t.name.toLowerCase()) : -1;
-      if (j < 0) throw new ServingError('shape', `Model "${meta.name}" takes ${meta.inputs.length} inputs (${meta.inputs.map((x) => x.name).join(', ')}); "${t.name}" matches no feature by name. Map the features to the inputs.`);
+      if (j < 0)
+        throw new ServingError(
+          'shape',
+          `Model "${meta.name}" takes ${meta.inputs.length} inputs (${meta.inputs.map((x) => x.name).join(', ')}); "${t.name}" matches no feature by name. Map the features to the inputs.`,
+        );
       columns = [j];
     }
     const width = columns ? columns.length : d;
     const want = t.shape.length > 1 ? t.shape.at(-1) : 1;
-    if (want !== undefined && want !== -1 && want !== width) throw new ServingError('shape', `Model "${meta.name}" input "${t.name}" expects ${want} features per row (shape [${t.shape.join(', ')}]); ${columns ? `${width} are mapped to it` : `the dataset gives ${width}`}.`);
+    if (want !== undefined && want !== -1 && want !== width)
+      throw new ServingError(
+        'shape',
+        `Model "${meta.name}" input "${t.name}" expects ${want} features per row (shape [${t.shape.join(', ')}]); ${columns ? `${width} are mapped to it` : `the dataset gives ${width}`}.`,
+      );
     return { name: t.name, datatype: t.datatype, shape: t.shape, columns };
   });
   return { inputs, output: meta.outputs[0]?.name };
@@ -146,7 +198,8 @@ export function planInputs(meta: ModelMetadata, d: number, features: readonly st
 function inputValues(X: Float32Array, n: number, d: number, columns: number[] | null): Float32Array {
   if (!columns) return X.subarray(0, n * d);
   const out = new Float32Array(n * columns.length);
-  for (let i = 0; i < n; i++) for (let j = 0; j < columns.length; j++) out[i * columns.length + j] = X[i * d + columns[j]!]!;
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j < columns.length; j++) out[i * columns.length + j] = X[i * d + columns[j]!]!;
   return out;
 }
 
@@ -154,12 +207,27 @@ function inputValues(X: Float32Array, n: number, d: number, columns: number[] | 
  * The KServe V2 request for n rows of d features (shown to the person as a preview). JSON tensors,
  * or with `binary` Triton's binary extension: the JSON part names each tensor's byte count.
  */
-export function kserveRequest(meta: ModelMetadata, X: Float32Array, n: number, d: number, id: string, plan: InputPlan = planInputs(meta, d, null), binary = false, features?: readonly string[]): { json: object; tensors: Uint8Array[] } {
+export function kserveRequest(
+  meta: ModelMetadata,
+  X: Float32Array,
+  n: number,
+  d: number,
+  id: string,
+  plan: InputPlan = planInputs(meta, d, null),
+  binary = false,
+  features?: readonly string[],
+): { json: object; tensors: Uint8Array[] } {
   const tensors: Uint8Array[] = [];
   const inputs = plan.inputs.map((t) => {
     const values = inputValues(X, n, d, t.columns);
     const width = t.columns ? t.columns.length : d;
-    checkValues(values, t.datatype, t.name, (i) => `feature "${features?.[t.columns ? t.columns[i % width]! : i % width] ?? `#${i % width}`}" in row ${Math.floor(i / width) + 1} of the request`);
+    checkValues(
+      values,
+      t.datatype,
+      t.name,
+      (i) =>
+        `feature "${features?.[t.columns ? t.columns[i % width]! : i % width] ?? `#${i % width}`}" in row ${Math.floor(i / width) + 1} of the request`,
+    );
     const shape = t.shape.length === 1 && width === 1 ? [n] : [n, width];
     if (binary) {
       const bytes = encodeTensor(values, t.datatype);
@@ -168,7 +236,9 @@ export function kserveRequest(meta: ModelMetadata, X: Float32Array, n: number, d
     }
     return { name: t.name, shape, datatype: t.datatype, data: Array.from(values) };
   });
-  const outputs = plan.output ? [{ name: plan.output, ...(binary ? { parameters: { binary_data: true } } : {}) }] : undefined;
+  const outputs = plan.output
+    ? [{ name: plan.output, ...(binary ? { parameters: { binary_data: true } } : {}) }]
+    : undefined;
   return { json: { id, inputs, outputs }, tensors };
 }
 
@@ -176,36 +246,90 @@ export function kserveRequest(meta: ModelMetadata, X: Float32Array, n: number, d
  * Reads a KServe V2 infer response: the first (or requested) output, its shape checked, its id
  * echoed; binary outputs are read from the bytes after the JSON header.
  */
-export function kserveResponse(body: unknown, n: number, id: string, output?: string, where = 'infer', binary?: Uint8Array): Prediction {
-  const b = body as { model_name?: unknown; id?: unknown; outputs?: { name?: string; shape?: number[]; datatype?: string; data?: unknown; parameters?: { binary_data_size?: unknown } }[] };
-  if (!b || typeof b !== 'object' || !Array.isArray(b.outputs) || !b.outputs.length) throw new ServingError('malformed', `${where}: the response has no "outputs".`);
-  if (b.id !== undefined && String(b.id) !== id) throw new ServingError('malformed', `${where}: the response id "${String(b.id)}" does not match the request id "${id}".`);
+export function kserveResponse(
+  body: unknown,
+  n: number,
+  id: string,
+  output?: string,
+  where = 'infer',
+  binary?: Uint8Array,
+): Prediction {
+  const b = body as {
+    model_name?: unknown;
+    id?: unknown;
+    outputs?: {
+      name?: string;
+      shape?: number[];
+      datatype?: string;
+      data?: unknown;
+      parameters?: { binary_data_size?: unknown };
+    }[];
+  };
+  if (!b || typeof b !== 'object' || !Array.isArray(b.outputs) || !b.outputs.length)
+    throw new ServingError('malformed', `${where}: the response has no "outputs".`);
+  if (b.id !== undefined && String(b.id) !== id)
+    throw new ServingError(
+      'malformed',
+      `${where}: the response id "${String(b.id)}" does not match the request id "${id}".`,
+    );
   const o = output ? b.outputs.find((x) => x.name === output) : b.outputs[0];
   if (!o) throw new ServingError('malformed', `${where}: the response has no output "${output}".`);
   let values: ArrayLike<number>;
   if (o.parameters?.binary_data_size !== undefined) {
-    if (!binary) throw new ServingError('malformed', `${where}: output "${o.name}" is binary, but the response has no Inference-Header-Content-Length header (cross-origin, the server must expose it).`);
-    values = decodeTensor(splitBinary(b.outputs, binary, where).get(String(o.name))!, String(o.datatype), `${where}: output "${o.name}"`);
+    if (!binary)
+      throw new ServingError(
+        'malformed',
+        `${where}: output "${o.name}" is binary, but the response has no Inference-Header-Content-Length header (cross-origin, the server must expose it).`,
+      );
+    values = decodeTensor(
+      splitBinary(b.outputs, binary, where).get(String(o.name))!,
+      String(o.datatype),
+      `${where}: output "${o.name}"`,
+    );
   } else values = flattenData(o.data, `${where}: output "${o.name}"`);
   const shape = Array.isArray(o.shape) ? o.shape.map(Number) : [];
-  if (shape.length && shape.reduce((a, c) => a * c, 1) !== values.length) throw new ServingError('shape', `${where}: output "${o.name}" has shape [${shape.join(', ')}] but ${values.length} values.`);
-  if (shape[0] !== undefined && shape[0] !== n) throw new ServingError('shape', `${where}: output "${o.name}" has ${shape[0]} rows for ${n} rows sent.`);
-  if (values.length % n) throw new ServingError('shape', `${where}: ${values.length} output values do not divide into ${n} rows.`);
+  if (shape.length && shape.reduce((a, c) => a * c, 1) !== values.length)
+    throw new ServingError(
+      'shape',
+      `${where}: output "${o.name}" has shape [${shape.join(', ')}] but ${values.length} values.`,
+    );
+  if (shape[0] !== undefined && shape[0] !== n)
+    throw new ServingError('shape', `${where}: output "${o.name}" has ${shape[0]} rows for ${n} rows sent.`);
+  if (values.length % n)
+    throw new ServingError('shape', `${where}: ${values.length} output values do not divide into ${n} rows.`);
   return { values: Float32Array.from(values), width: values.length / n };
 }
 
 let counter = 0;
 
-export async function kserveInfer(e: Endpoint, meta: ModelMetadata, X: Float32Array, n: number, d: number, opts: HttpOptions = DEFAULT_HTTP, plan?: InputPlan): Promise<Prediction> {
+export async function kserveInfer(
+  e: Endpoint,
+  meta: ModelMetadata,
+  X: Float32Array,
+  n: number,
+  d: number,
+  opts: HttpOptions = DEFAULT_HTTP,
+  plan?: InputPlan,
+): Promise<Prediction> {
   return kserveInferTimed(e, meta, X, n, d, opts, plan);
 }
 
 /** KServe V2 infer, with the call's timing and bytes. */
-export async function kserveInferTimed(e: Endpoint, meta: ModelMetadata, X: Float32Array, n: number, d: number, opts: HttpOptions = DEFAULT_HTTP, plan: InputPlan = planInputs(meta, d, null, e.inputMap)): Promise<Prediction & { timing: CallTiming }> {
+export async function kserveInferTimed(
+  e: Endpoint,
+  meta: ModelMetadata,
+  X: Float32Array,
+  n: number,
+  d: number,
+  opts: HttpOptions = DEFAULT_HTTP,
+  plan: InputPlan = planInputs(meta, d, null, e.inputMap),
+): Promise<Prediction & { timing: CallTiming }> {
   const url = `${modelPath(e)}/infer`;
   const id = `bt-${Date.now().toString(36)}-${++counter}`;
   const req = kserveRequest(meta, X, n, d, id, plan, e.binary);
-  const payload = e.binary ? (({ body, headerLength }) => ({ binary: body, headerLength }))(binaryBody(req.json, req.tensors)) : req.json;
+  const payload = e.binary
+    ? (({ body, headerLength }) => ({ binary: body, headerLength }))(binaryBody(req.json, req.tensors))
+    : req.json;
   const { body, binary, timing } = await callJson(url, { method: 'POST', body: payload }, opts);
   const t = performance.now();
   const p = kserveResponse(body, n, id, plan.output, url, binary);
@@ -221,35 +345,83 @@ export interface VersionStatus {
 export async function tfServingStatus(e: Endpoint, opts: HttpOptions = DEFAULT_HTTP): Promise<VersionStatus[]> {
   const url = modelPath(e);
   const { body } = await callJson(url, { method: 'GET' }, opts);
-  const list = (body as { model_version_status?: { version?: unknown; state?: unknown; status?: { error_code?: string; error_message?: string } }[] })?.model_version_status;
+  const list = (
+    body as {
+      model_version_status?: {
+        version?: unknown;
+        state?: unknown;
+        status?: { error_code?: string; error_message?: string };
+      }[];
+    }
+  )?.model_version_status;
   if (!Array.isArray(list)) throw new ServingError('malformed', `${url}: the status has no "model_version_status".`);
-  return list.map((v) => ({ version: String(v.version), state: String(v.state), error: v.status?.error_code && v.status.error_code !== 'OK' ? `${v.status.error_code}: ${v.status.error_message ?? ''}` : undefined }));
+  return list.map((v) => ({
+    version: String(v.version),
+    state: String(v.state),
+    error:
+      v.status?.error_code && v.status.error_code !== 'OK'
+        ? `${v.status.error_code}: ${v.status.error_message ?? ''}`
+        : undefined,
+  }));
 }
 
 /** The TF Serving predict request: row format (`instances`) or columnar (`inputs`). */
-export function tfServingRequest(X: Float32Array, n: number, d: number, format: 'row' | 'columnar', signature?: string): object {
+export function tfServingRequest(
+  X: Float32Array,
+  n: number,
+  d: number,
+  format: 'row' | 'columnar',
+  signature?: string,
+): object {
   const rows = Array.from({ length: n }, (_, i) => Array.from(X.subarray(i * d, (i + 1) * d)));
-  return { ...(signature ? { signature_name: signature } : {}), ...(format === 'row' ? { instances: rows } : { inputs: rows }) };
+  return {
+    ...(signature ? { signature_name: signature } : {}),
+    ...(format === 'row' ? { instances: rows } : { inputs: rows }),
+  };
 }
 
 /** Reads `predictions` (row format) or `outputs` (columnar; the first named output if several). */
 export function tfServingResponse(body: unknown, n: number, format: 'row' | 'columnar', where = 'predict'): Prediction {
   const b = body as { predictions?: unknown; outputs?: unknown };
   let data = format === 'row' ? b?.predictions : b?.outputs;
-  if (data === undefined) throw new ServingError('malformed', `${where}: the response has no "${format === 'row' ? 'predictions' : 'outputs'}".`);
+  if (data === undefined)
+    throw new ServingError(
+      'malformed',
+      `${where}: the response has no "${format === 'row' ? 'predictions' : 'outputs'}".`,
+    );
   if (data && typeof data === 'object' && !Array.isArray(data)) data = Object.values(data)[0];
-  if (!Array.isArray(data) || data.length !== n) throw new ServingError('shape', `${where}: ${Array.isArray(data) ? data.length : 'no'} predictions for ${n} rows sent.`);
-  if (format === 'row' && data.some((r) => r && typeof r === 'object' && !Array.isArray(r))) data = data.map((r) => (r && typeof r === 'object' && !Array.isArray(r) ? Object.values(r as object)[0] : r));
+  if (!Array.isArray(data) || data.length !== n)
+    throw new ServingError(
+      'shape',
+      `${where}: ${Array.isArray(data) ? data.length : 'no'} predictions for ${n} rows sent.`,
+    );
+  if (format === 'row' && data.some((r) => r && typeof r === 'object' && !Array.isArray(r)))
+    data = data.map((r) => (r && typeof r === 'object' && !Array.isArray(r) ? Object.values(r as object)[0] : r));
   const values = flattenData(data, `${where}: predictions`);
-  if (values.length % n) throw new ServingError('shape', `${where}: ${values.length} values do not divide into ${n} rows.`);
+  if (values.length % n)
+    throw new ServingError('shape', `${where}: ${values.length} values do not divide into ${n} rows.`);
   return { values: Float32Array.from(values), width: values.length / n };
 }
 
-export async function tfServingPredict(e: Endpoint, X: Float32Array, n: number, d: number, format: 'row' | 'columnar' = 'row', opts: HttpOptions = DEFAULT_HTTP): Promise<Prediction> {
+export async function tfServingPredict(
+  e: Endpoint,
+  X: Float32Array,
+  n: number,
+  d: number,
+  format: 'row' | 'columnar' = 'row',
+  opts: HttpOptions = DEFAULT_HTTP,
+): Promise<Prediction> {
   return tfServingPredictTimed(e, X, n, d, format, opts);
 }
 
-export async function tfServingPredictTimed(e: Endpoint, X: Float32Array, n: number, d: number, format: 'row' | 'columnar' = 'row', opts: HttpOptions = DEFAULT_HTTP): Promise<Prediction & { timing: CallTiming }> {
+export async function tfServingPredictTimed(
+  e: Endpoint,
+  X: Float32Array,
+  n: number,
+  d: number,
+  format: 'row' | 'columnar' = 'row',
+  opts: HttpOptions = DEFAULT_HTTP,
+): Promise<Prediction & { timing: CallTiming }> {
   const url = `${modelPath(e)}:predict`;
   const { body, timing } = await callJson(url, { method: 'POST', body: tfServingRequest(X, n, d, format) }, opts);
   const t = performance.now();
@@ -261,7 +433,16 @@ export async function tfServingPredictTimed(e: Endpoint, X: Float32Array, n: num
  * One inference call in the endpoint's protocol, timed: KServe V2 (with its metadata and input plan)
  * or TF Serving (row or columnar format).
  */
-export function inferTimed(e: Endpoint, meta: ModelMetadata | null, X: Float32Array, n: number, d: number, opts: HttpOptions, plan?: InputPlan, tfFormat: 'row' | 'columnar' = 'row'): Promise<Prediction & { timing: CallTiming }> {
+export function inferTimed(
+  e: Endpoint,
+  meta: ModelMetadata | null,
+  X: Float32Array,
+  n: number,
+  d: number,
+  opts: HttpOptions,
+  plan?: InputPlan,
+  tfFormat: 'row' | 'columnar' = 'row',
+): Promise<Prediction & { timing: CallTiming }> {
   if (e.protocol === 'kserve-v2') {
     if (!meta) throw new ServingError('shape', 'KServe V2 inference needs the model metadata first.');
     return kserveInferTimed(e, meta, X, n, d, opts, plan);

@@ -27,25 +27,49 @@ export interface RemoteResult {
  * in flight; outputs come back in row order. Cancelling stops issuing requests.
  * Errors: the first failed request's ServingError (the others in flight are let finish).
  */
-export async function predictRemote(e: Endpoint, meta: ModelMetadata | null, X: Float32Array, n: number, d: number, o: RemoteOptions): Promise<RemoteResult> {
-  if (e.protocol === 'kserve-v2' && !meta) throw new ServingError('shape', 'KServe V2 inference needs the model metadata first.');
+export async function predictRemote(
+  e: Endpoint,
+  meta: ModelMetadata | null,
+  X: Float32Array,
+  n: number,
+  d: number,
+  o: RemoteOptions,
+): Promise<RemoteResult> {
+  if (e.protocol === 'kserve-v2' && !meta)
+    throw new ServingError('shape', 'KServe V2 inference needs the model metadata first.');
   const size = Math.max(1, Math.floor(o.batchSize));
   const batches = Math.ceil(n / size);
   const parts: Float32Array[] = new Array(batches);
   const calls: RemoteResult['calls'] = [];
-  let width = -1, next = 0, done = 0;
+  let width = -1,
+    next = 0,
+    done = 0;
   let failure: unknown = null;
   const t0 = performance.now();
   const worker = async () => {
     while (next < batches && !failure) {
       if (o.signal?.aborted) throw new ServingError('cancelled', 'Cancelled.');
       const b = next++;
-      const lo = b * size, hi = Math.min(n, lo + size);
+      const lo = b * size,
+        hi = Math.min(n, lo + size);
       const x = X.subarray(lo * d, hi * d);
       try {
-        const r = await inferTimed(e, meta, x, hi - lo, d, { ...(o.http ?? DEFAULT_HTTP), signal: o.signal }, o.plan, o.tfFormat);
+        const r = await inferTimed(
+          e,
+          meta,
+          x,
+          hi - lo,
+          d,
+          { ...(o.http ?? DEFAULT_HTTP), signal: o.signal },
+          o.plan,
+          o.tfFormat,
+        );
         if (width === -1) width = r.width;
-        else if (r.width !== width) throw new ServingError('shape', `The server returned ${r.width} values per row in one batch and ${width} in another.`);
+        else if (r.width !== width)
+          throw new ServingError(
+            'shape',
+            `The server returned ${r.width} values per row in one batch and ${width} in another.`,
+          );
         parts[b] = r.values;
         calls.push({ ...r.timing, rows: hi - lo });
         done += hi - lo;

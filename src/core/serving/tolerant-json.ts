@@ -5,7 +5,11 @@
  * Cost: O(length).
  */
 export class JsonSyntaxError extends Error {
-  constructor(message: string, readonly line: number, readonly column: number) {
+  constructor(
+    message: string,
+    readonly line: number,
+    readonly column: number,
+  ) {
     super(`${message} at line ${line}, column ${column}`);
   }
 }
@@ -28,7 +32,7 @@ export function parseTolerantJson(text: string): unknown {
       i++;
       const o: Record<string, unknown> = {};
       ws();
-      if (text[i] === '}') return i++, o;
+      if (text[i] === '}') return (i++, o);
       for (;;) {
         ws();
         if (text[i] !== '"') fail('expected a quoted key');
@@ -39,7 +43,7 @@ export function parseTolerantJson(text: string): unknown {
         o[k] = value();
         ws();
         if (text[i] === ',') i++;
-        else if (text[i] === '}') return i++, o;
+        else if (text[i] === '}') return (i++, o);
         else fail('expected "," or "}"');
       }
     }
@@ -47,12 +51,12 @@ export function parseTolerantJson(text: string): unknown {
       i++;
       const a: unknown[] = [];
       ws();
-      if (text[i] === ']') return i++, a;
+      if (text[i] === ']') return (i++, a);
       for (;;) {
         a.push(value());
         ws();
         if (text[i] === ',') i++;
-        else if (text[i] === ']') return i++, a;
+        else if (text[i] === ']') return (i++, a);
         else fail('expected "," or "]"');
       }
     }
@@ -64,7 +68,8 @@ export function parseTolerantJson(text: string): unknown {
     if (word('Infinity') || word('+Infinity')) return Infinity;
     if (word('-Infinity')) return -Infinity;
     const m = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/.exec(text.slice(i, i + 400));
-    if (!m) return fail(i >= text.length ? 'unexpected end of input' : `unexpected character ${JSON.stringify(text[i])}`);
+    if (!m)
+      return fail(i >= text.length ? 'unexpected end of input' : `unexpected character ${JSON.stringify(text[i])}`);
     i += m[0].length;
     return Number(m[0]);
   };

@@ -7,7 +7,9 @@ const REF = JSON.parse(readFileSync(new URL('../../../tests/fixtures/stats-refer
 
 describe('A/B statistics against scipy', () => {
   it('normal quantile matches scipy.stats.norm.ppf', () => {
-    REF.ppf.p.forEach((p: number, i: number) => expect(Math.abs(normalPpf(p) - REF.ppf.z[i]) / Math.max(1, Math.abs(REF.ppf.z[i])), `p=${p}`).toBeLessThan(1e-12));
+    REF.ppf.p.forEach((p: number, i: number) =>
+      expect(Math.abs(normalPpf(p) - REF.ppf.z[i]) / Math.max(1, Math.abs(REF.ppf.z[i])), `p=${p}`).toBeLessThan(1e-12),
+    );
   });
   it('two-proportion z-test: z, two-sided p and the interval', () => {
     for (const r of REF.ztests) {

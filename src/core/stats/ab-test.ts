@@ -13,7 +13,8 @@ export interface TwoProportionTest {
 
 /** The two-proportion z-test (pooled standard error), as in statsmodels' proportions_ztest. */
 export function twoProportionTest(successA: number, nA: number, successB: number, nB: number): TwoProportionTest {
-  const a = successA / nA, b = successB / nB;
+  const a = successA / nA,
+    b = successB / nB;
   const pool = (successA + successB) / (nA + nB);
   const se = Math.sqrt(pool * (1 - pool) * (1 / nA + 1 / nB));
   const z = se > 0 ? (b - a) / se : 0;
@@ -26,7 +27,11 @@ export function twoProportionTest(successA: number, nA: number, successB: number
 export function samplesPerArm(p1: number, p2: number, alpha = 0.05, power = 0.8): number {
   if (p1 === p2) return Infinity;
   const pbar = (p1 + p2) / 2;
-  const n = (normalPpf(1 - alpha / 2) * Math.sqrt(2 * pbar * (1 - pbar)) + normalPpf(power) * Math.sqrt(p1 * (1 - p1) + p2 * (1 - p2))) ** 2 / (p2 - p1) ** 2;
+  const n =
+    (normalPpf(1 - alpha / 2) * Math.sqrt(2 * pbar * (1 - pbar)) +
+      normalPpf(power) * Math.sqrt(p1 * (1 - p1) + p2 * (1 - p2))) **
+      2 /
+    (p2 - p1) ** 2;
   return Math.ceil(n);
 }
 
@@ -46,10 +51,13 @@ export class AlwaysValidP {
     this.n++;
     this.sa += a;
     this.sb += b;
-    const n = this.n, p1 = this.sa / n, p2 = this.sb / n;
+    const n = this.n,
+      p1 = this.sa / n,
+      p2 = this.sb / n;
     const V = p1 * (1 - p1) + p2 * (1 - p2);
     if (V <= 0) return this.p;
-    const t = this.tau2, theta = p2 - p1;
+    const t = this.tau2,
+      theta = p2 - p1;
     const logLambda = 0.5 * Math.log(V / (V + n * t)) + (n * n * t * theta * theta) / (2 * V * (V + n * t));
     this.p = Math.min(this.p, Math.exp(-logLambda));
     return this.p;

@@ -20,7 +20,8 @@ export function meanDifference(a: ArrayLike<number>, b: ArrayLike<number>): Mean
     for (let i = 0; i < x.length; i++) v += (x[i]! - m) ** 2;
     return { m, v: x.length > 1 ? v / (x.length - 1) : 0, n: x.length };
   };
-  const A = stats(a), B = stats(b);
+  const A = stats(a),
+    B = stats(b);
   const diff = A.m - B.m;
   const se = Math.sqrt(A.v / A.n + B.v / B.n);
   const pooled = Math.sqrt((A.v + B.v) / 2);

@@ -50,7 +50,8 @@ export class MemoryStore implements Store {
     return [...this.experiments.values()];
   }
   async addVersion(version: ModelVersion, model: TrainedModel): Promise<Result<void>> {
-    if (this.versions.has(version.id)) return fail({ kind: 'conflict', message: `Version ${version.id} already exists.` });
+    if (this.versions.has(version.id))
+      return fail({ kind: 'conflict', message: `Version ${version.id} already exists.` });
     this.versions.set(version.id, { version: structuredClone(version), model: structuredClone(model) });
     return ok(undefined);
   }
@@ -58,7 +59,10 @@ export class MemoryStore implements Store {
     return this.versions.get(id)?.version;
   }
   async listVersions(name?: string) {
-    return [...this.versions.values()].map((v) => v.version).filter((v) => !name || v.name === name).sort((a, b) => a.name.localeCompare(b.name) || a.version - b.version);
+    return [...this.versions.values()]
+      .map((v) => v.version)
+      .filter((v) => !name || v.name === name)
+      .sort((a, b) => a.name.localeCompare(b.name) || a.version - b.version);
   }
   async getVersionModel(id: string) {
     return this.versions.get(id)?.model;
@@ -90,7 +94,12 @@ export class MemoryStore implements Store {
     return this.cards.get(versionId);
   }
   async importAll(p: ImportPayload): Promise<Result<void>> {
-    for (const v of p.versions) if (this.versions.has(v.version.id)) return fail({ kind: 'conflict', message: `Version ${v.version.id} already exists here; nothing was imported.` });
+    for (const v of p.versions)
+      if (this.versions.has(v.version.id))
+        return fail({
+          kind: 'conflict',
+          message: `Version ${v.version.id} already exists here; nothing was imported.`,
+        });
     for (const r of p.runs) {
       this.runs.set(r.run.id, r.run);
       if (r.model) this.models.set(r.run.id, r.model);

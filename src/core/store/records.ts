@@ -93,4 +93,11 @@ export interface ModelCardProse {
   updatedAt: string;
 }
 
-export const EMPTY_PROSE: Omit<ModelCardProse, 'versionId' | 'updatedAt'> = Object.freeze({ overview: '', users: '', useCases: '', limitations: '', tradeoffs: '', ethics: '' });
+export const EMPTY_PROSE: Omit<ModelCardProse, 'versionId' | 'updatedAt'> = Object.freeze({
+  overview: '',
+  users: '',
+  useCases: '',
+  limitations: '',
+  tradeoffs: '',
+  ethics: '',
+});

@@ -38,7 +38,8 @@ export function gridPoints(space: SearchSpace, limit: number, rng: Random, point
   return all.slice(0, limit);
 }
 
-const toUnit = (p: Extract<Param, { lo: number }>, v: number) => (p.log ? (Math.log(v) - Math.log(p.lo)) / (Math.log(p.hi) - Math.log(p.lo) || 1) : (v - p.lo) / (p.hi - p.lo || 1));
+const toUnit = (p: Extract<Param, { lo: number }>, v: number) =>
+  p.log ? (Math.log(v) - Math.log(p.lo)) / (Math.log(p.hi) - Math.log(p.lo) || 1) : (v - p.lo) / (p.hi - p.lo || 1);
 const fromUnit = (p: Extract<Param, { lo: number }>, u: number) => {
   const c = Math.min(1, Math.max(0, u));
   const v = p.log ? Math.exp(Math.log(p.lo) + c * (Math.log(p.hi) - Math.log(p.lo))) : p.lo + c * (p.hi - p.lo);
@@ -46,7 +47,8 @@ const fromUnit = (p: Extract<Param, { lo: number }>, u: number) => {
 };
 
 function gaussian(rng: Random): number {
-  const u = Math.max(1e-12, rng.next()), v = rng.next();
+  const u = Math.max(1e-12, rng.next()),
+    v = rng.next();
   return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
 }
 
@@ -57,37 +59,52 @@ function gaussian(rng: Random): number {
  * choices); 24 candidates drawn from the good density are ranked by l(x)/g(x). Falls back to random
  * sampling for the first `startup` trials.
  */
-export function tpeSample(space: SearchSpace, history: readonly Observation[], rng: Random, startup = 5, candidates = 24): ParamValues {
+export function tpeSample(
+  space: SearchSpace,
+  history: readonly Observation[],
+  rng: Random,
+  startup = 5,
+  candidates = 24,
+): ParamValues {
   const done = history.filter((o) => Number.isFinite(o.score));
   if (done.length < startup) return randomSample(space, rng);
   const sorted = [...done].sort((a, b) => a.score - b.score);
   const nGood = Math.max(1, Math.ceil(0.25 * sorted.length));
-  const good = sorted.slice(0, nGood), bad = sorted.slice(nGood);
+  const good = sorted.slice(0, nGood),
+    bad = sorted.slice(nGood);
   const out: ParamValues = {};
   for (const p of space) {
     if (p.kind === 'choice') {
-      const weight = (obs: readonly Observation[]) => p.values.map((v) => (obs.filter((o) => o.values[p.path] === v).length + 1) / (obs.length + p.values.length));
-      const l = weight(good), g = weight(bad);
-      let best = 0, bestRatio = -Infinity;
+      const weight = (obs: readonly Observation[]) =>
+        p.values.map((v) => (obs.filter((o) => o.values[p.path] === v).length + 1) / (obs.length + p.values.length));
+      const l = weight(good),
+        g = weight(bad);
+      let best = 0,
+        bestRatio = -Infinity;
       for (let c = 0; c < candidates; c++) {
-        let u = rng.next(), i = 0;
+        let u = rng.next(),
+          i = 0;
         while (i < l.length - 1 && u >= l[i]!) u -= l[i++]!;
         const ratio = l[i]! / g[i]!;
-        if (ratio > bestRatio) (bestRatio = ratio), (best = i);
+        if (ratio > bestRatio) ((bestRatio = ratio), (best = i));
       }
       out[p.path] = p.values[best]!;
       continue;
     }
     const pts = (obs: readonly Observation[]) => obs.map((o) => toUnit(p, Number(o.values[p.path])));
-    const lg = pts(good), bg = pts(bad);
+    const lg = pts(good),
+      bg = pts(bad);
     const bw = (xs: number[]) => Math.max(0.05, 1.06 * Math.min(0.5, std(xs) || 0.25) * Math.max(1, xs.length) ** -0.2);
-    const hl = bw(lg), hb = bw(bg);
-    const density = (xs: number[], h: number, x: number) => (xs.length === 0 ? 1 : xs.reduce((s, m) => s + Math.exp(-0.5 * ((x - m) / h) ** 2), 0) / (xs.length * h) + 1e-12);
-    let best = 0.5, bestRatio = -Infinity;
+    const hl = bw(lg),
+      hb = bw(bg);
+    const density = (xs: number[], h: number, x: number) =>
+      xs.length === 0 ? 1 : xs.reduce((s, m) => s + Math.exp(-0.5 * ((x - m) / h) ** 2), 0) / (xs.length * h) + 1e-12;
+    let best = 0.5,
+      bestRatio = -Infinity;
     for (let c = 0; c < candidates; c++) {
       const x = Math.min(1, Math.max(0, lg[rng.int(lg.length)]! + hl * gaussian(rng)));
       const ratio = density(lg, hl, x) / density(bg, hb, x);
-      if (ratio > bestRatio) (bestRatio = ratio), (best = x);
+      if (ratio > bestRatio) ((bestRatio = ratio), (best = x));
     }
     out[p.path] = fromUnit(p, best);
   }

@@ -25,17 +25,42 @@ export function defaultSpace(kind: ModelKind): SearchSpace {
     case 'linear':
       return neural;
     case 'mlp':
-      return [...neural, { path: 'model.hidden', kind: 'choice', values: ['32', '64', '128', '64,32', '128,64'] }, { path: 'model.dropout', kind: 'float', lo: 0, hi: 0.5 }, { path: 'model.activation', kind: 'choice', values: ['relu', 'tanh', 'elu'] }];
+      return [
+        ...neural,
+        { path: 'model.hidden', kind: 'choice', values: ['32', '64', '128', '64,32', '128,64'] },
+        { path: 'model.dropout', kind: 'float', lo: 0, hi: 0.5 },
+        { path: 'model.activation', kind: 'choice', values: ['relu', 'tanh', 'elu'] },
+      ];
     case 'cnn':
-      return [...neural, { path: 'model.filters', kind: 'choice', values: ['8', '8,16', '16,32'] }, { path: 'model.dropout', kind: 'float', lo: 0, hi: 0.5 }];
+      return [
+        ...neural,
+        { path: 'model.filters', kind: 'choice', values: ['8', '8,16', '16,32'] },
+        { path: 'model.dropout', kind: 'float', lo: 0, hi: 0.5 },
+      ];
     case 'tree':
-      return [{ path: 'model.maxDepth', kind: 'int', lo: 1, hi: 16 }, { path: 'model.minSamplesLeaf', kind: 'int', lo: 1, hi: 32, log: true }];
+      return [
+        { path: 'model.maxDepth', kind: 'int', lo: 1, hi: 16 },
+        { path: 'model.minSamplesLeaf', kind: 'int', lo: 1, hi: 32, log: true },
+      ];
     case 'forest':
-      return [{ path: 'model.nEstimators', kind: 'int', lo: 10, hi: 200, log: true }, { path: 'model.maxDepth', kind: 'int', lo: 2, hi: 16 }, { path: 'model.minSamplesLeaf', kind: 'int', lo: 1, hi: 16, log: true }, { path: 'model.maxFeatures', kind: 'choice', values: ['sqrt', 'all'] }];
+      return [
+        { path: 'model.nEstimators', kind: 'int', lo: 10, hi: 200, log: true },
+        { path: 'model.maxDepth', kind: 'int', lo: 2, hi: 16 },
+        { path: 'model.minSamplesLeaf', kind: 'int', lo: 1, hi: 16, log: true },
+        { path: 'model.maxFeatures', kind: 'choice', values: ['sqrt', 'all'] },
+      ];
     case 'gbt':
-      return [{ path: 'model.nEstimators', kind: 'int', lo: 10, hi: 200, log: true }, { path: 'model.boostLearningRate', kind: 'float', lo: 0.01, hi: 0.5, log: true }, { path: 'model.maxDepth', kind: 'int', lo: 1, hi: 6 }, { path: 'model.subsample', kind: 'float', lo: 0.5, hi: 1 }];
+      return [
+        { path: 'model.nEstimators', kind: 'int', lo: 10, hi: 200, log: true },
+        { path: 'model.boostLearningRate', kind: 'float', lo: 0.01, hi: 0.5, log: true },
+        { path: 'model.maxDepth', kind: 'int', lo: 1, hi: 6 },
+        { path: 'model.subsample', kind: 'float', lo: 0.5, hi: 1 },
+      ];
     case 'knn':
-      return [{ path: 'model.k', kind: 'int', lo: 1, hi: 50, log: true }, { path: 'model.knnWeights', kind: 'choice', values: ['uniform', 'distance'] }];
+      return [
+        { path: 'model.k', kind: 'int', lo: 1, hi: 50, log: true },
+        { path: 'model.knnWeights', kind: 'choice', values: ['uniform', 'distance'] },
+      ];
     case 'naive-bayes':
       return [{ path: 'model.varSmoothing', kind: 'float', lo: 1e-12, hi: 1e-2, log: true }];
     case 'onnx':

@@ -28,7 +28,10 @@ export function prepareTuningData(table: Table, schema: Schema, split: SplitSpec
   if (!prepared.ok) return prepared;
   const { pre, task, train, validation, test } = prepared.value;
   const testRows = new Set(test.rows);
-  assert(!train.rows.some((r) => testRows.has(r)) && !validation.rows.some((r) => testRows.has(r)), () => 'tuning data overlaps the test split');
+  assert(
+    !train.rows.some((r) => testRows.has(r)) && !validation.rows.some((r) => testRows.has(r)),
+    () => 'tuning data overlaps the test split',
+  );
   return ok({ pre, task, train, validation }, prepared.warnings);
 }
 
@@ -60,7 +63,13 @@ export function makeTrialRunner(data: TuningData, memoryBudget?: number): TrialR
     });
     const last = fitted.history.at(-1)?.validation ?? { loss: NaN };
     const metric = task === 'classification' ? (last.accuracy ?? NaN) : (last.rmse ?? NaN);
-    return { score: tuningScore(last, task), metric, steps, pruned, message: fitted.status === 'failed' ? fitted.message : undefined };
+    return {
+      score: tuningScore(last, task),
+      metric,
+      steps,
+      pruned,
+      message: fitted.status === 'failed' ? fitted.message : undefined,
+    };
   };
 }
 

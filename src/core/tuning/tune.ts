@@ -21,7 +21,11 @@ export interface TrialResult {
 }
 
 /** Runs one trial: trains `config` on the training split and scores it on validation. */
-export type TrialRunner = (config: TrainConfig, trial: number, report: (step: number, score: number) => boolean | Promise<boolean>) => Promise<{ score: number; metric: number; steps: number; pruned: boolean; message?: string; worker?: number }>;
+export type TrialRunner = (
+  config: TrainConfig,
+  trial: number,
+  report: (step: number, score: number) => boolean | Promise<boolean>,
+) => Promise<{ score: number; metric: number; steps: number; pruned: boolean; message?: string; worker?: number }>;
 
 export interface TuneOptions {
   search: SearchKind;
@@ -41,7 +45,12 @@ export interface TuneOptions {
  * trial with the best one. The runner only ever sees training and validation data — tuning cannot
  * touch the test split.
  */
-export async function tune(base: TrainConfig, space: SearchSpace, run: TrialRunner, opt: TuneOptions): Promise<{ trials: TrialResult[]; best: TrialResult | null }> {
+export async function tune(
+  base: TrainConfig,
+  space: SearchSpace,
+  run: TrialRunner,
+  opt: TuneOptions,
+): Promise<{ trials: TrialResult[]; best: TrialResult | null }> {
   const rng = createRandom(opt.seed);
   const grid = opt.search === 'grid' ? gridPoints(space, opt.trials, rng) : null;
   const total = grid ? grid.length : opt.trials;
@@ -51,7 +60,9 @@ export async function tune(base: TrainConfig, space: SearchSpace, run: TrialRunn
   const propose = (): ParamValues => {
     if (grid) return grid[next]!;
     if (opt.search === 'random') return randomSample(space, rng);
-    const obs: Observation[] = trials.filter((t) => t.status !== 'failed').map((t) => ({ values: t.values, score: t.score }));
+    const obs: Observation[] = trials
+      .filter((t) => t.status !== 'failed')
+      .map((t) => ({ values: t.values, score: t.score }));
     return tpeSample(space, obs, rng);
   };
   const worker = async () => {
@@ -63,9 +74,29 @@ export async function tune(base: TrainConfig, space: SearchSpace, run: TrialRunn
       let result: TrialResult;
       try {
         const r = await run(applyParams(base, values), id, (step, score) => stopper?.report(id, step, score) ?? false);
-        result = { id, values, score: r.score, metric: r.metric, status: r.pruned ? 'pruned' : Number.isFinite(r.score) ? 'finished' : 'failed', steps: r.steps, durationMs: performance.now() - started, startedAt: started, message: r.message, worker: r.worker };
+        result = {
+          id,
+          values,
+          score: r.score,
+          metric: r.metric,
+          status: r.pruned ? 'pruned' : Number.isFinite(r.score) ? 'finished' : 'failed',
+          steps: r.steps,
+          durationMs: performance.now() - started,
+          startedAt: started,
+          message: r.message,
+          worker: r.worker,
+        };
       } catch (e) {
-        result = { id, values, score: Infinity, metric: NaN, status: 'failed', steps: 0, durationMs: performance.now() - started, message: (e as Error).message };
+        result = {
+          id,
+          values,
+          score: Infinity,
+          metric: NaN,
+          status: 'failed',
+          steps: 0,
+          durationMs: performance.now() - started,
+          message: (e as Error).message,
+        };
       }
       trials.push(result);
       opt.onTrial?.(result);
@@ -81,5 +112,7 @@ export async function tune(base: TrainConfig, space: SearchSpace, run: TrialRunn
 /** Best score after each trial, for the best-so-far curve. */
 export function bestSoFar(trials: readonly TrialResult[]): number[] {
   let best = Infinity;
-  return [...trials].sort((a, b) => a.id - b.id).map((t) => (best = t.status === 'finished' ? Math.min(best, t.score) : best));
+  return [...trials]
+    .sort((a, b) => a.id - b.id)
+    .map((t) => (best = t.status === 'finished' ? Math.min(best, t.score) : best));
 }

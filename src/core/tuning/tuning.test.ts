@@ -19,7 +19,13 @@ const space: SearchSpace = [
 
 describe('search space and samplers', () => {
   it('random samples respect ranges and log scales, deterministically', () => {
-    const a = Array.from({ length: 200 }, ((rng) => () => randomSample(space, rng))(createRandom(1)));
+    const a = Array.from(
+      { length: 200 },
+      (
+        (rng) => () =>
+          randomSample(space, rng)
+      )(createRandom(1)),
+    );
     for (const v of a) {
       expect(v.learningRate).toBeGreaterThanOrEqual(1e-4);
       expect(v.learningRate).toBeLessThanOrEqual(1e-1);
@@ -29,7 +35,13 @@ describe('search space and samplers', () => {
     const below = a.filter((v) => (v.learningRate as number) < 10 ** -2.5).length;
     expect(below).toBeGreaterThan(70);
     expect(below).toBeLessThan(130);
-    const b = Array.from({ length: 200 }, ((rng) => () => randomSample(space, rng))(createRandom(1)));
+    const b = Array.from(
+      { length: 200 },
+      (
+        (rng) => () =>
+          randomSample(space, rng)
+      )(createRandom(1)),
+    );
     expect(b).toEqual(a);
   });
   it('grid covers every combination', () => {
@@ -67,12 +79,23 @@ describe('search space and samplers', () => {
 describe('tune', () => {
   it('finds a good tree depth on breast cancer without ever seeing the test split', async () => {
     const table = shippedTable('breast-cancer-wisconsin.csv');
-    const data = prepareTuningData(table, inferSchema(table, 'diagnosis'), { kind: 'stratified', fractions: [0.6, 0.2, 0.2], seed: 1 });
+    const data = prepareTuningData(table, inferSchema(table, 'diagnosis'), {
+      kind: 'stratified',
+      fractions: [0.6, 0.2, 0.2],
+      seed: 1,
+    });
     if (!data.ok) throw new Error(data.error.message);
     expect(Object.keys(data.value).sort()).toEqual(['pre', 'task', 'train', 'validation']);
     const base = completeConfig({ model: { kind: 'tree' } });
     const seen: number[] = [];
-    const r = await tune(base, defaultSpace('tree'), makeTrialRunner(data.value), { search: 'bayes', trials: 12, seed: 2, parallel: 3, earlyStop: false, onTrial: (t) => seen.push(t.id) });
+    const r = await tune(base, defaultSpace('tree'), makeTrialRunner(data.value), {
+      search: 'bayes',
+      trials: 12,
+      seed: 2,
+      parallel: 3,
+      earlyStop: false,
+      onTrial: (t) => seen.push(t.id),
+    });
     expect(r.trials).toHaveLength(12);
     expect(seen.sort((a, b) => a - b)).toEqual(Array.from({ length: 12 }, (_, i) => i));
     expect(r.best!.metric).toBeGreaterThan(0.9);
@@ -83,10 +106,19 @@ describe('tune', () => {
   it('prunes slow neural trials with the median rule', async () => {
     await tf.setBackend('wasm');
     const table = shippedTable('wine.csv');
-    const data = prepareTuningData(table, inferSchema(table, 'cultivar'), { kind: 'stratified', fractions: [0.6, 0.2, 0.2], seed: 1 });
+    const data = prepareTuningData(table, inferSchema(table, 'cultivar'), {
+      kind: 'stratified',
+      fractions: [0.6, 0.2, 0.2],
+      seed: 1,
+    });
     if (!data.ok) throw new Error(data.error.message);
     const base = completeConfig({ model: { kind: 'logistic' }, epochs: 8 });
-    const r = await tune(base, [{ path: 'learningRate', kind: 'float', lo: 1e-5, hi: 0.1, log: true }], makeTrialRunner(data.value), { search: 'random', trials: 10, seed: 5, parallel: 1, earlyStop: true });
+    const r = await tune(
+      base,
+      [{ path: 'learningRate', kind: 'float', lo: 1e-5, hi: 0.1, log: true }],
+      makeTrialRunner(data.value),
+      { search: 'random', trials: 10, seed: 5, parallel: 1, earlyStop: true },
+    );
     expect(r.trials.some((t) => t.status === 'pruned')).toBe(true);
     expect(r.trials.filter((t) => t.status === 'pruned').every((t) => t.steps < 8)).toBe(true);
   });

@@ -13,7 +13,8 @@ export interface Problem {
   column?: string;
 }
 
-export type Result<T> = { ok: true; value: T; warnings: Problem[] } | { ok: false; error: Problem; warnings: Problem[] };
+export type Result<T> =
+  { ok: true; value: T; warnings: Problem[] } | { ok: false; error: Problem; warnings: Problem[] };
 
 /** A successful result, with optional warnings. */
 export function ok<T>(value: T, warnings: Problem[] = []): Result<T> {
