@@ -15,7 +15,8 @@ export const CHROMIUM_ARGS = [
   '--enable-features=Vulkan',
 ];
 
-const PORT = 4173;
+// E2E_PORT lets two checkouts run their journeys side by side.
+const PORT = Number(process.env.E2E_PORT ?? 4173);
 
 export default defineConfig({
   testDir: 'tests/e2e',
