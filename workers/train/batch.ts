@@ -1,0 +1,77 @@
+// Predictions with a saved model: a whole dataset in batches, or one row on demand ("online").
+import { transformFeatures, type Preprocessor } from '../../src/core/data/preprocess.ts';
+import { loadPredictor, type LoadedPredictor } from '../../src/core/model/predict-table.ts';
+import type { TrainedModel } from '../../src/core/model/spec.ts';
+import type { Result } from '../../src/core/util/result.ts';
+import { fail, ok } from '../../src/core/util/result.ts';
+import type { TrainWorkerContext } from './context.ts';
+
+/** Rows per batch of a dataset prediction. */
+const BATCH = 512;
+
+/** Prediction methods of the worker API. */
+export function batchApi(ctx: TrainWorkerContext) {
+  // The model held for on-demand ("online") predictions: loaded once, like a serving process.
+  let serving: { runId: string; datasetId: string; predictor: LoadedPredictor; pre: Preprocessor } | null = null;
+  return {
+    /**
+     * Batch prediction: every row of the run's dataset through the model in batches of 512, for the
+     * page to store in IndexedDB. Outputs are row-major (probabilities or values), float32.
+     */
+    async predictDataset(
+      model: TrainedModel,
+      datasetId: string,
+      onProgress?: (done: number, total: number) => void,
+    ): Promise<Result<{ outputs: Float32Array; width: number; rows: number; ms: number }>> {
+      await ctx.ensureBackend();
+      const t = await ctx.table(datasetId);
+      if (!t.ok) return t;
+      const n = t.value.table.rowCount,
+        pre = model.preprocessor;
+      const width = pre.label.task === 'classification' ? pre.label.classes.length : 1;
+      const outputs = new Float32Array(n * width);
+      const t0 = performance.now();
+      const p = await loadPredictor(model);
+      try {
+        for (let lo = 0; lo < n; lo += BATCH) {
+          const rows = Uint32Array.from({ length: Math.min(BATCH, n - lo) }, (_, i) => lo + i);
+          const X = transformFeatures(pre, t.value.table, rows, t.value.name);
+          if (!X.ok) return X;
+          outputs.set(await p.predict(X.value, rows.length), lo * width);
+          onProgress?.(lo + rows.length, n);
+        }
+      } finally {
+        p.dispose();
+      }
+      return ok({ outputs, width, rows: n, ms: performance.now() - t0 });
+    },
+
+    /**
+     * Online prediction: one dataset row, encoded and predicted on demand by a model this worker keeps
+     * loaded between calls (loaded on the first call for a run). Returns the outputs and the worker's ms.
+     */
+    async predictOnline(
+      model: TrainedModel | null,
+      runId: string,
+      datasetId: string,
+      row: number,
+    ): Promise<Result<{ outputs: number[]; ms: number }>> {
+      const t0 = performance.now();
+      if (!serving || serving.runId !== runId || serving.datasetId !== datasetId) {
+        if (!model) return fail({ kind: 'not-loaded', message: 'The model is not loaded for online prediction.' });
+        await ctx.ensureBackend();
+        serving?.predictor.dispose();
+        serving = { runId, datasetId, predictor: await loadPredictor(model), pre: model.preprocessor };
+      }
+      const t = await ctx.table(datasetId);
+      if (!t.ok) return t;
+      const rowCount = t.value.table.rowCount;
+      if (!(row >= 0 && row < rowCount))
+        return fail({ kind: 'bad-row', message: `Row ${row} is outside the dataset (0–${rowCount - 1}).` });
+      const X = transformFeatures(serving.pre, t.value.table, Uint32Array.of(row), t.value.name);
+      if (!X.ok) return X;
+      const out = await serving.predictor.predict(X.value, 1);
+      return ok({ outputs: Array.from(out), ms: performance.now() - t0 });
+    },
+  };
+}

@@ -1,0 +1,206 @@
+// Training: one model, the debug aids, search trials, ensembles, combining runs, and cancel.
+import type { Schema } from '../../src/core/data/schema.ts';
+import type { SplitSpec } from '../../src/core/data/split.ts';
+import type { Task, Preprocessor } from '../../src/core/data/preprocess.ts';
+import type { UserBaseline } from '../../src/core/baselines/baselines.ts';
+import { combineRuns, runEnsembleTraining } from '../../src/core/ensemble/ensemble.ts';
+import { runTraining } from '../../src/core/model/run-training.ts';
+import {
+  lrRangeTest,
+  overfitOneBatch,
+  type LrRangeReport,
+  type OverfitReport,
+} from '../../src/core/model/debug-aids.ts';
+import { prepareData, type EncodedSet } from '../../src/core/model/prepare.ts';
+import { validateConfig } from '../../src/core/model/validate-config.ts';
+import { makeTrialRunner, prepareTuningData, type TuningData } from '../../src/core/tuning/trial-runner.ts';
+import {
+  completeConfig,
+  NEURAL_KINDS,
+  type EpochRecord,
+  type RunRecord,
+  type TrainConfig,
+  type TrainedModel,
+  type TrainProgress,
+} from '../../src/core/model/spec.ts';
+import type { Result } from '../../src/core/util/result.ts';
+import { fail, ok } from '../../src/core/util/result.ts';
+import { overTable, runEnvironment, type TrainWorkerContext } from './context.ts';
+
+/** What the page asks the worker to train: the dataset by id, its schema and split, the configuration. */
+export interface TrainJob {
+  runId: string;
+  runName: string;
+  datasetId: string;
+  schema: Schema;
+  split: SplitSpec;
+  task?: Task;
+  config: TrainConfig;
+  userBaselines?: UserBaseline[];
+  memoryBudget?: number;
+}
+
+/** Training methods of the worker API over the shared context. */
+export function trainingApi(ctx: TrainWorkerContext) {
+  const cancelled = () => ctx.isCancelled();
+
+  // The debug aids: the job's training split encoded, its configuration checked, a neural model only.
+  function debugRun<T>(
+    job: TrainJob,
+    f: (pre: Preprocessor, train: EncodedSet, config: TrainConfig) => Promise<T>,
+  ): Promise<Result<T>> {
+    return ctx.exclusive(
+      () =>
+        overTable(ctx, job.datasetId, { kind: 'training-failed', prefix: 'The check failed' }, async (t) => {
+          const prepared = prepareData(t.table, job.schema, job.split, t.name, job.task);
+          if (!prepared.ok) return prepared;
+          const config = completeConfig(job.config);
+          const { pre, train, task } = prepared.value;
+          const classes = pre.label.task === 'classification' ? pre.label.classes.length : 1;
+          const invalid = validateConfig(config, task, pre.inputSize, classes, train.y.length, job.memoryBudget);
+          if (invalid) return fail(invalid);
+          if (!(NEURAL_KINDS as readonly string[]).includes(config.model.kind))
+            return fail({
+              kind: 'bad-config',
+              column: 'model',
+              message: 'This check trains by gradient descent; choose a neural model (logistic, linear, MLP or CNN).',
+            });
+          return ok(await f(pre, train, config));
+        }),
+      true,
+    );
+  }
+
+  let tuningCache: { key: string; data: TuningData } | null = null;
+
+  return {
+    /**
+     * Trains a model. Progress comes at most every 100 ms, an epoch record after each epoch.
+     * `cancel()` stops it within one batch; the partial run and model are still returned.
+     */
+    async train(
+      job: TrainJob,
+      onProgress?: (p: TrainProgress) => void,
+      onEpoch?: (e: EpochRecord) => void,
+    ): Promise<Result<{ run: RunRecord; model: TrainedModel }>> {
+      return ctx.exclusive(
+        () =>
+          overTable(
+            ctx,
+            job.datasetId,
+            (e) => ({
+              kind: 'training-failed',
+              message: `Training failed on ${ctx.backendName ?? 'the backend'}: ${e.message}`,
+            }),
+            (t, st) =>
+              runTraining(
+                {
+                  runId: job.runId,
+                  runName: job.runName,
+                  table: t.table,
+                  dataset: { id: job.datasetId, name: t.name },
+                  schema: job.schema,
+                  split: job.split,
+                  task: job.task,
+                  config: completeConfig(job.config),
+                  userBaselines: job.userBaselines,
+                  memoryBudget: job.memoryBudget,
+                  environment: runEnvironment(ctx, st),
+                },
+                { onProgress, onEpoch, isCancelled: cancelled },
+              ),
+          ),
+        true,
+      );
+    },
+
+    /** "Overfit one batch": can this configuration memorize 32 training rows? */
+    async overfitBatch(job: TrainJob): Promise<Result<OverfitReport>> {
+      return debugRun(job, (pre, train, config) => overfitOneBatch(pre, train, config, 32, 150, cancelled));
+    },
+
+    /** Learning-rate range test on the training split. */
+    async lrRange(job: TrainJob): Promise<Result<LrRangeReport>> {
+      return debugRun(job, (pre, train, config) => lrRangeTest(pre, train, config, 1e-6, 1, 100, cancelled));
+    },
+
+    /**
+     * Runs one hyperparameter-search trial on training + validation data only (the test split is
+     * dropped before the data reaches the trial). Encoded data is cached per dataset/schema/split.
+     */
+    async trial(
+      job: TrainJob,
+      config: TrainConfig,
+      trialId: number,
+      report: (step: number, score: number) => boolean | Promise<boolean>,
+      workerId = 0,
+    ) {
+      await ctx.ensureBackend();
+      const key = JSON.stringify([job.datasetId, job.schema, job.split]);
+      if (tuningCache?.key !== key) {
+        const failed = (message: string) => ({
+          score: Infinity,
+          metric: NaN,
+          steps: 0,
+          pruned: false,
+          message,
+          worker: workerId,
+        });
+        const t = await ctx.table(job.datasetId);
+        if (!t.ok) return failed(t.error.message);
+        const data = prepareTuningData(t.value.table, job.schema, job.split, t.value.name);
+        if (!data.ok) return failed(data.error.message);
+        tuningCache = { key, data: data.value };
+      }
+      const r = await makeTrialRunner(tuningCache.data, job.memoryBudget)(completeConfig(config), trialId, report);
+      return { ...r, worker: workerId };
+    },
+
+    /** Trains a bagged or boosted ensemble of the job's configuration. */
+    async trainEnsemble(
+      job: TrainJob,
+      method: 'bag' | 'adaboost',
+      members: number,
+      onMember?: (done: number, total: number) => void,
+    ): Promise<Result<{ run: RunRecord; model: TrainedModel }>> {
+      return ctx.exclusive(() =>
+        overTable(ctx, job.datasetId, { kind: 'training-failed', prefix: 'Training the ensemble failed' }, (t, st) =>
+          runEnsembleTraining({
+            runId: job.runId,
+            runName: job.runName,
+            table: t.table,
+            dataset: { id: job.datasetId, name: t.name },
+            schema: job.schema,
+            split: job.split,
+            config: completeConfig(job.config),
+            method,
+            members,
+            onMember,
+            environment: runEnvironment(ctx, st),
+          }),
+        ),
+      );
+    },
+
+    /** Combines saved runs (with their models) into a voting or stacking ensemble. */
+    async combine(
+      items: { run: RunRecord; model: TrainedModel }[],
+      method: 'vote-hard' | 'vote-soft' | 'stack',
+      runId: string,
+      runName: string,
+    ): Promise<Result<{ run: RunRecord; model: TrainedModel }>> {
+      if (items.length === 0) return fail({ kind: 'bad-config', message: 'Choose runs to combine.' });
+      return overTable(
+        ctx,
+        items[0]!.run.dataset.id,
+        { kind: 'training-failed', prefix: 'Combining failed' },
+        (t, st) => combineRuns(items, method, t.table, { runId, runName, environment: runEnvironment(ctx, st) }),
+      );
+    },
+
+    /** Asks a running `train` to stop after its current batch. */
+    async cancel(): Promise<void> {
+      ctx.requestCancel();
+    },
+  };
+}
