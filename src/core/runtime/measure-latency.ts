@@ -89,7 +89,9 @@ const failedRow = (runtime: string, note: string): LatencyRow => ({
  *
  * Cost: 40 + 10 timed batch-1 calls and 10 + 3 batch-256 calls on wasm/cpu (10 + 3 on GPU backends);
  * ORT: 20 + 6 (wasm), 10 + 4 (webgpu), plus one batch for the output comparison.
- * @example const rows = await measureLatency({ inputSize: 4, tfjsBackends: ['cpu'], onnx, ortProviders: ['wasm'] }, rt);
+ * @example
+ * const rows = await measureLatency({ inputSize: 4, tfjsBackends: ['cpu'], onnx, ortProviders: ['wasm'] }, runtimes);
+ * // [{ runtime: 'tfjs cpu', p50, p95, throughput }, { runtime: 'onnxruntime-web wasm', … }]
  */
 export async function measureLatency(target: LatencyTarget, rt: LatencyRuntimes): Promise<LatencyRow[]> {
   const d = target.inputSize;
