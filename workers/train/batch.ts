@@ -4,13 +4,13 @@ import { loadPredictor, type LoadedPredictor } from '../../src/core/model/predic
 import type { TrainedModel } from '../../src/core/model/spec.ts';
 import type { Result } from '../../src/core/util/result.ts';
 import { fail, ok } from '../../src/core/util/result.ts';
-import type { TrainWorkerContext } from './context.ts';
+import type { TrainContext } from './context.ts';
 
 /** Rows per batch of a dataset prediction. */
 const BATCH = 512;
 
 /** Prediction methods of the worker API. */
-export function batchApi(ctx: TrainWorkerContext) {
+export function batchApi(ctx: TrainContext) {
   // The model held for on-demand ("online") predictions: loaded once, like a serving process.
   let serving: { runId: string; datasetId: string; predictor: LoadedPredictor; pre: Preprocessor } | null = null;
   return {

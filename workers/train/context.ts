@@ -1,7 +1,7 @@
 // What every feature module of the training worker shares: where tables come from, the tfjs backend,
 // the one-job-at-a-time guard and the cancel flag — and the wrapper steps they all repeat.
 import type { Table } from '../../src/core/data/table.ts';
-import type { RunEnvironment } from '../../src/core/model/spec.ts';
+import type { BackendName, RunEnvironment } from '../../src/core/model/spec.ts';
 import type { Problem, Result } from '../../src/core/util/result.ts';
 import { fail } from '../../src/core/util/result.ts';
 import { activateBackend, type BackendStatus } from '../tf-runtime.ts';
@@ -37,7 +37,7 @@ export interface TrainContext {
   /** The running backend, started (`auto`) on first use. */
   ensureBackend(): Promise<BackendStatus>;
   /** Starts the requested backend and remembers it. */
-  activate(requested: Parameters<typeof activateBackend>[0]): Promise<BackendStatus>;
+  activate(requested: BackendName | 'auto'): Promise<BackendStatus>;
   /** True while a training-like job runs (train, ensembles, debug aids, fine-tuning, distillation). */
   readonly busy: boolean;
   /** Whether `cancel()` was asked for since the current job started. */
@@ -45,13 +45,12 @@ export interface TrainContext {
   requestCancel(): void;
   /** The backend that ran last (for error messages), if any. */
   readonly backendName: string | undefined;
+  /** Runs `f` as the one job of this worker (`busy` otherwise), optionally resetting the cancel flag. */
+  exclusive<T>(f: () => Promise<Result<T>>, resetCancel?: boolean): Promise<Result<T>>;
 }
 
 /** Creates the shared context; configures onnxruntime-web once. */
-export function createTrainContext(opts: TrainApiOptions): TrainContext & {
-  /** Runs `f` as the one job of this worker (`busy` otherwise), optionally resetting the cancel flag. */
-  exclusive<T>(f: () => Promise<Result<T>>, resetCancel?: boolean): Promise<Result<T>>;
-} {
+export function createTrainContext(opts: TrainApiOptions): TrainContext {
   configureOrt(opts.ortPaths, opts.ortWebgpuPaths);
   let tables = opts.tables;
   let status: BackendStatus | null = null;
@@ -95,8 +94,6 @@ export function createTrainContext(opts: TrainApiOptions): TrainContext & {
     },
   };
 }
-
-export type TrainWorkerContext = ReturnType<typeof createTrainContext>;
 
 /** The environment a run records: backend, threads, runtime and app version. */
 export function runEnvironment(ctx: TrainContext, st: BackendStatus): RunEnvironment {

@@ -8,12 +8,12 @@ import { fineTuneRun, type FineTuneSpec } from '../../src/core/compression/fine-
 import type { Table } from '../../src/core/data/table.ts';
 import type { RunRecord, TrainedModel } from '../../src/core/model/spec.ts';
 import type { Result } from '../../src/core/util/result.ts';
-import { overTable, type TrainWorkerContext } from './context.ts';
+import { overTable, type TrainContext } from './context.ts';
 
 type Derived = Result<{ run: RunRecord; model: TrainedModel }>;
 
 /** Derivation methods of the worker API. */
-export function deriveApi(ctx: TrainWorkerContext) {
+export function deriveApi(ctx: TrainContext) {
   // Every derivation reads the run's own dataset and wraps a throw as `<kind>-failed`.
   const derive = (
     run: RunRecord,

@@ -7,10 +7,10 @@ import type { SliceDefinition } from '../../src/core/evaluation/slices.ts';
 import type { RunRecord, TrainedModel } from '../../src/core/model/spec.ts';
 import type { Result } from '../../src/core/util/result.ts';
 import { fail, ok } from '../../src/core/util/result.ts';
-import { overTable, type TrainWorkerContext } from './context.ts';
+import { overTable, type TrainContext } from './context.ts';
 
 /** The evaluation method of the worker API. */
-export function evaluateApi(ctx: TrainWorkerContext) {
+export function evaluateApi(ctx: TrainContext) {
   return {
     /**
      * Evaluates a model on one split of its run (rows rebuilt from the run's seeded split) or on every

@@ -8,10 +8,10 @@ import { measureLatency, type LatencyRow } from '../../src/core/runtime/measure-
 import type { Result } from '../../src/core/util/result.ts';
 import { fail, ok } from '../../src/core/util/result.ts';
 import { ortWebgpuAvailable, runOnnx } from '../ort-runtime.ts';
-import type { TrainWorkerContext } from './context.ts';
+import type { TrainContext } from './context.ts';
 
 /** The latency method of the worker API. */
-export function latencyApi(ctx: TrainWorkerContext) {
+export function latencyApi(ctx: TrainContext) {
   return {
     /**
      * Latency (p50/p95 at batch 1) and throughput (rows/s at batch 256) of a network on every tfjs

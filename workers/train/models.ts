@@ -16,7 +16,7 @@ import type { ImportPayload } from '../../src/core/store/store.ts';
 import type { Result } from '../../src/core/util/result.ts';
 import { ok } from '../../src/core/util/result.ts';
 import { runOnnx } from '../ort-runtime.ts';
-import { overTable, type TrainWorkerContext } from './context.ts';
+import { overTable, type TrainContext } from './context.ts';
 
 export interface FingerprintCheck {
   rows: number;
@@ -52,7 +52,7 @@ async function onnxCheck(
 }
 
 /** Model import/export methods of the worker API. */
-export function modelsApi(ctx: TrainWorkerContext) {
+export function modelsApi(ctx: TrainContext) {
   return {
     /**
      * Predicts the run's fingerprint rows with a saved model and compares them with what the model

@@ -5,10 +5,10 @@ import { prepareRehearsal, runRehearsal, type SideSpec } from '../../src/core/ro
 import { ServingError } from '../../src/core/serving/http.ts';
 import type { Result } from '../../src/core/util/result.ts';
 import { fail, ok } from '../../src/core/util/result.ts';
-import type { TrainWorkerContext } from './context.ts';
+import type { TrainContext } from './context.ts';
 
 /** Rehearsal methods of the worker API. */
-export function rehearseApi(ctx: TrainWorkerContext) {
+export function rehearseApi(ctx: TrainContext) {
   let rehearsalAbort: AbortController | null = null;
   return {
     /**

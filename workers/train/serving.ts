@@ -11,7 +11,7 @@ import { kserveMetadata, planInputs, type Endpoint } from '../../src/core/servin
 import { predictRemote } from '../../src/core/serving/remote-predict.ts';
 import type { Result } from '../../src/core/util/result.ts';
 import { fail, ok } from '../../src/core/util/result.ts';
-import type { TrainWorkerContext } from './context.ts';
+import type { TrainContext } from './context.ts';
 
 /** Options of a local-versus-remote comparison. */
 export interface CompareOptions {
@@ -23,7 +23,7 @@ export interface CompareOptions {
 }
 
 /** Serving methods of the worker API. */
-export function servingApi(ctx: TrainWorkerContext) {
+export function servingApi(ctx: TrainContext) {
   let remoteAbort: AbortController | null = null;
   return {
     /**

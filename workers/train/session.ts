@@ -1,10 +1,10 @@
 // The worker's own plumbing: the table source, the tfjs backend, and the live tensor count.
 import type { BackendName } from '../../src/core/model/spec.ts';
 import { liveTensors, type BackendStatus } from '../tf-runtime.ts';
-import type { TableSource, TrainWorkerContext } from './context.ts';
+import type { TableSource, TrainContext } from './context.ts';
 
 /** Session methods of the worker API. */
-export function sessionApi(ctx: TrainWorkerContext) {
+export function sessionApi(ctx: TrainContext) {
   return {
     /** Connects the table source (the data worker's API over a port). */
     setTableSource(source: TableSource) {

@@ -25,7 +25,7 @@ import {
 } from '../../src/core/model/spec.ts';
 import type { Result } from '../../src/core/util/result.ts';
 import { fail, ok } from '../../src/core/util/result.ts';
-import { overTable, runEnvironment, type TrainWorkerContext } from './context.ts';
+import { overTable, runEnvironment, type TrainContext } from './context.ts';
 
 /** What the page asks the worker to train: the dataset by id, its schema and split, the configuration. */
 export interface TrainJob {
@@ -41,7 +41,7 @@ export interface TrainJob {
 }
 
 /** Training methods of the worker API over the shared context. */
-export function trainingApi(ctx: TrainWorkerContext) {
+export function trainingApi(ctx: TrainContext) {
   const cancelled = () => ctx.isCancelled();
 
   // The debug aids: the job's training split encoded, its configuration checked, a neural model only.
