@@ -1,5 +1,5 @@
 import type { BackendName } from '../../core/model/spec.ts';
-import { lessonHash, runLesson, type LessonId, type LessonOutput, type Params } from '../lessons.ts';
+import { lessonHash, runLesson, type LessonId, type LessonOutput, type Params } from '../lessons/index.ts';
 import type { Session } from '../session.svelte.ts';
 
 /** The lesson shown (from the link), its parameters, progress and result. */

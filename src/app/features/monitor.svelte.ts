@@ -46,7 +46,10 @@ const emptyMonitor = (runId: string | null): MonitorState => ({
   error: null,
 });
 
-/** Arguments built by a form may hold reactive proxies, which cannot cross to a worker. */
+/**
+ * Window specs, rules and options built by a form may hold reactive proxies, which cannot cross to a
+ * worker. (Expectations arrive parsed from JSON: plain already.)
+ */
 const plain = <T>(v: T): T => $state.snapshot(v) as T;
 
 /**
@@ -175,16 +178,16 @@ export class MonitorFeature {
   async saveExpectations(runId: string, list: Expectation[]): Promise<void> {
     const run = this.s.runs.find((r) => r.id === runId);
     if (!run) return;
-    const saved = await this.s.repo.saveRunRecord({ ...run, expectations: plain(list) });
+    const saved = await this.s.repo.saveRunRecord({ ...run, expectations: list });
     if (!saved.ok) this.state = { ...this.state, error: saved.error };
     else {
-      this.state = { ...this.state, expectations: plain(list) };
+      this.state = { ...this.state, expectations: list };
       await this.s.refreshLists();
     }
   }
 
   async runExpectations(runId: string, on: 'run' | 'current', given?: Expectation[]): Promise<void> {
-    const list = plain(given ?? this.state.expectations);
+    const list = given ?? this.state.expectations;
     const r = await this.monitored(runId, 'expectations', (run) =>
       this.s.trainer.runExpectations(
         on === 'current' && this.state.current ? this.state.current.id : run.dataset.id,
