@@ -1,0 +1,171 @@
+import { registerVersion } from '../../core/registry/registry.ts';
+import type { CalibrationMethod } from '../../core/calibration/calibrators.ts';
+import type { CompressionSpec as BaseSpec } from '../../core/compression/compress.ts';
+import type { RunRecord, TrainedModel } from '../../core/model/spec.ts';
+import type { Result } from '../../core/util/result.ts';
+import type { Session } from '../session.svelte.ts';
+import type { TrainRemote } from '../remotes.ts';
+import type { EvaluationFeature } from './evaluation.svelte.ts';
+
+/** What the compression form asks for: a core compression, or one that fine-tunes or distils. */
+export type CompressionSpec = Omit<BaseSpec, 'method'> & {
+  method: BaseSpec['method'] | 'qat';
+  studentHidden?: number[];
+  temperature?: number;
+  alpha?: number;
+  fineTuneEpochs?: number;
+  fineTuneRate?: number;
+  gradual?: boolean;
+};
+
+type Derived = Result<{ run: RunRecord; model: TrainedModel }>;
+
+/** One way of making a new model from a parent run's model. */
+interface DeriveOp {
+  /** Ends the "dataset not available" message: "…; import it again to calibrate". */
+  purpose: string;
+  /** The worker call that makes the new model (its run record gets the id given). */
+  call(trainer: TrainRemote, run: RunRecord, model: TrainedModel, newRunId: string): Promise<Derived>;
+  /** Fields of the new run record taken from, or set against, the parent. */
+  record(parent: RunRecord): Partial<RunRecord>;
+  /** Tags of the registered version, when the parent is a registered version. */
+  versionTags: string[];
+  /** The notice once saved: `version` is the one registered (with its parent's id), or null. */
+  notice(version: { id: string; label: string; parentId: string } | null): string;
+  /** Whether the worker's warnings replace the shown ones. */
+  showWarnings: boolean;
+  /** Whether the new run becomes the selected one. */
+  select: boolean;
+}
+
+/** Compression methods that fine-tune (QAT; pruning with epochs), distil, or transform the weights. */
+function compressCall(spec: CompressionSpec): DeriveOp['call'] {
+  const plain = $state.snapshot(spec) as CompressionSpec;
+  return (trainer, run, model, id) => {
+    if (plain.method === 'qat' || (plain.method === 'prune' && plain.fineTuneEpochs)) {
+      const recipe = {
+        method: plain.method === 'qat' ? ('qat' as const) : ('prune' as const),
+        epochs: plain.fineTuneEpochs ?? 3,
+        learningRate: plain.fineTuneRate ?? 0.001,
+        sparsity: plain.sparsity,
+        gradual: plain.gradual,
+      };
+      return trainer.fineTune(run, model, recipe, id);
+    }
+    if (plain.method === 'distill') {
+      const student = {
+        hidden: plain.studentHidden ?? [32],
+        temperature: plain.temperature ?? 4,
+        alpha: plain.alpha ?? 0.7,
+      };
+      return trainer.distill(run, model, student, id);
+    }
+    return trainer.compress(run, model, plain as BaseSpec, id);
+  };
+}
+
+/**
+ * Models made from a parent run's model — calibrated, compressed (quantised, pruned, distilled,
+ * fine-tuned). Every one goes through the same sequence, written once in `derive`: read the parent
+ * run and model → make sure its dataset is loaded → worker call → save the new run and model →
+ * register it as the next version when the parent is registered → refresh → select.
+ */
+export class DeriveFeature {
+  constructor(
+    private readonly s: Session,
+    private readonly evaluation: EvaluationFeature,
+  ) {}
+
+  /**
+   * Calibrates a run's model on its validation split; the calibrated model is saved as a new run and,
+   * when the original is a registered version, as the next version of that model with lineage to it.
+   * The behavioural tests saved with the parent are rerun on the calibrated model.
+   */
+  async calibrate(runId: string, method: CalibrationMethod): Promise<void> {
+    const parent = await this.derive(runId, {
+      purpose: ' to calibrate',
+      call: (trainer, run, model, id) => trainer.calibrate(run, model, method, id),
+      record: (p) => ({ evaluation: undefined, tags: [...(p.tags ?? []), 'calibrated'] }),
+      versionTags: ['calibrated'],
+      notice: (v) =>
+        v
+          ? `Calibrated by ${method}: registered ${v.id} (${v.label}), a stateful update of ${v.parentId}.`
+          : `Calibrated by ${method}: saved as a new run.`,
+      showWarnings: false,
+      select: true,
+    });
+    if (parent?.behaviourTests?.length)
+      await this.evaluation.evaluateRun(
+        this.s.selectedRunId!,
+        parent.evaluation?.split ?? 'test',
+        [],
+        parent.behaviourTests,
+      );
+  }
+
+  /**
+   * Compresses a run's network; the result is saved as a new run and, when the parent is registered,
+   * its next version (a stateful update). The parent stays selected, to compare the family.
+   */
+  async compress(runId: string, spec: CompressionSpec): Promise<void> {
+    await this.derive(runId, {
+      purpose: ' to compress',
+      call: compressCall(spec),
+      record: (p) => ({ tags: [...(p.tags ?? []).filter((t) => t !== 'calibrated'), 'compressed'] }),
+      versionTags: ['compressed', String(spec.method)],
+      notice: (v) =>
+        v
+          ? `Compressed (${spec.method}): registered ${v.id} (${v.label}) from ${v.parentId}.`
+          : `Compressed (${spec.method}): saved as a new run.`,
+      showWarnings: true,
+      select: false,
+    });
+  }
+
+  /**
+   * The shared sequence. Returns the parent run when the new model was saved; null when the run, its
+   * model or its dataset is missing or the worker or storage failed (the error is in the session).
+   */
+  private async derive(runId: string, op: DeriveOp): Promise<RunRecord | null> {
+    const s = this.s;
+    const found = await s.runWithModel(runId);
+    if (!found) return null;
+    const { run, model } = found;
+    if (!(await s.ensureDataset(run))) {
+      s.error = s.missingDataset(run, op.purpose);
+      return null;
+    }
+    s.evaluating = runId;
+    try {
+      const res = await op.call(s.trainer, run, model, crypto.randomUUID());
+      if (!res.ok) {
+        s.error = res.error;
+        return null;
+      }
+      if (op.showWarnings) s.warnings = res.warnings;
+      const child: RunRecord = { ...res.value.run, experimentId: run.experimentId ?? 'default', ...op.record(run) };
+      const saved = await s.repo.saveRun(child, res.value.model);
+      if (!saved.ok) {
+        s.error = saved.error;
+        return null;
+      }
+      const parent = s.versions.filter((v) => v.runId === runId).at(-1);
+      if (parent) {
+        const v = await registerVersion(s.repo, {
+          name: parent.name,
+          run: res.value.run,
+          model: res.value.model,
+          relation: 'update',
+          parentId: parent.id,
+          tags: op.versionTags,
+        });
+        if (v.ok) s.notice = op.notice({ id: v.value.id, label: v.value.label, parentId: parent.id });
+      } else s.notice = op.notice(null);
+      await s.refreshLists();
+      if (op.select) s.selectRun(res.value.run.id);
+    } finally {
+      s.evaluating = null;
+    }
+    return run;
+  }
+}

@@ -1,0 +1,148 @@
+import type { RehearsalConfig, RehearsalKind } from '../../core/rollout/rehearsal.ts';
+import type { SideSpec } from '../../core/rollout/responders.ts';
+import type { Problem } from '../../core/util/result.ts';
+import type { RehearsalRecord } from '../storage/repository.ts';
+import type { Session } from '../session.svelte.ts';
+import { jobProgress } from '../job-progress.ts';
+import type { ServingFeature } from './serving.svelte.ts';
+
+/** How each production test is named on the page. */
+export const REHEARSAL_LABELS: Readonly<Record<RehearsalKind, string>> = Object.freeze({
+  shadow: 'Shadow deployment',
+  ab: 'A/B test',
+  canary: 'Canary rollout',
+  interleaving: 'Interleaving',
+  bandit: 'Bandits',
+  fallback: 'Smooth failing',
+});
+
+/** Production-test rehearsals of one run: the one running, its result, and the saved ones. */
+export interface RehearsalState {
+  runId: string | null;
+  busy: boolean;
+  progress: [number, number] | null;
+  result: RehearsalRecord | null;
+  error: Problem | null;
+  saved: RehearsalRecord[];
+}
+
+/** Who plays the challenger: another run's model, the endpoint, or the heuristic. */
+export type Challenger = { kind: 'local'; runId: string } | { kind: 'remote' } | { kind: 'heuristic' };
+
+/**
+ * Rehearsals of production tests (shadow, A/B, canary, interleaving, bandits, smooth failing) over a
+ * run's replayed test split, run in the worker and saved with the run. The endpoint comes from the
+ * serving form.
+ */
+export class RehearsalFeature {
+  state = $state.raw<RehearsalState>({
+    runId: null,
+    busy: false,
+    progress: null,
+    result: null,
+    error: null,
+    saved: [],
+  });
+
+  constructor(
+    private readonly s: Session,
+    private readonly serving: ServingFeature,
+  ) {}
+
+  /** Loads the saved rehearsals of a run (shown under its comparison). */
+  async load(runId: string): Promise<void> {
+    const saved = await this.s.repo.listRehearsals(runId);
+    this.state = {
+      ...this.state,
+      runId,
+      saved,
+      ...(this.state.runId === runId ? {} : { result: null, error: null }),
+    };
+  }
+
+  /**
+   * Rehearses a production test in the worker over the run's replayed test split: the champion is this
+   * run's model (local) or the endpoint; the challenger another run's model, the endpoint, or the
+   * heuristic. The result is saved with the run.
+   */
+  async rehearse(
+    runId: string,
+    kind: RehearsalKind,
+    champion: 'local' | 'remote',
+    challenger: Challenger,
+    config: RehearsalConfig,
+  ): Promise<void> {
+    const s = this.s;
+    const found = await s.runWithModel(runId);
+    if (!found) return;
+    const { run, model } = found;
+    if (!(await s.ensureDataset(run))) {
+      this.state = { ...this.state, runId, error: s.missingDataset(run, ' to rehearse') };
+      return;
+    }
+    const e = this.serving.endpoint();
+    const remote: SideSpec = {
+      kind: 'remote',
+      name: `cloud: ${e.model} at ${e.url}`,
+      endpoint: e,
+      http: this.serving.httpOptions(),
+    };
+    const a: SideSpec = champion === 'local' ? { kind: 'local', name: `local: ${run.name}`, model } : remote;
+    let b: SideSpec;
+    if (challenger.kind === 'local') {
+      const other = await s.runWithModel(challenger.runId);
+      if (!other) return;
+      b = { kind: 'local', name: `local: ${other.run.name}`, model: other.model };
+    } else b = challenger.kind === 'remote' ? remote : { kind: 'heuristic', name: 'heuristic' };
+    this.state = { ...this.state, runId, busy: true, progress: [0, config.requests], error: null, result: null };
+    try {
+      const r = await s.trainer.rehearse(
+        kind,
+        run,
+        model,
+        a,
+        b,
+        $state.snapshot(config) as RehearsalConfig,
+        jobProgress(
+          () => this.state.busy,
+          (progress) => (this.state = { ...this.state, progress }),
+        ),
+      );
+      if (!r.ok) {
+        this.state = { ...this.state, error: r.error };
+        return;
+      }
+      const record: RehearsalRecord = {
+        ...r.value,
+        id: `rh-${Date.now().toString(36)}-${Math.floor(Math.random() * 1e6).toString(36)}`,
+        runId,
+        createdAt: new Date().toISOString(),
+        name: `${REHEARSAL_LABELS[kind]} — ${r.value.champion} vs ${r.value.challenger}`,
+      };
+      const saved = await s.repo.addRehearsal(record);
+      this.state = {
+        ...this.state,
+        result: record,
+        error: saved.ok ? null : saved.error,
+        saved: saved.ok ? await s.repo.listRehearsals(runId) : this.state.saved,
+      };
+    } finally {
+      this.state = { ...this.state, busy: false, progress: null };
+    }
+  }
+
+  cancel(): void {
+    void this.s.trainer.cancelRehearsal();
+  }
+
+  async delete(id: string): Promise<void> {
+    await this.s.repo.deleteRehearsal(id);
+    const runId = this.state.runId;
+    if (runId)
+      this.state = {
+        ...this.state,
+        saved: await this.s.repo.listRehearsals(runId),
+        result: this.state.result?.id === id ? null : this.state.result,
+      };
+  }
+}
