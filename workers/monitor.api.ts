@@ -17,6 +17,7 @@ import {
   type DriftReport,
   type OutputDrift,
 } from '../src/core/drift/report.ts';
+import type { DriftMeasurements } from '../src/core/drift/measures/index.ts';
 import {
   driftTimeline,
   evaluateAlerts,
@@ -54,7 +55,16 @@ export interface MonitorReport extends DriftReport {
 export interface TimelineSummary {
   label: string;
   rows: number;
-  features: { feature: string; statistic: number; pBH: number; psi: number; js: number; verdict: string }[];
+  features: {
+    feature: string;
+    statistic: number;
+    pBH: number;
+    psi: number;
+    js: number;
+    verdict: string;
+    /** Every drift measure that ran on the column, by registry id (`DRIFT_MEASURES`). */
+    measures: DriftMeasurements;
+  }[];
   drifted: string[];
   prediction: OutputDrift | null;
   metric: { name: 'accuracy' | 'rmse'; value: number } | null;
@@ -223,6 +233,7 @@ export function createMonitorApi(o: { table: TableSource; ensureBackend: () => P
             psi: f.psi,
             js: f.js,
             verdict: f.verdict,
+            measures: f.measures,
           })),
           drifted: p.report.drifted,
           prediction: refOut && out ? outputDrift(refOut, out, k) : null,

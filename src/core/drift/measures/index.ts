@@ -50,6 +50,11 @@ export function driftMeasures(filter: { role?: DriftMeasure['role']; kind?: Drif
   );
 }
 
+/** The registered distances, in registry order (the report's and the app's size columns). */
+export const DRIFT_DISTANCES = Object.freeze(driftMeasures({ role: 'distance' })) as readonly (DriftMeasure & {
+  id: DriftDistanceId;
+})[];
+
 /** Whether a string names a registered measure. */
 export function isDriftMeasureId(id: string): id is DriftMeasureId {
   return Object.hasOwn(DRIFT_MEASURES, id);
