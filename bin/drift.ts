@@ -1,26 +1,53 @@
 // `benchtop drift`: every column of a reference file against a current file — the test that fits its
-// type, its statistic and p-value (corrected for multiple testing), PSI, Jensen–Shannon, Wasserstein,
-// the verdict — plus schema findings; optionally the multivariate tests, expectations, and a model's
-// columns instead of the reference's.
+// type, its statistic and p-value (corrected for multiple testing), every distance that applies, the
+// verdict — plus schema findings; optionally the multivariate tests, expectations, and a model's
+// columns instead of the reference's. Tests and distances come from the registry DRIFT_MEASURES.
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import { inferSchema } from '../src/core/data/schema.ts';
 import { driftColumnsFromPreprocessor, driftColumnsFromSchema, driftReport } from '../src/core/drift/report.ts';
+import {
+  DEFAULT_TESTS,
+  DRIFT_MEASURES,
+  driftMeasures,
+  isDriftTestId,
+  sizeNames,
+  type DriftKind,
+  type DriftTestId,
+} from '../src/core/drift/measures/index.ts';
 import { runExpectations, suggestExpectations, type Expectation } from '../src/core/drift/expectations.ts';
 import { readBundle, readTableFile } from './node-io.ts';
 
-export const DRIFT_HELP = `benchtop drift --reference FILE --current FILE [--model DIR|ZIP] [--alpha 0.05] [--min-size 0.1] [--multivariate]
-               [--expectations FILE.json | --suggest-expectations] [--json]
+const kinds = (m: { appliesTo: readonly DriftKind[] }) =>
+  m.appliesTo.map((k) => (k === 'numeric' ? 'numbers, dates' : 'categories')).join('; ');
+const listing = (role: 'test' | 'distance') =>
+  driftMeasures({ role })
+    .map((m) => `  ${m.id.padEnd(12)} ${m.label} (${kinds(m)})\n  ${''.padEnd(12)} ${m.description}`)
+    .join('\n');
+const defaults = (Object.keys(DEFAULT_TESTS) as DriftKind[])
+  .map((k) => `${DRIFT_MEASURES[DEFAULT_TESTS[k]].label} (${k === 'numeric' ? 'numbers, dates' : 'categories'})`)
+  .join(' or ');
 
-Compares the current data with the reference column by column: Kolmogorov–Smirnov (numbers, dates) or
-chi-square (categories) with Bonferroni and Benjamini–Hochberg corrections, population stability index,
-Jensen–Shannon and normalized Wasserstein distances, descriptive statistics of both, and a verdict
-("drift" = significant after correction and PSI/JS/Wasserstein ≥ --min-size, default 0.1). Missing or extra columns, a
-changed type and unseen categories are reported as schema findings. --model compares the columns that
-model reads (and its label). --multivariate adds MMD (permutation test) and a classifier two-sample test.
+export const DRIFT_HELP = `benchtop drift --reference FILE --current FILE [--model DIR|ZIP] [--alpha 0.05] [--min-size 0.1] [--multivariate]
+               [--test ID]... [--expectations FILE.json | --suggest-expectations] [--json]
+
+Compares the current data with the reference column by column:
+${defaults}
+with Bonferroni and Benjamini–Hochberg corrections, the distances below, descriptive statistics of
+both, and a verdict ("drift" = significant after correction and ${sizeNames()} ≥ --min-size,
+default 0.1). --test ID runs that test instead of the default for the
+column kinds it applies to (repeatable). Missing or extra columns, a changed type and unseen
+categories are reported as schema findings. --model compares the columns that model reads (and its
+label). --multivariate adds MMD (permutation test) and a classifier two-sample test.
 --expectations runs data expectations (a JSON list) on the current file; --suggest-expectations prints
-expectations suggested from the reference. --json prints one JSON object; exit code 0 either way.
+expectations suggested from the reference. --json prints one JSON object (each feature's "measures"
+holds every test and distance that ran, by id); exit code 0 either way.
+
+Tests:
+${listing('test')}
+Distances:
+${listing('distance')}
 `;
 
 export async function driftCommand(argv: string[]): Promise<number> {
@@ -32,6 +59,7 @@ export async function driftCommand(argv: string[]): Promise<number> {
       model: { type: 'string' },
       alpha: { type: 'string' },
       multivariate: { type: 'boolean' },
+      test: { type: 'string', multiple: true },
       'min-size': { type: 'string' },
       expectations: { type: 'string' },
       'suggest-expectations': { type: 'boolean' },
@@ -75,13 +103,26 @@ export async function driftCommand(argv: string[]): Promise<number> {
     throw Object.assign(new Error(`--min-size must be a number ≥ 0; got "${values['min-size']}"`), {
       code: 'ERR_PARSE_ARGS_BENCHTOP',
     });
+  const tests: Partial<Record<DriftKind, DriftTestId>> = {};
+  for (const id of values.test ?? []) {
+    if (!isDriftTestId(id))
+      throw Object.assign(
+        new Error(
+          `--test must be one of ${driftMeasures({ role: 'test' })
+            .map((m) => m.id)
+            .join(', ')}; got "${id}"`,
+        ),
+        { code: 'ERR_PARSE_ARGS_BENCHTOP' },
+      );
+    for (const k of DRIFT_MEASURES[id].appliesTo) tests[k] = id;
+  }
   const all = (n: number) => Uint32Array.from({ length: n }, (_, i) => i);
   const t0 = performance.now();
   const report = driftReport(
     { table: ref.value, rows: all(ref.value.rowCount) },
     { table: cur.value, rows: all(cur.value.rowCount) },
     columns,
-    { alpha, minSize, multivariate: values.multivariate, seed: values.seed ? Number(values.seed) : 1 },
+    { alpha, minSize, multivariate: values.multivariate, seed: values.seed ? Number(values.seed) : 1, tests },
   );
   const ms = performance.now() - t0;
   let expectations: ReturnType<typeof runExpectations> | undefined;
@@ -111,6 +152,18 @@ export async function driftCommand(argv: string[]): Promise<number> {
     psi: r4(f.psi),
     jensenShannon: r4(f.js),
     wassersteinNormalized: r4(f.wassersteinNorm),
+    testId: f.testId,
+    measures: Object.fromEntries(
+      Object.entries(f.measures).map(([id, o]) => [
+        id,
+        {
+          statistic: r4(o.statistic),
+          ...(o.p === undefined ? {} : { p: o.p }),
+          ...(o.dof === undefined ? {} : { dof: o.dof }),
+          ...(o.size === undefined ? {} : { size: r4(o.size) }),
+        },
+      ]),
+    ),
     verdict: f.verdict,
     reference: f.reference,
     current: f.current,

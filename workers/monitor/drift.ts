@@ -15,6 +15,7 @@ import {
   type AlertRule,
   type WindowSpec,
 } from '../../src/core/drift/timeline.ts';
+import type { DriftMeasurements } from '../../src/core/drift/measures/index.ts';
 import type { Result } from '../../src/core/util/result.ts';
 import { fail, ok } from '../../src/core/util/result.ts';
 import { all, metricOn, outputs, reference, timeOrder, type MonitorContext } from './monitor-context.ts';
@@ -30,7 +31,16 @@ export interface MonitorReport extends DriftReport {
 export interface TimelineSummary {
   label: string;
   rows: number;
-  features: { feature: string; statistic: number; pBH: number; psi: number; js: number; verdict: string }[];
+  features: {
+    feature: string;
+    statistic: number;
+    pBH: number;
+    psi: number;
+    js: number;
+    verdict: string;
+    /** Every drift measure that ran on the column, by registry id (`DRIFT_MEASURES`). */
+    measures: DriftMeasurements;
+  }[];
   drifted: string[];
   prediction: OutputDrift | null;
   metric: { name: 'accuracy' | 'rmse'; value: number } | null;
@@ -163,6 +173,7 @@ export function driftApi(o: MonitorContext) {
             psi: f.psi,
             js: f.js,
             verdict: f.verdict,
+            measures: f.measures,
           })),
           drifted: p.report.drifted,
           prediction: refOut && out ? outputDrift(refOut, out, k) : null,

@@ -1,6 +1,7 @@
 import type { MonitorReport, TimelineSummary } from '../../../workers/monitor.api.ts';
 import type { ContinualResult, FreshnessPoint } from '../../core/drift/continual.ts';
 import type { Alert } from '../../core/drift/timeline.ts';
+import { DRIFT_MEASURES, driftMeasures, type DriftDistanceId } from '../../core/drift/measures/index.ts';
 import { chartLayout, type Figure } from './figure.ts';
 
 const COLORS = [
@@ -45,22 +46,30 @@ export function psiBars(r: MonitorReport): Figure {
   };
 }
 
-/** One statistic per feature across windows, thresholds dashed, alerts marked. */
+/**
+ * One statistic per feature across windows — a registered distance's size (by id) or the column's test
+ * statistic — thresholds dashed, alerts marked.
+ */
 export function timelineFigure(
   points: TimelineSummary[],
-  stat: 'psi' | 'statistic',
+  stat: DriftDistanceId | 'statistic',
   thresholds: { y: number; name: string }[],
   alerts: Alert[],
   features?: string[],
 ): Figure {
   const labels = points.map((p) => p.label);
   const names = features ?? [...new Set(points.flatMap((p) => p.features.map((f) => f.feature)))];
+  const valueOf = (f: TimelineSummary['features'][number] | undefined) =>
+    (stat === 'statistic' ? f?.statistic : f?.measures[stat]?.size) ?? null;
+  const tests = driftMeasures({ role: 'test' })
+    .map((m) => m.label)
+    .join(' / ');
   const data: Record<string, unknown>[] = names.map((name, i) => ({
     type: 'scatter',
     mode: 'lines+markers',
     name,
     x: labels,
-    y: points.map((p) => p.features.find((f) => f.feature === name)?.[stat] ?? null),
+    y: points.map((p) => valueOf(p.features.find((f) => f.feature === name))),
     line: { color: COLORS[i % COLORS.length], width: 1.5 },
     marker: { size: 4 },
   }));
@@ -72,17 +81,17 @@ export function timelineFigure(
       mode: 'markers',
       name: 'alert',
       x: marks.map((a) => a.label),
-      y: marks.map((a) => points[a.window]?.features.find((f) => f.feature === a.feature)?.[stat] ?? null),
+      y: marks.map((a) => valueOf(points[a.window]?.features.find((f) => f.feature === a.feature))),
       marker: { symbol: 'x', size: 11, color: '#dc2626' },
     });
   return {
     data,
     layout: layout(
-      stat === 'psi'
-        ? 'PSI against the training data, per window'
-        : 'Kolmogorov–Smirnov / chi-square statistic per window',
+      stat === 'statistic'
+        ? `${tests} statistic per window`
+        : `${DRIFT_MEASURES[stat].short} against the training data, per window`,
       'window',
-      stat === 'psi' ? 'PSI' : 'statistic',
+      stat === 'statistic' ? 'statistic' : DRIFT_MEASURES[stat].short,
     ),
   };
 }

@@ -3,34 +3,37 @@ import { parseBoolean, parseDate, parseNumber } from '../data/values.ts';
 import type { Schema } from '../data/schema.ts';
 import type { Preprocessor } from '../data/preprocess.ts';
 import { benjaminiHochberg, bonferroni } from '../stats/multiple-testing.ts';
-import { ks2samp } from './ks.ts';
-import { classifierTest, mmdTest, type ClassifierTestResult, type MmdResult } from './multivariate.ts';
 import {
-  binCounts,
-  chiSquareHomogeneity,
-  jensenShannon,
-  numericSummary,
-  psi,
-  quantileEdges,
-  stdDev,
-  wasserstein,
-  type NumericSummary,
-} from './univariate.ts';
+  categoricalSample,
+  DEFAULT_TESTS,
+  DRIFT_MEASURES,
+  largeEnough,
+  measureDrift,
+  numericSample,
+  type DriftKind,
+  type DriftMeasurements,
+  type DriftTestId,
+  type DriftTestLabel,
+} from './measures/index.ts';
+import { classifierTest, mmdTest, type ClassifierTestResult, type MmdResult } from './multivariate.ts';
+import { numericSummary, type NumericSummary } from './univariate.ts';
 
 /**
  * A drift report: every feature of a reference sample (a model version's training rows) against a
- * current sample, with the test that fits its type, distances, descriptive statistics side by side,
+ * current sample, with the test that fits its type and every distance that applies (both from the
+ * registry `DRIFT_MEASURES`, `measures/index.ts`), descriptive statistics side by side,
  * p-values corrected for multiple testing, a verdict, and schema findings (missing or extra columns,
  * values of another type, categories never seen) instead of crashes.
  *
  * Verdict: "drift" when the Benjamini–Hochberg-adjusted p is below α AND the shift is large enough to
- * matter (PSI ≥ 0.1, Jensen–Shannon ≥ 0.1 or Wasserstein ≥ 0.1 reference standard deviations);
+ * matter (any verdict-gating distance's size ≥ 0.1: today PSI, Jensen–Shannon, or Wasserstein in
+ * reference standard deviations);
  * "small" when significant but below those sizes (large samples make tiny shifts significant); else "none".
  */
 export type NumericParse = 'numeric' | 'date' | 'boolean';
 export interface DriftColumn {
   name: string;
-  kind: 'numeric' | 'categorical';
+  kind: DriftKind;
   parse?: NumericParse;
 }
 
@@ -43,8 +46,11 @@ export interface CategoricalSummary {
 
 export interface FeatureDrift {
   feature: string;
-  kind: 'numeric' | 'categorical';
-  test: 'Kolmogorov–Smirnov' | 'chi-square' | 'none';
+  kind: DriftKind;
+  /** The test's label (`DRIFT_MEASURES[testId].label`), or 'none' when the column could not be compared. */
+  test: DriftTestLabel | 'none';
+  /** The test's registry id, or null when none ran. */
+  testId: DriftTestId | null;
   statistic: number;
   pValue: number;
   pBonferroni: number;
@@ -54,6 +60,11 @@ export interface FeatureDrift {
   /** Numeric: Wasserstein-1, and divided by the reference's standard deviation. */
   wasserstein?: number;
   wassersteinNorm?: number;
+  /**
+   * Every measure that ran, by registry id (the test and each distance that applies). The flat fields
+   * above (`statistic`, `pValue`, `psi`, `js`, `wasserstein*`) are kept for the readers that use them.
+   */
+  measures: DriftMeasurements;
   reference: NumericSummary | CategoricalSummary;
   current: NumericSummary | CategoricalSummary;
   verdict: 'drift' | 'small' | 'none' | 'unavailable';
@@ -168,6 +179,8 @@ export interface DriftOptions {
   /** The size that matters for a "drift" verdict (PSI, JS or Wasserstein in reference σ); default 0.1. */
   minSize?: number;
   seed?: number;
+  /** The test per column kind, by registry id; default `DEFAULT_TESTS` (Kolmogorov–Smirnov, chi-square). */
+  tests?: Partial<Record<DriftKind, DriftTestId>>;
 }
 
 /** Compares `current` rows with `reference` rows column by column. */
@@ -224,36 +237,32 @@ export function driftReport(
           feature: c.name,
           kind: 'numeric',
           test: 'none',
+          testId: null,
           statistic: NaN,
           pValue: NaN,
           pBonferroni: NaN,
           pBH: NaN,
           psi: NaN,
           js: NaN,
+          measures: {},
           reference: refSum,
           current: curSum,
           verdict: 'unavailable',
         });
         continue;
       }
-      const ks = ks2samp(r.values, k.values);
-      const edges = quantileEdges(r.values);
-      const rc = binCounts(r.values, edges),
-        cc = binCounts(k.values, edges);
-      const w = wasserstein(r.values, k.values),
-        sd = stdDev(r.values);
+      const m = measureDrift(numericSample(r.values, k.values), o.tests);
       features.push({
         feature: c.name,
         kind: 'numeric',
-        test: 'Kolmogorov–Smirnov',
-        statistic: ks.statistic,
-        pValue: ks.pValue,
+        test: m.test.label,
+        testId: m.test.id,
+        statistic: m.outcome.statistic,
+        pValue: m.outcome.p ?? NaN,
         pBonferroni: NaN,
         pBH: NaN,
-        psi: psi(rc, cc),
-        js: jensenShannon(rc, cc),
-        wasserstein: w,
-        wassersteinNorm: sd > 0 ? w / sd : NaN,
+        ...flatFields(m.measures),
+        measures: m.measures,
         reference: refSum,
         current: curSum,
         verdict: 'none',
@@ -277,7 +286,6 @@ export function driftReport(
             .map((u) => `"${u.value}" × ${u.count}`)
             .join(', ')}${unseen.length > 5 ? ', …' : ''}).`,
         });
-      const chi = chiSquareHomogeneity(rc, cc);
       const refSum = categoricalSummary(r.counts, r.missing),
         curSum = categoricalSummary(k.counts, k.missing);
       if (!refSum.n || !curSum.n) {
@@ -285,12 +293,14 @@ export function driftReport(
           feature: c.name,
           kind: 'categorical',
           test: 'none',
+          testId: null,
           statistic: NaN,
           pValue: NaN,
           pBonferroni: NaN,
           pBH: NaN,
           psi: NaN,
           js: NaN,
+          measures: {},
           reference: refSum,
           current: curSum,
           verdict: 'unavailable',
@@ -298,16 +308,18 @@ export function driftReport(
         });
         continue;
       }
+      const m = measureDrift(categoricalSample(cats, rc, cc), o.tests);
       features.push({
         feature: c.name,
         kind: 'categorical',
-        test: 'chi-square',
-        statistic: chi.statistic,
-        pValue: chi.pValue,
+        test: m.test.label,
+        testId: m.test.id,
+        statistic: m.outcome.statistic,
+        pValue: m.outcome.p ?? NaN,
         pBonferroni: NaN,
         pBH: NaN,
-        psi: psi(rc, cc),
-        js: jensenShannon(rc, cc),
+        ...flatFields(m.measures),
+        measures: m.measures,
         reference: refSum,
         current: curSum,
         verdict: 'none',
@@ -322,8 +334,7 @@ export function driftReport(
   tested.forEach((f, i) => {
     f.pBH = bh[i]!;
     f.pBonferroni = bf[i]!;
-    const size = o.minSize ?? SIZE_THRESHOLD;
-    const big = f.psi >= size || f.js >= size || (f.wassersteinNorm ?? 0) >= size;
+    const big = largeEnough(f.measures, o.minSize ?? SIZE_THRESHOLD);
     f.verdict = f.pBH < alpha ? (big ? 'drift' : 'small') : 'none';
   });
   const report: DriftReport = {
@@ -347,6 +358,23 @@ export function driftReport(
       };
   }
   return report;
+}
+
+/**
+ * The flat fields the report had before the registry (`psi`, `js`, `wasserstein`, `wassersteinNorm`),
+ * filled from the measures so the CLI's JSON and the app keep reading them. A new measure appears in
+ * `FeatureDrift.measures` only; it needs no line here.
+ */
+function flatFields(m: DriftMeasurements): Pick<FeatureDrift, 'psi' | 'js' | 'wasserstein' | 'wassersteinNorm'> {
+  const out: Pick<FeatureDrift, 'psi' | 'js' | 'wasserstein' | 'wassersteinNorm'> = {
+    psi: m.psi?.size ?? NaN,
+    js: m.js?.size ?? NaN,
+  };
+  if (m.wasserstein) {
+    out.wasserstein = m.wasserstein.statistic;
+    out.wassersteinNorm = m.wasserstein.size;
+  }
+  return out;
 }
 
 /**
@@ -410,7 +438,11 @@ export function encodeForShift(
   return { A: build(ref.table, ref.rows), B: build(cur.table, cur.rows), d: names.length, names };
 }
 
-/** Drift of a model's outputs: the predicted class mix (chi-square, PSI) and its top-class confidence (KS); or the predicted values (KS, PSI). */
+/**
+ * Drift of a model's outputs: the predicted class mix (the categorical default test, PSI) and its
+ * top-class confidence (the numeric default test); or the predicted values (numeric default test, PSI).
+ * Today the defaults are chi-square and Kolmogorov–Smirnov (`DEFAULT_TESTS`).
+ */
 export interface OutputDrift {
   test: string;
   statistic: number;
@@ -422,14 +454,15 @@ export interface OutputDrift {
 }
 
 export function outputDrift(ref: Float64Array, cur: Float64Array, k: number): OutputDrift {
+  const psi = DRIFT_MEASURES.psi;
   if (k === 1) {
-    const ks = ks2samp(ref, cur);
-    const e = quantileEdges(ref);
+    const s = numericSample(ref, cur);
+    const t = measureDrift(s);
     return {
-      test: 'Kolmogorov–Smirnov',
-      statistic: ks.statistic,
-      pValue: ks.pValue,
-      psi: psi(binCounts(ref, e), binCounts(cur, e)),
+      test: t.test.label,
+      statistic: t.outcome.statistic,
+      pValue: t.outcome.p ?? NaN,
+      psi: psi.run(s).statistic,
     };
   }
   const top = (o: Float64Array) => {
@@ -446,15 +479,22 @@ export function outputDrift(ref: Float64Array, cur: Float64Array, k: number): Ou
   };
   const a = top(ref),
     b = top(cur);
-  const chi = chiSquareHomogeneity(a.counts, b.counts);
-  const ks = ks2samp(a.conf, b.conf);
+  const classes = Array.from({ length: k }, (_, i) => String(i));
+  const mix = categoricalSample(classes, a.counts, b.counts);
+  const chi = DRIFT_MEASURES[DEFAULT_TESTS.categorical].run(mix);
+  const conf = DRIFT_MEASURES[DEFAULT_TESTS.numeric].run(numericSample(a.conf, b.conf));
   const mean = (x: Float64Array) => x.reduce((s, v) => s + v, 0) / Math.max(1, x.length);
   return {
-    test: 'chi-square',
+    test: DRIFT_MEASURES[DEFAULT_TESTS.categorical].label,
     statistic: chi.statistic,
-    pValue: chi.pValue,
-    psi: psi(a.counts, b.counts),
+    pValue: chi.p ?? NaN,
+    psi: psi.run(mix).statistic,
     shares: { reference: a.counts.map((c) => c / a.n), current: b.counts.map((c) => c / b.n) },
-    confidence: { statistic: ks.statistic, pValue: ks.pValue, reference: mean(a.conf), current: mean(b.conf) },
+    confidence: {
+      statistic: conf.statistic,
+      pValue: conf.p ?? NaN,
+      reference: mean(a.conf),
+      current: mean(b.conf),
+    },
   };
 }

@@ -1,6 +1,7 @@
 import { columnByName, type Table } from '../data/table.ts';
 import { parseDate } from '../data/values.ts';
 import { driftReport, type DriftColumn, type DriftReport } from './report.ts';
+import { DRIFT_MEASURES, type DriftMeasureId, type DriftOutcome } from './measures/index.ts';
 
 /**
  * Windows over a time-ordered dataset, a drift timeline (one report per window against the
@@ -110,7 +111,20 @@ export function driftTimeline(
   });
 }
 
-export type AlertMetric = 'psi' | 'js' | 'ks' | 'p-value' | 'drifted-features' | 'accuracy' | 'rmse';
+/**
+ * What a rule watches: a registered drift measure by id (a distance's size, a test's statistic — NaN
+ * where that test did not run), the corrected p-value, the number of drifted features, or the model's
+ * metric.
+ */
+export type AlertMetric = DriftMeasureId | 'p-value' | 'drifted-features' | 'accuracy' | 'rmse';
+/** Every metric an alert rule may name, registered measures first. */
+export const ALERT_METRICS: readonly AlertMetric[] = Object.freeze([
+  ...(Object.keys(DRIFT_MEASURES) as DriftMeasureId[]),
+  'p-value',
+  'drifted-features',
+  'accuracy',
+  'rmse',
+]);
 export interface AlertRule {
   name: string;
   metric: AlertMetric;
@@ -155,6 +169,9 @@ export const DEFAULT_RULES: AlertRule[] = [
   },
 ];
 
+/** A distance's size, a test's statistic; NaN when the measure did not run on that column. */
+const measured = (o: DriftOutcome | undefined) => o?.size ?? o?.statistic ?? NaN;
+
 function values(p: TimelinePoint, rule: AlertRule): { feature: string | null; value: number }[] {
   if (rule.metric === 'drifted-features') return [{ feature: null, value: p.report.drifted.length }];
   if (rule.metric === 'accuracy' || rule.metric === 'rmse')
@@ -163,16 +180,7 @@ function values(p: TimelinePoint, rule: AlertRule): { feature: string | null; va
     .filter((f) => rule.feature === '*' || f.feature === rule.feature)
     .map((f) => ({
       feature: f.feature,
-      value:
-        rule.metric === 'psi'
-          ? f.psi
-          : rule.metric === 'js'
-            ? f.js
-            : rule.metric === 'ks'
-              ? f.test === 'Kolmogorov–Smirnov'
-                ? f.statistic
-                : NaN
-              : f.pBH,
+      value: rule.metric === 'p-value' ? f.pBH : measured(f.measures[rule.metric as DriftMeasureId]),
     }));
 }
 
