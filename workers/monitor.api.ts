@@ -269,7 +269,7 @@ export function createMonitorApi(o: { table: TableSource; ensureBackend: () => P
     ): Promise<Result<ContinualResult & { windowsUsed: number }>> {
       await o.ensureBackend();
       cancelled = false;
-      if (model.ensemble)
+      if (model.kind === 'ensemble')
         return fail({
           kind: 'unsupported-model',
           message: 'Continual learning retrains one model; this is an ensemble.',
