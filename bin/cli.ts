@@ -8,14 +8,9 @@ import { registerWasmGradKernels } from '../src/core/model/wasm-grad-kernels.ts'
 import { datasetVersionId } from '../src/core/data/dataset-hash.ts';
 import { inferSchema, withRole } from '../src/core/data/schema.ts';
 import { runTraining } from '../src/core/model/run-training.ts';
-import {
-  completeConfig,
-  DEFAULT_TRAIN_CONFIG,
-  MODEL_KINDS,
-  type RunRecord,
-  type TrainConfig,
-} from '../src/core/model/spec.ts';
-import { describeModel } from '../src/core/model/describe.ts';
+import type { RunRecord, TrainConfig } from '../src/core/model/spec.ts';
+import { describeConfig } from '../src/core/families/config.ts';
+import { CONFIG_OPTIONS, configFromFlags, familyHelp, FlagError } from './family-flags.ts';
 import { liftOverBaselines, primaryMetric, type UserBaseline } from '../src/core/baselines/baselines.ts';
 import type { Schema } from '../src/core/data/schema.ts';
 import type { SplitSpec } from '../src/core/data/split.ts';
@@ -90,53 +85,12 @@ Data:
   --ignore LIST        columns not to use as features, comma-separated
   --seed S             seed for split, initial weights and batch order (default 42)
   --baseline NAME:METRIC=VALUE   an existing solution's or a human's figure, e.g. "rules:accuracy=0.72"
-Model:
-  --model KIND         logistic | linear | mlp | cnn | tree | forest | gbt | knn | naive-bayes (default mlp)
   --backend NAME       wasm | cpu (default wasm; networks only)
 Records:
   --store DIR          keep the run in this file-system store (default .benchtop); --no-store to skip
   --tags LIST          tags for the run, comma-separated
-Networks:
-  --hidden LIST        hidden layer widths, e.g. 128,64 (CNN: dense units)    --filters LIST  CNN filters, e.g. 8,16
-  --activation A       relu | tanh | elu | sigmoid      --dropout X      --l2 X      --batch-norm
-  --epochs N (20)      --batch-size N (32)      --lr X (0.001)      --optimizer adam | sgd | momentum
-  --schedule S         constant | step | exponential | cosine    --schedule-every N    --schedule-gamma X
-  --patience N         early stopping on validation loss (0 = off)
-  --class-weights W    none | balanced
-Classical:
-  --max-depth N (6)    --min-leaf N (1)    --trees N (50)    --max-features sqrt | all
-  --boost-lr X (0.1)   --subsample X (1)   --k N (5)         --knn-weights uniform | distance
-  --var-smoothing X (1e-9)
-`;
-
-const CONFIG_OPTIONS = {
-  model: { type: 'string' },
-  hidden: { type: 'string' },
-  filters: { type: 'string' },
-  activation: { type: 'string' },
-  dropout: { type: 'string' },
-  l2: { type: 'string' },
-  'batch-norm': { type: 'boolean' },
-  epochs: { type: 'string' },
-  'batch-size': { type: 'string' },
-  lr: { type: 'string' },
-  optimizer: { type: 'string' },
-  schedule: { type: 'string' },
-  'schedule-every': { type: 'string' },
-  'schedule-gamma': { type: 'string' },
-  patience: { type: 'string' },
-  'class-weights': { type: 'string' },
-  'max-depth': { type: 'string' },
-  'min-leaf': { type: 'string' },
-  trees: { type: 'string' },
-  'max-features': { type: 'string' },
-  'boost-lr': { type: 'string' },
-  subsample: { type: 'string' },
-  k: { type: 'string' },
-  'knn-weights': { type: 'string' },
-  'var-smoothing': { type: 'string' },
-  seed: { type: 'string' },
-} as const;
+Model (each family's parameters, read from the families registry):
+${familyHelp()}`;
 
 const DATA_OPTIONS = {
   data: { type: 'string' },
@@ -163,46 +117,14 @@ function numberOpt(name: string, v: string | undefined, dflt: number): number {
   return n;
 }
 
-const listOpt = (name: string, v: string | undefined, dflt: number[]) =>
-  v === undefined ? dflt : v.split(',').map((x) => numberOpt(name, x.trim(), NaN));
-
 /** A training configuration from command-line values; ranges are checked later by validateConfig. */
 function configFromArgs(v: Record<string, string | boolean | undefined>): TrainConfig {
-  const d = DEFAULT_TRAIN_CONFIG,
-    m = d.model;
-  const s = (k: string) => v[k] as string | undefined;
-  return completeConfig({
-    model: {
-      kind: oneOf('model', s('model'), MODEL_KINDS, 'mlp'),
-      hidden: listOpt('hidden', s('hidden'), [...m.hidden]),
-      filters: listOpt('filters', s('filters'), [...m.filters]),
-      activation: oneOf('activation', s('activation'), ['relu', 'tanh', 'elu', 'sigmoid'] as const, m.activation),
-      dropout: numberOpt('dropout', s('dropout'), m.dropout),
-      l2: numberOpt('l2', s('l2'), m.l2),
-      batchNorm: Boolean(v['batch-norm']),
-      maxDepth: numberOpt('max-depth', s('max-depth'), m.maxDepth),
-      minSamplesLeaf: numberOpt('min-leaf', s('min-leaf'), m.minSamplesLeaf),
-      nEstimators: numberOpt('trees', s('trees'), m.nEstimators),
-      maxFeatures: oneOf('max-features', s('max-features'), ['sqrt', 'all'] as const, m.maxFeatures),
-      boostLearningRate: numberOpt('boost-lr', s('boost-lr'), m.boostLearningRate),
-      subsample: numberOpt('subsample', s('subsample'), m.subsample),
-      k: numberOpt('k', s('k'), m.k),
-      knnWeights: oneOf('knn-weights', s('knn-weights'), ['uniform', 'distance'] as const, m.knnWeights),
-      varSmoothing: numberOpt('var-smoothing', s('var-smoothing'), m.varSmoothing),
-    },
-    epochs: numberOpt('epochs', s('epochs'), d.epochs),
-    batchSize: numberOpt('batch-size', s('batch-size'), d.batchSize),
-    learningRate: numberOpt('lr', s('lr'), d.learningRate),
-    optimizer: oneOf('optimizer', s('optimizer'), ['adam', 'sgd', 'momentum'] as const, d.optimizer),
-    seed: numberOpt('seed', s('seed'), d.seed),
-    schedule: {
-      kind: oneOf('schedule', s('schedule'), ['constant', 'step', 'exponential', 'cosine'] as const, d.schedule.kind),
-      every: numberOpt('schedule-every', s('schedule-every'), d.schedule.every),
-      gamma: numberOpt('schedule-gamma', s('schedule-gamma'), d.schedule.gamma),
-    },
-    earlyStoppingPatience: numberOpt('patience', s('patience'), d.earlyStoppingPatience),
-    classWeights: oneOf('class-weights', s('class-weights'), ['none', 'balanced'] as const, d.classWeights),
-  });
+  try {
+    return configFromFlags(v);
+  } catch (e) {
+    if (e instanceof FlagError) throw new UsageError(e.message);
+    throw e;
+  }
 }
 
 /** Parses `NAME:METRIC=VALUE`. */
@@ -267,7 +189,7 @@ function runSummary(run: RunRecord) {
     run: run.id,
     status: run.status,
     message: run.message,
-    model: run.config.model.kind,
+    model: run.config.kind,
     task: run.task,
     label: run.label,
     dataset: run.dataset,
@@ -320,7 +242,7 @@ async function train(argv: string[]): Promise<number> {
   const backend = await startBackendOf(values);
   const result = await runTraining({
     runId: randomUUID(),
-    runName: `${describeModel(config.model)} · ${data.name} · cli`,
+    runName: `${describeConfig(config)} · ${data.name} · cli`,
     table: data.table,
     dataset: { id: datasetVersionId(data.table), name: data.name },
     schema: data.schema,
@@ -417,13 +339,13 @@ async function tuneCommand(argv: string[]): Promise<number> {
     return 0;
   }
   for (const req of ['data', 'label', 'out', 'model'] as const)
-    if (!values[req]) throw new UsageError(`--${req} is required`);
+    if (!(values as Record<string, unknown>)[req]) throw new UsageError(`--${req} is required`);
   const base = configFromArgs(values);
   const search = oneOf('search', values.search, ['grid', 'random', 'bayes'] as const, 'bayes');
   const trials = numberOpt('trials', values.trials, 20);
   if (!Number.isInteger(trials) || trials < 1 || trials > 10000)
     throw new UsageError(`--trials must be a whole number from 1 to 10000`);
-  let space: SearchSpace = defaultSpace(base.model.kind);
+  let space: SearchSpace = defaultSpace(base.kind);
   if (values.space) {
     try {
       space = JSON.parse(await readFile(values.space, 'utf8')) as SearchSpace;
@@ -459,7 +381,7 @@ async function tuneCommand(argv: string[]): Promise<number> {
   const bestConfig = applyParams(base, result.best.values);
   const final = await runTraining({
     runId: randomUUID(),
-    runName: `${describeModel(bestConfig.model)} · ${data.name} · tuned`,
+    runName: `${describeConfig(bestConfig)} · ${data.name} · tuned`,
     table: data.table,
     dataset: { id: datasetVersionId(data.table), name: data.name },
     schema: data.schema,
@@ -856,7 +778,7 @@ async function exportCommand(argv: string[]): Promise<number> {
   const { model, run } = bundle.value;
   await mkdir(values.out!, { recursive: true });
   if (format === 'tfjs') {
-    if (!model.artifacts)
+    if (model.kind !== 'network')
       return problem({
         kind: 'unsupported-model',
         message: 'tfjs export is for neural networks; classical models export as a Benchtop model directory.',
@@ -874,7 +796,7 @@ async function exportCommand(argv: string[]): Promise<number> {
     );
     return 0;
   }
-  if (!model.artifacts && !model.onnx)
+  if (model.kind !== 'network' && model.kind !== 'onnx')
     return problem({
       kind: 'unsupported-model',
       message: 'ONNX export covers neural networks (logistic, linear, MLP) so far.',

@@ -12,6 +12,7 @@ import type {
 } from '../src/core/store/records.ts';
 import type { ImportPayload, Store } from '../src/core/store/store.ts';
 import type { Result } from '../src/core/util/result.ts';
+import { upgradeRun } from '../src/core/store/upgrade.ts';
 import { fail, ok } from '../src/core/util/result.ts';
 
 const seg = (id: string) => encodeURIComponent(id);
@@ -116,11 +117,15 @@ export class FsStore implements Store {
   async saveRun(run: RunRecord, model: TrainedModel): Promise<Result<void>> {
     return this.writeDir(`runs/${seg(run.id)}`, bundleToFiles({ run, model }));
   }
+  /** Runs written by any version read as today's records (src/core/store/upgrade.ts). */
   async getRun(id: string) {
-    return this.readJson<RunRecord>('runs', seg(id), 'run.json');
+    const run = await this.readJson<RunRecord>('runs', seg(id), 'run.json');
+    return run ? upgradeRun(run) : undefined;
   }
   async listRuns() {
-    return (await this.list<RunRecord>('runs', 'run.json')).sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+    return (await this.list<RunRecord>('runs', 'run.json'))
+      .map(upgradeRun)
+      .sort((a, b) => b.createdAt.localeCompare(a.createdAt));
   }
   async getModel(runId: string) {
     const run = await this.getRun(runId);
@@ -191,7 +196,7 @@ export class FsStore implements Store {
   async getVersionModel(id: string) {
     const v = await this.getVersion(id);
     if (!v) return undefined;
-    const run = (await this.getRun(v.runId)) ?? ({ id: v.runId, format: 'benchtop-run@1' } as RunRecord);
+    const run = (await this.getRun(v.runId)) ?? ({ id: v.runId, format: 'benchtop-run@2' } as RunRecord);
     return this.readModel(`versions/${seg(id)}`, run);
   }
   async updateVersion(version: ModelVersion): Promise<Result<void>> {

@@ -76,7 +76,7 @@ export async function registryCommand(command: string, argv: string[]): Promise<
           status: r.status,
           createdAt: r.createdAt,
           dataset: r.dataset.name,
-          model: r.config.model.kind,
+          model: r.config.kind,
           validation: r.metrics.validation,
           tags: r.tags ?? [],
         })),

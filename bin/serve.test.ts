@@ -1,3 +1,5 @@
+import { asNetwork } from '../src/core/model/model-kind.ts';
+import { upgradeConfig } from '../src/core/store/upgrade.ts';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { shippedTable } from '../tests/unit/fixtures.ts';
@@ -5,7 +7,6 @@ import { datasetVersionId } from '../src/core/data/dataset-hash.ts';
 import { inferSchema } from '../src/core/data/schema.ts';
 import { artifactsToModel, disposeModel } from '../src/core/model/artifacts.ts';
 import { runTraining } from '../src/core/model/run-training.ts';
-import { DEFAULT_TRAIN_CONFIG } from '../src/core/model/spec.ts';
 import { exportDenseOnnx } from '../src/core/onnx/export-dense.ts';
 import { ServingError } from '../src/core/serving/http.ts';
 import {
@@ -40,16 +41,16 @@ beforeAll(async () => {
     dataset: { id: datasetVersionId(table), name: 'w' },
     schema: inferSchema(table, 'cultivar'),
     split: { kind: 'random', fractions: [0.7, 0.15, 0.15], seed: 1 },
-    config: { ...DEFAULT_TRAIN_CONFIG, epochs: 3, model: { ...DEFAULT_TRAIN_CONFIG.model, kind: 'mlp', hidden: [8] } },
+    config: upgradeConfig({ epochs: 3, model: { kind: 'mlp', hidden: [8] } }),
     environment: { backend: 'cpu', backendReason: '', runtime: 'vitest', appVersion: 'test' },
   });
   if (!r.ok) throw new Error(r.error.message);
-  const e = exportDenseOnnx(r.value.model.artifacts!, d);
+  const e = exportDenseOnnx(asNetwork(r.value.model).artifacts, d);
   if (!e.ok) throw new Error(e.error.message);
   onnx = e.value;
   trained = r.value.model;
   X = Float32Array.from({ length: n * d }, (_, i) => Math.sin(i * 1.7));
-  const m = await artifactsToModel(r.value.model.artifacts!);
+  const m = await artifactsToModel(asNetwork(r.value.model).artifacts);
   expected = tf.tidy(() => (m.predict(tf.tensor2d(X, [n, d])) as tf.Tensor).dataSync() as Float32Array).slice();
   disposeModel(m);
 });

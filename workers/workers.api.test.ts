@@ -1,8 +1,8 @@
+import { upgradeConfig } from '../src/core/store/upgrade.ts';
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { createDataApi } from './data.api.ts';
 import { createTrainApi } from './train.api.ts';
-import { DEFAULT_TRAIN_CONFIG } from '../src/core/model/spec.ts';
 
 // The worker APIs are plain objects over the core: tested here in Node, without a worker.
 const root = new URL('../public/', import.meta.url);
@@ -75,7 +75,7 @@ describe('data + training worker APIs', () => {
         datasetId: r.value.id,
         schema,
         split: { kind: 'stratified', fractions: [0.7, 0.15, 0.15], seed: 1 },
-        config: { ...DEFAULT_TRAIN_CONFIG, epochs: 3, learningRate: 0.01 },
+        config: upgradeConfig({ epochs: 3, learningRate: 0.01 }),
       },
       undefined,
       (e) => epochs.push(e.epoch),
@@ -100,7 +100,7 @@ describe('data + training worker APIs', () => {
       datasetId: 'nope',
       schema: { columns: [], label: null },
       split: { kind: 'random', fractions: [0.7, 0.15, 0.15], seed: 1 },
-      config: DEFAULT_TRAIN_CONFIG,
+      config: upgradeConfig({}),
     });
     expect(!res.ok && res.error.kind).toBe('not-loaded');
   });

@@ -14,7 +14,7 @@ export type RunSort = 'newest' | 'oldest' | 'best' | 'name';
 export function filterRuns(runs: readonly RunRecord[], query: string, experiment: string, sort: RunSort): RunRecord[] {
   const terms = query.toLowerCase().split(/\s+/).filter(Boolean);
   const text = (r: RunRecord) =>
-    [r.name, r.status, r.config.model.kind, r.dataset.name, ...(r.tags ?? []), JSON.stringify(r.config).toLowerCase()]
+    [r.name, r.status, r.config.kind, r.dataset.name, ...(r.tags ?? []), JSON.stringify(r.config).toLowerCase()]
       .join(' ')
       .toLowerCase();
   const matches = (r: RunRecord, t: string) => {
@@ -23,7 +23,12 @@ export function filterRuns(runs: readonly RunRecord[], query: string, experiment
     const m = /^([a-z0-9_.]+)([<>=])(.+)$/i.exec(t);
     if (m) {
       const [, key, op, raw] = m;
-      const flat: Record<string, unknown> = { ...r.config, ...r.config.model, ...r.metrics.validation };
+      const flat: Record<string, unknown> = {
+        kind: r.config.kind,
+        seed: r.config.seed,
+        ...r.config.params,
+        ...r.metrics.validation,
+      };
       const v = flat[Object.keys(flat).find((k) => k.toLowerCase() === key!.toLowerCase()) ?? ''];
       if (v === undefined) return false;
       const num = Number(raw);

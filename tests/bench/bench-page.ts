@@ -1,3 +1,4 @@
+import { upgradeConfig } from '../../src/core/store/upgrade.ts';
 // The benchmark page (bench.html, built only for `npm run bench`): Benchtop's training worker on each
 // backend against the naive way — tfjs on the page's main thread — measured side by side in one run.
 import { proxy, transfer, wrap, type Remote } from 'comlink';
@@ -7,7 +8,7 @@ import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { TFJS_WASM_PATHS } from '../../workers/wasm-assets.ts';
 import type { DataApi } from '../../workers/data.api.ts';
 import type { TrainApi } from '../../workers/train.api.ts';
-import { DEFAULT_TRAIN_CONFIG, type BackendName } from '../../src/core/model/spec.ts';
+import type { BackendName } from '../../src/core/model/spec.ts';
 import { parseDelimitedBytes } from '../../src/core/data/parse-delimited.ts';
 import { cell } from '../../src/core/data/table.ts';
 import { registryBench, seedAppRuns, type RegistryRow } from './registry-bench.ts';
@@ -74,7 +75,7 @@ async function inWorker(backend: BackendName): Promise<BenchRow> {
       datasetId: ds.value.id,
       schema: ds.value.schema,
       split: { kind: 'stratified', fractions: [0.7, 0.15, 0.15], seed: 1 },
-      config: { ...DEFAULT_TRAIN_CONFIG, epochs },
+      config: upgradeConfig({ epochs }),
     },
     proxy(() => void progressEvents++),
   );
@@ -177,7 +178,7 @@ async function compressionBench(): Promise<CompressionBenchRow[]> {
       datasetId: ds.value.id,
       schema: ds.value.schema,
       split: { kind: 'stratified', fractions: [0.7, 0.15, 0.15], seed: 1 },
-      config: { ...DEFAULT_TRAIN_CONFIG, epochs: 15, learningRate: 0.005 },
+      config: upgradeConfig({ epochs: 15, learningRate: 0.005 }),
     });
     if (!res.ok) throw new Error(res.error.message);
     const q = await trainer.compress(
@@ -239,7 +240,7 @@ async function batchBench(): Promise<BatchBenchRow[]> {
         datasetId: ds.value.id,
         schema: ds.value.schema,
         split: { kind: 'stratified', fractions: [0.7, 0.15, 0.15], seed: 1 },
-        config: { ...DEFAULT_TRAIN_CONFIG, epochs: 5 },
+        config: upgradeConfig({ epochs: 5 }),
       });
       if (!res.ok) throw new Error(res.error.message);
       const p = await trainer.predictDataset(res.value.model, ds.value.id);

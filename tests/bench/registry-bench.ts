@@ -1,3 +1,5 @@
+import { asNetwork } from '../../src/core/model/model-kind.ts';
+import { upgradeConfig } from '../../src/core/store/upgrade.ts';
 // Registry benchmarks for `npm run bench`, run in the page: the app's Repository (IndexedDB through
 // idb) against tfjs's own `indexeddb://` model storage, and listing 1,000 runs.
 import * as tf from '@tensorflow/tfjs';
@@ -5,7 +7,6 @@ import { Repository } from '../../src/app/storage/repository.ts';
 import { modelToArtifacts, artifactsToModel, disposeModel } from '../../src/core/model/artifacts.ts';
 import type { RunRecord } from '../../src/core/model/spec.ts';
 import { startedRun } from '../../src/core/model/started-run.ts';
-import { completeConfig } from '../../src/core/model/spec.ts';
 import type { ModelVersion } from '../../src/core/store/records.ts';
 
 export interface RegistryRow {
@@ -48,7 +49,7 @@ export function fakeRuns(n: number): RunRecord[] {
         label: 'digit',
       },
       split: { kind: 'stratified', fractions: [0.7, 0.15, 0.15], seed: i },
-      config: completeConfig({ seed: i }),
+      config: upgradeConfig({ seed: i }),
       environment: { backend: 'wasm', backendReason: '', runtime: 'bench', appVersion: 'bench' },
     });
     return {
@@ -105,12 +106,12 @@ export async function registryBench(): Promise<RegistryRow[]> {
   const reps = 5;
   rows.push({
     name: 'save 1M-parameter model version (Benchtop repository)',
-    ms: await time(reps, (i) => repo.addVersion(version(i), { artifacts, preprocessor: pre })),
+    ms: await time(reps, (i) => repo.addVersion(version(i), { kind: 'network', artifacts, preprocessor: pre })),
   });
   rows.push({
     name: 'load 1M-parameter model version (Benchtop repository → tfjs model)',
     ms: await time(reps, async (i) =>
-      disposeModel(await artifactsToModel((await repo.getVersionModel(`big@${i + 1}`))!.artifacts!)),
+      disposeModel(await artifactsToModel(asNetwork((await repo.getVersionModel(`big@${i + 1}`))!).artifacts)),
     ),
   });
   rows.push({

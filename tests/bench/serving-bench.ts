@@ -1,3 +1,5 @@
+import { asNetwork } from '../../src/core/model/model-kind.ts';
+import { upgradeConfig } from '../../src/core/store/upgrade.ts';
 // 10,000 rows through Benchtop's serving client against `benchtop serve` on loopback (onnxruntime-node):
 // batched requests against one request per row, and the client's own share of the round trip.
 import * as tf from '@tensorflow/tfjs';
@@ -5,7 +7,6 @@ import { shippedTable } from '../unit/fixtures.ts';
 import { datasetVersionId } from '../../src/core/data/dataset-hash.ts';
 import { inferSchema } from '../../src/core/data/schema.ts';
 import { runTraining } from '../../src/core/model/run-training.ts';
-import { DEFAULT_TRAIN_CONFIG } from '../../src/core/model/spec.ts';
 import { exportDenseOnnx } from '../../src/core/onnx/export-dense.ts';
 import { kserveMetadata, type Endpoint } from '../../src/core/serving/protocols.ts';
 import { latencySummary, predictRemote } from '../../src/core/serving/remote-predict.ts';
@@ -32,12 +33,12 @@ export async function servingBench(rows = 10_000): Promise<ServingRow[]> {
     dataset: { id: datasetVersionId(table), name: 'w' },
     schema: inferSchema(table, 'cultivar'),
     split: { kind: 'random', fractions: [0.7, 0.15, 0.15], seed: 1 },
-    config: { ...DEFAULT_TRAIN_CONFIG, epochs: 2, model: { ...DEFAULT_TRAIN_CONFIG.model, kind: 'mlp', hidden: [64] } },
+    config: upgradeConfig({ epochs: 2, model: { kind: 'mlp', hidden: [64] } }),
     environment: { backend: 'cpu', backendReason: '', runtime: 'bench', appVersion: 'bench' },
   });
   if (!r.ok) throw new Error(r.error.message);
   const d = r.value.model.preprocessor.inputSize;
-  const onnx = exportDenseOnnx(r.value.model.artifacts!, d);
+  const onnx = exportDenseOnnx(asNetwork(r.value.model).artifacts, d);
   if (!onnx.ok) throw new Error(onnx.error.message);
   const server = await startServer({
     onnx: onnx.value,

@@ -17,7 +17,7 @@ async function trainTree(page: Page, depth: string, seed: string) {
   await expect(page.getByTestId('run-view')).toHaveAttribute('data-status', 'finished', { timeout: 60_000 });
 }
 
-test('a version-1 database opens in the newest schema (v3) with nothing lost', async ({ page }) => {
+test('a version-1 database opens in the newest schema (v4) with nothing lost', async ({ page }) => {
   await page.goto('/favicon.svg');
   await page.evaluate(async () => {
     const db: IDBDatabase = await new Promise((resolve, reject) => {
@@ -97,7 +97,13 @@ test('a version-1 database opens in the newest schema (v3) with nothing lost', a
     db.close();
     return { ...out, datasetBytes: out.dataset.table.size };
   });
-  expect(migrated.version).toBe(3);
+  expect(migrated.version).toBe(4);
+  // v4: the flat config of a version-1 run becomes its family's params.
+  expect(migrated.run.config).toMatchObject({
+    kind: 'logistic',
+    params: { epochs: 1, learningRate: 0.001, optimizer: 'adam', l2: 0 },
+  });
+  expect(migrated.run.format).toBe('benchtop-run@2');
   expect(migrated.stores).toEqual(
     expect.arrayContaining([
       'versions',

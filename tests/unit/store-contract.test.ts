@@ -1,3 +1,4 @@
+import { upgradeConfig } from '../../src/core/store/upgrade.ts';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,7 +9,6 @@ import { datasetVersionId } from '../../src/core/data/dataset-hash.ts';
 import { inferSchema } from '../../src/core/data/schema.ts';
 import { encodeTable } from '../../src/core/data/table-codec.ts';
 import { runTraining } from '../../src/core/model/run-training.ts';
-import { completeConfig } from '../../src/core/model/spec.ts';
 import { moveAlias, registerVersion } from '../../src/core/registry/registry.ts';
 import { exportBundle, importBundle } from '../../src/core/store/bundle.ts';
 import { MemoryStore } from '../../src/core/store/memory-store.ts';
@@ -32,7 +32,7 @@ describe.each(stores)('Store contract: %s', (_name, make) => {
       dataset: { id: datasetVersionId(table), name: 'wine.csv' },
       schema: inferSchema(table, 'cultivar'),
       split: { kind: 'stratified', fractions: [0.7, 0.15, 0.15], seed: 1 },
-      config: completeConfig({ model: { kind: 'forest', nEstimators: 5 } }),
+      config: upgradeConfig({ model: { kind: 'forest', nEstimators: 5 } }),
       environment: { backend: 'cpu', backendReason: '', runtime: 't', appVersion: 't' },
     });
     if (!r.ok) throw new Error(r.error.message);

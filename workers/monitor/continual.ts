@@ -1,8 +1,9 @@
+import { upgradeConfig } from '../../src/core/store/upgrade.ts';
 // Data expectations, continual learning on the run's held-out rows, and the value of fresh data.
 import type { Table } from '../../src/core/data/table.ts';
 import { inferSchema, withRole } from '../../src/core/data/schema.ts';
 import { heldOutRows } from '../../src/core/evaluation/report.ts';
-import { completeConfig, type RunRecord, type TrainedModel } from '../../src/core/model/spec.ts';
+import { type RunRecord, type TrainedModel } from '../../src/core/model/spec.ts';
 import { driftColumnsFromPreprocessor } from '../../src/core/drift/report.ts';
 import { makeWindows, type WindowSpec } from '../../src/core/drift/timeline.ts';
 import {
@@ -58,7 +59,7 @@ export function continualApi(o: MonitorContext) {
     ): Promise<Result<ContinualResult & { windowsUsed: number }>> {
       await o.ensureBackend();
       o.cancel.requested = false;
-      if (model.ensemble)
+      if (model.kind === 'ensemble')
         return fail({
           kind: 'unsupported-model',
           message: 'Continual learning retrains one model; this is an ensemble.',
@@ -87,7 +88,7 @@ export function continualApi(o: MonitorContext) {
         table: ref.value.table,
         name: ref.value.name,
         pre: model.preprocessor,
-        config: completeConfig(run.config),
+        config: upgradeConfig(run.config),
         initial: model,
         initialRows: ref.value.split.train,
         windows: cut.windows.slice(0, 60),
@@ -125,7 +126,7 @@ export function continualApi(o: MonitorContext) {
         table: ref.value.table,
         name: ref.value.name,
         pre: model.preprocessor,
-        config: completeConfig(run.config),
+        config: upgradeConfig(run.config),
         windows: cut.windows,
         span: opt.span,
         maxAge: opt.maxAge,

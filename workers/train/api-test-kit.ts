@@ -1,9 +1,10 @@
+import { configFor } from '../../src/core/families/config.ts';
 // Test helpers for the training worker's feature modules: the data and training APIs in Node, over the
 // app's shipped datasets, and a small network trained on wine.csv (178 rows, 13 features, 3 classes).
 import { readFile } from 'node:fs/promises';
 import { createDataApi } from '../data.api.ts';
 import { createTrainApi } from '../train.api.ts';
-import { DEFAULT_TRAIN_CONFIG, type RunRecord, type TrainedModel } from '../../src/core/model/spec.ts';
+import { type RunRecord, type TrainedModel } from '../../src/core/model/spec.ts';
 import type { DatasetInfo } from '../data.api.ts';
 
 const root = new URL('../../public/', import.meta.url);
@@ -38,7 +39,7 @@ export async function trainedOnWine(): Promise<
     datasetId: ds.value.id,
     schema: ds.value.schema,
     split: { kind: 'stratified', fractions: [0.7, 0.15, 0.15], seed: 1 },
-    config: { ...DEFAULT_TRAIN_CONFIG, epochs: 5, learningRate: 0.01 },
+    config: configFor('mlp', { epochs: 5, learningRate: 0.01 }),
   });
   if (!res.ok) throw new Error(res.error.message);
   return { data, train, ds: ds.value, ...res.value };

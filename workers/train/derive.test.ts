@@ -1,3 +1,4 @@
+import { asNetwork } from '../../src/core/model/model-kind.ts';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { trainedOnWine } from './api-test-kit.ts';
 
@@ -37,7 +38,8 @@ describe('training API: calibrate and compress', () => {
 
   it('a throw inside the core comes back as a <kind>-failed Result, not an exception', async () => {
     // A network without its weights: tfjs throws building it.
-    const broken = { ...w.model, artifacts: { ...w.model.artifacts!, weightData: new ArrayBuffer(0) } };
+    const net = asNetwork(w.model);
+    const broken = { ...net, artifacts: { ...net.artifacts, weightData: new ArrayBuffer(0) } };
     const r = await w.train.compress(w.run, broken, { method: 'int8' }, 'z');
     expect(!r.ok && r.error).toMatchObject({ kind: 'compression-failed', message: /^Compression failed: / });
   });

@@ -31,7 +31,11 @@ describe('training API: measure', () => {
   });
 
   it('a model with neither a network nor ONNX bytes is refused', async () => {
-    const r = await w.train.measure({ ...w.model, artifacts: undefined });
+    const r = await w.train.measure({
+      kind: 'classical',
+      classical: { family: 'tree', state: {} },
+      preprocessor: w.model.preprocessor,
+    });
     expect(!r.ok && r.error.kind).toBe('unsupported-model');
   });
 });

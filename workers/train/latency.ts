@@ -20,8 +20,8 @@ export function latencyApi(ctx: TrainContext) {
      * width; the backend in use is restored.
      */
     async measure(model: TrainedModel, backends?: BackendName[]): Promise<Result<LatencyRow[]>> {
-      const artifacts = model.artifacts;
-      if (!artifacts && !model.onnx)
+      const artifacts = model.kind === 'network' ? model.artifacts : undefined;
+      if (model.kind !== 'network' && model.kind !== 'onnx')
         return fail({ kind: 'unsupported-model', message: 'Latency is measured for neural networks and ONNX models.' });
       const st = await ctx.ensureBackend();
       const pre = model.preprocessor;

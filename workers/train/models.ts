@@ -34,7 +34,7 @@ async function onnxCheck(
   run: RunRecord,
 ): Promise<FingerprintCheck['onnx']> {
   const pre = model.preprocessor;
-  if (!model.artifacts)
+  if (model.kind !== 'network')
     return { error: 'ONNX export covers neural models; classical models are checked in tfjs-free TypeScript only.' };
   const bytes = modelToOnnx(model, 'check');
   if (!bytes.ok) return { error: bytes.error.message };

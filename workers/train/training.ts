@@ -1,3 +1,4 @@
+import { upgradeConfig } from '../../src/core/store/upgrade.ts';
 // Training: one model, the debug aids, search trials, ensembles, combining runs, and cancel.
 import type { Schema } from '../../src/core/data/schema.ts';
 import type { SplitSpec } from '../../src/core/data/split.ts';
@@ -12,11 +13,11 @@ import {
   type OverfitReport,
 } from '../../src/core/model/debug-aids.ts';
 import { prepareData, type EncodedSet } from '../../src/core/model/prepare.ts';
-import { validateConfig } from '../../src/core/model/validate-config.ts';
+import { isNetworkKind, validateConfig } from '../../src/core/families/config.ts';
+import { networkSpec } from '../../src/core/families/network-family.ts';
+import type { NetworkSpec, NeuralKind } from '../../src/core/model/network-spec.ts';
 import { makeTrialRunner, prepareTuningData, type TuningData } from '../../src/core/tuning/trial-runner.ts';
 import {
-  completeConfig,
-  NEURAL_KINDS,
   type EpochRecord,
   type RunRecord,
   type TrainConfig,
@@ -47,25 +48,31 @@ export function trainingApi(ctx: TrainContext) {
   // The debug aids: the job's training split encoded, its configuration checked, a neural model only.
   function debugRun<T>(
     job: TrainJob,
-    f: (pre: Preprocessor, train: EncodedSet, config: TrainConfig) => Promise<T>,
+    f: (pre: Preprocessor, train: EncodedSet, spec: NetworkSpec) => Promise<T>,
   ): Promise<Result<T>> {
     return ctx.exclusive(
       () =>
         overTable(ctx, job.datasetId, { kind: 'training-failed', prefix: 'The check failed' }, async (t) => {
           const prepared = prepareData(t.table, job.schema, job.split, t.name, job.task);
           if (!prepared.ok) return prepared;
-          const config = completeConfig(job.config);
+          const config = upgradeConfig(job.config);
           const { pre, train, task } = prepared.value;
           const classes = pre.label.task === 'classification' ? pre.label.classes.length : 1;
-          const invalid = validateConfig(config, task, pre.inputSize, classes, train.y.length, job.memoryBudget);
+          const invalid = validateConfig(config, {
+            task,
+            inputSize: pre.inputSize,
+            classes,
+            rows: train.y.length,
+            memoryBudget: job.memoryBudget,
+          });
           if (invalid) return fail(invalid);
-          if (!(NEURAL_KINDS as readonly string[]).includes(config.model.kind))
+          if (!isNetworkKind(config.kind))
             return fail({
               kind: 'bad-config',
               column: 'model',
               message: 'This check trains by gradient descent; choose a neural model (logistic, linear, MLP or CNN).',
             });
-          return ok(await f(pre, train, config));
+          return ok(await f(pre, train, networkSpec(config.kind as NeuralKind, config.params, config.seed)));
         }),
       true,
     );
@@ -102,7 +109,7 @@ export function trainingApi(ctx: TrainContext) {
                   schema: job.schema,
                   split: job.split,
                   task: job.task,
-                  config: completeConfig(job.config),
+                  config: upgradeConfig(job.config),
                   userBaselines: job.userBaselines,
                   memoryBudget: job.memoryBudget,
                   environment: runEnvironment(ctx, st),
@@ -152,7 +159,7 @@ export function trainingApi(ctx: TrainContext) {
         if (!data.ok) return failed(data.error.message);
         tuningCache = { key, data: data.value };
       }
-      const r = await makeTrialRunner(tuningCache.data, job.memoryBudget)(completeConfig(config), trialId, report);
+      const r = await makeTrialRunner(tuningCache.data, job.memoryBudget)(upgradeConfig(config), trialId, report);
       return { ...r, worker: workerId };
     },
 
@@ -172,7 +179,7 @@ export function trainingApi(ctx: TrainContext) {
             dataset: { id: job.datasetId, name: t.name },
             schema: job.schema,
             split: job.split,
-            config: completeConfig(job.config),
+            config: upgradeConfig(job.config),
             method,
             members,
             onMember,

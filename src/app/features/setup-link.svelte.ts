@@ -1,7 +1,8 @@
+import { upgradeConfig } from '../../core/store/upgrade.ts';
 import { CATALOG, type CatalogId } from '../../core/data/catalog.ts';
 import type { ColumnType } from '../../core/data/schema.ts';
 import type { SplitSpec } from '../../core/data/split.ts';
-import { completeConfig, type BackendName, type TrainConfig } from '../../core/model/spec.ts';
+import { type BackendName, type TrainConfig } from '../../core/model/spec.ts';
 import type { Session } from '../session.svelte.ts';
 import type { DataFeature } from './data.svelte.ts';
 import type { TrainingFeature } from './training.svelte.ts';
@@ -88,10 +89,10 @@ export class SetupLink {
     t.splitKind = setup.split.kind;
     t.fractions = [...setup.split.fractions] as [number, number, number];
     t.timeColumn = setup.split.timeColumn;
-    t.config = completeConfig({ ...setup.config, seed: setup.split.seed ?? setup.config.seed });
+    t.config = upgradeConfig({ ...setup.config, seed: setup.split.seed ?? setup.config.seed });
     if (setup.backend) await s.setBackend(setup.backend);
     s.notice =
-      `Experiment setup applied from the link (${CATALOG[catalog].file}, ${setup.config.model.kind}, ` +
+      `Experiment setup applied from the link (${CATALOG[catalog].file}, ${t.config.kind}, ` +
       `seed ${t.config.seed}).`;
     if (q.get('train') === '1') await t.train();
   }

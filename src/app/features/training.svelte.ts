@@ -1,13 +1,13 @@
+import { upgradeConfig } from '../../core/store/upgrade.ts';
+import { defaultConfig } from '../../core/families/config.ts';
 import { proxy } from 'comlink';
 import type { SplitKind, SplitSpec } from '../../core/data/split.ts';
 import { inferTask } from '../../core/data/preprocess.ts';
-import { describeModel } from '../../core/model/describe.ts';
+import { describeConfig } from '../../core/families/config.ts';
 import { startedRun } from '../../core/model/started-run.ts';
 import type { UserBaseline } from '../../core/baselines/baselines.ts';
 import type { LrRangeReport, OverfitReport } from '../../core/model/debug-aids.ts';
 import {
-  completeConfig,
-  DEFAULT_TRAIN_CONFIG,
   type EpochRecord,
   type RunRecord,
   type TrainConfig,
@@ -52,7 +52,7 @@ export interface TrainJob {
  * them); results are `$state.raw`.
  */
 export class TrainingFeature {
-  config = $state<TrainConfig>(completeConfig(structuredClone(DEFAULT_TRAIN_CONFIG)));
+  config = $state<TrainConfig>(upgradeConfig(defaultConfig()));
   splitKind = $state<SplitKind>('stratified');
   timeColumn = $state<string | undefined>(undefined);
   fractions = $state.raw<[number, number, number]>([0.7, 0.15, 0.15]);
@@ -122,7 +122,7 @@ export class TrainingFeature {
     const runId = crypto.randomUUID();
     const base = this.job(runId);
     const { config, split, schema } = base;
-    let runName = `${describeModel(config.model)} · ${s.dataset.name} · #${s.runs.length + 1}`;
+    let runName = `${describeConfig(config)} · ${s.dataset.name} · #${s.runs.length + 1}`;
     const st = s.backend;
     const placeholder = startedRun({
       id: runId,
@@ -145,8 +145,8 @@ export class TrainingFeature {
     const method = this.ensembleMethod;
     const members = Math.round(this.ensembleMembers);
     if (method !== 'none') {
-      const label = `${method === 'bag' ? 'Bagged' : 'AdaBoost'} ${this.ensembleMembers}× ${describeModel(config.model)}`;
-      runName = placeholder.name = runName.replace(describeModel(config.model), label);
+      const label = `${method === 'bag' ? 'Bagged' : 'AdaBoost'} ${this.ensembleMembers}× ${describeConfig(config)}`;
+      runName = placeholder.name = runName.replace(describeConfig(config), label);
     }
     this.live = { runId, runName, history: [], task: s.task, cancelling: false };
     this.progress = null;
@@ -216,7 +216,11 @@ export class TrainingFeature {
   /** Uses the LR range test's suggestion as the learning rate. */
   useSuggestedRate(): void {
     const lr = this.debug.lr;
-    if (lr && 'suggested' in lr) this.config.learningRate = Number(lr.suggested.toPrecision(2));
+    if (lr && 'suggested' in lr)
+      this.config = {
+        ...this.config,
+        params: { ...this.config.params, learningRate: Number(lr.suggested.toPrecision(2)) },
+      };
   }
 
   /** Combines the ticked runs into a majority-vote, averaging or stacking ensemble, saved as a new run. */

@@ -1,4 +1,3 @@
-import type { ModelSpec } from '../../core/model/spec.ts';
 import { config, f3, layout, loadData, pct, train } from './helpers.ts';
 import type { LessonContext, LessonOutput, Params } from './types.ts';
 
@@ -11,11 +10,7 @@ export async function baselines(p: Params, ctx: LessonContext): Promise<LessonOu
     ctx,
     ds,
     'baselines',
-    config(
-      seed,
-      { kind: p.model as ModelSpec['kind'], hidden: [32] },
-      { epochs: Number(p.epochs), learningRate: 0.003 },
-    ),
+    config(seed, { kind: String(p.model), hidden: [32] }, { epochs: Number(p.epochs), learningRate: 0.003 }),
     { kind: 'stratified', fractions: [0.7, 0.15, 0.15], seed },
   );
   ctx.progress(1, 1, 'training');

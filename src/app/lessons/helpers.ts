@@ -1,6 +1,10 @@
+import { upgradeConfig } from '../../core/store/upgrade.ts';
 import type { CatalogId } from '../../core/data/catalog.ts';
 import { withRole } from '../../core/data/schema.ts';
-import { DEFAULT_TRAIN_CONFIG, type ModelSpec, type RunRecord, type TrainConfig } from '../../core/model/spec.ts';
+import type { RunRecord, TrainConfig } from '../../core/model/spec.ts';
+
+/** A lesson's model, written flat (family kind and its fields). */
+export type ModelSpec = Record<string, unknown> & { kind?: string };
 import type { Result } from '../../core/util/result.ts';
 import { chartLayout, lineTrace } from '../plots/figure.ts';
 import type { LessonContext } from './types.ts';
@@ -20,8 +24,9 @@ export async function loadData(ctx: LessonContext, id: CatalogId) {
   return unwrap(await ctx.data.loadCatalog(id));
 }
 
-export function config(seed: number, model: Partial<ModelSpec>, extra: Partial<TrainConfig> = {}): TrainConfig {
-  return { ...DEFAULT_TRAIN_CONFIG, seed, ...extra, model: { ...DEFAULT_TRAIN_CONFIG.model, ...model } };
+/** A lesson's configuration: the family's defaults, the lesson's model fields and its optimiser settings. */
+export function config(seed: number, model: ModelSpec, extra: Record<string, unknown> = {}): TrainConfig {
+  return upgradeConfig({ ...extra, seed, model });
 }
 
 export async function train(

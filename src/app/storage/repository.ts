@@ -12,6 +12,7 @@ import type { ImportPayload, Store } from '../../core/store/store.ts';
 import type { RehearsalResult } from '../../core/rollout/rehearsal.ts';
 import type { Endpoint } from '../../core/serving/protocols.ts';
 import type { Result } from '../../core/util/result.ts';
+import { upgradeModel, upgradeRun } from '../../core/store/upgrade.ts';
 import { fail, ok } from '../../core/util/result.ts';
 
 /** A dataset version kept in the browser: its record and (when small enough) its data as a Blob. */
@@ -83,9 +84,10 @@ export const DB_NAME = 'benchtop';
  * Schema versions: 1 — runs, models, datasets, settings; 2 — experiments, model versions and their
  * artifacts, aliases with an audit trail, model cards; runs gain experimentId/tags and datasets their
  * row count, columns and provenance; 3 — rehearsals (production-test replays) and precomputed
- * predictions (batch prediction, stored in chunks of rows).
+ * predictions (batch prediction, stored in chunks of rows); 4 — run configs as `{ kind, params, seed }`
+ * (model families) and models as a union on `kind` (src/core/store/upgrade.ts), rewritten in place.
  */
-export const DB_VERSION = 3;
+export const DB_VERSION = 4;
 export const DEFAULT_EXPERIMENT: Experiment = Object.freeze({
   id: 'default',
   name: 'Default',
@@ -167,6 +169,15 @@ export class Repository implements Store {
           db.createObjectStore('rehearsals', { keyPath: 'id' }).createIndex('runId', 'runId');
           db.createObjectStore('predictionSets', { keyPath: 'runId' });
           db.createObjectStore('predictionChunks', { keyPath: ['runId', 'chunk'] });
+        }
+        if (oldVersion >= 1 && oldVersion < 4) {
+          // Version-3 records: configs become { kind, params, seed }, models a union tagged by kind.
+          for (let c = await tx.objectStore('runs').openCursor(); c; c = await c.continue())
+            await c.update(upgradeRun(c.value));
+          for (let c = await tx.objectStore('models').openCursor(); c; c = await c.continue())
+            await c.update({ ...upgradeModel(c.value), runId: c.value.runId });
+          for (let c = await tx.objectStore('versionModels').openCursor(); c; c = await c.continue())
+            await c.update({ ...upgradeModel(c.value), versionId: c.value.versionId });
         }
       },
       blocked: onBlocked,

@@ -1,20 +1,6 @@
-/**
- * Post-hoc calibrators, fitted on the validation split only and saved with the model:
- * - temperature scaling (Guo et al. 2017): softmax(log p / T), one T minimizing validation NLL —
- *   the argmax, hence accuracy, never changes;
- * - Platt scaling (Platt 1999), binary: σ(a·logit(p) + b), with Platt's smoothed targets as in
- *   scikit-learn's `CalibratedClassifierCV(method='sigmoid')`;
- * - isotonic regression (Zadrozny & Elkan 2002) by pool-adjacent-violators, one-vs-rest for k > 2,
- *   renormalized;
- * - histogram binning (Zadrozny & Elkan 2001): the observed frequency of each probability bin.
- */
-export type Calibrator =
-  | { method: 'temperature'; temperature: number }
-  | { method: 'platt'; a: number; b: number }
-  | { method: 'isotonic'; curves: { x: number[]; y: number[] }[] }
-  | { method: 'histogram'; curves: { edges: number[]; values: number[] }[] };
+import type { Calibrator, CalibrationMethod } from '../contracts/attachments.ts';
+export type { Calibrator, CalibrationMethod } from '../contracts/attachments.ts';
 
-export type CalibrationMethod = Calibrator['method'];
 export const CALIBRATION_METHODS: readonly CalibrationMethod[] = Object.freeze([
   'temperature',
   'platt',

@@ -1,12 +1,5 @@
-export interface Bin {
-  lo: number;
-  hi: number;
-  count: number;
-  /** Mean predicted probability (confidence) of the rows in the bin. */
-  confidence: number;
-  /** Observed frequency of the event (accuracy, for top-label bins). */
-  frequency: number;
-}
+import type { Bin, CalibrationSummary } from '../contracts/evaluation.ts';
+export type { Bin, CalibrationSummary } from '../contracts/evaluation.ts';
 
 /**
  * Bins rows by predicted probability: `uniform` bins of equal width on [0, 1], or `quantile` bins of
@@ -86,24 +79,6 @@ export function topLabel(
     correct[i] = best === yTrue[i] ? 1 : 0;
   }
   return { confidence, correct };
-}
-
-export interface CalibrationSummary {
-  /** Expected calibration error, top label, uniform bins (Guo et al. 2017): Σ_b |B|/n · |acc(B) − conf(B)|. */
-  ece: number;
-  /** Maximum calibration error: max_b |acc(B) − conf(B)| over non-empty bins. */
-  mce: number;
-  /** ECE with equal-count bins (adaptive ECE, Nixon et al. 2019). */
-  adaptiveEce: number;
-  /** Class-wise ECE (Kull et al. 2019): mean over classes of the binned |freq − p| of that class's probability. */
-  classwiseEce: number;
-  /** Brier score (multi-class sum) and its Murphy decomposition over classes: reliability − resolution + uncertainty. */
-  brier: number;
-  reliability: number;
-  resolution: number;
-  uncertainty: number;
-  bins: Bin[];
-  binsEqualCount: Bin[];
 }
 
 const gap = (bins: Bin[], n: number) =>

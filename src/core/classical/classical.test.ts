@@ -4,8 +4,30 @@ import { encodeLabels, fitPreprocessor, transformFeatures } from '../data/prepro
 import { inferSchema } from '../data/schema.ts';
 import { accuracy } from '../metrics/accuracy.ts';
 import { argmaxRows } from '../metrics/argmax-rows.ts';
-import { DEFAULT_MODEL_SPEC, type ModelSpec } from '../model/spec.ts';
-import { fitClassical, predictClassical } from './classical-model.ts';
+import type { ClassicalState } from '../contracts/model.ts';
+import type { Task } from '../contracts/data.ts';
+import { predictClassical } from '../families/config.ts';
+import { withDefaults } from '../families/params.ts';
+import { familyOf } from '../families/registry.ts';
+
+type ModelSpec = Record<string, number | string> & { kind: string };
+const DEFAULT_MODEL_SPEC = {};
+
+/** Fits a classical family on plain arrays through its registry entry. */
+function fitClassical(
+  spec: ModelSpec,
+  X: Float32Array,
+  y: ArrayLike<number>,
+  n: number,
+  d: number,
+  task: Task,
+  classes: number,
+  seed: number,
+): ClassicalState {
+  const { kind, ...params } = spec;
+  const family = familyOf(kind)!;
+  return { family: kind, state: family.fitState!(withDefaults(family, params), { X, y, n, d, task, classes, seed }) };
+}
 
 function split(file: string, label: string) {
   const table = shippedTable(file);

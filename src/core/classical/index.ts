@@ -3,4 +3,3 @@ export * from './random-forest.ts';
 export * from './gradient-boosting.ts';
 export * from './knn.ts';
 export * from './naive-bayes.ts';
-export * from './classical-model.ts';

@@ -1,12 +1,13 @@
 import { gzipSync } from 'fflate';
-import type { ModelArtifacts, TrainedModel } from '../model/spec.ts';
+import type { ModelArtifacts, NetworkModel, TrainedModel } from '../model/spec.ts';
 import type { Result } from '../util/result.ts';
 import { fail, ok } from '../util/result.ts';
 import { roundToHalf, toHalfBits } from './float16.ts';
 import { binarize, quantizeTensor, type QuantParams } from './quantize.ts';
 import { svd } from './svd.ts';
+import type { CompressionMethod, CompressionSpec, CompressionInfo } from '../contracts/attachments.ts';
+export type { CompressionMethod, CompressionSpec, CompressionInfo } from '../contracts/attachments.ts';
 
-export type CompressionMethod = 'fp16' | 'int8' | 'int8-static' | 'binary' | 'prune' | 'lowrank' | 'distill';
 export const COMPRESSION_METHODS: readonly CompressionMethod[] = Object.freeze([
   'fp16',
   'int8',
@@ -15,44 +16,6 @@ export const COMPRESSION_METHODS: readonly CompressionMethod[] = Object.freeze([
   'prune',
   'lowrank',
 ]);
-
-export interface CompressionSpec {
-  method: CompressionMethod;
-  /** int8: one scale per output channel (else per tensor), symmetric int8 (else asymmetric uint8). */
-  perChannel?: boolean;
-  symmetric?: boolean;
-  /** prune: fraction of kernel weights set to zero, over all layers at once or in each layer. */
-  sparsity?: number;
-  scope?: 'global' | 'layer';
-  /** int8-static: how activation ranges are estimated, and how many training rows calibrate them. */
-  rangeMethod?: 'minmax' | 'percentile' | 'entropy';
-  calibrationRows?: number;
-  /** When the weights were fine-tuned first (QAT or pruning with training): how. */
-  fineTune?: { method: 'qat' | 'prune'; epochs: number; learningRate: number; sparsity?: number; gradual?: boolean };
-  /** lowrank: a fixed rank, or the smallest rank keeping this fraction of the spectrum's energy. */
-  rank?: number;
-  energy?: number;
-}
-
-/** What a compressed model costs and keeps; saved with it. */
-export interface CompressionInfo {
-  method: CompressionMethod;
-  spec: CompressionSpec;
-  /** Bytes of the float32 weights of the parent, and of this model as it would be stored. */
-  parentBytes: number;
-  storedBytes: number;
-  /** gzip of the stored weights (zeros and repeated values compress). */
-  gzipBytes: number;
-  params: number;
-  nonzero: number;
-  sparsity: number;
-  /** int8: quantization of each kernel (for QDQ export). */
-  quant?: Record<string, QuantParams>;
-  /** int8-static: the uint8 quantization of each dense layer's input. */
-  activations?: Record<string, { scale: number; zeroPoint: number; min: number; max: number }>;
-  /** lowrank: the rank chosen per layer. */
-  ranks?: Record<string, number>;
-}
 
 type Tensors = { spec: ModelArtifacts['weightSpecs'][number]; values: Float32Array }[];
 
@@ -95,8 +58,8 @@ const isKernel = (t: Tensors[number]) => /\/(kernel|depthwise_kernel)$/.test(t.s
 export function compressModel(
   model: TrainedModel,
   spec: CompressionSpec,
-): Result<{ model: TrainedModel; info: CompressionInfo }> {
-  if (!model.artifacts)
+): Result<{ model: NetworkModel; info: CompressionInfo }> {
+  if (model.kind !== 'network')
     return fail({
       kind: 'unsupported-model',
       message: 'Compression works on neural networks (logistic, linear, MLP, CNN); this model has no tfjs weights.',

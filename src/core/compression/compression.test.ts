@@ -1,3 +1,5 @@
+import { asNetwork, asOnnx } from '../model/model-kind.ts';
+import { upgradeConfig } from '../store/upgrade.ts';
 import * as tf from '@tensorflow/tfjs';
 import * as ort from 'onnxruntime-web';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -10,7 +12,7 @@ import { filesToBundle, bundleToFiles } from '../model/model-bundle.ts';
 import { prepareData } from '../model/prepare.ts';
 import { predictMatrix } from '../model/predict-table.ts';
 import { runTraining } from '../model/run-training.ts';
-import { completeConfig, type RunRecord, type TrainedModel } from '../model/spec.ts';
+import { type RunRecord, type TrainedModel } from '../model/spec.ts';
 import { splitMetrics } from '../model/split-metrics.ts';
 import { exportDenseOnnx } from '../onnx/export-dense.ts';
 import { compressModel } from './compress.ts';
@@ -74,7 +76,7 @@ describe('compressModel on a digits MLP', () => {
       dataset: { id: datasetVersionId(table), name: 'd' },
       schema,
       split,
-      config: completeConfig({ epochs: 15, learningRate: 0.005, model: { kind: 'mlp', hidden: [128, 64] } }),
+      config: upgradeConfig({ epochs: 15, learningRate: 0.005, model: { kind: 'mlp', hidden: [128, 64] } }),
       environment: { backend: 'cpu', backendReason: '', runtime: 't', appVersion: 't' },
     });
     if (!r.ok) throw new Error(r.error.message);
@@ -113,7 +115,7 @@ describe('compressModel on a digits MLP', () => {
   it('low-rank factorization rebuilds a working model with fewer parameters', async () => {
     const c = compressModel(trained.model, { method: 'lowrank', energy: 0.9 });
     if (!c.ok) throw new Error(c.error.message);
-    expect(c.value.info.params).toBeLessThan(trained.model.artifacts!.weightData.byteLength / 4);
+    expect(c.value.info.params).toBeLessThan(asNetwork(trained.model).artifacts.weightData.byteLength / 4);
     expect(Object.keys(c.value.info.ranks!).length).toBeGreaterThan(0);
     const m = await artifactsToModel(c.value.model.artifacts!);
     disposeModel(m);
@@ -127,7 +129,7 @@ describe('compressModel on a digits MLP', () => {
         if (!c.ok) throw new Error('int8');
         const bytes = exportDenseOnnx(c.value.model.artifacts!, 64, 'test', c.value.info.quant);
         if (!bytes.ok) throw new Error(bytes.error.message);
-        const f32 = exportDenseOnnx(trained.model.artifacts!, 64);
+        const f32 = exportDenseOnnx(asNetwork(trained.model).artifacts, 64);
         expect(bytes.value.byteLength).toBeLessThan((f32.ok ? f32.value.byteLength : 0) * 0.35);
         const session = await ort.InferenceSession.create(bytes.value);
         const n = 50;
@@ -160,7 +162,7 @@ describe('distillation', () => {
       dataset: { id: datasetVersionId(table), name: 'w' },
       schema,
       split,
-      config: completeConfig({ model: { kind: 'forest', nEstimators: 30 } }),
+      config: upgradeConfig({ model: { kind: 'forest', nEstimators: 30 } }),
       environment: { backend: 'cpu', backendReason: '', runtime: 't', appVersion: 't' },
     });
     if (!teacher.ok) throw new Error(teacher.error.message);
@@ -176,7 +178,7 @@ describe('distillation', () => {
     expect(tf.memory().numTensors).toBe(before);
     expect(d.value.run.metrics.test!.accuracy).toBeGreaterThan(0.8);
     expect(d.value.run.compression!.parentRunId).toBe('t');
-    expect(d.value.model.artifacts!.weightData.byteLength / 4).toBe(13 * 8 + 8 + 8 * 3 + 3);
+    expect(asNetwork(d.value.model).artifacts.weightData.byteLength / 4).toBe(13 * 8 + 8 + 8 * 3 + 3);
   });
 });
 
@@ -213,7 +215,7 @@ describe('static int8 (quantized activations)', () => {
       dataset: { id: datasetVersionId(table), name: 'd' },
       schema,
       split,
-      config: completeConfig({ epochs: 12, learningRate: 0.005, model: { kind: 'mlp', hidden: [64] } }),
+      config: upgradeConfig({ epochs: 12, learningRate: 0.005, model: { kind: 'mlp', hidden: [64] } }),
       environment: { backend: 'cpu', backendReason: '', runtime: 't', appVersion: 't' },
     });
     if (!r.ok) throw new Error(r.error.message);
@@ -226,7 +228,7 @@ describe('static int8 (quantized activations)', () => {
         { runId: `q-${rangeMethod}` },
       );
       if (!q.ok) throw new Error(q.error.message);
-      expect(q.value.model.onnx).toBeDefined();
+      expect(asOnnx(q.value.model).onnx).toBeDefined();
       expect(Object.keys(q.value.run.compression!.info.activations!)).toEqual(['dense_0', 'output']);
       expect(
         r.value.run.metrics.test!.accuracy! - q.value.run.metrics.test!.accuracy!,
@@ -257,7 +259,7 @@ describe('static int8 (quantized activations)', () => {
       dataset: { id: datasetVersionId(table), name: 'c' },
       schema,
       split,
-      config: completeConfig({
+      config: upgradeConfig({
         epochs: 4,
         learningRate: 0.005,
         model: { kind: 'cnn', filters: [4], hidden: [16], batchNorm: true },
@@ -295,7 +297,7 @@ describe('static int8 (quantized activations)', () => {
       dataset: { id: datasetVersionId(table), name: 'b' },
       schema,
       split,
-      config: completeConfig({ epochs: 10, learningRate: 0.005, model: { kind: 'mlp', hidden: [32] } }),
+      config: upgradeConfig({ epochs: 10, learningRate: 0.005, model: { kind: 'mlp', hidden: [32] } }),
       environment: { backend: 'cpu', backendReason: '', runtime: 't', appVersion: 't' },
     });
     if (!r.ok) throw new Error(r.error.message);
@@ -336,7 +338,7 @@ describe('compression with fine-tuning', () => {
       dataset: { id: datasetVersionId(table), name: 'd' },
       schema,
       split,
-      config: completeConfig({ epochs: 12, learningRate: 0.005, model: { kind: 'mlp', hidden: [64] } }),
+      config: upgradeConfig({ epochs: 12, learningRate: 0.005, model: { kind: 'mlp', hidden: [64] } }),
       environment: { backend: 'cpu', backendReason: '', runtime: 't', appVersion: 't' },
     });
     if (!r.ok) throw new Error(r.error.message);

@@ -6,8 +6,10 @@ import { disposeModel, modelToArtifacts } from '../model/artifacts.ts';
 import { prepareData } from '../model/prepare.ts';
 import { predictMatrix } from '../model/predict-table.ts';
 import { FINGERPRINT_ROWS, sliceScores } from '../model/run-training.ts';
-import type { ModelSpec, RunRecord, TrainConfig, TrainedModel } from '../model/spec.ts';
-import { completeConfig } from '../model/spec.ts';
+import type { RunRecord, TrainConfig, TrainedModel } from '../model/spec.ts';
+import type { NetworkSpec } from '../model/network-spec.ts';
+import { configFor } from '../families/config.ts';
+import { networkSpec } from '../families/network-family.ts';
 import { splitMetrics } from '../model/split-metrics.ts';
 import { trainModel } from '../model/train-model.ts';
 import type { Result } from '../util/result.ts';
@@ -23,7 +25,13 @@ export async function distillRun(
   parentRun: RunRecord,
   teacher: TrainedModel,
   table: Table,
-  opts: { student: Partial<ModelSpec>; temperature: number; alpha: number; epochs?: number; learningRate?: number },
+  opts: {
+    student: Partial<Pick<NetworkSpec, 'hidden' | 'activation'>>;
+    temperature: number;
+    alpha: number;
+    epochs?: number;
+    learningRate?: number;
+  },
   ids: { runId: string },
 ): Promise<Result<{ run: RunRecord; model: TrainedModel }>> {
   if (parentRun.task !== 'classification')
@@ -43,20 +51,24 @@ export async function distillRun(
   const { pre, train, validation, test } = p.value;
   const soft = await predictAnyRows(teacher, table, train.rows);
   if (!soft.ok) return soft;
-  const base = completeConfig(parentRun.config);
-  const config: TrainConfig = {
+  // The student is an MLP trained with the parent's optimiser settings where it was a network.
+  const base = networkSpec('mlp', parentRun.config.params, parentRun.config.seed);
+  const spec: NetworkSpec = {
     ...base,
     epochs: opts.epochs ?? base.epochs,
     learningRate: opts.learningRate ?? base.learningRate,
     earlyStoppingPatience: 0,
-    model: { ...base.model, kind: 'mlp', dropout: 0, ...opts.student },
+    dropout: 0,
+    hidden: opts.student?.hidden ?? (base.hidden.length ? base.hidden : [128, 64]),
+    activation: opts.student?.activation ?? base.activation,
   };
-  const outcome = await trainModel(pre, train, validation, config, {
+  const config: TrainConfig = configFor('mlp', { ...spec }, spec.seed);
+  const outcome = await trainModel(pre, train, validation, spec, {
     distill: { targets: Float32Array.from(soft.value), temperature: opts.temperature, alpha: opts.alpha },
   });
   let student: TrainedModel;
   try {
-    student = { artifacts: await modelToArtifacts(outcome.model), preprocessor: pre };
+    student = { kind: 'network', artifacts: await modelToArtifacts(outcome.model), preprocessor: pre };
   } finally {
     disposeModel(outcome.model);
   }
@@ -66,13 +78,13 @@ export async function distillRun(
   const valOut = await predictMatrix(student, validation.X, validation.y.length);
   const evalSet = test.y.length ? test : validation;
   const teacherOut = await predictAnyRows(teacher, table, evalSet.rows);
-  const params = student.artifacts!.weightData.byteLength / 4;
-  const parentBytes = teacher.artifacts ? teacher.artifacts.weightData.byteLength : NaN;
+  const params = student.artifacts.weightData.byteLength / 4;
+  const parentBytes = teacher.kind === 'network' ? teacher.artifacts.weightData.byteLength : NaN;
   const nFp = Math.min(FINGERPRINT_ROWS, validation.y.length);
   const run: RunRecord = {
     ...parentRun,
     id: ids.runId,
-    name: `${parentRun.name} · distilled (MLP ${config.model.hidden.join('-')}, T=${opts.temperature})`,
+    name: `${parentRun.name} · distilled (MLP ${spec.hidden.join('-')}, T=${opts.temperature})`,
     createdAt: new Date().toISOString(),
     status: outcome.status === 'cancelled' ? 'cancelled' : 'finished',
     config,

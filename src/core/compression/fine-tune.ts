@@ -3,7 +3,8 @@ import type { Table } from '../data/table.ts';
 import { disposeModel, modelToArtifacts } from '../model/artifacts.ts';
 import { prepareData } from '../model/prepare.ts';
 import type { RunRecord, TrainedModel } from '../model/spec.ts';
-import { completeConfig } from '../model/spec.ts';
+import { networkSpec } from '../families/network-family.ts';
+import type { NeuralKind } from '../model/network-spec.ts';
 import { trainModel } from '../model/train-model.ts';
 import type { Result } from '../util/result.ts';
 import { fail, ok } from '../util/result.ts';
@@ -33,7 +34,8 @@ export async function fineTuneRun(
   spec: FineTuneSpec,
   ids: { runId: string },
 ): Promise<Result<{ run: RunRecord; model: TrainedModel }>> {
-  if (!model.artifacts) return fail({ kind: 'unsupported-model', message: 'Fine-tuning works on neural networks.' });
+  if (model.kind !== 'network')
+    return fail({ kind: 'unsupported-model', message: 'Fine-tuning works on neural networks.' });
   if (!Number.isInteger(spec.epochs) || spec.epochs < 1 || spec.epochs > 1000)
     return fail({
       kind: 'bad-config',
@@ -51,11 +53,11 @@ export async function fineTuneRun(
   const p = prepareData(table, schema, run.split, run.dataset.name, run.task);
   if (!p.ok) return p;
   const config = {
-    ...completeConfig(run.config),
+    ...networkSpec(run.config.kind as NeuralKind, run.config.params, run.config.seed),
     epochs: spec.epochs,
     learningRate: spec.learningRate,
     earlyStoppingPatience: 0,
-    schedule: { kind: 'constant' as const, every: 1, gamma: 1 },
+    schedule: 'constant' as const,
   };
   const out = await trainModel(model.preprocessor, p.value.train, p.value.validation, config, {
     initial: model.artifacts,

@@ -1,15 +1,5 @@
-/** How a tensor is quantized to integers: q = clamp(round(x / scale) + zeroPoint). */
-export interface QuantParams {
-  bits: 8;
-  symmetric: boolean;
-  /** Per output channel (last axis) or one scale for the whole tensor. */
-  perChannel: boolean;
-  /** One scale (and zero point) per channel, or one in all. */
-  scale: number[];
-  zeroPoint: number[];
-  /** Signed int8 for symmetric, unsigned uint8 for asymmetric (as ONNX QDQ conventions). */
-  signed: boolean;
-}
+import type { QuantParams } from '../contracts/attachments.ts';
+export type { QuantParams } from '../contracts/attachments.ts';
 
 /**
  * Quantizes a float tensor whose last axis is `channels` wide: symmetric int8 (scale = max|x| / 127,

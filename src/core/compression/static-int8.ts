@@ -22,7 +22,7 @@ export async function staticInt8(
   method: RangeMethod,
   version = 'dev',
 ): Promise<Result<{ model: TrainedModel; info: CompressionInfo }>> {
-  if (!model.artifacts)
+  if (model.kind !== 'network')
     return fail({ kind: 'unsupported-model', message: 'Static quantization works on neural networks.' });
   const warnings: Problem[] = [];
   if (rows < MIN_CALIBRATION_ROWS)
@@ -46,7 +46,7 @@ export async function staticInt8(
       max: r.max,
     };
   }
-  const onnx = exportDenseOnnx(weights.value.model.artifacts!, d, version, weights.value.info.quant, activations);
+  const onnx = exportDenseOnnx(weights.value.model.artifacts, d, version, weights.value.info.quant, activations);
   if (!onnx.ok) return onnx;
   const info: CompressionInfo = {
     ...weights.value.info,
@@ -57,6 +57,7 @@ export async function staticInt8(
   return ok(
     {
       model: {
+        kind: 'onnx',
         onnx: {
           bytes: onnx.value.slice().buffer as ArrayBuffer,
           input: 'features',

@@ -1,16 +1,7 @@
 import { assert } from '../util/result.ts';
 import { createRandom, shuffleInPlace } from '../util/random.ts';
-
-export type SplitKind = 'random' | 'stratified' | 'time';
-
-export interface SplitSpec {
-  kind: SplitKind;
-  /** Fractions for train / validation / test; they must sum to 1. */
-  fractions: [number, number, number];
-  seed: number;
-  /** Column that orders rows for a time split (a date or numeric column). */
-  timeColumn?: string;
-}
+import type { SplitSpec } from '../contracts/data.ts';
+export type { SplitKind, SplitSpec } from '../contracts/data.ts';
 
 export interface SplitIndices {
   train: Uint32Array;

@@ -1,3 +1,4 @@
+import { upgradeConfig } from '../store/upgrade.ts';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { shippedTable } from '../../../tests/unit/fixtures.ts';
@@ -5,19 +6,18 @@ import { datasetVersionId } from '../data/dataset-hash.ts';
 import { inferSchema } from '../data/schema.ts';
 import { runSplitRows } from '../evaluation/report.ts';
 import { runTraining } from '../model/run-training.ts';
-import { DEFAULT_TRAIN_CONFIG, type RunRecord, type TrainedModel } from '../model/spec.ts';
+import { type RunRecord, type TrainedModel } from '../model/spec.ts';
 import { continualLearning, freshDataValue } from './continual.ts';
 import { driftColumnsFromPreprocessor } from './report.ts';
 import { makeWindows } from './timeline.ts';
 
 const table = shippedTable('seattle-weather.csv');
 let run: RunRecord, model: TrainedModel;
-const config = {
-  ...DEFAULT_TRAIN_CONFIG,
+const config = upgradeConfig({
   epochs: 15,
   learningRate: 0.01,
-  model: { ...DEFAULT_TRAIN_CONFIG.model, kind: 'mlp' as const, hidden: [16] },
-};
+  model: { kind: 'mlp' as const, hidden: [16] },
+});
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -118,7 +118,7 @@ describe('continual learning over seattle-weather', () => {
       table,
       name: 'seattle',
       pre: model.preprocessor,
-      config: { ...config, epochs: 5 },
+      config: { ...config, params: { ...config.params, epochs: 5 } },
       windows,
       span: 3,
       maxAge: 4,

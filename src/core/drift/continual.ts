@@ -98,7 +98,7 @@ function concat(parts: Uint32Array[]): Uint32Array {
 export async function continualLearning(o: ContinualOptions): Promise<Result<ContinualResult>> {
   const name = o.pre.label.task === 'classification' ? 'accuracy' : 'rmse';
   const better = (a: number, b: number) => (name === 'accuracy' ? a > b : a < b);
-  const canFineTune = !!o.initial.artifacts;
+  const canFineTune = o.initial.kind === 'network';
   const score = async (model: TrainedModel, set: EncodedSet) =>
     metricOf(splitMetrics(o.pre, await predictMatrix(model, set.X, set.y.length), set.y), name);
   let stateless = o.initial,
@@ -184,8 +184,8 @@ export async function continualLearning(o: ContinualOptions): Promise<Result<Con
         o.pre.label.task,
         wSet.value,
         wvSet.value,
-        { ...o.config, epochs: o.fineTuneEpochs, earlyStoppingPatience: 0 },
-        { initial: stateful.artifacts, isCancelled: o.isCancelled },
+        { ...o.config, params: { ...o.config.params, epochs: o.fineTuneEpochs, earlyStoppingPatience: 0 } },
+        { initial: stateful.kind === 'network' ? stateful.artifacts : undefined, isCancelled: o.isCancelled },
       );
       const v2: ContinualVersion = {
         strategy: 'stateful',

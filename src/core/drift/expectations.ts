@@ -2,22 +2,8 @@ import { columnByName, type Table } from '../data/table.ts';
 import { parseBoolean, parseDate, parseNumber } from '../data/values.ts';
 import type { Schema } from '../data/schema.ts';
 import { numericSummary, quantileSorted } from './univariate.ts';
-
-/**
- * Data expectations: declarative checks saved with a model version and run on new data (in the
- * spirit of Great Expectations). Each yields pass/fail, the observed value, the failing share and up
- * to five example rows (1-based, as a spreadsheet shows them).
- */
-export type Expectation =
-  | { kind: 'column-exists'; column: string; type?: 'numeric' | 'categorical' | 'boolean' | 'date' | 'text' }
-  | { kind: 'not-null'; column: string; mostly?: number }
-  | { kind: 'in-set'; column: string; values: string[]; mostly?: number }
-  | { kind: 'between'; column: string; min?: number; max?: number; mostly?: number }
-  | { kind: 'matches'; column: string; pattern: string; mostly?: number }
-  | { kind: 'unique'; column: string }
-  | { kind: 'greater-than'; column: string; other: string; orEqual?: boolean; mostly?: number }
-  | { kind: 'mean-between'; column: string; min: number; max: number }
-  | { kind: 'quantile-between'; column: string; quantile: number; min: number; max: number };
+import type { Expectation } from '../contracts/attachments.ts';
+export type { Expectation } from '../contracts/attachments.ts';
 
 export interface ExpectationResult {
   expectation: Expectation;

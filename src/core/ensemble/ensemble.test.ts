@@ -1,3 +1,5 @@
+import { asEnsemble } from '../model/model-kind.ts';
+import { upgradeConfig } from '../store/upgrade.ts';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -7,7 +9,7 @@ import { inferSchema } from '../data/schema.ts';
 import type { Table } from '../data/table.ts';
 import { bundleToFiles, filesToBundle } from '../model/model-bundle.ts';
 import { runTraining } from '../model/run-training.ts';
-import { completeConfig, type ModelSpec } from '../model/spec.ts';
+type ModelSpec = Record<string, unknown> & { kind: string };
 import { combineRuns, predictAnyRows, runEnsembleTraining } from './ensemble.ts';
 
 const env = { backend: 'wasm' as const, backendReason: '', runtime: 'vitest', appVersion: 'test' };
@@ -21,7 +23,7 @@ function req(table: Table, label: string, model: Partial<ModelSpec>, extra: Reco
     dataset: { id: datasetVersionId(table), name: 't' },
     schema: inferSchema(table, label),
     split,
-    config: completeConfig({ model, epochs: 20, learningRate: 0.02, ...extra }),
+    config: upgradeConfig({ model, epochs: 20, learningRate: 0.02, ...extra }),
     environment: env,
   };
 }
@@ -43,7 +45,9 @@ describe('ensembles', () => {
     });
     if (!stump.ok || !boosted.ok) throw new Error('failed');
     expect(boosted.value.run.metrics.test!.accuracy!).toBeGreaterThan(stump.value.run.metrics.test!.accuracy! + 0.02);
-    expect(boosted.value.model.ensemble!.weights!.length).toBe(boosted.value.model.ensemble!.members.length);
+    expect(asEnsemble(boosted.value.model).ensemble.weights!.length).toBe(
+      asEnsemble(boosted.value.model).ensemble.members.length,
+    );
     expect(boosted.value.run.ensemble!.method).toBe('adaboost');
   });
 

@@ -67,7 +67,7 @@ export async function predictAnyRows(
   rows: Uint32Array,
   file = 'the dataset',
 ): Promise<Result<Float64Array>> {
-  if (!model.ensemble) return predictTableRows(model, table, rows, file);
+  if (model.kind !== 'ensemble') return predictTableRows(model, table, rows, file);
   const outs: Float64Array[] = [];
   for (const m of model.ensemble.members) {
     const o = await predictAnyRows(m, table, rows, file);
@@ -148,7 +148,7 @@ async function ensembleRun(a: {
   const fp = await predictAnyRows(model, a.table, sets.validation.rows.subarray(0, nFp));
   const validation = a.validationOverride ?? (await metricsOn(model, a.table, sets.validation));
   return {
-    format: 'benchtop-run@1',
+    format: 'benchtop-run@2',
     id: a.runId,
     name: a.runName,
     status: 'finished',
@@ -250,6 +250,7 @@ export async function runEnsembleTraining(
       message: 'The first boosting member was no better than chance; use a stronger base model.',
     });
   const model: TrainedModel = {
+    kind: 'ensemble',
     ensemble: { method: req.method, members, weights: req.method === 'adaboost' ? weights : undefined },
     preprocessor: pre,
   };
@@ -360,7 +361,7 @@ export async function combineRuns(
     }
     validationOverride = splitMetrics(pre0, oof, sets.validation.y);
   }
-  const model: TrainedModel = { ensemble: state, preprocessor: pre0 };
+  const model: TrainedModel = { kind: 'ensemble', ensemble: state, preprocessor: pre0 };
   const run = await ensembleRun({
     runId: ids.runId,
     runName: ids.runName,

@@ -8,33 +8,8 @@ import { createRandom } from '../util/random.ts';
 import type { Result } from '../util/result.ts';
 import { fail, ok } from '../util/result.ts';
 import { subTable, withColumn } from './subtable.ts';
-
-/** Behavioural tests (Ribeiro et al. 2020, CheckList), saved with a model version and rerun on new ones. */
-export type BehaviourTest =
-  | { kind: 'perturbation'; strengths: number[]; swapCategories: boolean }
-  | { kind: 'invariance'; column: string }
-  | { kind: 'directional'; column: string; delta: number; target: string; expect: 'increase' | 'decrease' };
-
-export interface Example {
-  row: number;
-  before: string;
-  after: string;
-  change: string;
-}
-
-export type BehaviourResult =
-  | { kind: 'perturbation'; strengths: number[]; metric: 'accuracy' | 'rmse'; values: number[]; note: string }
-  | { kind: 'invariance'; column: string; changedRate: number; tested: number; examples: Example[]; note: string }
-  | {
-      kind: 'directional';
-      column: string;
-      target: string;
-      expect: 'increase' | 'decrease';
-      violationRate: number;
-      tested: number;
-      examples: Example[];
-      note: string;
-    };
+import type { BehaviourTest, Example, BehaviourResult } from '../contracts/evaluation.ts';
+export type { BehaviourTest, Example, BehaviourResult } from '../contracts/evaluation.ts';
 
 const fmtNum = (v: number) => String(Number(v.toPrecision(6)));
 

@@ -1,3 +1,4 @@
+import { upgradeConfig } from '../store/upgrade.ts';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { csvTable, shippedTable } from '../../../tests/unit/fixtures.ts';
 import { calibrateRun } from '../calibration/calibrate-model.ts';
@@ -6,7 +7,7 @@ import { encodeLabels } from '../data/preprocess.ts';
 import { inferSchema } from '../data/schema.ts';
 import type { Table } from '../data/table.ts';
 import { runTraining } from '../model/run-training.ts';
-import { completeConfig, type RunRecord, type TrainedModel } from '../model/spec.ts';
+import { type RunRecord, type TrainedModel } from '../model/spec.ts';
 import { runBehaviourTest } from './behaviour.ts';
 import { evaluateModel } from './evaluation.ts';
 
@@ -23,7 +24,7 @@ async function train(
     dataset: { id: datasetVersionId(table), name: 't' },
     schema: inferSchema(table, label),
     split: { kind: 'stratified', fractions: [0.6, 0.2, 0.2], seed },
-    config: completeConfig({ model, seed, epochs: 30, learningRate: 0.02 }),
+    config: upgradeConfig({ model, seed, epochs: 30, learningRate: 0.02 }),
     environment: { backend: 'cpu', backendReason: '', runtime: 't', appVersion: 't' },
   });
   if (!r.ok) throw new Error(r.error.message);

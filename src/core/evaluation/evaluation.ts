@@ -4,68 +4,21 @@ import { cell, columnByName, type Table } from '../data/table.ts';
 import { predictAnyRows } from '../ensemble/ensemble.ts';
 import { accuracy } from '../metrics/accuracy.ts';
 import { argmaxRows } from '../metrics/argmax-rows.ts';
-import { bootstrapInterval, type Interval } from '../metrics/bootstrap.ts';
-import { classificationReport, type ClassificationReport } from '../metrics/classification-report.ts';
+import { bootstrapInterval } from '../metrics/bootstrap.ts';
+import { classificationReport } from '../metrics/classification-report.ts';
 import { confusionMatrix } from '../metrics/confusion-matrix.ts';
 import { logLoss } from '../metrics/log-loss.ts';
 import { brierMulti, mape } from '../metrics/probability-scores.ts';
-import { prCurve, rocAucOvr, rocCurve, type PrCurve, type RocCurve } from '../metrics/ranking-curves.ts';
+import { prCurve, rocAucOvr, rocCurve } from '../metrics/ranking-curves.ts';
 import { regressionErrors } from '../metrics/regression-errors.ts';
-import { calibrationSummary, type CalibrationSummary } from '../calibration/reliability.ts';
+import { calibrationSummary } from '../calibration/reliability.ts';
 import type { TrainedModel } from '../model/spec.ts';
 import type { Problem, Result } from '../util/result.ts';
 import { fail, ok } from '../util/result.ts';
 import { checkColumns } from './check-columns.ts';
-import { findSlices, scoreSlices, type SliceDefinition, type SliceResult } from './slices.ts';
-
-export interface ClassificationEvaluation {
-  task: 'classification';
-  classes: string[];
-  n: number;
-  report: ClassificationReport;
-  confusion: number[];
-  confusionNormalized: number[];
-  logLoss: number;
-  brier: number;
-  auc: { perClass: number[]; macro: number; weighted: number };
-  /** ROC and PR curves: the positive class for binary, one per class otherwise (thinned to ≤ 200 points). */
-  roc: (RocCurve & { label: string })[];
-  pr: (PrCurve & { label: string })[];
-  calibration: CalibrationSummary;
-  intervals: Record<'accuracy' | 'balancedAccuracy' | 'macroF1' | 'auc' | 'logLoss', Interval>;
-  /** Accuracy of the predictions kept when abstaining below each confidence threshold. */
-  coverage: { threshold: number; coverage: number; accuracy: number }[];
-  /** Misclassified rows, most confident first. */
-  errors: {
-    row: number;
-    label: string;
-    prediction: string;
-    confidence: number;
-    input: Record<string, string | null>;
-  }[];
-}
-
-export interface RegressionEvaluation {
-  task: 'regression';
-  n: number;
-  mae: number;
-  rmse: number;
-  r2: number;
-  mape: number;
-  intervals: Record<'mae' | 'rmse' | 'r2', Interval>;
-  /** (prediction, residual) of up to 2,000 rows, for the residual plot. */
-  residuals: { predicted: number[]; residual: number[] };
-  errors: { row: number; label: string; prediction: string; residual: number; input: Record<string, string | null> }[];
-}
-
-export interface Evaluation {
-  dataset: string;
-  rows: number;
-  metrics: ClassificationEvaluation | RegressionEvaluation;
-  slices: SliceResult[];
-  foundSlices: SliceResult[];
-  notes: Problem[];
-}
+import { findSlices, scoreSlices, type SliceDefinition } from './slices.ts';
+import type { ClassificationEvaluation, RegressionEvaluation, Evaluation } from '../contracts/evaluation.ts';
+export type { ClassificationEvaluation, RegressionEvaluation, Evaluation } from '../contracts/evaluation.ts';
 
 /** Thins parallel arrays to at most 200 points (keeping the last), for plotting. */
 function thin(xs: number[], ...rest: number[][]): number[][] {

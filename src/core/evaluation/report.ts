@@ -4,21 +4,8 @@ import { prepareData } from '../model/prepare.ts';
 import type { RunRecord } from '../model/spec.ts';
 import type { Result } from '../util/result.ts';
 import { ok } from '../util/result.ts';
-import type { BehaviourResult, BehaviourTest } from './behaviour.ts';
-import type { Evaluation } from './evaluation.ts';
-
-/** An evaluation report of one run/version: kept with the run (so the registry and model card see it), exported as HTML or JSON. */
-export interface EvaluationReport {
-  format: 'benchtop-evaluation@1';
-  runId: string;
-  runName: string;
-  createdAt: string;
-  split: 'test' | 'validation' | 'all' | 'file';
-  evaluation: Evaluation;
-  behaviour: { test: BehaviourTest; result: BehaviourResult | { error: string } }[];
-  /** Predictions below this confidence are abstentions (null = always predict). */
-  abstainBelow: number | null;
-}
+import type { Evaluation, EvaluationReport } from '../contracts/evaluation.ts';
+export type { EvaluationReport } from '../contracts/evaluation.ts';
 
 /** The rows of a run's train/validation/test splits in a table (the same seeded split the run used). */
 export function runSplitRows(

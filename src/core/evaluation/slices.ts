@@ -1,37 +1,11 @@
 import type { Preprocessor } from '../data/preprocess.ts';
 import { columnByName, type Table } from '../data/table.ts';
 import { parseDate, parseNumber } from '../data/values.ts';
-import { bootstrapInterval, type Interval } from '../metrics/bootstrap.ts';
+import { bootstrapInterval } from '../metrics/bootstrap.ts';
 import { benjaminiHochberg } from '../stats/multiple-testing.ts';
 import { meanDifference } from '../stats/welch.ts';
-
-/** A condition on one column: a value, or a numeric range min ≤ x < max. */
-export type SliceCondition =
-  { column: string; op: 'eq'; value: string } | { column: string; op: 'range'; min: number; max: number };
-
-/** A slice the person defines: all conditions hold (a cross of features when there are several). */
-export interface SliceDefinition {
-  name?: string;
-  conditions: SliceCondition[];
-}
-
-export interface SliceResult {
-  name: string;
-  conditions: SliceCondition[];
-  size: number;
-  metric: 'accuracy' | 'rmse';
-  value: number;
-  interval: Interval;
-  /** value − the overall value (negative accuracy gap / positive RMSE gap = worse). */
-  gap: number;
-  /** Effect size of the per-row loss inside vs outside (positive = worse inside). */
-  effectSize: number;
-  pValue: number;
-  /** Benjamini–Hochberg adjusted p-value over every slice tested. */
-  adjustedP: number;
-  /** Table rows in the slice (first 5,000), to open them. */
-  rows: number[];
-}
+import type { SliceCondition, SliceDefinition, SliceResult } from '../contracts/evaluation.ts';
+export type { SliceCondition, SliceDefinition, SliceResult } from '../contracts/evaluation.ts';
 
 export function describeCondition(c: SliceCondition): string {
   return c.op === 'eq' ? `${c.column} = ${c.value}` : `${c.min} ≤ ${c.column} < ${c.max}`;

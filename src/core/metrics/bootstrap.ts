@@ -1,11 +1,6 @@
 import { createRandom } from '../util/random.ts';
-
-export interface Interval {
-  estimate: number;
-  lo: number;
-  hi: number;
-  level: number;
-}
+import type { Interval } from '../contracts/evaluation.ts';
+export type { Interval } from '../contracts/evaluation.ts';
 
 /**
  * Percentile bootstrap confidence interval (Efron & Tibshirani 1993): resample the n rows with

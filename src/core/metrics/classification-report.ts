@@ -1,23 +1,6 @@
 import { confusionMatrix } from './confusion-matrix.ts';
-
-export interface ClassScores {
-  precision: number;
-  recall: number;
-  f1: number;
-  support: number;
-}
-
-export interface ClassificationReport {
-  perClass: ClassScores[];
-  macro: Omit<ClassScores, 'support'>;
-  micro: Omit<ClassScores, 'support'>;
-  weighted: Omit<ClassScores, 'support'>;
-  accuracy: number;
-  /** Mean recall over classes present in the truth (scikit-learn's `balanced_accuracy_score`). */
-  balancedAccuracy: number;
-  /** Matthews correlation coefficient, multi-class form (Gorodkin 2004), as scikit-learn's `matthews_corrcoef`. */
-  mcc: number;
-}
+import type { ClassScores, ClassificationReport } from '../contracts/evaluation.ts';
+export type { ClassScores, ClassificationReport } from '../contracts/evaluation.ts';
 
 /**
  * Precision, recall and F1 per class with macro, micro and support-weighted averages (zero_division=0),

@@ -1,18 +1,5 @@
-/** A curve over decision thresholds (descending), with its area. */
-export interface RocCurve {
-  fpr: number[];
-  tpr: number[];
-  thresholds: number[];
-  auc: number;
-}
-
-export interface PrCurve {
-  precision: number[];
-  recall: number[];
-  thresholds: number[];
-  /** Σ (Rₙ − Rₙ₋₁) Pₙ, scikit-learn's `average_precision_score` (no interpolation). */
-  averagePrecision: number;
-}
+import type { RocCurve, PrCurve } from '../contracts/evaluation.ts';
+export type { RocCurve, PrCurve } from '../contracts/evaluation.ts';
 
 /** Cumulative true/false positives at each distinct score, scores sorted descending (ties grouped). */
 function cumulative(

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import type { ModelSpec, OptimizerKind } from './spec.ts';
+import type { NetworkSpec, OptimizerKind } from './network-spec.ts';
 import type { Task } from '../data/preprocess.ts';
 import { assert } from '../util/result.ts';
 
@@ -37,7 +37,7 @@ export function makeOptimizer(kind: OptimizerKind, lr: number): tf.Optimizer {
  * @example buildModel({ ...DEFAULT_MODEL_SPEC, kind: 'cnn' }, 64, 'classification', 10, 42)
  */
 export function buildModel(
-  spec: ModelSpec,
+  spec: Pick<NetworkSpec, 'kind' | 'hidden' | 'filters' | 'activation' | 'dropout' | 'batchNorm'>,
   inputSize: number,
   task: Task,
   classes: number,

@@ -1,7 +1,7 @@
 import type { Preprocessor } from '../data/preprocess.ts';
 import { disposeModel } from './artifacts.ts';
 import type { EncodedSet } from './prepare.ts';
-import type { TrainConfig } from './spec.ts';
+import type { NetworkSpec } from './network-spec.ts';
 import { trainModel } from './train-model.ts';
 
 export interface OverfitReport {
@@ -28,20 +28,21 @@ function take(set: EncodedSet, n: number, d: number): EncodedSet {
 export async function overfitOneBatch(
   pre: Preprocessor,
   train: EncodedSet,
-  config: TrainConfig,
+  config: NetworkSpec,
   rows = 32,
   steps = 150,
   isCancelled?: () => boolean,
 ): Promise<OverfitReport> {
   const batch = take(train, Math.min(rows, train.y.length), pre.inputSize);
-  const cfg: TrainConfig = {
+  const cfg: NetworkSpec = {
     ...config,
     epochs: steps,
     batchSize: batch.y.length,
     earlyStoppingPatience: 0,
-    schedule: { ...config.schedule, kind: 'constant' },
+    schedule: 'constant',
     classWeights: 'none',
-    model: { ...config.model, dropout: 0, l2: 0 },
+    dropout: 0,
+    l2: 0,
   };
   const losses: number[] = [];
   const out = await trainModel(pre, batch, batch, cfg, {
@@ -82,7 +83,7 @@ export interface LrRangeReport {
 export async function lrRangeTest(
   pre: Preprocessor,
   train: EncodedSet,
-  config: TrainConfig,
+  config: NetworkSpec,
   lo = 1e-6,
   hi = 1,
   steps = 100,
@@ -93,7 +94,7 @@ export async function lrRangeTest(
     smoothed: number[] = [];
   const factor = (hi / lo) ** (1 / Math.max(1, steps - 1));
   const perEpoch = Math.max(1, Math.ceil(train.y.length / config.batchSize));
-  const cfg: TrainConfig = { ...config, epochs: Math.ceil(steps / perEpoch), earlyStoppingPatience: 0 };
+  const cfg: NetworkSpec = { ...config, epochs: Math.ceil(steps / perEpoch), earlyStoppingPatience: 0 };
   let avg = 0,
     best = Infinity;
   const out = await trainModel(pre, train, train, cfg, {

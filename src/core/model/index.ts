@@ -8,7 +8,6 @@ export * from './train-model.ts';
 export * from './run-training.ts';
 export * from './predict-table.ts';
 export * from './model-bundle.ts';
-export * from './describe.ts';
 export * from './started-run.ts';
-export * from './validate-config.ts';
 export * from './debug-aids.ts';
+export * from './network-spec.ts';

@@ -2,7 +2,8 @@ import { unzipSync, zipSync } from 'fflate';
 import type { Preprocessor } from '../data/preprocess.ts';
 import type { Result } from '../util/result.ts';
 import { fail, ok } from '../util/result.ts';
-import type { ClassicalState, ModelArtifacts, RunRecord, TrainedModel } from './spec.ts';
+import type { ModelArtifacts, RunRecord, TrainedModel } from './spec.ts';
+import { upgradeClassical, upgradeModel, upgradeRun } from '../store/upgrade.ts';
 
 /**
  * The portable model format, shared by the app and the command line. A model directory (or a zip
@@ -51,40 +52,43 @@ function fromBase64(s: string): ArrayBuffer {
 
 /** A trained model as JSON (network weights in base64), for ensembles' members. */
 export function modelToJson(m: TrainedModel): unknown {
-  return {
-    preprocessor: m.preprocessor,
-    artifacts: m.artifacts
-      ? {
-          modelTopology: m.artifacts.modelTopology,
-          weightSpecs: m.artifacts.weightSpecs,
-          weightData: toBase64(m.artifacts.weightData),
-        }
-      : undefined,
-    classical: m.classical,
-    calibrator: m.calibrator,
-    compression: m.compression,
-    ensemble: m.ensemble ? { ...m.ensemble, members: m.ensemble.members.map(modelToJson) } : undefined,
-  };
+  switch (m.kind) {
+    case 'network': {
+      const a = m.artifacts;
+      return {
+        ...m,
+        artifacts: { modelTopology: a.modelTopology, weightSpecs: a.weightSpecs, weightData: toBase64(a.weightData) },
+      };
+    }
+    case 'ensemble':
+      return { ...m, ensemble: { ...m.ensemble, members: m.ensemble.members.map(modelToJson) } };
+    case 'onnx':
+      return { ...m, onnx: { ...m.onnx, bytes: toBase64(m.onnx.bytes) } };
+    case 'classical':
+      return m;
+  }
 }
 
-/** Inverse of {@link modelToJson}. */
+/** Inverse of {@link modelToJson}; reads members written before models carried `kind` too. */
 export function modelFromJson(j: unknown): TrainedModel {
-  const o = j as {
-    preprocessor: Preprocessor;
-    artifacts?: { modelTopology: object; weightSpecs: ModelArtifacts['weightSpecs']; weightData: string };
-    classical?: ClassicalState;
-    ensemble?: { members: unknown[] } & Record<string, unknown>;
-  };
-  return {
-    preprocessor: o.preprocessor,
-    artifacts: o.artifacts ? { ...o.artifacts, weightData: fromBase64(o.artifacts.weightData) } : undefined,
-    classical: o.classical,
-    calibrator: (o as { calibrator?: TrainedModel['calibrator'] }).calibrator,
-    compression: (o as { compression?: TrainedModel['compression'] }).compression,
-    ensemble: o.ensemble
-      ? ({ ...o.ensemble, members: o.ensemble.members.map(modelFromJson) } as TrainedModel['ensemble'])
-      : undefined,
-  };
+  const m = upgradeModel(j as Record<string, unknown>);
+  switch (m.kind) {
+    case 'network': {
+      const w = m.artifacts.weightData as unknown;
+      return {
+        ...m,
+        artifacts: { ...m.artifacts, weightData: typeof w === 'string' ? fromBase64(w) : (w as ArrayBuffer) },
+      };
+    }
+    case 'ensemble':
+      return { ...m, ensemble: { ...m.ensemble, members: m.ensemble.members.map(modelFromJson) } };
+    case 'onnx': {
+      const b = m.onnx.bytes as unknown;
+      return { ...m, onnx: { ...m.onnx, bytes: typeof b === 'string' ? fromBase64(b) : (b as ArrayBuffer) } };
+    }
+    case 'classical':
+      return m;
+  }
 }
 
 export function bundleToFiles(b: ModelBundle): Record<string, Uint8Array> {
@@ -95,7 +99,7 @@ export function bundleToFiles(b: ModelBundle): Record<string, Uint8Array> {
 }
 
 function modelFiles(b: ModelBundle): Record<string, Uint8Array> {
-  if (b.model.onnx) {
+  if (b.model.kind === 'onnx') {
     const { bytes, ...meta } = b.model.onnx;
     return {
       'model.onnx': new Uint8Array(bytes.slice(0)),
@@ -104,19 +108,19 @@ function modelFiles(b: ModelBundle): Record<string, Uint8Array> {
       'run.json': json(b.run),
     };
   }
-  if (b.model.ensemble)
+  if (b.model.kind === 'ensemble')
     return {
       'ensemble.json': json(modelToJson(b.model)),
       'preprocessing.json': json(b.model.preprocessor),
       'run.json': json(b.run),
     };
-  const a = b.model.artifacts;
-  if (!a)
+  if (b.model.kind === 'classical')
     return {
       'classical.json': json(b.model.classical),
       'preprocessing.json': json(b.model.preprocessor),
       'run.json': json(b.run),
     };
+  const a = b.model.artifacts;
   return {
     'model.json': json({
       format: 'layers-model',
@@ -210,25 +214,27 @@ function filesToBundleWithoutCalibrator(files: Record<string, Uint8Array>, sourc
       file: `${source}/preprocessing.json`,
       message: `${source}/preprocessing.json has format "${String(pre.value.format)}", expected "benchtop-preprocessor@1".`,
     });
-  if (run.value.format !== 'benchtop-run@1')
+  if (run.value.format !== 'benchtop-run@1' && run.value.format !== 'benchtop-run@2')
     return fail({
       kind: 'bad-format',
       file: `${source}/run.json`,
-      message: `${source}/run.json has format "${String(run.value.format)}", expected "benchtop-run@1".`,
+      message: `${source}/run.json has format "${String(run.value.format)}", expected "benchtop-run@2" (or @1).`,
     });
+  const runRecord = upgradeRun(run.value);
   if (files['onnx.json']) {
     const meta = parse('onnx.json');
     if (!meta.ok) return meta;
     const b = files['model.onnx']!;
     return ok({
       model: {
+        kind: 'onnx',
         onnx: {
           ...(meta.value as { input: string; output: string; file: string }),
           bytes: b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer,
         },
         preprocessor: pre.value as unknown as Preprocessor,
       },
-      run: run.value as unknown as RunRecord,
+      run: runRecord,
     });
   }
   if (files['ensemble.json']) {
@@ -240,12 +246,12 @@ function filesToBundleWithoutCalibrator(files: Record<string, Uint8Array>, sourc
         file: `${source}/ensemble.json`,
         message: `${source}/ensemble.json has no ensemble.`,
       });
-    return ok({ model: modelFromJson(e.value), run: run.value as unknown as RunRecord });
+    return ok({ model: modelFromJson(e.value), run: runRecord });
   }
   if (files['classical.json']) {
     const classical = parse('classical.json');
     if (!classical.ok) return classical;
-    if (typeof classical.value.kind !== 'string' || classical.value.state === undefined)
+    if (typeof (classical.value.family ?? classical.value.kind) !== 'string' || classical.value.state === undefined)
       return fail({
         kind: 'bad-format',
         file: `${source}/classical.json`,
@@ -253,10 +259,11 @@ function filesToBundleWithoutCalibrator(files: Record<string, Uint8Array>, sourc
       });
     return ok({
       model: {
-        classical: classical.value as unknown as ClassicalState,
+        kind: 'classical',
+        classical: upgradeClassical(classical.value),
         preprocessor: pre.value as unknown as Preprocessor,
       },
-      run: run.value as unknown as RunRecord,
+      run: runRecord,
     });
   }
   const modelJson = parse('model.json');
@@ -280,10 +287,11 @@ function filesToBundleWithoutCalibrator(files: Record<string, Uint8Array>, sourc
   const weightData = bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.byteLength) as ArrayBuffer;
   return ok({
     model: {
+      kind: 'network',
       artifacts: { modelTopology: modelJson.value.modelTopology as object, weightSpecs, weightData },
       preprocessor: pre.value as unknown as Preprocessor,
     },
-    run: run.value as unknown as RunRecord,
+    run: runRecord,
   });
 }
 

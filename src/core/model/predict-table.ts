@@ -1,6 +1,6 @@
 import type { Table } from '../data/table.ts';
 import { transformFeatures } from '../data/preprocess.ts';
-import { predictClassical } from '../classical/classical-model.ts';
+import { predictClassical } from '../families/config.ts';
 import { applyCalibrator } from '../calibration/calibrators.ts';
 import { onnxRunner, toProbabilities } from './onnx-runner.ts';
 import type { Result } from '../util/result.ts';
@@ -15,15 +15,19 @@ import type { TrainedModel } from './spec.ts';
  */
 export async function predictMatrix(model: TrainedModel, X: Float32Array, n: number): Promise<Float64Array> {
   const pre = model.preprocessor;
-  assert(!model.ensemble, () => 'predictMatrix: ensembles predict from table rows (predictAnyRows), not one matrix');
+  assert(
+    model.kind !== 'ensemble',
+    () => 'predictMatrix: ensembles predict from table rows (predictAnyRows), not one matrix',
+  );
   let out: Float64Array;
-  if (model.onnx) {
+  if (model.kind === 'onnx') {
     const raw = await onnxRunner()(new Uint8Array(model.onnx.bytes), X, n, pre.inputSize);
     const k = pre.label.task === 'classification' ? pre.label.classes.length : 1;
     out = pre.label.task === 'classification' ? toProbabilities(raw, n, k) : Float64Array.from(raw);
-  } else if (model.classical) out = rawToOutputs(pre, predictClassical(model.classical, X, n, pre.inputSize), n);
+  } else if (model.kind === 'classical')
+    out = rawToOutputs(pre, predictClassical(model.classical, X, n, pre.inputSize), n);
   else {
-    const m = await artifactsToModel(model.artifacts!);
+    const m = await artifactsToModel(model.artifacts);
     try {
       out = await predictOutputs(m, pre, X, n);
     } finally {
@@ -46,8 +50,8 @@ export interface LoadedPredictor {
  */
 export async function loadPredictor(model: TrainedModel): Promise<LoadedPredictor> {
   const pre = model.preprocessor;
-  assert(!model.ensemble, () => 'loadPredictor: ensembles predict from table rows');
-  if (model.onnx) {
+  assert(model.kind !== 'ensemble', () => 'loadPredictor: ensembles predict from table rows');
+  if (model.kind === 'onnx') {
     const bytes = new Uint8Array(model.onnx.bytes);
     const k = pre.label.task === 'classification' ? pre.label.classes.length : 1;
     return {
@@ -61,13 +65,14 @@ export async function loadPredictor(model: TrainedModel): Promise<LoadedPredicto
       dispose: () => {},
     };
   }
-  if (model.classical)
+  if (model.kind === 'classical') {
+    const c = model.classical;
     return {
-      predict: async (X, n) =>
-        calibrated(model, rawToOutputs(pre, predictClassical(model.classical!, X, n, pre.inputSize), n)),
+      predict: async (X, n) => calibrated(model, rawToOutputs(pre, predictClassical(c, X, n, pre.inputSize), n)),
       dispose: () => {},
     };
-  const m = await artifactsToModel(model.artifacts!);
+  }
+  const m = await artifactsToModel(model.artifacts);
   let live = true;
   return {
     predict: async (X, n) => {

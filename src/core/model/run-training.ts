@@ -3,29 +3,23 @@ import type { SplitSpec } from '../data/split.ts';
 import { cell, columnByName, type Table } from '../data/table.ts';
 import type { Preprocessor, Task } from '../data/preprocess.ts';
 import { scoreBaselines, type UserBaseline } from '../baselines/baselines.ts';
-import { fitClassical } from '../classical/classical-model.ts';
 import { argmaxRows } from '../metrics/argmax-rows.ts';
 import { createRandom } from '../util/random.ts';
 import type { Result } from '../util/result.ts';
-import { fail, ok } from '../util/result.ts';
-import { disposeModel, modelToArtifacts } from './artifacts.ts';
-import { rawToOutputs } from './predict.ts';
+import { assert, fail, ok } from '../util/result.ts';
+import type { RunEnvironment, RunRecord, SampleRow, SliceScore, SplitMetrics } from '../contracts/run-record.ts';
+import type { TrainedModel } from '../contracts/model.ts';
+import type { TrainConfig } from '../contracts/train-config.ts';
+import type { FitOutcome } from '../families/family.ts';
+import { DEFAULT_MEMORY_BUDGET, validateConfig } from '../families/config.ts';
+import { familyOf } from '../families/registry.ts';
+import { networkSpec, fitNetwork } from '../families/network-family.ts';
+import { withDefaults } from '../families/params.ts';
+import type { NeuralKind } from './network-spec.ts';
 import { predictMatrix } from './predict-table.ts';
 import { prepareData, type EncodedSet } from './prepare.ts';
-import {
-  CLASSICAL_KINDS,
-  type EpochRecord,
-  type RunEnvironment,
-  type RunRecord,
-  type SampleRow,
-  type SliceScore,
-  type SplitMetrics,
-  type TrainConfig,
-  type TrainedModel,
-} from './spec.ts';
 import { splitMetrics } from './split-metrics.ts';
-import { trainModel, type TrainCallbacks } from './train-model.ts';
-import { DEFAULT_MEMORY_BUDGET, validateConfig } from './validate-config.ts';
+import type { TrainCallbacks } from './train-model.ts';
 
 export interface TrainRequest {
   runId: string;
@@ -118,20 +112,13 @@ function sampleRows(
     });
 }
 
-export interface FittedModel {
-  model: TrainedModel;
-  history: EpochRecord[];
-  status: RunRecord['status'];
-  message?: string;
-  bestEpoch?: number;
-  samplesPerSecond: number;
-  durationMs: number;
-}
+export type FittedModel = FitOutcome;
 
 /**
- * Fits any model family on encoded train/validation sets: a network by gradient descent, or a
- * classical model (whose per-round validation scores become the history). Never sees a test set —
- * hyperparameter search calls this directly.
+ * Fits any model family on encoded train/validation sets through its registry entry: a network by
+ * gradient descent, a classical model in TypeScript (per-round validation scores become the
+ * history). Never sees a test set — hyperparameter search calls this directly. Networks also take
+ * the derived-model recipes of `TrainCallbacks` (fine-tuning, distillation, QAT, pruning).
  */
 export async function fitModel(
   pre: Preprocessor,
@@ -140,85 +127,13 @@ export async function fitModel(
   validation: EncodedSet,
   config: TrainConfig,
   cb: TrainCallbacks = {},
-): Promise<FittedModel> {
-  const k = pre.label.task === 'classification' ? pre.label.classes.length : 1;
-  if ((CLASSICAL_KINDS as readonly string[]).includes(config.model.kind)) {
-    const started = performance.now();
-    const history: EpochRecord[] = [];
-    const evalRows = Math.min(train.y.length, cb.trainEvalRows ?? 20000);
-    const rounds = Math.max(1, config.model.nEstimators);
-    let stop = false;
-    const classical = fitClassical(
-      config.model,
-      train.X,
-      train.y,
-      train.y.length,
-      pre.inputSize,
-      task,
-      k,
-      config.seed,
-      (round, predict) => {
-        if (stop) return;
-        const record: EpochRecord = {
-          epoch: round,
-          train: splitMetrics(
-            pre,
-            rawToOutputs(pre, predict(train.X.subarray(0, evalRows * pre.inputSize), evalRows), evalRows),
-            train.y.subarray(0, evalRows),
-          ),
-          validation: splitMetrics(
-            pre,
-            rawToOutputs(pre, predict(validation.X, validation.y.length), validation.y.length),
-            validation.y,
-          ),
-          samplesPerSecond: 0,
-          elapsedMs: performance.now() - started,
-        };
-        history.push(record);
-        cb.onEpoch?.(record);
-        cb.onProgress?.({
-          epoch: round,
-          epochs: rounds,
-          step: 1,
-          stepsPerEpoch: 1,
-          samplesPerSecond: 0,
-          batchLoss: record.train.loss,
-          fraction: round / rounds,
-        });
-        if (cb.isCancelled?.()) stop = true;
-      },
-      Math.max(1, Math.ceil(rounds / 50)),
-    );
-    const durationMs = performance.now() - started;
-    const model: TrainedModel = { classical, preprocessor: pre };
-    if (history.length === 0) {
-      const record: EpochRecord = {
-        epoch: 1,
-        train: await metricsOf(model, train),
-        validation: await metricsOf(model, validation),
-        samplesPerSecond: train.y.length / (durationMs / 1000),
-        elapsedMs: durationMs,
-      };
-      history.push(record);
-      cb.onEpoch?.(record);
-    }
-    return { model, history, status: 'finished', samplesPerSecond: train.y.length / (durationMs / 1000), durationMs };
-  }
-  const outcome = await trainModel(pre, train, validation, config, cb);
-  try {
-    const model: TrainedModel = { artifacts: await modelToArtifacts(outcome.model), preprocessor: pre };
-    return {
-      model,
-      history: outcome.history,
-      status: outcome.status,
-      message: outcome.message,
-      bestEpoch: outcome.bestEpoch,
-      samplesPerSecond: outcome.samplesPerSecond,
-      durationMs: outcome.durationMs,
-    };
-  } finally {
-    disposeModel(outcome.model);
-  }
+): Promise<FitOutcome> {
+  const family = familyOf(config.kind);
+  assert(family, () => `fitModel: unknown family ${config.kind}`);
+  const input = { pre, task, train, validation, seed: config.seed };
+  if (family.engine === 'network')
+    return fitNetwork(networkSpec(config.kind as NeuralKind, config.params, config.seed), input, cb);
+  return family.fit(withDefaults(family, config.params), input, cb);
 }
 
 /**
@@ -242,14 +157,13 @@ export async function runTraining(
       prepared.warnings,
     );
   const k = pre.label.task === 'classification' ? pre.label.classes.length : 1;
-  const invalid = validateConfig(
-    req.config,
+  const invalid = validateConfig(req.config, {
     task,
-    pre.inputSize,
-    k,
-    train.y.length,
-    req.memoryBudget ?? DEFAULT_MEMORY_BUDGET,
-  );
+    inputSize: pre.inputSize,
+    classes: k,
+    rows: train.y.length,
+    memoryBudget: req.memoryBudget ?? DEFAULT_MEMORY_BUDGET,
+  });
   if (invalid) return fail(invalid, prepared.warnings);
   const createdAt = new Date().toISOString();
   const config = req.config;
@@ -260,7 +174,7 @@ export async function runTraining(
   const nFp = Math.min(FINGERPRINT_ROWS, validation.y.length);
   const valOutputs = await predictMatrix(model, validation.X, validation.y.length);
   const run: RunRecord = {
-    format: 'benchtop-run@1',
+    format: 'benchtop-run@2',
     id: req.runId,
     name: req.runName,
     status,

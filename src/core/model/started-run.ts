@@ -17,7 +17,7 @@ export function startedRun(a: {
   environment: RunEnvironment;
 }): RunRecord {
   return {
-    format: 'benchtop-run@1',
+    format: 'benchtop-run@2',
     id: a.id,
     name: a.name,
     status: 'running',

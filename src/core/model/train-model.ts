@@ -6,14 +6,9 @@ import { artifactsToModel, disposeModel } from './artifacts.ts';
 import { buildModel, makeOptimizer, outputUnits } from './build-model.ts';
 import { predictOutputs } from './predict.ts';
 import type { EncodedSet } from './prepare.ts';
-import {
-  learningRateAt,
-  type ModelArtifacts,
-  type EpochRecord,
-  type SplitMetrics,
-  type TrainConfig,
-  type TrainProgress,
-} from './spec.ts';
+import type { ModelArtifacts } from '../contracts/model.ts';
+import type { EpochRecord, SplitMetrics, TrainProgress } from '../contracts/run-record.ts';
+import { learningRateAt, type NetworkSpec } from './network-spec.ts';
 import { splitMetrics } from './split-metrics.ts';
 
 export interface TrainCallbacks {
@@ -148,7 +143,7 @@ export async function trainModel(
   pre: Preprocessor,
   train: EncodedSet,
   validation: EncodedSet,
-  config: TrainConfig,
+  spec: NetworkSpec,
   cb: TrainCallbacks = {},
 ): Promise<TrainOutcome> {
   const started = performance.now();
@@ -157,14 +152,13 @@ export async function trainModel(
   const units = outputUnits(task, k);
   const n = train.y.length;
   const d = pre.inputSize;
-  const spec = config.model;
-  const model = cb.initial ? await artifactsToModel(cb.initial) : buildModel(spec, d, task, k, config.seed);
-  const optimizer = makeOptimizer(config.optimizer, config.learningRate);
+  const model = cb.initial ? await artifactsToModel(cb.initial) : buildModel(spec, d, task, k, spec.seed);
+  const optimizer = makeOptimizer(spec.optimizer, spec.learningRate);
   const { vars, layerOf } = variablesByLayer(model);
   const kernels = vars.filter((v) => /kernel/.test(v.name));
-  const rng = createRandom(config.seed ^ 0x5eed);
+  const rng = createRandom(spec.seed ^ 0x5eed);
   const weights =
-    task === 'classification' && config.classWeights === 'balanced'
+    task === 'classification' && spec.classWeights === 'balanced'
       ? balancedClassWeights(train.y as Int32Array, k)
       : null;
   const Xt = tf.tensor2d(train.X, [n, d]);
@@ -208,7 +202,7 @@ export async function trainModel(
 
   const history: EpochRecord[] = [];
   const order = new Uint32Array(n).map((_, i) => i);
-  const batch = Math.max(1, Math.min(config.batchSize, n));
+  const batch = Math.max(1, Math.min(spec.batchSize, n));
   const steps = Math.ceil(n / batch);
   const every = cb.progressEveryMs ?? 100;
   let status: TrainOutcome['status'] = 'finished';
@@ -245,8 +239,8 @@ export async function trainModel(
   const applyMasks = () =>
     masks && kernels.forEach((v, i) => assignFrom(v, () => tf.tidy(() => tf.mul(v, masks![i]!))));
   try {
-    for (let epoch = 1; epoch <= config.epochs && status === 'finished'; epoch++) {
-      const lr = learningRateAt(config, epoch);
+    for (let epoch = 1; epoch <= spec.epochs && status === 'finished'; epoch++) {
+      const lr = learningRateAt(spec, epoch);
       setLearningRate(optimizer, lr);
       shuffleInPlace(order, rng);
       if (cb.sparsityAt) updateMasks(cb.sparsityAt(epoch));
@@ -317,12 +311,12 @@ export async function trainModel(
           lastReport = now;
           cb.onProgress({
             epoch,
-            epochs: config.epochs,
+            epochs: spec.epochs,
             step: step + 1,
             stepsPerEpoch: steps,
             samplesPerSecond: trained / (trainMs / 1000),
             batchLoss: loss,
-            fraction: (epoch - 1 + (step + 1) / steps) / config.epochs,
+            fraction: (epoch - 1 + (step + 1) / steps) / spec.epochs,
           });
         }
         await yieldToEventLoop();
@@ -361,13 +355,13 @@ export async function trainModel(
         message = `Weights of layer "${bad}" became non-finite in epoch ${epoch}. Lower the learning rate or add L2.`;
         break;
       }
-      if (config.earlyStoppingPatience > 0) {
+      if (spec.earlyStoppingPatience > 0) {
         const vl = record.validation.loss;
         if (best === null || vl < best.loss) {
           best?.weights.forEach((w) => w.dispose());
           best = { loss: vl, epoch, weights: model.getWeights().map((w) => w.clone()) };
           sinceBest = 0;
-        } else if (++sinceBest >= config.earlyStoppingPatience) {
+        } else if (++sinceBest >= spec.earlyStoppingPatience) {
           message = `Early stopping: validation loss has not improved for ${sinceBest} epochs; kept the weights of epoch ${best.epoch}.`;
           break;
         }

@@ -1,3 +1,5 @@
+import { asNetwork } from './model-kind.ts';
+import { upgradeConfig } from '../store/upgrade.ts';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -11,7 +13,8 @@ import { registerWasmGradKernels } from './wasm-grad-kernels.ts';
 import { bundleToFiles, filesToBundle, unzipBundle, zipBundle } from './model-bundle.ts';
 import { maxAbsDifference, predictTableRows } from './predict-table.ts';
 import { runTraining, type TrainRequest } from './run-training.ts';
-import { completeConfig, DEFAULT_TRAIN_CONFIG, type BackendName, type TrainConfig } from './spec.ts';
+import type { BackendName } from './spec.ts';
+import { networkSpec } from '../families/network-family.ts';
 
 registerWasmGradKernels();
 
@@ -20,7 +23,8 @@ const env = (backend: BackendName) => ({ backend, backendReason: 'test', runtime
 function request(
   table: Table,
   label: string,
-  config: Partial<TrainConfig> = {},
+  // The flat shape of benchtop-run@1 configs, read by upgradeConfig (tests the upgrade on every run too).
+  config: Record<string, unknown> & { model?: Record<string, unknown> } = {},
   split: Partial<SplitSpec> = {},
 ): TrainRequest {
   return {
@@ -30,12 +34,11 @@ function request(
     dataset: { id: datasetVersionId(table), name: 'test' },
     schema: inferSchema(table, label),
     split: { kind: 'stratified', fractions: [0.7, 0.15, 0.15], seed: 3, ...split },
-    config: {
-      ...DEFAULT_TRAIN_CONFIG,
+    config: upgradeConfig({
       epochs: 3,
       ...config,
-      model: { ...DEFAULT_TRAIN_CONFIG.model, ...(config.model ?? {}) },
-    },
+      model: { ...(config.model ?? {}) },
+    }),
     environment: env(tf.getBackend() as BackendName),
   };
 }
@@ -54,14 +57,14 @@ describe('runTraining', () => {
   for (const backend of ['cpu', 'wasm']) {
     it(`same seed and data on ${backend} → identical metrics and weights; another seed → different`, async () => {
       await useBackend(backend);
-      const cfg = { epochs: 2, learningRate: 0.01, model: { ...DEFAULT_TRAIN_CONFIG.model, hidden: [32] } };
+      const cfg = { epochs: 2, learningRate: 0.01, model: { hidden: [32] } };
       const a = await expectNoTensorLeak(() => runTraining(request(digits, 'digit', cfg)));
       const b = await runTraining(request(digits, 'digit', cfg));
       const c = await runTraining(request(digits, 'digit', { ...cfg, seed: 43 }));
       if (!a.ok || !b.ok || !c.ok) throw new Error('training failed');
       expect(b.value.run.metrics).toEqual(a.value.run.metrics);
-      expect(new Uint8Array(b.value.model.artifacts!.weightData)).toEqual(
-        new Uint8Array(a.value.model.artifacts!.weightData),
+      expect(new Uint8Array(asNetwork(b.value.model).artifacts.weightData)).toEqual(
+        new Uint8Array(asNetwork(a.value.model).artifacts.weightData),
       );
       expect(c.value.run.metrics.validation.loss).not.toBe(a.value.run.metrics.validation.loss);
       expect(a.value.run.metrics.validation.accuracy).toBeGreaterThan(0.85);
@@ -74,7 +77,7 @@ describe('runTraining', () => {
     await useBackend('wasm');
     const r = await runTraining(
       request(shippedTable('breast-cancer-wisconsin.csv'), 'diagnosis', {
-        model: { ...DEFAULT_TRAIN_CONFIG.model, kind: 'logistic' },
+        model: { kind: 'logistic' },
         epochs: 20,
         learningRate: 0.01,
       }),
@@ -104,12 +107,7 @@ describe('runTraining', () => {
     const rows = Array.from({ length: 300 }, (_, i) => `${i / 30},${((i * 7) % 13) / 13},${(3 * i) / 30 + 5}`);
     const t = csvTable(['a,b,y', ...rows].join('\n'));
     const r = await runTraining(
-      request(
-        t,
-        'y',
-        { model: { ...DEFAULT_TRAIN_CONFIG.model, kind: 'linear' }, epochs: 60, learningRate: 0.05 },
-        { kind: 'random' },
-      ),
+      request(t, 'y', { model: { kind: 'linear' }, epochs: 60, learningRate: 0.05 }, { kind: 'random' }),
     );
     if (!r.ok) throw new Error(r.error.message);
     expect(r.value.run.task).toBe('regression');
@@ -186,13 +184,18 @@ describe('NaN/Inf guard', () => {
     const p = prepareData(t, inferSchema(t, 'y'), { kind: 'random', fractions: [0.7, 0.15, 0.15], seed: 1 });
     if (!p.ok) throw new Error(p.error.message);
     const before = tf.memory().numTensors;
-    const config = completeConfig({
+    const config = upgradeConfig({
       optimizer: 'sgd',
       learningRate: 1e9,
       epochs: 3,
       model: { kind: 'mlp', hidden: [32], activation: 'relu' },
     });
-    const out = await trainModel(p.value.pre, p.value.train, p.value.validation, config);
+    const out = await trainModel(
+      p.value.pre,
+      p.value.train,
+      p.value.validation,
+      networkSpec('mlp', config.params, config.seed),
+    );
     expect(out.status).toBe('failed');
     expect(out.message).toMatch(/at epoch \d+, step \d+ \(global step \d+\)/);
     expect(out.message).toMatch(/non-finite in layer "(dense_0|output)"/);

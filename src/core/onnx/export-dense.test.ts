@@ -1,3 +1,5 @@
+import { asNetwork } from '../model/model-kind.ts';
+import { upgradeConfig } from '../store/upgrade.ts';
 import * as tf from '@tensorflow/tfjs';
 import * as ort from 'onnxruntime-web';
 import { describe, expect, it } from 'vitest';
@@ -7,7 +9,7 @@ import { inferSchema } from '../data/schema.ts';
 import type { Table } from '../data/table.ts';
 import { artifactsToModel, disposeModel } from '../model/artifacts.ts';
 import { runTraining } from '../model/run-training.ts';
-import { DEFAULT_TRAIN_CONFIG, type ModelSpec } from '../model/spec.ts';
+import type { NetworkSpec as ModelSpec } from '../model/network-spec.ts';
 import { exportDenseOnnx } from './export-dense.ts';
 
 ort.env.wasm.numThreads = 1;
@@ -21,7 +23,7 @@ async function trainAndCompare(table: Table, label: string, model: Partial<Model
     dataset: { id: datasetVersionId(table), name: 't' },
     schema: inferSchema(table, label),
     split: { kind: 'random', fractions: [0.7, 0.15, 0.15], seed: 1 },
-    config: { ...DEFAULT_TRAIN_CONFIG, epochs: 2, model: { ...DEFAULT_TRAIN_CONFIG.model, ...model } },
+    config: upgradeConfig({ epochs: 2, model: { ...model } }),
     environment: { backend: 'cpu', backendReason: '', runtime: 'vitest', appVersion: 'test' },
   });
   if (!r.ok) throw new Error(r.error.message);
@@ -35,11 +37,11 @@ async function trainAndCompare(table: Table, label: string, model: Partial<Model
     ((trained = q.value.model), (quant = q.value.info.quant));
     expect(Object.keys(quant!)).toContain('conv_0/kernel');
   }
-  const onnx = exportDenseOnnx(trained.artifacts!, d, 'test', quant);
+  const onnx = exportDenseOnnx(asNetwork(trained).artifacts, d, 'test', quant);
   if (!onnx.ok) throw new Error(onnx.error.message);
   const n = 25;
   const X = Float32Array.from({ length: n * d }, (_, i) => Math.sin(i * 12.9898) * 2);
-  const m = await artifactsToModel(trained.artifacts!);
+  const m = await artifactsToModel(asNetwork(trained).artifacts);
   const expected = tf.tidy(() => (m.predict(tf.tensor2d(X, [n, d])) as tf.Tensor).dataSync().slice());
   disposeModel(m);
   const session = await ort.InferenceSession.create(onnx.value);
@@ -128,11 +130,10 @@ describe('onnxruntime-node runs the same exports', () => {
       dataset: { id: datasetVersionId(table), name: 't' },
       schema: inferSchema(table, 'cultivar'),
       split: { kind: 'random', fractions: [0.7, 0.15, 0.15], seed: 1 },
-      config: {
-        ...DEFAULT_TRAIN_CONFIG,
+      config: upgradeConfig({
         epochs: 5,
-        model: { ...DEFAULT_TRAIN_CONFIG.model, kind: 'mlp', hidden: [16] },
-      },
+        model: { kind: 'mlp', hidden: [16] },
+      }),
       environment: { backend: 'cpu', backendReason: '', runtime: 'vitest', appVersion: 'test' },
     });
     if (!r.ok) throw new Error(r.error.message);
@@ -145,12 +146,12 @@ describe('onnxruntime-node runs the same exports', () => {
       [r.value.model, undefined],
       [q.value.model, q.value.info.quant],
     ] as const) {
-      const bytes = exportDenseOnnx(model.artifacts!, d, 'test', quant);
+      const bytes = exportDenseOnnx(asNetwork(model).artifacts, d, 'test', quant);
       if (!bytes.ok) throw new Error(bytes.error.message);
       const s = await ortNode.InferenceSession.create(bytes.value);
       const out = await s.run({ features: new ortNode.Tensor('float32', X, [n, d]) });
       const got = out.outputs!.data as Float32Array;
-      const m = await artifactsToModel(model.artifacts!);
+      const m = await artifactsToModel(asNetwork(model).artifacts);
       const want = tf.tidy(() => (m.predict(tf.tensor2d(X, [n, d])) as tf.Tensor).dataSync().slice());
       disposeModel(m);
       let diff = 0;

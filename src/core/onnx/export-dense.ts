@@ -507,8 +507,8 @@ class ExportError extends Error {}
  * Errors: classical models and ensembles (no ONNX export), layers the exporter does not handle.
  */
 export function modelToOnnx(model: TrainedModel, producerVersion = 'dev'): Result<Uint8Array> {
-  if (model.onnx) return ok(new Uint8Array(model.onnx.bytes));
-  if (!model.artifacts)
+  if (model.kind === 'onnx') return ok(new Uint8Array(model.onnx.bytes));
+  if (model.kind !== 'network')
     return fail({
       kind: 'unsupported-model',
       message:

@@ -54,7 +54,7 @@ describe('importing an ONNX model', () => {
     });
     const r = await importOnnxModel(bytes, 'hand.onnx', table, ds, schema, split, { runId: 'o', environment: env });
     if (!r.ok) throw new Error(r.error.message);
-    expect(r.value.run.config.model.kind).toBe('onnx');
+    expect(r.value.run.config.kind).toBe('onnx');
     expect(r.value.run.metrics.test!.accuracy).toBeGreaterThanOrEqual(0);
     expect(r.value.run.message).toContain('Gemm×1');
   });

@@ -5,7 +5,7 @@ import { transformFeatures, type Preprocessor } from '../data/preprocess.ts';
 import { prepareData, type EncodedSet } from '../model/prepare.ts';
 import { predictMatrix } from '../model/predict-table.ts';
 import { FINGERPRINT_ROWS } from '../model/run-training.ts';
-import { completeConfig, type RunEnvironment, type RunRecord, type TrainedModel } from '../model/spec.ts';
+import { type RunEnvironment, type RunRecord, type TrainedModel } from '../model/spec.ts';
 import { onnxRunner } from '../model/onnx-runner.ts';
 import { splitMetrics } from '../model/split-metrics.ts';
 import { scoreBaselines } from '../baselines/baselines.ts';
@@ -70,6 +70,7 @@ export async function importOnnxModel(
       message: `${file} expects ${width} input features; the dataset has ${d} feature columns (${pre.inputNames.join(', ')}). Choose the columns the model was trained on.`,
     });
   const model: TrainedModel = {
+    kind: 'onnx',
     onnx: { bytes: bytes.slice().buffer as ArrayBuffer, input: input.name, output: output.name, file },
     preprocessor: pre,
   };
@@ -100,7 +101,7 @@ export async function importOnnxModel(
   const valOut = await predictMatrix(model, validation.X, validation.y.length);
   const nFp = Math.min(FINGERPRINT_ROWS, validation.y.length);
   const run: RunRecord = {
-    format: 'benchtop-run@1',
+    format: 'benchtop-run@2',
     id: ids.runId,
     name: `ONNX ${file} · ${dataset.name}`,
     status: 'finished',
@@ -112,7 +113,7 @@ export async function importOnnxModel(
     features: pre.features.map((f) => f.column),
     split,
     splitSizes: { train: train.y.length, validation: validation.y.length, test: test.y.length },
-    config: completeConfig({ model: { kind: 'onnx' } }),
+    config: { kind: 'onnx', params: {}, seed: 0 },
     history: [],
     metrics: {
       train: await score(train),

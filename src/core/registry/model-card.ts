@@ -1,6 +1,6 @@
 import type { RunRecord, SplitMetrics } from '../model/spec.ts';
-import { ENSEMBLE_LABELS, MODEL_LABELS, completeConfig } from '../model/spec.ts';
-import { describeModel } from '../model/describe.ts';
+import { ENSEMBLE_LABELS } from '../model/spec.ts';
+import { describeConfig, familyLabel } from '../families/config.ts';
 import type { AliasRecord, DatasetRecord, ModelCardProse, ModelVersion } from '../store/records.ts';
 
 /**
@@ -58,11 +58,11 @@ export function buildModelCard(
   aliases: AliasRecord[],
   prose: Partial<ModelCardProse> = {},
 ): ModelCard {
-  const cfg = run ? completeConfig(run.config) : null;
+  const cfg = run ? run.config : null;
   const arch = run?.ensemble
     ? `${ENSEMBLE_LABELS[run.ensemble.method]} of ${run.ensemble.members.length}: ${run.ensemble.members.map((m) => m.name).join('; ')}`
     : cfg
-      ? `${MODEL_LABELS[cfg.model.kind]} — ${describeModel(cfg.model)}`
+      ? `${familyLabel(cfg.kind)} — ${describeConfig(cfg)}`
       : v.modelKind;
   const metric = v.task === 'classification' ? 'accuracy' : 'rmse';
   return {
@@ -82,7 +82,7 @@ export function buildModelCard(
     },
     model_parameters: {
       model_architecture: arch,
-      hyperparameters: cfg ? { ...cfg, model: { ...cfg.model } } : {},
+      hyperparameters: cfg ? { kind: cfg.kind, seed: cfg.seed, ...cfg.params } : {},
       data: [
         {
           name: dataset?.name ?? run?.dataset.name ?? v.datasetId,

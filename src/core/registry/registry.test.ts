@@ -1,3 +1,4 @@
+import { upgradeConfig } from '../store/upgrade.ts';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { zipSync, unzipSync } from 'fflate';
 import { shippedTable } from '../../../tests/unit/fixtures.ts';
@@ -5,7 +6,7 @@ import { datasetVersionId } from '../data/dataset-hash.ts';
 import { inferSchema } from '../data/schema.ts';
 import { encodeTable } from '../data/table-codec.ts';
 import { runTraining } from '../model/run-training.ts';
-import { completeConfig, type RunRecord, type TrainedModel } from '../model/spec.ts';
+import { type RunRecord, type TrainedModel } from '../model/spec.ts';
 import { exportBundle, importBundle } from '../store/bundle.ts';
 import { MemoryStore } from '../store/memory-store.ts';
 import type { ModelVersion } from '../store/records.ts';
@@ -43,7 +44,7 @@ describe('registry over a store', () => {
         dataset: { id: datasetVersionId(table), name: 'wine.csv' },
         schema: inferSchema(table, 'cultivar'),
         split: { kind: 'stratified', fractions: [0.7, 0.15, 0.15], seed: i + 1 },
-        config: completeConfig({ model, seed: i }),
+        config: upgradeConfig({ model, seed: i }),
         environment: { backend: 'cpu', backendReason: '', runtime: 'test', appVersion: 'test' },
       });
       if (!r.ok) throw new Error(r.error.message);
@@ -168,7 +169,7 @@ describe('concurrent registrations', () => {
       dataset: { id: datasetVersionId(table), name: 'wine.csv' },
       schema: inferSchema(table, 'cultivar'),
       split: { kind: 'stratified', fractions: [0.7, 0.15, 0.15], seed: 1 },
-      config: completeConfig({ model: { kind: 'tree' } }),
+      config: upgradeConfig({ model: { kind: 'tree' } }),
       environment: { backend: 'cpu', backendReason: '', runtime: 't', appVersion: 't' },
     });
     if (!r.ok) throw new Error(r.error.message);

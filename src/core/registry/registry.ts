@@ -1,5 +1,6 @@
 import type { RunRecord, TrainedModel } from '../model/spec.ts';
-import { completeConfig } from '../model/spec.ts';
+import { familyOf } from '../families/registry.ts';
+import { withDefaults } from '../families/params.ts';
 import type { Result } from '../util/result.ts';
 import { fail, ok } from '../util/result.ts';
 import type { AliasMove, Lineage, ModelVersion, VersionRelation } from '../store/records.ts';
@@ -40,11 +41,13 @@ export function nextLineage(
 
 /** A signature of a run's architecture, to tell a retrain from a new architecture. */
 export function architectureOf(run: RunRecord): string {
-  const m = completeConfig(run.config).model;
-  const parts: unknown[] = [run.ensemble?.method ?? m.kind, run.features.slice().sort(), run.label];
-  if (m.kind === 'mlp') parts.push(m.hidden, m.activation, m.batchNorm);
-  if (m.kind === 'cnn') parts.push(m.filters, m.hidden[0], m.batchNorm);
-  if (m.kind === 'tree' || m.kind === 'forest' || m.kind === 'gbt') parts.push(m.maxDepth);
+  const kind = run.config.kind;
+  const parts: unknown[] = [run.ensemble?.method ?? kind, run.features.slice().sort(), run.label];
+  const family = familyOf(kind);
+  if (family) {
+    const params = withDefaults(family, run.config.params);
+    for (const f of family.fields) if (f.architecture) parts.push(params[f.name]);
+  }
   return JSON.stringify(parts);
 }
 
@@ -120,7 +123,7 @@ export async function registerVersion(
       createdAt: new Date().toISOString(),
       createdBy: a.who ?? 'you',
       task: a.run.task,
-      modelKind: a.run.ensemble ? `ensemble:${a.run.ensemble.method}` : completeConfig(a.run.config).model.kind,
+      modelKind: a.run.ensemble ? `ensemble:${a.run.ensemble.method}` : a.run.config.kind,
       metrics: { validation: a.run.metrics.validation, test: a.run.metrics.test },
       tags: a.tags ?? [],
       description: a.description,

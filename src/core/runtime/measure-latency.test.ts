@@ -1,3 +1,5 @@
+import { configFor } from '../families/config.ts';
+import { asNetwork } from '../model/model-kind.ts';
 import * as tf from '@tensorflow/tfjs';
 import * as ort from 'onnxruntime-web';
 import { describe, expect, it } from 'vitest';
@@ -8,7 +10,7 @@ import { inferSchema } from '../data/schema.ts';
 import { artifactsToModel, disposeModel } from '../model/artifacts.ts';
 import { predictOutputs } from '../model/predict.ts';
 import { runTraining } from '../model/run-training.ts';
-import { DEFAULT_TRAIN_CONFIG } from '../model/spec.ts';
+
 import { modelToOnnx } from '../onnx/export-dense.ts';
 import { fail, ok } from '../util/result.ts';
 import { measureLatency, THROUGHPUT_BATCH, timeCalls, type LatencyRuntimes } from './measure-latency.ts';
@@ -159,7 +161,7 @@ describe('measureLatency with tfjs cpu and onnxruntime-web wasm', () => {
       dataset: { id: datasetVersionId(table), name: 'wine.csv' },
       schema: inferSchema(table, 'cultivar'),
       split: { kind: 'random', fractions: [0.7, 0.15, 0.15], seed: 1 },
-      config: { ...DEFAULT_TRAIN_CONFIG, epochs: 1, model: { ...DEFAULT_TRAIN_CONFIG.model, kind: 'logistic' } },
+      config: configFor('logistic', { epochs: 1 }),
       environment: { backend: 'cpu', backendReason: '', runtime: 'vitest', appVersion: 'test' },
     });
     if (!r.ok) throw new Error(r.error.message);
@@ -176,7 +178,7 @@ describe('measureLatency with tfjs cpu and onnxruntime-web wasm', () => {
         {
           activateTfjs: async (b) => (await tf.setBackend(b)) && tf.getBackend() === b,
           loadTfjs: async () => {
-            const m = await artifactsToModel(model.artifacts!);
+            const m = await artifactsToModel(asNetwork(model).artifacts);
             return { predict: (X, n) => predictOutputs(m, model.preprocessor, X, n), dispose: () => disposeModel(m) };
           },
           runOrt: async (bytes, X, n, d) => {

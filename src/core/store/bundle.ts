@@ -8,6 +8,7 @@ import type { RunRecord, TrainedModel } from '../model/spec.ts';
 import type { Result } from '../util/result.ts';
 import { fail, ok } from '../util/result.ts';
 import type { DatasetRecord, Experiment, ModelCardProse, ModelVersion } from './records.ts';
+import { upgradeRun } from './upgrade.ts';
 import type { ImportPayload, Store } from './store.ts';
 
 export const BUNDLE_FORMAT = 'benchtop-bundle@1';
@@ -215,7 +216,7 @@ export function readBundle(bytes: Uint8Array, source = 'the bundle'): Result<Imp
     const r = parseJson<RunRecord>(entries[`runs/${seg(id)}/run.json`], `runs/${id}/run.json`, source);
     if (!r.ok) return r;
     if (
-      r.value.format !== 'benchtop-run@1' ||
+      (r.value.format !== 'benchtop-run@2' && (r.value.format as string) !== 'benchtop-run@1') ||
       r.value.id !== id ||
       !isStr(r.value.name) ||
       !r.value.dataset ||
@@ -228,7 +229,7 @@ export function readBundle(bytes: Uint8Array, source = 'the bundle'): Result<Imp
       });
     const model = modelAt(`runs/${seg(id)}/model/`, r.value);
     if (!model.ok) return model;
-    payload.runs.push({ run: r.value, model: model.value });
+    payload.runs.push({ run: upgradeRun(r.value), model: model.value });
   }
   for (const id of manifest.versions) {
     const v = parseJson<ModelVersion>(

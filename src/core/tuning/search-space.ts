@@ -1,84 +1,33 @@
-import type { ModelKind, TrainConfig } from '../model/spec.ts';
-import { completeConfig } from '../model/spec.ts';
-
-/** One hyperparameter of a search space; `path` is a TrainConfig field ("learningRate", "model.maxDepth"). */
-export type Param =
-  | { path: string; kind: 'float'; lo: number; hi: number; log?: boolean }
-  | { path: string; kind: 'int'; lo: number; hi: number; log?: boolean }
-  | { path: string; kind: 'choice'; values: readonly (string | number | boolean)[] };
-
-export type SearchSpace = readonly Param[];
-export type ParamValues = Record<string, string | number | boolean>;
+import type { TrainConfig } from '../contracts/train-config.ts';
+import { familyOf } from '../families/registry.ts';
+import { configFor } from '../families/config.ts';
+import type { Param, ParamValues, SearchSpace } from './param.ts';
+export type { Param, ParamValues, SearchSpace } from './param.ts';
 
 /**
- * A sensible default space per model family (ranges, log scales and choices), used by the app and
- * `benchtop tune` when the person does not declare one.
+ * The default search space of a family (its registry entry's ranges, log scales and choices), used by
+ * the app and `benchtop tune` when the person does not declare one; empty for an unknown kind.
  */
-export function defaultSpace(kind: ModelKind): SearchSpace {
-  const neural: Param[] = [
-    { path: 'learningRate', kind: 'float', lo: 1e-4, hi: 3e-2, log: true },
-    { path: 'batchSize', kind: 'choice', values: [16, 32, 64, 128] },
-    { path: 'model.l2', kind: 'choice', values: [0, 1e-5, 1e-4, 1e-3] },
-  ];
-  switch (kind) {
-    case 'logistic':
-    case 'linear':
-      return neural;
-    case 'mlp':
-      return [
-        ...neural,
-        { path: 'model.hidden', kind: 'choice', values: ['32', '64', '128', '64,32', '128,64'] },
-        { path: 'model.dropout', kind: 'float', lo: 0, hi: 0.5 },
-        { path: 'model.activation', kind: 'choice', values: ['relu', 'tanh', 'elu'] },
-      ];
-    case 'cnn':
-      return [
-        ...neural,
-        { path: 'model.filters', kind: 'choice', values: ['8', '8,16', '16,32'] },
-        { path: 'model.dropout', kind: 'float', lo: 0, hi: 0.5 },
-      ];
-    case 'tree':
-      return [
-        { path: 'model.maxDepth', kind: 'int', lo: 1, hi: 16 },
-        { path: 'model.minSamplesLeaf', kind: 'int', lo: 1, hi: 32, log: true },
-      ];
-    case 'forest':
-      return [
-        { path: 'model.nEstimators', kind: 'int', lo: 10, hi: 200, log: true },
-        { path: 'model.maxDepth', kind: 'int', lo: 2, hi: 16 },
-        { path: 'model.minSamplesLeaf', kind: 'int', lo: 1, hi: 16, log: true },
-        { path: 'model.maxFeatures', kind: 'choice', values: ['sqrt', 'all'] },
-      ];
-    case 'gbt':
-      return [
-        { path: 'model.nEstimators', kind: 'int', lo: 10, hi: 200, log: true },
-        { path: 'model.boostLearningRate', kind: 'float', lo: 0.01, hi: 0.5, log: true },
-        { path: 'model.maxDepth', kind: 'int', lo: 1, hi: 6 },
-        { path: 'model.subsample', kind: 'float', lo: 0.5, hi: 1 },
-      ];
-    case 'knn':
-      return [
-        { path: 'model.k', kind: 'int', lo: 1, hi: 50, log: true },
-        { path: 'model.knnWeights', kind: 'choice', values: ['uniform', 'distance'] },
-      ];
-    case 'naive-bayes':
-      return [{ path: 'model.varSmoothing', kind: 'float', lo: 1e-12, hi: 1e-2, log: true }];
-    case 'onnx':
-      return [];
-  }
+export function defaultSpace(kind: string): SearchSpace {
+  return familyOf(kind)?.searchSpace ?? [];
 }
 
-/** A config with the trial's values written in (list-valued params like "128,64" become arrays). */
+/** A param path as a field name: "maxDepth", or an older "model.maxDepth". */
+export const fieldOfPath = (path: string): string => path.replace(/^model\./, '');
+
+/**
+ * A config with the trial's values written into the family's params (list-valued params like "128,64"
+ * become arrays; paths may carry the older "model." prefix).
+ */
 export function applyParams(base: TrainConfig, values: ParamValues): TrainConfig {
-  const c = structuredClone(completeConfig(base)) as TrainConfig & Record<string, unknown>;
+  const params = { ...configFor(base.kind, base.params, base.seed).params };
+  const family = familyOf(base.kind);
   for (const [path, v] of Object.entries(values)) {
-    const parts = path.split('.');
-    let obj = c as Record<string, unknown>;
-    for (const p of parts.slice(0, -1)) obj = obj[p] as Record<string, unknown>;
-    const key = parts.at(-1)!;
-    obj[key] = (key === 'hidden' || key === 'filters') && typeof v === 'string' ? v.split(',').map(Number) : v;
+    const name = fieldOfPath(path);
+    const field = family?.fields.find((f) => f.name === name);
+    params[name] = field?.type === 'int-list' && typeof v === 'string' ? v.split(',').map(Number) : v;
   }
-  return c;
+  return { ...base, params };
 }
 
 /** Values of a grid: every choice; numeric ranges at `points` (log-)evenly spaced points. */

@@ -5,7 +5,7 @@ import type { Preprocessor, Task } from '../data/preprocess.ts';
 import { prepareData, type EncodedSet } from '../model/prepare.ts';
 import { fitModel } from '../model/run-training.ts';
 import type { SplitMetrics } from '../model/spec.ts';
-import { validateConfig } from '../model/validate-config.ts';
+import { validateConfig } from '../families/config.ts';
 import type { Result } from '../util/result.ts';
 import { assert, fail, ok } from '../util/result.ts';
 import type { TrialRunner } from './tune.ts';
@@ -45,7 +45,13 @@ export function makeTrialRunner(data: TuningData, memoryBudget?: number): TrialR
   const { pre, task, train, validation } = data;
   const k = pre.label.task === 'classification' ? pre.label.classes.length : 1;
   return async (config, _trial, report) => {
-    const invalid = validateConfig(config, task, pre.inputSize, k, train.y.length, memoryBudget);
+    const invalid = validateConfig(config, {
+      task,
+      inputSize: pre.inputSize,
+      classes: k,
+      rows: train.y.length,
+      memoryBudget,
+    });
     if (invalid) return { score: Infinity, metric: NaN, steps: 0, pruned: false, message: invalid.message };
     let pruned = false;
     let steps = 0;

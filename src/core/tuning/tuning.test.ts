@@ -1,9 +1,9 @@
+import { upgradeConfig } from '../store/upgrade.ts';
 import '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { shippedTable } from '../../../tests/unit/fixtures.ts';
 import { inferSchema } from '../data/schema.ts';
-import { completeConfig } from '../model/spec.ts';
 import { createRandom } from '../util/random.ts';
 import { MedianStopper } from './median-stopping.ts';
 import { gridPoints, randomSample, tpeSample } from './samplers.ts';
@@ -62,10 +62,11 @@ describe('search space and samplers', () => {
     expect(nearOptimum).toBeGreaterThan(10); // random search would put ~30% there
   });
   it('applyParams writes paths and turns list choices into arrays', () => {
-    const c = applyParams(completeConfig({}), { learningRate: 0.01, 'model.hidden': '64,32', 'model.maxDepth': 3 });
-    expect(c.learningRate).toBe(0.01);
-    expect(c.model.hidden).toEqual([64, 32]);
-    expect(c.model.maxDepth).toBe(3);
+    const c = applyParams(upgradeConfig({}), { learningRate: 0.01, 'model.hidden': '64,32' });
+    expect(c.params.learningRate).toBe(0.01);
+    expect(c.params.hidden).toEqual([64, 32]);
+    const t = applyParams(upgradeConfig({ model: { kind: 'tree' } }), { maxDepth: 3 });
+    expect(t).toMatchObject({ kind: 'tree', params: { maxDepth: 3, minSamplesLeaf: 1 } });
   });
   it('median stopping stops a trial worse than the median of the others at the same step', () => {
     const m = new MedianStopper(2, 1);
@@ -86,7 +87,7 @@ describe('tune', () => {
     });
     if (!data.ok) throw new Error(data.error.message);
     expect(Object.keys(data.value).sort()).toEqual(['pre', 'task', 'train', 'validation']);
-    const base = completeConfig({ model: { kind: 'tree' } });
+    const base = upgradeConfig({ model: { kind: 'tree' } });
     const seen: number[] = [];
     const r = await tune(base, defaultSpace('tree'), makeTrialRunner(data.value), {
       search: 'bayes',
@@ -112,7 +113,7 @@ describe('tune', () => {
       seed: 1,
     });
     if (!data.ok) throw new Error(data.error.message);
-    const base = completeConfig({ model: { kind: 'logistic' }, epochs: 8 });
+    const base = upgradeConfig({ model: { kind: 'logistic' }, epochs: 8 });
     const r = await tune(
       base,
       [{ path: 'learningRate', kind: 'float', lo: 1e-5, hi: 0.1, log: true }],
