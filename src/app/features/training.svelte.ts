@@ -145,8 +145,9 @@ export class TrainingFeature {
     const method = this.ensembleMethod;
     const members = Math.round(this.ensembleMembers);
     if (method !== 'none') {
-      const label = `${method === 'bag' ? 'Bagged' : 'AdaBoost'} ${this.ensembleMembers}× ${describeModel(config.model)}`;
-      runName = placeholder.name = runName.replace(describeModel(config.model), label);
+      const model = describeModel(config.model);
+      const label = `${method === 'bag' ? 'Bagged' : 'AdaBoost'} ${this.ensembleMembers}× ${model}`;
+      runName = placeholder.name = runName.replace(model, label);
     }
     this.live = { runId, runName, history: [], task: s.task, cancelling: false };
     this.progress = null;
