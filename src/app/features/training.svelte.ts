@@ -145,8 +145,9 @@ export class TrainingFeature {
     const method = this.ensembleMethod;
     const members = Math.round(this.ensembleMembers);
     if (method !== 'none') {
-      const label = `${method === 'bag' ? 'Bagged' : 'AdaBoost'} ${this.ensembleMembers}× ${describeConfig(config)}`;
-      runName = placeholder.name = runName.replace(describeConfig(config), label);
+      const model = describeConfig(config);
+      const label = `${method === 'bag' ? 'Bagged' : 'AdaBoost'} ${this.ensembleMembers}× ${model}`;
+      runName = placeholder.name = runName.replace(model, label);
     }
     this.live = { runId, runName, history: [], task: s.task, cancelling: false };
     this.progress = null;
