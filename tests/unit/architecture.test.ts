@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 // The layer rules of ARCHITECTURE.md, enforced: dependencies point inward.
@@ -71,5 +71,58 @@ describe('architecture', () => {
   it('bin/ uses core, not app/ui/workers', () => {
     for (const f of files('bin'))
       for (const imp of imports(f)) expect(imp, `${f} imports ${imp}`).not.toMatch(/src\/(app|ui)\/|workers\//);
+  });
+  it('src/core/contracts is a leaf: types only, importing nothing outside contracts', () => {
+    for (const f of files('src/core/contracts'))
+      for (const imp of imports(f)) expect(imp, `${f} imports ${imp}`).toMatch(/^\.\/[\w-]+\.ts$/);
+  });
+  it('no import cycles anywhere (src, workers, bin; type imports count)', () => {
+    const all = ['src', 'workers', 'bin'].flatMap(files).filter((f) => !isTest(f));
+    const known = new Set(all);
+    const edges = new Map<string, string[]>();
+    for (const f of all) {
+      const deps = imports(f)
+        .filter((i) => i.startsWith('.'))
+        .map((i) => relative(ROOT, resolve(ROOT, dirname(f), i)))
+        .filter((d) => known.has(d));
+      edges.set(f, deps);
+    }
+    // Tarjan's strongly connected components: any component of two or more files is a cycle.
+    let index = 0;
+    const idx = new Map<string, number>(),
+      low = new Map<string, number>(),
+      stack: string[] = [],
+      on = new Set<string>();
+    const cycles: string[][] = [];
+    const visit = (v: string) => {
+      idx.set(v, index);
+      low.set(v, index++);
+      stack.push(v);
+      on.add(v);
+      for (const w of edges.get(v)!) {
+        if (!idx.has(w)) {
+          visit(w);
+          low.set(v, Math.min(low.get(v)!, low.get(w)!));
+        } else if (on.has(w)) low.set(v, Math.min(low.get(v)!, idx.get(w)!));
+      }
+      if (low.get(v) === idx.get(v)) {
+        const c: string[] = [];
+        let w: string;
+        do {
+          w = stack.pop()!;
+          on.delete(w);
+          c.push(w);
+        } while (w !== v);
+        if (c.length > 1 || edges.get(v)!.includes(v)) cycles.push(c.sort());
+      }
+    };
+    for (const v of all) if (!idx.has(v)) visit(v);
+    expect(cycles).toEqual([]);
+  });
+  it('model families register in one frozen table and nothing outside families names a family kind list', () => {
+    for (const f of [...files('src'), ...files('workers'), ...files('bin')].filter((f) => !isTest(f))) {
+      const src = readFileSync(join(ROOT, f), 'utf8');
+      expect(src, `${f} lists family kinds`).not.toMatch(/\[\s*'logistic',\s*'linear',\s*'mlp'/);
+    }
   });
 });
