@@ -59,7 +59,7 @@ describe('benchtop command line', () => {
     expect(ja.metrics.validation.accuracy).toBeGreaterThan(0.8);
     expect(ja.backend).toBe('wasm');
     const run = JSON.parse(await readFile(join(dir, 'a', 'run.json'), 'utf8'));
-    expect(run.format).toBe('benchtop-run@1');
+    expect(run.format).toBe('benchtop-run@2');
     const modelJson = JSON.parse(await readFile(join(dir, 'a', 'model.json'), 'utf8'));
     expect(modelJson.weightsManifest[0].paths).toEqual(['weights.bin']);
 
@@ -144,14 +144,10 @@ describe('benchtop command line', () => {
         ...j.trials.filter((t: { status: string }) => t.status === 'finished').map((t: { score: number }) => t.score),
       ),
     );
-    expect(Object.keys(j.best.params).sort()).toEqual([
-      'model.boostLearningRate',
-      'model.maxDepth',
-      'model.nEstimators',
-      'model.subsample',
-    ]);
+    // Search-space paths are the family's field names (src/core/families/gbt.ts).
+    expect(Object.keys(j.best.params).sort()).toEqual(['boostLearningRate', 'maxDepth', 'nEstimators', 'subsample']);
     const run = JSON.parse(await readFile(join(dir, 'best', 'run.json'), 'utf8'));
-    expect(run.config.model.maxDepth).toBe(j.best.params['model.maxDepth']);
+    expect(run.config.params.maxDepth).toBe(j.best.params.maxDepth);
     const grid = await benchtop([
       'tune',
       '--data',

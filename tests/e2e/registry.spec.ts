@@ -239,7 +239,7 @@ test('lists update live across tabs; runs can be searched, tagged and compared',
   for (const box of await page.getByRole('checkbox', { name: /^Pick run/ }).all()) await box.check();
   await page.getByTestId('compare').click();
   const cmp = page.getByTestId('compare-view');
-  await expect(cmp.getByTestId('param-diff')).toContainText('model.maxDepth');
+  await expect(cmp.getByTestId('param-diff')).toContainText('maxDepth');
   await expect(cmp.getByTestId('metric-diff-validation')).toContainText('★');
   await expect(cmp.locator('.js-plotly-plot')).toHaveCount(2);
 });
