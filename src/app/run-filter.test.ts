@@ -13,7 +13,7 @@ const run = (id: string, o: { acc: number; at: string; tags?: string[]; lr?: num
     tags: o.tags ?? [],
     experimentId: o.exp,
     dataset: { id: 'd', name: 'digits-8x8.csv', rows: 10 },
-    config: { learningRate: o.lr ?? 0.01, model: { kind: 'mlp' } },
+    config: { kind: 'mlp', params: { learningRate: o.lr ?? 0.01 }, seed: 42 },
     metrics: { validation: { accuracy: o.acc } },
   }) as unknown as RunRecord;
 
