@@ -57,9 +57,8 @@ export function configFromFlags(v: Record<string, string | boolean | undefined>)
     const raw = v[flagOf(f)];
     if (raw === undefined || (f.type === 'bool' && raw === false)) continue;
     const parsed = parseFieldText(f, raw === true ? '' : String(raw));
-    if (typeof parsed === 'string' && f.type !== 'choice') throw new FlagError(parsed);
-    if (f.type === 'choice' && parsed !== raw) throw new FlagError(String(parsed));
-    params[f.name] = parsed;
+    if (!parsed.ok) throw new FlagError(parsed.message);
+    params[f.name] = parsed.value;
   }
   const seedText = v.seed as string | undefined;
   const seed = seedText === undefined ? DEFAULT_SEED : Number(seedText);

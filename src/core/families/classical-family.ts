@@ -1,4 +1,5 @@
 import type { Task } from '../contracts/data.ts';
+import type { Problem } from '../contracts/problem.ts';
 import type { EpochRecord } from '../contracts/run-record.ts';
 import type { Params } from '../contracts/train-config.ts';
 import { rawToOutputs } from '../model/predict.ts';
@@ -29,7 +30,7 @@ export function defineClassicalFamily<P extends Params, S>(o: {
   fields: readonly ParamField[];
   searchSpace: SearchSpace;
   describe(params: P): string;
-  validate?(params: P, ctx: FitContext): ReturnType<NonNullable<ModelFamily['validate']>>;
+  validate?(params: P, ctx: FitContext): Problem | null;
   /** Rounds the fit reports (trees in a forest, boosting rounds); 1 when it has none. */
   rounds?(params: P): number;
   fitState(params: P, data: ClassicalData, onRound?: (round: number, predict: RoundPredict) => void, every?: number): S;

@@ -1,7 +1,7 @@
 import type { Preprocessor, Task } from '../contracts/data.ts';
 import type { Problem } from '../contracts/problem.ts';
 import type { EpochRecord, RunRecord, TrainProgress } from '../contracts/run-record.ts';
-import type { ModelArtifacts, TrainedModel } from '../contracts/model.ts';
+import type { TrainedModel } from '../contracts/model.ts';
 import type { Params } from '../contracts/train-config.ts';
 import type { EncodedSet } from '../model/prepare.ts';
 import type { SearchSpace } from '../tuning/param.ts';
@@ -44,21 +44,20 @@ export interface FitContext {
   memoryBudget: number;
 }
 
-/** Progress, cancellation and the recipes a derived model's training adds (networks only). */
+/**
+ * Progress and cancellation, which every family reports. Network families accept the trainer's larger
+ * `TrainCallbacks` (src/core/model/train-model.ts), which add the recipes of derived models
+ * (fine-tuning, distillation, QAT, pruning).
+ */
 export interface FitCallbacks {
+  /** Called while fitting (per batch for networks, per round for ensembles of trees). */
   onProgress?: (p: TrainProgress) => void;
+  /** Called after each epoch or logged round with train and validation metrics. */
   onEpoch?: (e: EpochRecord) => void;
+  /** Polled between batches or rounds; returning true stops fitting. */
   isCancelled?: () => boolean;
-  /** Rows of the training split scored per round by classical families (default 20,000). */
+  /** Cap on training rows scored per epoch or round (the full set when smaller; default 20,000). */
   trainEvalRows?: number;
-  /** Networks: start from these weights instead of a fresh initialisation (fine-tuning). */
-  initial?: ModelArtifacts;
-  /** Networks: soft targets of a teacher (distillation). */
-  distill?: { targets: Float32Array; temperature: number; alpha: number };
-  /** Networks: fake int8 quantisation in the forward pass (quantisation-aware training). */
-  fakeQuant?: boolean;
-  /** Networks: magnitude-pruning sparsity to hold at each epoch (1-based). */
-  sparsityAt?: (epoch: number) => number;
 }
 
 /** A family's fit: the model, its per-epoch (or per-round) history and how it ended. */

@@ -3,8 +3,8 @@ import type { Params } from '../contracts/train-config.ts';
 import { disposeModel, modelToArtifacts } from '../model/artifacts.ts';
 import { imageSide, outputUnits } from '../model/build-model.ts';
 import type { NetworkSpec, NeuralKind } from '../model/network-spec.ts';
-import { trainModel } from '../model/train-model.ts';
-import type { FitCallbacks, FitContext, FitInput, FitOutcome, ModelFamily, ParamField } from './family.ts';
+import { trainModel, type TrainCallbacks } from '../model/train-model.ts';
+import type { FitContext, FitInput, FitOutcome, ModelFamily, ParamField } from './family.ts';
 import { TRAINING_FIELDS } from './fields.ts';
 import type { SearchSpace } from '../tuning/param.ts';
 
@@ -80,7 +80,7 @@ function memoryProblem(spec: NetworkSpec, ctx: FitContext): string | null {
  * Trains a network family with tfjs (mini-batch gradient descent, src/core/model/train-model.ts)
  * and keeps its weights as plain artifacts.
  */
-export async function fitNetwork(spec: NetworkSpec, input: FitInput, cb: FitCallbacks): Promise<FitOutcome> {
+export async function fitNetwork(spec: NetworkSpec, input: FitInput, cb: TrainCallbacks): Promise<FitOutcome> {
   const outcome = await trainModel(input.pre, input.train, input.validation, spec, cb);
   try {
     const artifacts = await modelToArtifacts(outcome.model);
@@ -134,7 +134,8 @@ export function defineNetworkFamily<P extends Params>(o: {
       const memory = memoryProblem(spec, ctx);
       return memory ? { kind: 'bad-config', column: 'model', message: memory } : null;
     },
-    fit: (params: P, input: FitInput, cb: FitCallbacks) =>
+    // Networks take the trainer's callbacks, recipes included (fine-tuning, distillation, QAT, pruning).
+    fit: (params: P, input: FitInput, cb: TrainCallbacks) =>
       fitNetwork(networkSpec(o.kind, params, input.seed), input, cb),
   });
 }

@@ -69,21 +69,28 @@ export function validateParams<P extends Params>(family: ModelFamily<P>, params:
 
 /**
  * Reads a field's value from text (a command-line flag, a form box): numbers, lists "128,64",
- * switches "true"/"false". Returns the value or the sentence to show.
+ * switches ("" or "true" / "false"), one of the choices. The failure names the flag.
+ * @example parseFieldText(HIDDEN_FIELD, '64,32') // { ok: true, value: [64, 32] }
  */
-export function parseFieldText(f: ParamField, text: string): ParamValue | string {
+export function parseFieldText(
+  f: ParamField,
+  text: string,
+): { ok: true; value: ParamValue } | { ok: false; message: string } {
   const num = (s: string) => (s.trim() === '' ? NaN : Number(s));
+  const bad = (what: string) => ({ ok: false as const, message: `--${flagOf(f)} must be ${what}, got "${text}"` });
   switch (f.type) {
     case 'int':
     case 'float':
-      return Number.isNaN(num(text)) ? `--${flagOf(f)} must be a number, got "${text}"` : num(text);
+      return Number.isNaN(num(text)) ? bad('a number') : { ok: true, value: num(text) };
     case 'int-list': {
-      const xs = text.split(',').map((x) => num(x));
-      return xs.some(Number.isNaN) ? `--${flagOf(f)} must be numbers separated by commas, got "${text}"` : xs;
+      const xs = text.split(',').map(num);
+      return xs.some(Number.isNaN) ? bad('numbers separated by commas') : { ok: true, value: xs };
     }
     case 'bool':
-      return text === '' || text === 'true' ? true : text === 'false' ? false : `--${flagOf(f)} takes no value`;
+      return text === '' || text === 'true' || text === 'false'
+        ? { ok: true, value: text !== 'false' }
+        : bad('true or false');
     case 'choice':
-      return f.choices.includes(text) ? text : `--${flagOf(f)} must be one of ${f.choices.join(', ')}, got "${text}"`;
+      return f.choices.includes(text) ? { ok: true, value: text } : bad(`one of ${f.choices.join(', ')}`);
   }
 }

@@ -7,20 +7,15 @@ import { buildModel, makeOptimizer, outputUnits } from './build-model.ts';
 import { predictOutputs } from './predict.ts';
 import type { EncodedSet } from './prepare.ts';
 import type { ModelArtifacts } from '../contracts/model.ts';
-import type { EpochRecord, SplitMetrics, TrainProgress } from '../contracts/run-record.ts';
+import type { FitCallbacks } from '../families/family.ts';
+import type { EpochRecord, SplitMetrics } from '../contracts/run-record.ts';
 import { learningRateAt, type NetworkSpec } from './network-spec.ts';
 import { splitMetrics } from './split-metrics.ts';
 
-export interface TrainCallbacks {
-  /** Called at most every `progressEveryMs` while batches run. */
-  onProgress?: (p: TrainProgress) => void;
-  /** Called after each epoch with train and validation metrics. */
-  onEpoch?: (e: EpochRecord) => void;
-  /** Polled between batches; returning true stops training after the current batch. */
-  isCancelled?: () => boolean;
+/** What the network trainer reports and accepts: the family callbacks, plus the derived-model recipes. */
+export interface TrainCallbacks extends FitCallbacks {
+  /** Minimum milliseconds between progress reports. */
   progressEveryMs?: number;
-  /** Cap on rows used for the per-epoch training metrics (the full set is used when smaller). */
-  trainEvalRows?: number;
   /** Learning rate per global step (1-based), overriding the schedule — for the LR range test. */
   lrAtStep?: (globalStep: number) => number;
   /** Sees every step's loss; returning true ends training there (status finished). */
