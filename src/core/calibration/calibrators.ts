@@ -61,7 +61,9 @@ export function isotonicFit(x: ArrayLike<number>, y: ArrayLike<number>): { x: nu
   return { x: xs, y: fitted };
 }
 
-/** Piecewise-linear interpolation on a fitted isotonic curve, clipped at the ends (scikit-learn's out_of_bounds='clip'). */
+/**
+ * Piecewise-linear interpolation on a fitted isotonic curve, clipped at the ends (scikit-learn's out_of_bounds='clip').
+ */
 export function isotonicPredict(curve: { x: number[]; y: number[] }, v: number): number {
   const { x, y } = curve;
   if (x.length === 0) return v;

@@ -4,9 +4,14 @@ export type NumericParse = 'numeric' | 'date' | 'boolean';
 
 /** One input column's transform, fitted on the training split. */
 export type FeatureTransform =
-  /** Impute missing with the training mean, then standardize: (x − mean) / std (population std, like scikit-learn's StandardScaler). */
+  /**
+   * Impute missing with the training mean, then standardize: (x − mean) / std (population std, like scikit-learn's
+   * StandardScaler).
+   */
   | { kind: 'numeric'; column: string; parse: NumericParse; mean: number; std: number }
-  /** One-hot over the training categories (sorted); missing → the most frequent training category; unseen → all zeros. */
+  /**
+   * One-hot over the training categories (sorted); missing → the most frequent training category; unseen → all zeros.
+   */
   | { kind: 'onehot'; column: string; categories: string[]; fill: string };
 
 export type LabelEncoding =

@@ -62,7 +62,9 @@ export interface CalibrationSummary {
   adaptiveEce: number;
   /** Class-wise ECE (Kull et al. 2019): mean over classes of the binned |freq − p| of that class's probability. */
   classwiseEce: number;
-  /** Brier score (multi-class sum) and its Murphy decomposition over classes: reliability − resolution + uncertainty. */
+  /**
+   * Brier score (multi-class sum) and its Murphy decomposition over classes: reliability − resolution + uncertainty.
+   */
   brier: number;
   reliability: number;
   resolution: number;
@@ -175,7 +177,10 @@ export interface Evaluation {
   notes: Problem[];
 }
 
-/** An evaluation report of one run/version: kept with the run (so the registry and model card see it), exported as HTML or JSON. */
+/**
+ * An evaluation report of one run/version: kept with the run (so the registry and model card see it), exported as HTML
+ * or JSON.
+ */
 export interface EvaluationReport {
   format: 'benchtop-evaluation@1';
   runId: string;

@@ -386,7 +386,9 @@ async function ab(c: Ctx, A: Responder, B: Responder): Promise<Body> {
   };
 }
 
-/** Canary: the challenger gets a growing share; the rule rolls it back on errors, p95 or a significant accuracy drop. */
+/**
+ * Canary: the challenger gets a growing share; the rule rolls it back on errors, p95 or a significant accuracy drop.
+ */
 async function canary(c: Ctx, A: Responder, B: Responder): Promise<Body> {
   const N = c.c.requests,
     cfg = c.c.canary ?? {
