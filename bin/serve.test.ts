@@ -2,9 +2,7 @@ import { asNetwork } from '../src/core/model/model-kind.ts';
 import { upgradeConfig } from '../src/core/store/upgrade.ts';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { shippedTable } from '../tests/unit/fixtures.ts';
-import { datasetVersionId } from '../src/core/data/dataset-hash.ts';
-import { inferSchema } from '../src/core/data/schema.ts';
+import { shippedTable, trainRequest } from '../tests/unit/fixtures.ts';
 import { artifactsToModel, disposeModel } from '../src/core/model/artifacts.ts';
 import { runTraining } from '../src/core/model/run-training.ts';
 import { exportDenseOnnx } from '../src/core/onnx/export-dense.ts';
@@ -34,16 +32,12 @@ const n = 12,
 beforeAll(async () => {
   await tf.setBackend('cpu');
   const table = shippedTable('wine.csv');
-  const r = await runTraining({
-    runId: 's',
-    runName: 's',
-    table,
-    dataset: { id: datasetVersionId(table), name: 'w' },
-    schema: inferSchema(table, 'cultivar'),
-    split: { kind: 'random', fractions: [0.7, 0.15, 0.15], seed: 1 },
-    config: upgradeConfig({ epochs: 3, model: { kind: 'mlp', hidden: [8] } }),
-    environment: { backend: 'cpu', backendReason: '', runtime: 'vitest', appVersion: 'test' },
-  });
+  const r = await runTraining(
+    trainRequest(table, 'cultivar', upgradeConfig({ epochs: 3, model: { kind: 'mlp', hidden: [8] } }), {
+      runId: 's',
+      file: 'w',
+    }),
+  );
   if (!r.ok) throw new Error(r.error.message);
   const e = exportDenseOnnx(asNetwork(r.value.model).artifacts, d);
   if (!e.ok) throw new Error(e.error.message);

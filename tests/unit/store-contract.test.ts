@@ -4,9 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FsStore } from '../../bin/fs-store.ts';
-import { shippedTable } from './fixtures.ts';
-import { datasetVersionId } from '../../src/core/data/dataset-hash.ts';
-import { inferSchema } from '../../src/core/data/schema.ts';
+import { shippedTable, trainRequest } from './fixtures.ts';
 import { encodeTable } from '../../src/core/data/table-codec.ts';
 import { runTraining } from '../../src/core/model/run-training.ts';
 import { moveAlias, registerVersion } from '../../src/core/registry/registry.ts';
@@ -25,16 +23,13 @@ describe.each(stores)('Store contract: %s', (_name, make) => {
   it('keeps runs, models, datasets, versions, aliases and cards, and round-trips a bundle', async () => {
     const store = await make();
     const table = shippedTable('wine.csv');
-    const r = await runTraining({
-      runId: 'r1',
-      runName: 'r1',
-      table,
-      dataset: { id: datasetVersionId(table), name: 'wine.csv' },
-      schema: inferSchema(table, 'cultivar'),
-      split: { kind: 'stratified', fractions: [0.7, 0.15, 0.15], seed: 1 },
-      config: upgradeConfig({ model: { kind: 'forest', nEstimators: 5 } }),
-      environment: { backend: 'cpu', backendReason: '', runtime: 't', appVersion: 't' },
-    });
+    const r = await runTraining(
+      trainRequest(table, 'cultivar', upgradeConfig({ model: { kind: 'forest', nEstimators: 5 } }), {
+        runId: 'r1',
+        file: 'wine.csv',
+        split: { kind: 'stratified', fractions: [0.7, 0.15, 0.15], seed: 1 },
+      }),
+    );
     if (!r.ok) throw new Error(r.error.message);
     expect((await store.saveRun(r.value.run, r.value.model)).ok).toBe(true);
     expect(await store.getRun('r1')).toEqual(r.value.run);

@@ -1,9 +1,7 @@
 import { upgradeConfig } from '../store/upgrade.ts';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { shippedTable } from '../../../tests/unit/fixtures.ts';
-import { datasetVersionId } from '../data/dataset-hash.ts';
-import { inferSchema } from '../data/schema.ts';
+import { shippedTable, trainRequest } from '../../../tests/unit/fixtures.ts';
 import { runSplitRows } from '../evaluation/report.ts';
 import { runTraining } from '../model/run-training.ts';
 import { type RunRecord, type TrainedModel } from '../model/spec.ts';
@@ -21,16 +19,14 @@ const config = upgradeConfig({
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
-  const r = await runTraining({
-    runId: 'c',
-    runName: 'weather',
-    table,
-    dataset: { id: datasetVersionId(table), name: 'seattle-weather.csv' },
-    schema: inferSchema(table, 'weather'),
-    split: { kind: 'time', fractions: [0.25, 0.05, 0.7], seed: 1, timeColumn: 'date' },
-    config,
-    environment: { backend: 'cpu', backendReason: '', runtime: 'vitest', appVersion: 'test' },
-  });
+  const r = await runTraining(
+    trainRequest(table, 'weather', config, {
+      runId: 'c',
+      runName: 'weather',
+      file: 'seattle-weather.csv',
+      split: { kind: 'time', fractions: [0.25, 0.05, 0.7], seed: 1, timeColumn: 'date' },
+    }),
+  );
   if (!r.ok) throw new Error(r.error.message);
   run = r.value.run;
   model = r.value.model;

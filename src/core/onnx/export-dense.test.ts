@@ -3,9 +3,7 @@ import { upgradeConfig } from '../store/upgrade.ts';
 import * as tf from '@tensorflow/tfjs';
 import * as ort from 'onnxruntime-web';
 import { describe, expect, it } from 'vitest';
-import { csvTable, shippedTable } from '../../../tests/unit/fixtures.ts';
-import { datasetVersionId } from '../data/dataset-hash.ts';
-import { inferSchema } from '../data/schema.ts';
+import { csvTable, shippedTable, trainRequest } from '../../../tests/unit/fixtures.ts';
 import type { Table } from '../data/table.ts';
 import { artifactsToModel, disposeModel } from '../model/artifacts.ts';
 import { runTraining } from '../model/run-training.ts';
@@ -16,16 +14,7 @@ ort.env.wasm.numThreads = 1;
 
 async function trainAndCompare(table: Table, label: string, model: Partial<ModelSpec>, int8 = false) {
   await tf.setBackend('cpu');
-  const r = await runTraining({
-    runId: 'x',
-    runName: 'x',
-    table,
-    dataset: { id: datasetVersionId(table), name: 't' },
-    schema: inferSchema(table, label),
-    split: { kind: 'random', fractions: [0.7, 0.15, 0.15], seed: 1 },
-    config: upgradeConfig({ epochs: 2, model: { ...model } }),
-    environment: { backend: 'cpu', backendReason: '', runtime: 'vitest', appVersion: 'test' },
-  });
+  const r = await runTraining(trainRequest(table, label, upgradeConfig({ epochs: 2, model: { ...model } })));
   if (!r.ok) throw new Error(r.error.message);
   const d = r.value.model.preprocessor.inputSize;
   let trained = r.value.model,
@@ -123,19 +112,16 @@ describe('onnxruntime-node runs the same exports', () => {
     const { compressModel } = await import('../compression/compress.ts');
     await tf.setBackend('cpu');
     const table = shippedTable('wine.csv');
-    const r = await runTraining({
-      runId: 'x',
-      runName: 'x',
-      table,
-      dataset: { id: datasetVersionId(table), name: 't' },
-      schema: inferSchema(table, 'cultivar'),
-      split: { kind: 'random', fractions: [0.7, 0.15, 0.15], seed: 1 },
-      config: upgradeConfig({
-        epochs: 5,
-        model: { kind: 'mlp', hidden: [16] },
-      }),
-      environment: { backend: 'cpu', backendReason: '', runtime: 'vitest', appVersion: 'test' },
-    });
+    const r = await runTraining(
+      trainRequest(
+        table,
+        'cultivar',
+        upgradeConfig({
+          epochs: 5,
+          model: { kind: 'mlp', hidden: [16] },
+        }),
+      ),
+    );
     if (!r.ok) throw new Error(r.error.message);
     const q = compressModel(r.value.model, { method: 'int8', perChannel: true, symmetric: true });
     if (!q.ok) throw new Error('int8');

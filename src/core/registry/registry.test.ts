@@ -1,7 +1,7 @@
 import { upgradeConfig } from '../store/upgrade.ts';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { zipSync, unzipSync } from 'fflate';
-import { shippedTable } from '../../../tests/unit/fixtures.ts';
+import { shippedTable, trainRequest } from '../../../tests/unit/fixtures.ts';
 import { datasetVersionId } from '../data/dataset-hash.ts';
 import { inferSchema } from '../data/schema.ts';
 import { encodeTable } from '../data/table-codec.ts';
@@ -162,16 +162,13 @@ describe('registry over a store', () => {
 describe('concurrent registrations', () => {
   it('two registrations at once get two versions instead of overwriting one', async () => {
     const table = shippedTable('wine.csv');
-    const r = await runTraining({
-      runId: 'c',
-      runName: 'c',
-      table,
-      dataset: { id: datasetVersionId(table), name: 'wine.csv' },
-      schema: inferSchema(table, 'cultivar'),
-      split: { kind: 'stratified', fractions: [0.7, 0.15, 0.15], seed: 1 },
-      config: upgradeConfig({ model: { kind: 'tree' } }),
-      environment: { backend: 'cpu', backendReason: '', runtime: 't', appVersion: 't' },
-    });
+    const r = await runTraining(
+      trainRequest(table, 'cultivar', upgradeConfig({ model: { kind: 'tree' } }), {
+        runId: 'c',
+        file: 'wine.csv',
+        split: { kind: 'stratified', fractions: [0.7, 0.15, 0.15], seed: 1 },
+      }),
+    );
     if (!r.ok) throw new Error(r.error.message);
     const store = new MemoryStore();
     await store.saveRun(r.value.run, r.value.model);

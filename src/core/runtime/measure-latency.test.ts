@@ -3,10 +3,8 @@ import { asNetwork } from '../model/model-kind.ts';
 import * as tf from '@tensorflow/tfjs';
 import * as ort from 'onnxruntime-web';
 import { describe, expect, it } from 'vitest';
-import { shippedTable } from '../../../tests/unit/fixtures.ts';
+import { shippedTable, trainRequest } from '../../../tests/unit/fixtures.ts';
 import { expectNoTensorLeak } from '../../../tests/unit/tensor-leak.ts';
-import { datasetVersionId } from '../data/dataset-hash.ts';
-import { inferSchema } from '../data/schema.ts';
 import { artifactsToModel, disposeModel } from '../model/artifacts.ts';
 import { predictOutputs } from '../model/predict.ts';
 import { runTraining } from '../model/run-training.ts';
@@ -154,16 +152,9 @@ describe('measureLatency with tfjs cpu and onnxruntime-web wasm', () => {
   it('times a softmax regression trained on wine.csv on both, leaking no tensor', async () => {
     await tf.setBackend('cpu');
     const table = shippedTable('wine.csv');
-    const r = await runTraining({
-      runId: 'x',
-      runName: 'x',
-      table,
-      dataset: { id: datasetVersionId(table), name: 'wine.csv' },
-      schema: inferSchema(table, 'cultivar'),
-      split: { kind: 'random', fractions: [0.7, 0.15, 0.15], seed: 1 },
-      config: configFor('logistic', { epochs: 1 }),
-      environment: { backend: 'cpu', backendReason: '', runtime: 'vitest', appVersion: 'test' },
-    });
+    const r = await runTraining(
+      trainRequest(table, 'cultivar', configFor('logistic', { epochs: 1 }), { file: 'wine.csv' }),
+    );
     if (!r.ok) throw new Error(r.error.message);
     const model = r.value.model;
     const sessions = new Map<Uint8Array, Promise<ort.InferenceSession>>();
