@@ -20,10 +20,8 @@ import { makeTrialRunner, prepareTuningData } from '../src/core/tuning/trial-run
 import { tune } from '../src/core/tuning/tune.ts';
 import { evaluateModel } from '../src/core/evaluation/evaluation.ts';
 import { reportToHtml, runSplitRows, type EvaluationReport } from '../src/core/evaluation/report.ts';
-import { calibrateRun } from '../src/core/calibration/calibrate-model.ts';
-import { compressRun } from '../src/core/compression/compress-run.ts';
-import { distillRun } from '../src/core/compression/distill.ts';
-import { fineTuneRun } from '../src/core/compression/fine-tune.ts';
+import { deriveRun, type RunWithModel } from '../src/core/pipeline/derive-run.ts';
+import type { DeriveOp } from '../src/core/pipeline/derive-op.ts';
 import { transformFeatures } from '../src/core/data/preprocess.ts';
 import { registerOrtWebRunner } from './ort-web-runner.ts';
 import { modelToOnnx } from '../src/core/onnx/export-dense.ts';
@@ -596,6 +594,61 @@ weights.bin (tf.loadLayersModel reads them); triton: a model repository DIR/NAME
 DIR/NAME/1/model.onnx for Triton's onnxruntime backend.
 `;
 
+type CompressMethod = 'fp16' | 'int8' | 'int8-static' | 'binary' | 'prune' | 'lowrank' | 'distill' | 'qat';
+
+/** The derive operation a `compress` command line asks for (qat, and prune with fine-tuning epochs, fine-tune). */
+function compressOpOf(
+  method: CompressMethod,
+  values: Record<string, string | boolean | undefined>,
+  teacherRunId: string | undefined,
+): DeriveOp {
+  const str = (name: string) => values[name] as string | undefined;
+  const fineTuneEpochs = str('fine-tune-epochs')
+    ? numberOpt('fine-tune-epochs', str('fine-tune-epochs'), 3)
+    : method === 'qat'
+      ? 3
+      : 0;
+  const sparsity = str('sparsity') === undefined ? undefined : numberOpt('sparsity', str('sparsity'), 0.5);
+  if (method === 'qat' || (method === 'prune' && fineTuneEpochs > 0))
+    return {
+      kind: 'fine-tune',
+      method: method === 'qat' ? 'qat' : 'prune',
+      epochs: fineTuneEpochs,
+      learningRate: numberOpt('lr', str('lr'), 0.001),
+      sparsity: sparsity ?? 0.5,
+      gradual: Boolean(values.gradual),
+    };
+  if (method === 'distill')
+    return {
+      kind: 'distill',
+      hidden: str('hidden')
+        ? str('hidden')!
+            .split(',')
+            .map((x) => numberOpt('hidden', x, 32))
+        : [32],
+      temperature: numberOpt('temperature', str('temperature'), 4),
+      alpha: numberOpt('alpha', str('alpha'), 0.7),
+      epochs: str('epochs') ? numberOpt('epochs', str('epochs'), 20) : undefined,
+      teacherRunId,
+    };
+  return {
+    kind: 'compress',
+    spec: {
+      method,
+      rangeMethod: oneOf('range', str('range'), ['minmax', 'percentile', 'entropy'] as const, 'minmax'),
+      calibrationRows: str('calibration-rows')
+        ? numberOpt('calibration-rows', str('calibration-rows'), 256)
+        : undefined,
+      perChannel: !values['per-tensor'],
+      symmetric: !values.asymmetric,
+      sparsity,
+      scope: oneOf('scope', str('scope'), ['global', 'layer'] as const, 'global'),
+      rank: str('rank') === undefined ? undefined : numberOpt('rank', str('rank'), 1),
+      energy: str('energy') === undefined ? undefined : numberOpt('energy', str('energy'), 0.9),
+    },
+  };
+}
+
 async function compressCommand(argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv,
@@ -663,66 +716,18 @@ async function compressCommand(argv: string[]): Promise<number> {
     calibration = { X: X.value, n: cal.value.rowCount };
   }
   const warnings: string[] = [];
-  let r;
-  const fineTuneEpochs = values['fine-tune-epochs']
-    ? numberOpt('fine-tune-epochs', values['fine-tune-epochs'], 3)
-    : method === 'qat'
-      ? 3
-      : 0;
-  if (method === 'qat' || (method === 'prune' && fineTuneEpochs > 0)) {
-    r = await fineTuneRun(
-      bundle.run,
-      bundle.model,
-      table,
-      {
-        method: method === 'qat' ? 'qat' : 'prune',
-        epochs: fineTuneEpochs,
-        learningRate: numberOpt('lr', values.lr, 0.001),
-        sparsity: values.sparsity === undefined ? 0.5 : numberOpt('sparsity', values.sparsity, 0.5),
-        gradual: Boolean(values.gradual),
-      },
-      { runId: randomUUID() },
-    );
-  } else if (method === 'distill') {
-    let teacher = bundle.model;
-    if (values.teacher) {
-      const t = await readBundle(values.teacher);
-      if (!t.ok) return problem(t.error);
-      teacher = t.value.model;
-    }
-    r = await distillRun(
-      bundle.run,
-      teacher,
-      table,
-      {
-        student: { hidden: values.hidden ? values.hidden.split(',').map((x) => numberOpt('hidden', x, 32)) : [32] },
-        temperature: numberOpt('temperature', values.temperature, 4),
-        alpha: numberOpt('alpha', values.alpha, 0.7),
-        epochs: values.epochs ? numberOpt('epochs', values.epochs, 20) : undefined,
-      },
-      { runId: randomUUID() },
-    );
-  } else
-    r = await compressRun(
-      bundle.run,
-      bundle.model,
-      table,
-      {
-        method: method as Exclude<typeof method, 'qat' | 'distill'>,
-        rangeMethod: oneOf('range', values.range, ['minmax', 'percentile', 'entropy'] as const, 'minmax'),
-        calibrationRows: values['calibration-rows']
-          ? numberOpt('calibration-rows', values['calibration-rows'], 256)
-          : undefined,
-        perChannel: !values['per-tensor'],
-        symmetric: !values.asymmetric,
-        sparsity: values.sparsity === undefined ? undefined : numberOpt('sparsity', values.sparsity, 0.5),
-        scope: oneOf('scope', values.scope, ['global', 'layer'] as const, 'global'),
-        rank: values.rank === undefined ? undefined : numberOpt('rank', values.rank, 1),
-        energy: values.energy === undefined ? undefined : numberOpt('energy', values.energy, 0.9),
-      },
-      { runId: randomUUID() },
-      calibration,
-    );
+  let teacher: RunWithModel | undefined;
+  if (method === 'distill' && values.teacher) {
+    const t = await readBundle(values.teacher);
+    if (!t.ok) return problem(t.error);
+    teacher = t.value;
+  }
+  const r = await deriveRun(bundle, compressOpOf(method, values, teacher?.run.id), {
+    table,
+    runId: randomUUID(),
+    calibration,
+    modelOf: async (id) => (id === teacher?.run.id ? teacher.model : undefined),
+  });
   if (!r.ok) return problem(r.error);
   warnings.push(...r.warnings.map((w) => w.message));
   await writeBundle(values.out!, r.value);
@@ -903,7 +908,7 @@ async function calibrateCommand(argv: string[]): Promise<number> {
       message: `${name} is not the dataset the model was trained on (${bundle.run.dataset.name}); calibration uses that dataset's validation split.`,
     });
   await startBackend(values.backend);
-  const r = await calibrateRun(bundle.run, bundle.model, table, method, { runId: randomUUID() });
+  const r = await deriveRun(bundle, { kind: 'calibrate', method }, { table, runId: randomUUID() });
   if (!r.ok) return problem(r.error);
   await writeBundle(values.out!, r.value);
   const c = r.value.run.calibration!;

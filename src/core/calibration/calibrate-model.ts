@@ -1,13 +1,11 @@
-import { inferSchema, withRole } from '../data/schema.ts';
 import type { Table } from '../data/table.ts';
-import { encodeLabels } from '../data/preprocess.ts';
-import { predictAnyRows } from '../ensemble/ensemble.ts';
 import { accuracy } from '../metrics/accuracy.ts';
 import { argmaxRows } from '../metrics/argmax-rows.ts';
 import { logLoss } from '../metrics/log-loss.ts';
-import { prepareData } from '../model/prepare.ts';
 import type { CalibrationSnapshot, RunRecord, TrainedModel } from '../model/spec.ts';
-import { splitMetrics } from '../model/split-metrics.ts';
+import { predictAny } from '../pipeline/predict-any.ts';
+import { inModelClasses, prepareRunSplits } from '../pipeline/run-splits.ts';
+import { scoreRun } from '../pipeline/score-run.ts';
 import type { Result } from '../util/result.ts';
 import { fail, ok } from '../util/result.ts';
 import { fitCalibrator, type CalibrationMethod } from './calibrators.ts';
@@ -53,52 +51,38 @@ export async function calibrateRun(
       column: 'method',
       message: `Platt scaling is for two classes; this model has ${k}. Use temperature scaling, isotonic regression or histogram binning.`,
     });
-  const schema = withRole(inferSchema(table, run.label), run.label, 'label');
-  const prepared = prepareData(table, schema, run.split, run.dataset.name, run.task);
-  if (!prepared.ok) return prepared;
-  const { validation, test } = prepared.value;
+  const rebuilt = prepareRunSplits(run, table);
+  if (!rebuilt.ok) return rebuilt;
+  const prepared = inModelClasses(pre, rebuilt.value);
+  const { validation } = prepared;
   const base: TrainedModel = { ...model, calibrator: undefined };
-  const labels = (rows: Uint32Array) => {
-    const y = encodeLabels(pre, table, rows);
-    return y.ok ? (y.value as Int32Array) : new Int32Array(0);
-  };
-  const yVal = labels(validation.rows);
-  const keepVal = Uint32Array.from(validation.rows.filter((_, i) => yVal[i]! >= 0));
-  const pVal = await predictAnyRows(base, table, keepVal);
+  const pVal = await predictAny(base, table, validation.rows);
   if (!pVal.ok) return pVal;
-  const cal = fitCalibrator(method, pVal.value, Int32Array.from(yVal.filter((v) => v >= 0)), k);
+  const cal = fitCalibrator(method, pVal.value, validation.y as Int32Array, k);
   const calibratedModel: TrainedModel = { ...base, calibrator: cal };
-  const evalRows = test.rows.length ? test.rows : validation.rows;
-  const yTest = labels(evalRows);
-  const keep = Uint32Array.from(evalRows.filter((_, i) => yTest[i]! >= 0));
-  const yk = Int32Array.from(yTest.filter((v) => v >= 0));
-  const before = await predictAnyRows(base, table, keep);
-  const after = await predictAnyRows(calibratedModel, table, keep);
-  if (!before.ok) return before;
-  if (!after.ok) return after;
-  const afterVal = await predictAnyRows(calibratedModel, table, keepVal);
+  // Training metrics stay the parent's: the calibrator was fitted on validation, not training, rows.
+  const scores = await scoreRun({ table, ...prepared }, calibratedModel, {
+    seed: run.config.seed,
+    known: { train: run.metrics.train },
+    reference: base,
+  });
+  if (!scores.ok) return scores;
+  const { metrics, fingerprint, heldOut } = scores.value;
+  if (!heldOut.reference) return fail({ kind: 'predict-failed', message: 'The uncalibrated model could not predict.' });
   const newRun: RunRecord = {
     ...run,
     id: ids.runId,
     name: ids.runName ?? `${run.name} · calibrated (${method})`,
     createdAt: new Date().toISOString(),
-    metrics: {
-      train: run.metrics.train,
-      validation: afterVal.ok
-        ? splitMetrics(pre, afterVal.value, Int32Array.from(yVal.filter((v) => v >= 0)))
-        : run.metrics.validation,
-      test: test.rows.length ? splitMetrics(pre, after.value, yk) : undefined,
-    },
+    metrics,
     calibration: {
       method,
       parentRunId: run.id,
-      before: snapshot(yk, before.value, k),
-      after: snapshot(yk, after.value, k),
+      before: snapshot(heldOut.y as Int32Array, heldOut.reference, k),
+      after: snapshot(heldOut.y as Int32Array, heldOut.outputs, k),
     },
-    message: `Calibrated by ${method} on the validation split (${keepVal.length} rows); before/after measured on ${test.rows.length ? 'the test split' : 'validation (no test split)'}.`,
-    fingerprint: { rows: run.fingerprint.rows, outputs: [] },
+    message: `Calibrated by ${method} on the validation split (${validation.rows.length} rows); before/after measured on ${heldOut.split === 'test' ? 'the test split' : 'validation (no test split)'}.`,
+    fingerprint,
   };
-  const fp = await predictAnyRows(calibratedModel, table, Uint32Array.from(run.fingerprint.rows));
-  if (fp.ok) newRun.fingerprint.outputs = Array.from(fp.value);
   return ok({ run: newRun, model: calibratedModel });
 }

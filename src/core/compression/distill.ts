@@ -1,16 +1,12 @@
-import { inferSchema, withRole } from '../data/schema.ts';
 import type { Table } from '../data/table.ts';
-import { calibrationSummary } from '../calibration/reliability.ts';
-import { predictAnyRows } from '../ensemble/ensemble.ts';
 import { disposeModel, modelToArtifacts } from '../model/artifacts.ts';
-import { prepareData } from '../model/prepare.ts';
-import { predictMatrix } from '../model/predict-table.ts';
-import { FINGERPRINT_ROWS, sliceScores } from '../model/run-training.ts';
+import { predictAny } from '../pipeline/predict-any.ts';
+import { prepareRunSplits } from '../pipeline/run-splits.ts';
+import { scoreRun } from '../pipeline/score-run.ts';
 import type { RunRecord, TrainConfig, TrainedModel } from '../model/spec.ts';
 import type { NetworkSpec } from '../model/network-spec.ts';
 import { configFor } from '../families/config.ts';
 import { networkSpec } from '../families/network-family.ts';
-import { splitMetrics } from '../model/split-metrics.ts';
 import { trainModel } from '../model/train-model.ts';
 import type { Result } from '../util/result.ts';
 import { fail, ok } from '../util/result.ts';
@@ -45,11 +41,10 @@ export async function distillRun(
       column: 'temperature',
       message: 'Temperature must be positive and α between 0 and 1.',
     });
-  const schema = withRole(inferSchema(table, parentRun.label), parentRun.label, 'label');
-  const p = prepareData(table, schema, parentRun.split, parentRun.dataset.name, parentRun.task);
+  const p = prepareRunSplits(parentRun, table);
   if (!p.ok) return p;
   const { pre, train, validation, test } = p.value;
-  const soft = await predictAnyRows(teacher, table, train.rows);
+  const soft = await predictAny(teacher, table, train.rows);
   if (!soft.ok) return soft;
   // The student is an MLP trained with the parent's optimiser settings where it was a network.
   const base = networkSpec('mlp', parentRun.config.params, parentRun.config.seed);
@@ -72,15 +67,14 @@ export async function distillRun(
   } finally {
     disposeModel(outcome.model);
   }
-  const k = pre.label.task === 'classification' ? pre.label.classes.length : 1;
-  const score = async (m: TrainedModel, set: typeof train) =>
-    splitMetrics(pre, await predictMatrix(m, set.X, set.y.length), set.y);
-  const valOut = await predictMatrix(student, validation.X, validation.y.length);
-  const evalSet = test.y.length ? test : validation;
-  const teacherOut = await predictAnyRows(teacher, table, evalSet.rows);
+  const scores = await scoreRun({ table, pre, train, validation, test }, student, {
+    seed: parentRun.config.seed,
+    reference: teacher,
+  });
+  if (!scores.ok) return scores;
+  const { metrics, slices, fingerprint, ece } = scores.value;
   const params = student.artifacts.weightData.byteLength / 4;
   const parentBytes = teacher.kind === 'network' ? teacher.artifacts.weightData.byteLength : NaN;
-  const nFp = Math.min(FINGERPRINT_ROWS, validation.y.length);
   const run: RunRecord = {
     ...parentRun,
     id: ids.runId,
@@ -89,12 +83,8 @@ export async function distillRun(
     status: outcome.status === 'cancelled' ? 'cancelled' : 'finished',
     config,
     history: outcome.history,
-    metrics: {
-      train: await score(student, train),
-      validation: splitMetrics(pre, valOut, validation.y),
-      test: test.y.length ? await score(student, test) : undefined,
-    },
-    slices: sliceScores(pre, table, validation, valOut),
+    metrics,
+    slices,
     compression: {
       parentRunId: parentRun.id,
       info: {
@@ -107,17 +97,9 @@ export async function distillRun(
         nonzero: params,
         sparsity: 0,
       },
-      ece: teacherOut.ok
-        ? {
-            before: calibrationSummary(evalSet.y, teacherOut.value, k).ece,
-            after: calibrationSummary(evalSet.y, await predictMatrix(student, evalSet.X, evalSet.y.length), k).ece,
-          }
-        : undefined,
+      ece,
     },
-    fingerprint: {
-      rows: Array.from(validation.rows.subarray(0, nFp)),
-      outputs: Array.from(valOut.subarray(0, nFp * k)),
-    },
+    fingerprint,
     evaluation: undefined,
     samples: undefined,
     message: `Distilled from "${parentRun.name}" at T=${opts.temperature}, α=${opts.alpha}.`,

@@ -1,7 +1,6 @@
-import { inferSchema, withRole } from '../data/schema.ts';
 import type { Table } from '../data/table.ts';
 import { disposeModel, modelToArtifacts } from '../model/artifacts.ts';
-import { prepareData } from '../model/prepare.ts';
+import { prepareRunSplits } from '../pipeline/run-splits.ts';
 import type { RunRecord, TrainedModel } from '../model/spec.ts';
 import { networkSpec } from '../families/network-family.ts';
 import type { NeuralKind } from '../model/network-spec.ts';
@@ -49,8 +48,7 @@ export async function fineTuneRun(
       column: 'sparsity',
       message: `Sparsity must be at least 0 and below 1; it is ${s}.`,
     });
-  const schema = withRole(inferSchema(table, run.label), run.label, 'label');
-  const p = prepareData(table, schema, run.split, run.dataset.name, run.task);
+  const p = prepareRunSplits(run, table);
   if (!p.ok) return p;
   const config = {
     ...networkSpec(run.config.kind as NeuralKind, run.config.params, run.config.seed),

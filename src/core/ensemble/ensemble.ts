@@ -1,10 +1,11 @@
 import type { Table } from '../data/table.ts';
-import { inferSchema, withRole } from '../data/schema.ts';
 import { argmaxRows } from '../metrics/argmax-rows.ts';
 import { scoreBaselines } from '../baselines/baselines.ts';
 import { prepareData, type EncodedSet } from '../model/prepare.ts';
-import { calibrated, predictTableRows } from '../model/predict-table.ts';
-import { fitModel, FINGERPRINT_ROWS } from '../model/run-training.ts';
+import { fitModel } from '../model/run-training.ts';
+import { predictAny } from '../pipeline/predict-any.ts';
+import { inModelClasses, prepareRunSplits } from '../pipeline/run-splits.ts';
+import { scoreRun } from '../pipeline/score-run.ts';
 import type {
   EnsembleMethod,
   EnsembleState,
@@ -24,59 +25,11 @@ import type { Result } from '../util/result.ts';
 import { fail, ok } from '../util/result.ts';
 import { fitLogistic, predictLogistic } from './meta-logistic.ts';
 
+/** Kept for `workers/train/models.ts` and `bin/cli.ts` (predict, info); new code imports `pipeline/predict-any.ts`. */
+export { predictAny as predictAnyRows } from '../pipeline/predict-any.ts';
+
 const classesOf = (m: TrainedModel) =>
   m.preprocessor.label.task === 'classification' ? m.preprocessor.label.classes : null;
-
-/**
- * Combines member outputs (each n × k probabilities, or n values for regression):
- * - vote-hard: each member's argmax is one vote (AdaBoost: a vote of weight α); probabilities are the vote shares;
- * - vote-soft / bag: the mean of the members' probabilities (or values);
- * - stack: the meta-learner's probabilities over the concatenated member probabilities.
- */
-export function combineOutputs(
-  state: EnsembleState,
-  outputs: readonly Float64Array[],
-  n: number,
-  k: number,
-): Float64Array {
-  const M = outputs.length;
-  const out = new Float64Array(n * k);
-  if (state.method === 'stack') {
-    const Z = new Float64Array(n * M * k);
-    for (let r = 0; r < n; r++)
-      for (let m = 0; m < M; m++) Z.set(outputs[m]!.subarray(r * k, (r + 1) * k), r * M * k + m * k);
-    return predictLogistic(state.meta!.W, state.meta!.b, Z, n, M * k, k);
-  }
-  if ((state.method === 'vote-hard' || state.method === 'adaboost') && k > 1) {
-    const w = state.weights ?? outputs.map(() => 1);
-    const total = w.reduce((a, b) => a + b, 0);
-    outputs.forEach((o, m) => {
-      const pred = argmaxRows(o, k);
-      for (let r = 0; r < n; r++) out[r * k + pred[r]!]! += w[m]! / total;
-    });
-    return out;
-  }
-  for (const o of outputs) for (let i = 0; i < out.length; i++) out[i]! += o[i]! / M;
-  return out;
-}
-
-/** Outputs of any trained model — an ensemble too — on rows of a table. */
-export async function predictAnyRows(
-  model: TrainedModel,
-  table: Table,
-  rows: Uint32Array,
-  file = 'the dataset',
-): Promise<Result<Float64Array>> {
-  if (model.kind !== 'ensemble') return predictTableRows(model, table, rows, file);
-  const outs: Float64Array[] = [];
-  for (const m of model.ensemble.members) {
-    const o = await predictAnyRows(m, table, rows, file);
-    if (!o.ok) return o;
-    outs.push(o.value);
-  }
-  const k = classesOf(model)?.length ?? 1;
-  return ok(calibrated(model, combineOutputs(model.ensemble, outs, rows.length, k)));
-}
 
 function bootstrap(set: EncodedSet, d: number, seed: number, weights?: Float64Array): EncodedSet {
   const rng = createRandom(seed);
@@ -119,11 +72,6 @@ export interface EnsembleRequest {
   onMember?: (done: number, total: number) => void;
 }
 
-async function metricsOn(model: TrainedModel, table: Table, set: EncodedSet): Promise<SplitMetrics> {
-  const out = await predictAnyRows(model, table, set.rows);
-  return out.ok ? splitMetrics(model.preprocessor, out.value, set.y) : { loss: NaN };
-}
-
 /** The run record of an ensemble, scored like any run (metrics, baselines, fingerprint). */
 async function ensembleRun(a: {
   runId: string;
@@ -140,14 +88,15 @@ async function ensembleRun(a: {
   validationOverride?: SplitMetrics;
   started: number;
   baselinePre?: Preprocessor;
-}): Promise<RunRecord> {
+}): Promise<Result<RunRecord>> {
   const { model, sets } = a;
   const pre = model.preprocessor;
-  const k = classesOf(model)?.length ?? 1;
-  const nFp = Math.min(FINGERPRINT_ROWS, sets.validation.y.length);
-  const fp = await predictAnyRows(model, a.table, sets.validation.rows.subarray(0, nFp));
-  const validation = a.validationOverride ?? (await metricsOn(model, a.table, sets.validation));
-  return {
+  const scores = await scoreRun({ ...sets, table: a.table, pre: a.baselinePre ?? pre }, model, {
+    seed: a.config.seed,
+    known: { validation: a.validationOverride },
+  });
+  if (!scores.ok) return scores;
+  return ok({
     format: 'benchtop-run@2',
     id: a.runId,
     name: a.runName,
@@ -162,11 +111,7 @@ async function ensembleRun(a: {
     splitSizes: { train: sets.train.y.length, validation: sets.validation.y.length, test: sets.test.y.length },
     config: a.config,
     history: [],
-    metrics: {
-      train: await metricsOn(model, a.table, sets.train),
-      validation,
-      test: sets.test.y.length ? await metricsOn(model, a.table, sets.test) : undefined,
-    },
+    metrics: scores.value.metrics,
     baselines: scoreBaselines(
       a.baselinePre ?? pre,
       sets.train,
@@ -175,16 +120,13 @@ async function ensembleRun(a: {
     ),
     samplesPerSecond: 0,
     environment: a.environment,
-    fingerprint: {
-      rows: Array.from(sets.validation.rows.subarray(0, nFp)),
-      outputs: fp.ok ? Array.from(fp.value.subarray(0, nFp * k)) : [],
-    },
+    fingerprint: scores.value.fingerprint,
     ensemble: { method: a.method, members: a.members },
     message:
       a.method === 'stack'
         ? 'Validation metrics are out-of-fold (5-fold cross-fitting of the meta-learner on the validation split); test is the honest hold-out.'
         : undefined,
-  };
+  });
 }
 
 /**
@@ -227,7 +169,7 @@ export async function runEnsembleTraining(
     );
     const fitted = await fitModel(pre, task, sample, validation, { ...req.config, seed: req.config.seed + m });
     if (req.method === 'adaboost') {
-      const out = await predictAnyRows(fitted.model, req.table, train.rows);
+      const out = await predictAny(fitted.model, req.table, train.rows);
       if (!out.ok) return out;
       const pred = argmaxRows(out.value, k);
       let err = 0;
@@ -262,7 +204,8 @@ export async function runEnsembleTraining(
     sets: { train, validation, test },
     started,
   });
-  return ok({ run, model }, prepared.warnings);
+  if (!run.ok) return fail(run.error, prepared.warnings);
+  return ok({ run: run.value, model }, prepared.warnings);
 }
 
 /**
@@ -309,19 +252,11 @@ export async function combineRuns(
       column: 'ensemble',
       message: 'Stacking here is for classification; average regression models with a soft vote.',
     });
-  const schema = withRole(inferSchema(table, first.label), first.label, 'label');
-  const prepared = prepareData(table, schema, first.split, first.dataset.name, task);
+  const prepared = prepareRunSplits(first, table);
   if (!prepared.ok) return prepared;
-  const { train, validation, test } = prepared.value;
   // Labels encoded with the members' own classes (the same for all).
   const pre0 = items[0]!.model.preprocessor;
-  const relabel = (set: EncodedSet): EncodedSet => {
-    if (pre0.label.task !== 'classification') return set;
-    const cls = pre0.label.classes;
-    const own = (prepared.value.pre.label as { classes: string[] }).classes;
-    return { ...set, y: Int32Array.from(set.y, (v) => cls.indexOf(own[v]!)) };
-  };
-  const sets = { train: relabel(train), validation: relabel(validation), test: relabel(test) };
+  const sets = inModelClasses(pre0, prepared.value);
   const state: EnsembleState = { method, members: items.map((i) => i.model) };
   let validationOverride: SplitMetrics | undefined;
   if (method === 'stack') {
@@ -330,7 +265,7 @@ export async function combineRuns(
     const nv = sets.validation.y.length;
     const Z = new Float64Array(nv * M * k);
     for (let m = 0; m < M; m++) {
-      const o = await predictAnyRows(items[m]!.model, table, sets.validation.rows);
+      const o = await predictAny(items[m]!.model, table, sets.validation.rows);
       if (!o.ok) return o;
       for (let r = 0; r < nv; r++) Z.set(o.value.subarray(r * k, (r + 1) * k), r * M * k + m * k);
     }
@@ -373,12 +308,13 @@ export async function combineRuns(
     method,
     members: items.map((i) => ({ runId: i.run.id, name: i.run.name })),
     model,
-    sets,
+    sets: { train: sets.train, validation: sets.validation, test: sets.test },
     validationOverride,
     started,
     baselinePre: prepared.value.pre,
   });
-  return ok({ run, model });
+  if (!run.ok) return run;
+  return ok({ run: run.value, model });
 }
 
 export { ENSEMBLE_LABELS };

@@ -1,7 +1,7 @@
 import type { Preprocessor } from '../data/preprocess.ts';
 import { cell, columnByName, type Table } from '../data/table.ts';
 import { parseNumber } from '../data/values.ts';
-import { predictAnyRows } from '../ensemble/ensemble.ts';
+import { predictAny } from '../pipeline/predict-any.ts';
 import { argmaxRows } from '../metrics/argmax-rows.ts';
 import type { TrainedModel } from '../model/spec.ts';
 import { createRandom } from '../util/random.ts';
@@ -42,7 +42,7 @@ export async function runBehaviourTest(
   const k = pre.label.task === 'classification' ? pre.label.classes.length : 1;
   const base = subTable(table, rows);
   const all = Uint32Array.from({ length: rows.length }, (_, i) => i);
-  const before = await predictAnyRows(model, base, all);
+  const before = await predictAny(model, base, all);
   if (!before.ok) return before;
   const metricName = pre.label.task === 'classification' ? 'accuracy' : 'rmse';
   const score = (out: Float64Array) => {
@@ -88,7 +88,7 @@ export async function runBehaviourTest(
           );
         }
       }
-      const out = await predictAnyRows(model, t, all);
+      const out = await predictAny(model, t, all);
       if (!out.ok) return out;
       values.push(score(out.value));
     }
@@ -126,7 +126,7 @@ export async function runBehaviourTest(
         test.column,
         Array.from(col.codes, () => v),
       );
-      const out = await predictAnyRows(model, swapped, all);
+      const out = await predictAny(model, swapped, all);
       if (!out.ok) return out;
       for (let i = 0; i < rows.length; i++) {
         const orig = cell(col, i);
@@ -169,7 +169,7 @@ export async function runBehaviourTest(
     test.column,
     Array.from(col.codes, (code) => (code < 0 ? null : fmtNum(parseNumber(col.dictionary[code]!) + test.delta))),
   );
-  const after = await predictAnyRows(model, moved, all);
+  const after = await predictAny(model, moved, all);
   if (!after.ok) return after;
   let violations = 0,
     tested = 0;

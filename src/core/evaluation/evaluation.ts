@@ -1,7 +1,7 @@
 import type { Preprocessor } from '../data/preprocess.ts';
 import { encodeLabels } from '../data/preprocess.ts';
 import { cell, columnByName, type Table } from '../data/table.ts';
-import { predictAnyRows } from '../ensemble/ensemble.ts';
+import { predictAny } from '../pipeline/predict-any.ts';
 import { accuracy } from '../metrics/accuracy.ts';
 import { argmaxRows } from '../metrics/argmax-rows.ts';
 import { bootstrapInterval } from '../metrics/bootstrap.ts';
@@ -79,7 +79,7 @@ export async function evaluateModel(
           keep,
           (i) => y0.value[i]! * (pre.label as { std: number }).std + (pre.label as { mean: number }).mean,
         );
-  const out = await predictAnyRows(model, table, evalRows, file);
+  const out = await predictAny(model, table, evalRows, file);
   if (!out.ok) return out;
   const n = evalRows.length;
   const seed = opts.seed ?? 1;

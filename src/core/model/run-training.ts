@@ -1,13 +1,11 @@
 import type { Schema } from '../data/schema.ts';
 import type { SplitSpec } from '../data/split.ts';
-import { cell, columnByName, type Table } from '../data/table.ts';
+import type { Table } from '../data/table.ts';
 import type { Preprocessor, Task } from '../data/preprocess.ts';
 import { scoreBaselines, type UserBaseline } from '../baselines/baselines.ts';
-import { argmaxRows } from '../metrics/argmax-rows.ts';
-import { createRandom } from '../util/random.ts';
 import type { Result } from '../util/result.ts';
 import { assert, fail, ok } from '../util/result.ts';
-import type { RunEnvironment, RunRecord, SampleRow, SliceScore, SplitMetrics } from '../contracts/run-record.ts';
+import type { RunEnvironment, RunRecord } from '../contracts/run-record.ts';
 import type { TrainedModel } from '../contracts/model.ts';
 import type { TrainConfig } from '../contracts/train-config.ts';
 import type { FitOutcome } from '../families/family.ts';
@@ -16,9 +14,8 @@ import { familyOf } from '../families/registry.ts';
 import { networkSpec, fitNetwork } from '../families/network-family.ts';
 import { withDefaults } from '../families/params.ts';
 import type { NeuralKind } from './network-spec.ts';
-import { predictMatrix } from './predict-table.ts';
 import { prepareData, type EncodedSet } from './prepare.ts';
-import { splitMetrics } from './split-metrics.ts';
+import { scoreRun } from '../pipeline/score-run.ts';
 import type { TrainCallbacks } from './train-model.ts';
 
 export interface TrainRequest {
@@ -35,81 +32,6 @@ export interface TrainRequest {
   userBaselines?: UserBaseline[];
   /** Bytes the device allows for training state. */
   memoryBudget?: number;
-}
-
-/** How many validation rows the fingerprint keeps. */
-export const FINGERPRINT_ROWS = 16;
-/** How many validation rows the sample log keeps. */
-export const SAMPLE_ROWS = 20;
-
-async function metricsOf(model: TrainedModel, set: EncodedSet): Promise<SplitMetrics> {
-  return splitMetrics(model.preprocessor, await predictMatrix(model, set.X, set.y.length), set.y);
-}
-
-function labelString(pre: Preprocessor, v: number): string {
-  return pre.label.task === 'classification'
-    ? (pre.label.classes[v] ?? '?')
-    : String(Number((v * pre.label.std + pre.label.mean).toPrecision(6)));
-}
-
-/** Validation metric per category of each categorical feature (≤ 12 categories, ≥ 5 rows), at most 40 slices. */
-export function sliceScores(pre: Preprocessor, table: Table, set: EncodedSet, outputs: Float64Array): SliceScore[] {
-  const out: SliceScore[] = [];
-  const k = pre.label.task === 'classification' ? pre.label.classes.length : 1;
-  const pred = k > 1 ? argmaxRows(outputs, k) : null;
-  for (const f of pre.features) {
-    if (f.kind !== 'onehot' || f.categories.length > 12) continue;
-    const col = columnByName(table, f.column)!;
-    for (const cat of f.categories) {
-      const idx: number[] = [];
-      set.rows.forEach((r, i) => cell(col, r) === cat && idx.push(i));
-      if (idx.length < 5) continue;
-      let value: number;
-      if (pred) value = idx.filter((i) => pred[i] === set.y[i]).length / idx.length;
-      else {
-        const label = pre.label as { mean: number; std: number };
-        value = Math.sqrt(
-          idx.reduce((s, i) => s + (outputs[i]! - (set.y[i]! * label.std + label.mean)) ** 2, 0) / idx.length,
-        );
-      }
-      out.push({ feature: f.column, category: cat, n: idx.length, metric: pred ? 'accuracy' : 'rmse', value });
-      if (out.length >= 40) return out;
-    }
-  }
-  return out;
-}
-
-/** ⟨input, label, prediction⟩ for a seeded sample of validation rows. */
-function sampleRows(
-  pre: Preprocessor,
-  table: Table,
-  set: EncodedSet,
-  outputs: Float64Array,
-  seed: number,
-): SampleRow[] {
-  const rng = createRandom(seed ^ 0x5a3e);
-  const n = set.y.length;
-  const picks = new Set<number>();
-  while (picks.size < Math.min(SAMPLE_ROWS, n)) picks.add(rng.int(n));
-  const k = pre.label.task === 'classification' ? pre.label.classes.length : 1;
-  const pred = k > 1 ? argmaxRows(outputs, k) : null;
-  const cols = pre.features.map((f) => columnByName(table, f.column)!);
-  return [...picks]
-    .sort((a, b) => a - b)
-    .map((i) => {
-      const row = set.rows[i]!;
-      const input: Record<string, string | null> = {};
-      for (const c of cols) input[c.name] = cell(c, row);
-      return pred
-        ? {
-            row,
-            input,
-            label: labelString(pre, set.y[i]!),
-            prediction: (pre.label as { classes: string[] }).classes[pred[i]!]!,
-            confidence: outputs[i * k + pred[i]!]!,
-          }
-        : { row, input, label: labelString(pre, set.y[i]!), prediction: String(Number(outputs[i]!.toPrecision(6))) };
-    });
 }
 
 export type FittedModel = FitOutcome;
@@ -171,8 +93,9 @@ export async function runTraining(
   const fitted = await fitModel(pre, task, train, validation, config, cb);
   const { model, history, status, message, bestEpoch, samplesPerSecond, durationMs } = fitted;
 
-  const nFp = Math.min(FINGERPRINT_ROWS, validation.y.length);
-  const valOutputs = await predictMatrix(model, validation.X, validation.y.length);
+  const scores = await scoreRun({ table: req.table, pre, train, validation, test }, model, { seed: config.seed });
+  if (!scores.ok) return fail(scores.error, prepared.warnings);
+  const { metrics, samples, slices, fingerprint } = scores.value;
   const run: RunRecord = {
     format: 'benchtop-run@2',
     id: req.runId,
@@ -190,20 +113,16 @@ export async function runTraining(
     splitSizes: { train: train.y.length, validation: validation.y.length, test: test.y.length },
     config,
     history,
-    metrics: {
-      train: await metricsOf(model, train),
-      validation: splitMetrics(pre, valOutputs, validation.y),
-      test: test.y.length > 0 ? await metricsOf(model, test) : undefined,
-    },
+    metrics,
     baselines: scoreBaselines(pre, train, { validation, test }, config.seed, req.userBaselines),
-    samples: sampleRows(pre, req.table, validation, valOutputs, config.seed),
-    slices: sliceScores(pre, req.table, validation, valOutputs),
+    samples,
+    slices,
     samplesPerSecond,
     environment: req.environment,
-    fingerprint: {
-      rows: Array.from(validation.rows.subarray(0, nFp)),
-      outputs: Array.from(valOutputs.subarray(0, nFp * k)),
-    },
+    fingerprint,
   };
   return ok({ run, model }, prepared.warnings);
 }
+
+/** Kept for `workers/train/serving.ts`, which imports it from here; new code imports `pipeline/score-run.ts`. */
+export { sliceScores } from '../pipeline/score-run.ts';

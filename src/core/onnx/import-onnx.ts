@@ -3,11 +3,9 @@ import type { SplitSpec } from '../data/split.ts';
 import type { Table } from '../data/table.ts';
 import { transformFeatures, type Preprocessor } from '../data/preprocess.ts';
 import { prepareData, type EncodedSet } from '../model/prepare.ts';
-import { predictMatrix } from '../model/predict-table.ts';
-import { FINGERPRINT_ROWS } from '../model/run-training.ts';
+import { scoreRun } from '../pipeline/score-run.ts';
 import { type RunEnvironment, type RunRecord, type TrainedModel } from '../model/spec.ts';
 import { onnxRunner } from '../model/onnx-runner.ts';
-import { splitMetrics } from '../model/split-metrics.ts';
 import { scoreBaselines } from '../baselines/baselines.ts';
 import type { Result } from '../util/result.ts';
 import { fail, ok } from '../util/result.ts';
@@ -97,9 +95,10 @@ export async function importOnnxModel(
   } catch (e) {
     return fail({ kind: 'unsupported-onnx', file, message: explainOrtError((e as Error).message, meta, file) });
   }
-  const score = async (set: EncodedSet) => splitMetrics(pre, await predictMatrix(model, set.X, set.y.length), set.y);
-  const valOut = await predictMatrix(model, validation.X, validation.y.length);
-  const nFp = Math.min(FINGERPRINT_ROWS, validation.y.length);
+  const scores = await scoreRun({ table, pre, train, validation, test, file: dataset.name }, model, {
+    seed: split.seed,
+  });
+  if (!scores.ok) return scores;
   const run: RunRecord = {
     format: 'benchtop-run@2',
     id: ids.runId,
@@ -115,18 +114,11 @@ export async function importOnnxModel(
     splitSizes: { train: train.y.length, validation: validation.y.length, test: test.y.length },
     config: { kind: 'onnx', params: {}, seed: 0 },
     history: [],
-    metrics: {
-      train: await score(train),
-      validation: splitMetrics(pre, valOut, validation.y),
-      test: test.y.length ? await score(test) : undefined,
-    },
+    metrics: scores.value.metrics,
     baselines: scoreBaselines(pre, train, { validation, test }, split.seed),
     samplesPerSecond: 0,
     environment: ids.environment,
-    fingerprint: {
-      rows: Array.from(validation.rows.subarray(0, nFp)),
-      outputs: Array.from(valOut.subarray(0, nFp * k)),
-    },
+    fingerprint: scores.value.fingerprint,
     message: `Imported from ${file}: ${meta.inputs.map((i) => `${i.name} ${i.elemType}[${i.shape.join(', ')}]`).join('; ')} → ${meta.outputs.map((o) => `${o.name} ${o.elemType}[${o.shape.join(', ')}]`).join('; ')}; opset ${meta.opsets.map((o) => `${o.domain} ${o.version}`).join(', ')}; operators ${Object.entries(
       meta.operators,
     )

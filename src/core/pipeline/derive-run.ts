@@ -6,7 +6,7 @@ import type { TrainedModel } from '../contracts/model.ts';
 import type { RunRecord } from '../contracts/run-record.ts';
 import type { Table } from '../data/table.ts';
 import type { Result } from '../util/result.ts';
-import { fail } from '../util/result.ts';
+import { assert, fail } from '../util/result.ts';
 import type { DeriveKind, DeriveOp } from './derive-op.ts';
 
 /** A parent run with its model. */
@@ -60,10 +60,13 @@ export const DERIVE_OPS: { readonly [K in DeriveKind]: Handler<K> } = Object.fre
 
 /**
  * Makes a new run and model from a parent by one derive operation, with the new run's lineage
- * (`calibration.parentRunId` / `compression.parentRunId`), scores and fingerprint.
+ * (`calibration.parentRunId` / `compression.parentRunId`), scores and fingerprint (each operation scores
+ * through `scoreRun`). Cost: that of the operation (calibration: predictions; fine-tuning and distillation:
+ * training). Errors: the operation's (not a classifier, not a network, bad settings, an unknown teacher run).
  * @example await deriveRun({ run, model }, { kind: 'compress', spec: { method: 'int8' } }, { table, runId: 'r2' })
  */
 export function deriveRun(parent: RunWithModel, op: DeriveOp, ctx: DeriveContext): Promise<Result<RunWithModel>> {
-  const handler = DERIVE_OPS[op.kind] as Handler<DeriveKind>;
+  const handler = DERIVE_OPS[op.kind] as Handler<DeriveKind> | undefined;
+  assert(handler, () => `deriveRun: no derive operation "${(op as { kind: string }).kind}"`);
   return handler(parent, op, ctx);
 }
