@@ -11,9 +11,7 @@ import type { TrainConfig } from '../contracts/train-config.ts';
 import type { FitOutcome } from '../families/family.ts';
 import { DEFAULT_MEMORY_BUDGET, validateConfig } from '../families/config.ts';
 import { familyOf } from '../families/registry.ts';
-import { networkSpec, fitNetwork } from '../families/network-family.ts';
 import { withDefaults } from '../families/params.ts';
-import type { NeuralKind } from './network-spec.ts';
 import { prepareData, type EncodedSet } from './prepare.ts';
 import { scoreRun } from '../pipeline/score-run.ts';
 import type { TrainCallbacks } from './train-model.ts';
@@ -53,8 +51,6 @@ export async function fitModel(
   const family = familyOf(config.kind);
   assert(family, () => `fitModel: unknown family ${config.kind}`);
   const input = { pre, task, train, validation, seed: config.seed };
-  if (family.engine === 'network')
-    return fitNetwork(networkSpec(config.kind as NeuralKind, config.params, config.seed), input, cb);
   return family.fit(withDefaults(family, config.params), input, cb);
 }
 
