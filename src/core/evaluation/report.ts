@@ -1,6 +1,5 @@
-import { inferSchema, withRole } from '../data/schema.ts';
 import type { Table } from '../data/table.ts';
-import { prepareData } from '../model/prepare.ts';
+import { prepareRunSplits } from '../pipeline/run-splits.ts';
 import type { RunRecord } from '../model/spec.ts';
 import type { Result } from '../util/result.ts';
 import { ok } from '../util/result.ts';
@@ -12,8 +11,7 @@ export function runSplitRows(
   run: RunRecord,
   table: Table,
 ): Result<{ train: Uint32Array; validation: Uint32Array; test: Uint32Array }> {
-  const schema = withRole(inferSchema(table, run.label), run.label, 'label');
-  const p = prepareData(table, schema, run.split, run.dataset.name, run.task);
+  const p = prepareRunSplits(run, table);
   if (!p.ok) return p;
   return ok({ train: p.value.train.rows, validation: p.value.validation.rows, test: p.value.test.rows });
 }
