@@ -181,17 +181,15 @@ async function compressionBench(): Promise<CompressionBenchRow[]> {
       config: upgradeConfig({ epochs: 15, learningRate: 0.005 }),
     });
     if (!res.ok) throw new Error(res.error.message);
-    const q = await trainer.compress(
-      res.value.run,
-      res.value.model,
-      { method: 'int8', perChannel: false, symmetric: true },
+    const q = await trainer.deriveFrom(
+      res.value,
+      { kind: 'compress', spec: { method: 'int8', perChannel: false, symmetric: true } },
       `q-${id}`,
     );
     if (!q.ok) throw new Error(q.error.message);
-    const s = await trainer.compress(
-      res.value.run,
-      res.value.model,
-      { method: 'int8-static', rangeMethod: 'minmax', calibrationRows: 256 },
+    const s = await trainer.deriveFrom(
+      res.value,
+      { kind: 'compress', spec: { method: 'int8-static', rangeMethod: 'minmax', calibrationRows: 256 } },
       `s-${id}`,
     );
     if (!s.ok) throw new Error(s.error.message);
