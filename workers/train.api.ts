@@ -16,6 +16,8 @@ import { trainingApi } from './train/training.ts';
 export type { TrainJob } from './train/training.ts';
 export type { FingerprintCheck } from './train/models.ts';
 export type { TableSource, TrainApiOptions } from './train/context.ts';
+export type { RunRef, RunSource } from './train/run-cache.ts';
+export type { SideRef } from './train/rehearse.ts';
 export type { ProbeResult } from '../src/core/serving/probe-endpoint.ts';
 export type { LatencyRow } from '../src/core/runtime/measure-latency.ts';
 

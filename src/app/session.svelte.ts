@@ -61,7 +61,10 @@ export class Session {
   repo!: Repository;
   private datasetListeners: ((info: DatasetInfo) => void)[] = [];
 
-  /** Starts the workers, opens storage, connects the training worker to it by id, marks runs no tab trains any more as interrupted, loads the lists. */
+  /**
+   * Starts the workers, opens storage, connects the training worker to it (runs read by id), marks runs
+   * no tab trains any more as interrupted, loads the lists.
+   */
   async start(): Promise<void> {
     ({ data: this.data, trainer: this.trainer } = await startWorkers());
     this.repo = await Repository.open(

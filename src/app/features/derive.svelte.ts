@@ -35,7 +35,10 @@ interface DeriveStep {
   select: boolean;
 }
 
-/** The derive operation a compression form asks for: fine-tuning (QAT; pruning with epochs), distillation, or a transform. */
+/**
+ * The derive operation a compression form asks for: fine-tuning (QAT; pruning with epochs), distillation,
+ * or a transform of the weights. The form may hold reactive proxies: it is snapshotted to plain data.
+ */
 export function compressionOp(spec: CompressionSpec): DeriveOp {
   const plain = $state.snapshot(spec) as CompressionSpec;
   if (plain.method === 'qat' || (plain.method === 'prune' && plain.fineTuneEpochs))
@@ -59,9 +62,9 @@ export function compressionOp(spec: CompressionSpec): DeriveOp {
 
 /**
  * Models made from a parent run's model — calibrated, compressed (quantised, pruned, distilled,
- * fine-tuned). Every one goes through the same sequence, written once in `derive`: make sure the parent's
- * dataset is loaded → the worker's `derive` by parent id (it reads the run and model itself) → save the new run and model →
- * register it as the next version when the parent is registered → refresh → select.
+ * fine-tuned). Every one goes through the same sequence, written once in `derive`: make sure the
+ * parent's dataset is loaded → the worker's `derive` by parent id (it reads the run and model itself,
+ * and transfers the new model back) → save the new run and model → register it as the next version when the parent is registered → refresh → select.
  */
 export class DeriveFeature {
   constructor(

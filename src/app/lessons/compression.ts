@@ -32,7 +32,7 @@ export async function compression(p: Params, ctx: LessonContext): Promise<Lesson
   );
   ctx.progress(3, 4, 'per-class accuracy');
   const perClass = async (r: RunRecord, m: typeof model) => {
-    const e = unwrap(await ctx.trainer.evaluate(m, r, ds.id, 'test'));
+    const e = unwrap(await ctx.trainer.evaluate({ run: r, model: m }, ds.id, 'test'));
     const mt = e.evaluation.metrics;
     return mt.task === 'classification'
       ? { classes: mt.classes, recall: mt.report.perClass.map((c) => c.recall) }
