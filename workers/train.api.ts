@@ -30,7 +30,7 @@ export type { LatencyRow } from '../src/core/runtime/measure-latency.ts';
 export function createTrainApi(opts: TrainApiOptions) {
   const ctx = createTrainContext(opts);
   return {
-    ...createMonitorApi({ table: ctx.table, ensureBackend: ctx.ensureBackend }),
+    ...createMonitorApi({ table: ctx.table, resolve: ctx.runs.resolve, ensureBackend: ctx.ensureBackend }),
     ...createLessonsApi({ table: ctx.table, spawnShard: opts.spawnShard }),
     ...sessionApi(ctx),
     ...trainingApi(ctx),
