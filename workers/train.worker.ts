@@ -1,6 +1,7 @@
 import { expose, transfer, wrap } from 'comlink';
 import { createTrainApi } from './train.api.ts';
 import type { DataApi } from './data.api.ts';
+import { transferables } from './train/model-buffers.ts';
 import { ORT_WASM_PATHS, ORT_WEBGPU_PATHS, TFJS_WASM_PATHS } from './wasm-assets.ts';
 
 // Nested workers for the data-parallel lesson: one per shard.
@@ -27,6 +28,15 @@ const api = createTrainApi({
 });
 expose({
   ...api,
+  // Derived models go back with their weights transferred, not copied.
+  async derive(...a: Parameters<typeof api.derive>) {
+    const r = await api.derive(...a);
+    return transfer(r, transferables(r));
+  },
+  async deriveFrom(...a: Parameters<typeof api.deriveFrom>) {
+    const r = await api.deriveFrom(...a);
+    return transfer(r, transferables(r));
+  },
   /** Serves the same API on a port (the tuning worker drives pool workers this way). */
   serveOn(port: MessagePort) {
     expose(api, port);

@@ -83,7 +83,7 @@ describe('data + training worker APIs', () => {
     if (!res.ok) throw new Error(res.error.message);
     expect(epochs).toEqual([1, 2, 3]);
     expect(res.value.run.metrics.validation.accuracy).toBeGreaterThan(0.9);
-    const check = await train.checkFingerprint(res.value.model, res.value.run);
+    const check = await train.checkFingerprint(res.value);
     expect(check.ok && check.value.maxAbsDiff).toBeLessThan(1e-6);
     expect(check.ok && check.value.onnx).toMatchObject({ maxAbsDiff: expect.any(Number) });
     if (check.ok && 'maxAbsDiff' in check.value.onnx) expect(check.value.onnx.maxAbsDiff).toBeLessThan(1e-5);

@@ -9,6 +9,7 @@ import type { BackendStatus } from '../core/runtime/backend-policy.ts';
 import type { DatasetInfo } from '../../workers/data.api.ts';
 import { Repository, type Settings } from './storage/repository.ts';
 import { startWorkers, type DataRemote, type TrainRemote } from './remotes.ts';
+import { connectRuns } from './run-source.ts';
 import { isRunLive } from './run-lock.ts';
 
 /** A file being read: its name, the fraction read and the rows parsed so far. */
@@ -60,7 +61,10 @@ export class Session {
   repo!: Repository;
   private datasetListeners: ((info: DatasetInfo) => void)[] = [];
 
-  /** Starts the workers, opens storage, marks runs no tab trains any more as interrupted, loads the lists. */
+  /**
+   * Starts the workers, opens storage, connects the training worker to it (runs read by id), marks runs
+   * no tab trains any more as interrupted, loads the lists.
+   */
   async start(): Promise<void> {
     ({ data: this.data, trainer: this.trainer } = await startWorkers());
     this.repo = await Repository.open(
@@ -71,6 +75,8 @@ export class Session {
       () => (this.notice = 'Benchtop was updated in another tab; reload this tab to continue.'),
     );
     this.repo.onChange(() => void this.refreshLists());
+    // The training worker reads runs and models by id from here, and forgets them when they change.
+    await connectRuns(this.repo, this.trainer);
     void this.refreshStorage();
     await this.repo.markInterrupted(isRunLive);
     await this.refreshLists();

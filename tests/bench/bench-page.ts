@@ -13,6 +13,7 @@ import { parseDelimitedBytes } from '../../src/core/data/parse-delimited.ts';
 import { cell } from '../../src/core/data/table.ts';
 import { registryBench, seedAppRuns, type RegistryRow } from './registry-bench.ts';
 import { Repository } from '../../src/app/storage/repository.ts';
+import { repositoryRunSource } from '../../src/app/run-source.ts';
 import { measureBatchOnline, type BatchOnlineMeasure } from '../../src/app/batch-online.ts';
 import { createRandom } from '../../src/core/util/random.ts';
 
@@ -181,17 +182,15 @@ async function compressionBench(): Promise<CompressionBenchRow[]> {
       config: upgradeConfig({ epochs: 15, learningRate: 0.005 }),
     });
     if (!res.ok) throw new Error(res.error.message);
-    const q = await trainer.compress(
-      res.value.run,
-      res.value.model,
-      { method: 'int8', perChannel: false, symmetric: true },
+    const q = await trainer.deriveFrom(
+      res.value,
+      { kind: 'compress', spec: { method: 'int8', perChannel: false, symmetric: true } },
       `q-${id}`,
     );
     if (!q.ok) throw new Error(q.error.message);
-    const s = await trainer.compress(
-      res.value.run,
-      res.value.model,
-      { method: 'int8-static', rangeMethod: 'minmax', calibrationRows: 256 },
+    const s = await trainer.deriveFrom(
+      res.value,
+      { kind: 'compress', spec: { method: 'int8-static', rangeMethod: 'minmax', calibrationRows: 256 } },
       `s-${id}`,
     );
     if (!s.ok) throw new Error(s.error.message);
@@ -229,6 +228,8 @@ async function batchBench(): Promise<BatchBenchRow[]> {
   const { dw, tw, data, trainer } = await startWorkers();
   await trainer.setBackend('wasm');
   const repo = await Repository.open('benchtop-bench-batch');
+  // The worker reads the run and its model by id from this repository, as in the app.
+  await trainer.setRunSource(proxy(repositoryRunSource(repo)));
   const out: BatchBenchRow[] = [];
   try {
     for (const id of ['digits', 'wine'] as const) {
@@ -243,7 +244,9 @@ async function batchBench(): Promise<BatchBenchRow[]> {
         config: upgradeConfig({ epochs: 5 }),
       });
       if (!res.ok) throw new Error(res.error.message);
-      const p = await trainer.predictDataset(res.value.model, ds.value.id);
+      const stored = await repo.saveRun(res.value.run, res.value.model);
+      if (!stored.ok) throw new Error(stored.error.message);
+      const p = await trainer.predictDataset(`b-${id}`, ds.value.id);
       if (!p.ok) throw new Error(p.error.message);
       const set = await repo.savePredictions(
         {
@@ -263,8 +266,8 @@ async function batchBench(): Promise<BatchBenchRow[]> {
       const measure = await measureBatchOnline(
         rows,
         (row) => repo.lookupPrediction(set.value, row),
-        async (row, first) => {
-          const r = await trainer.predictOnline(first ? res.value.model : null, `b-${id}`, ds.value.id, row);
+        async (row) => {
+          const r = await trainer.predictOnline(`b-${id}`, ds.value.id, row);
           if (!r.ok) throw new Error(r.error.message);
           return r.value;
         },

@@ -3,7 +3,8 @@ import { upgradeConfig } from '../../src/core/store/upgrade.ts';
 import type { Table } from '../../src/core/data/table.ts';
 import { inferSchema, withRole } from '../../src/core/data/schema.ts';
 import { heldOutRows } from '../../src/core/evaluation/report.ts';
-import { type RunRecord, type TrainedModel } from '../../src/core/model/spec.ts';
+import type { RunRecord } from '../../src/core/model/spec.ts';
+import type { RunRef } from '../train/run-cache.ts';
 import { driftColumnsFromPreprocessor } from '../../src/core/drift/report.ts';
 import { makeWindows, type WindowSpec } from '../../src/core/drift/timeline.ts';
 import {
@@ -51,12 +52,14 @@ export function continualApi(o: MonitorContext) {
      * windows, starting from the run's model: static vs stateless retraining vs stateful fine-tuning.
      */
     async continualLearning(
-      run: RunRecord,
-      model: TrainedModel,
+      runRef: RunRef,
       spec: WindowSpec,
       opt: { trigger: Trigger; trainRows: number; fineTuneEpochs: number },
       onProgress?: (done: number, total: number) => void,
     ): Promise<Result<ContinualResult & { windowsUsed: number }>> {
+      const found = await o.resolve(runRef);
+      if (!found.ok) return found;
+      const { run, model } = found.value;
       await o.ensureBackend();
       o.cancel.requested = false;
       if (model.kind === 'ensemble')
@@ -105,12 +108,14 @@ export function continualApi(o: MonitorContext) {
 
     /** The value of fresh data over the whole dataset, windowed by `spec`, tested on the last window. */
     async freshDataValue(
-      run: RunRecord,
-      model: TrainedModel,
+      runRef: RunRef,
       spec: WindowSpec,
       opt: { span: number; maxAge: number },
       onProgress?: (done: number, total: number) => void,
     ): Promise<Result<{ metric: 'accuracy' | 'rmse'; test: string; points: FreshnessPoint[] }>> {
+      const found = await o.resolve(runRef);
+      if (!found.ok) return found;
+      const { run, model } = found.value;
       await o.ensureBackend();
       o.cancel.requested = false;
       const ref = await reference(o, run);

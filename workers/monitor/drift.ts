@@ -1,5 +1,5 @@
 // Drift monitoring: a dataset against the run's training rows, and a drift timeline over windows with alerts.
-import type { RunRecord, TrainedModel } from '../../src/core/model/spec.ts';
+import type { RunRef } from '../train/run-cache.ts';
 import {
   driftColumnsFromPreprocessor,
   driftReport,
@@ -55,11 +55,13 @@ export function driftApi(o: MonitorContext) {
      * (optionally) the multivariate tests.
      */
     async monitorDrift(
-      run: RunRecord,
-      model: TrainedModel,
+      runRef: RunRef,
       currentId: string,
       opt: { alpha: number; multivariate: boolean; minSize?: number },
     ): Promise<Result<MonitorReport>> {
+      const found = await o.resolve(runRef);
+      if (!found.ok) return found;
+      const { run, model } = found.value;
       await o.ensureBackend();
       const ref = await reference(o, run);
       if (!ref.ok) return ref;
@@ -115,13 +117,15 @@ export function driftApi(o: MonitorContext) {
      * compared with the run's training rows; the model's metric per window; alerts from the rules.
      */
     async monitorTimeline(
-      run: RunRecord,
-      model: TrainedModel,
+      runRef: RunRef,
       datasetId: string,
       spec: WindowSpec,
       rules: AlertRule[],
       onProgress?: (done: number, total: number) => void,
     ): Promise<Result<{ points: TimelineSummary[]; alerts: Alert[]; skipped: number; referenceRows: number }>> {
+      const found = await o.resolve(runRef);
+      if (!found.ok) return found;
+      const { run, model } = found.value;
       await o.ensureBackend();
       o.cancel.requested = false;
       const ref = await reference(o, run);

@@ -7,14 +7,18 @@ import { runSplitRows } from '../../src/core/evaluation/report.ts';
 import { predictMatrix } from '../../src/core/model/predict-table.ts';
 import { splitMetrics } from '../../src/core/model/split-metrics.ts';
 import type { RunRecord, TrainedModel } from '../../src/core/model/spec.ts';
+import type { RunWithModel } from '../../src/core/pipeline/derive-run.ts';
 import type { Result } from '../../src/core/util/result.ts';
+import type { RunRef } from '../train/run-cache.ts';
 import { ok } from '../../src/core/util/result.ts';
 
 type TableSource = (id: string) => Promise<Result<{ table: Table; name: string }>>;
 
-/** What the monitoring modules are given: tables by id, the backend, and a cancel flag they share. */
+/** What the monitoring modules are given: tables and runs by id, the backend, and a cancel flag they share. */
 export interface MonitorContext {
   table: TableSource;
+  /** A run and its model by id (through the training worker's run cache), or the pair itself. */
+  resolve: (ref: RunRef) => Promise<Result<RunWithModel>>;
   ensureBackend: () => Promise<unknown>;
   cancel: { requested: boolean };
 }

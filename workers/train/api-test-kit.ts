@@ -6,6 +6,7 @@ import { createDataApi } from '../data.api.ts';
 import { createTrainApi } from '../train.api.ts';
 import { type RunRecord, type TrainedModel } from '../../src/core/model/spec.ts';
 import type { DatasetInfo } from '../data.api.ts';
+import type { RunSource } from './run-cache.ts';
 
 const root = new URL('../../public/', import.meta.url);
 
@@ -19,18 +20,49 @@ export const fileFetch = (async (url: string) => {
   }
 }) as unknown as typeof fetch;
 
-/** A data API and a training API connected to it, as the two workers are in the app. */
-export function apis() {
-  const data = createDataApi(fileFetch, 'http://app.local/');
-  const train = createTrainApi({ tables: (id) => data.getTable(id), runtime: 'node', appVersion: 'test' });
-  return { data, train };
+/** An in-memory run source (the page's repository in the app) that counts its reads. */
+export function memoryRuns() {
+  const runs = new Map<string, RunRecord>();
+  const models = new Map<string, TrainedModel>();
+  const reads = { run: 0, model: 0 };
+  const source: RunSource = {
+    async run(id) {
+      reads.run++;
+      return runs.get(id);
+    },
+    async model(id) {
+      reads.model++;
+      return models.get(id);
+    },
+  };
+  const put = (run: RunRecord, model?: TrainedModel) => {
+    runs.set(run.id, run);
+    if (model) models.set(run.id, model);
+  };
+  return { source, reads, put, runs, models };
 }
 
-/** The worker APIs, wine.csv loaded, and an MLP trained on it for 5 epochs (seeded, stratified split). */
+/** A data API and a training API connected to it, as the two workers are in the app, and a run source. */
+export function apis() {
+  const data = createDataApi(fileFetch, 'http://app.local/');
+  const store = memoryRuns();
+  const train = createTrainApi({
+    tables: (id) => data.getTable(id),
+    runs: store.source,
+    runtime: 'node',
+    appVersion: 'test',
+  });
+  return { data, train, store };
+}
+
+/**
+ * The worker APIs, wine.csv loaded, and an MLP trained on it for 5 epochs (seeded, stratified split),
+ * stored in the run source as `wine-mlp`.
+ */
 export async function trainedOnWine(): Promise<
   ReturnType<typeof apis> & { ds: DatasetInfo; run: RunRecord; model: TrainedModel }
 > {
-  const { data, train } = apis();
+  const { data, train, store } = apis();
   const ds = await data.loadCatalog('wine');
   if (!ds.ok) throw new Error(ds.error.message);
   const res = await train.train({
@@ -42,5 +74,6 @@ export async function trainedOnWine(): Promise<
     config: configFor('mlp', { epochs: 5, learningRate: 0.01 }),
   });
   if (!res.ok) throw new Error(res.error.message);
-  return { data, train, ds: ds.value, ...res.value };
+  store.put(res.value.run, res.value.model);
+  return { data, train, store, ds: ds.value, ...res.value };
 }

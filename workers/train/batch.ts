@@ -1,10 +1,11 @@
 // Predictions with a saved model: a whole dataset in batches, or one row on demand ("online").
 import { transformFeatures, type Preprocessor } from '../../src/core/data/preprocess.ts';
 import { loadPredictor, type LoadedPredictor } from '../../src/core/model/predict-table.ts';
-import type { TrainedModel } from '../../src/core/model/spec.ts';
+
 import type { Result } from '../../src/core/util/result.ts';
 import { fail, ok } from '../../src/core/util/result.ts';
 import type { TrainContext } from './context.ts';
+import type { RunRef } from './run-cache.ts';
 
 /** Rows per batch of a dataset prediction. */
 const BATCH = 512;
@@ -16,13 +17,17 @@ export function batchApi(ctx: TrainContext) {
   return {
     /**
      * Batch prediction: every row of the run's dataset through the model in batches of 512, for the
-     * page to store in IndexedDB. Outputs are row-major (probabilities or values), float32.
+     * page to store in IndexedDB. Outputs are row-major (probabilities or values), float32. The run by
+     * id (`not-found` when it is not stored) or with its model.
      */
     async predictDataset(
-      model: TrainedModel,
+      ref: RunRef,
       datasetId: string,
       onProgress?: (done: number, total: number) => void,
     ): Promise<Result<{ outputs: Float32Array; width: number; rows: number; ms: number }>> {
+      const found = await ctx.runs.resolve(ref);
+      if (!found.ok) return found;
+      const model = found.value.model;
       await ctx.ensureBackend();
       const t = await ctx.table(datasetId);
       if (!t.ok) return t;
@@ -48,17 +53,23 @@ export function batchApi(ctx: TrainContext) {
 
     /**
      * Online prediction: one dataset row, encoded and predicted on demand by a model this worker keeps
-     * loaded between calls (loaded on the first call for a run). Returns the outputs and the worker's ms.
+     * loaded between calls (loaded on the first call for a run, read by id through the run source).
+     * Returns the outputs and the worker's ms.
      */
     async predictOnline(
-      model: TrainedModel | null,
       runId: string,
       datasetId: string,
       row: number,
     ): Promise<Result<{ outputs: number[]; ms: number }>> {
       const t0 = performance.now();
       if (!serving || serving.runId !== runId || serving.datasetId !== datasetId) {
-        if (!model) return fail({ kind: 'not-loaded', message: 'The model is not loaded for online prediction.' });
+        const found = await ctx.runs.get(runId);
+        if (!found.ok)
+          return fail({
+            kind: 'not-loaded',
+            message: `The model is not loaded for online prediction: ${found.error.message}`,
+          });
+        const model = found.value.model;
         await ctx.ensureBackend();
         serving?.predictor.dispose();
         serving = { runId, datasetId, predictor: await loadPredictor(model), pre: model.preprocessor };

@@ -1,4 +1,4 @@
-// What every feature module of the training worker shares: where tables come from, the tfjs backend,
+// What every feature module of the training worker shares: where tables and runs come from, the tfjs backend,
 // the one-job-at-a-time guard and the cancel flag — and the wrapper steps they all repeat.
 import type { Table } from '../../src/core/data/table.ts';
 import type { BackendName, RunEnvironment } from '../../src/core/model/spec.ts';
@@ -7,6 +7,7 @@ import { fail } from '../../src/core/util/result.ts';
 import { activateBackend, type BackendStatus } from '../tf-runtime.ts';
 import { configureOrt } from '../ort-runtime.ts';
 import type { ShardSpawner } from '../lessons.api.ts';
+import { createRunCache, type RunCache, type RunSource } from './run-cache.ts';
 
 /** A loaded table and its file name. */
 export interface LoadedTable {
@@ -21,6 +22,8 @@ export type TableSource = (id: string) => Promise<Result<LoadedTable>>;
 export interface TrainApiOptions {
   spawnShard?: ShardSpawner;
   tables?: TableSource;
+  /** Where runs and models are read by id (the page's repository over comlink; a Map in tests). */
+  runs?: RunSource;
   wasmPaths?: Readonly<Record<string, string>>;
   ortPaths?: Readonly<{ wasm: string; mjs: string }>;
   ortWebgpuPaths?: Readonly<{ wasm: string; mjs: string }>;
@@ -34,6 +37,8 @@ export interface TrainContext {
   setTableSource(source: TableSource): void;
   /** The table by dataset id; `no-data-source` before the data worker is connected. */
   table(id: string): Promise<Result<LoadedTable>>;
+  /** Runs and models by id, cached (see run-cache.ts). */
+  readonly runs: RunCache;
   /** The running backend, started (`auto`) on first use. */
   ensureBackend(): Promise<BackendStatus>;
   /** Starts the requested backend and remembers it. */
@@ -59,6 +64,7 @@ export function createTrainContext(opts: TrainApiOptions): TrainContext {
   const ensureBackend = async () => (status ??= await activateBackend('auto', opts.wasmPaths));
   return {
     opts,
+    runs: createRunCache(opts.runs),
     setTableSource(source) {
       tables = source;
     },

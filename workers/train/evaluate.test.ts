@@ -10,7 +10,7 @@ describe('training API: evaluate', () => {
   });
 
   it("scores the model on the run's test split: the same rows and accuracy the run recorded", async () => {
-    const r = await w.train.evaluate(w.model, w.run, w.ds.id, 'test');
+    const r = await w.train.evaluate('wine-mlp', w.ds.id, 'test');
     if (!r.ok) throw new Error(r.error.message);
     expect(r.value).toMatchObject({
       format: 'benchtop-evaluation@1',
@@ -32,16 +32,16 @@ describe('training API: evaluate', () => {
   });
 
   it('every row of the dataset with split "all", and the abstention threshold carried through', async () => {
-    const r = await w.train.evaluate(w.model, w.run, w.ds.id, 'all', { abstainBelow: 0.6 });
+    const r = await w.train.evaluate({ run: w.run, model: w.model }, w.ds.id, 'all', { abstainBelow: 0.6 });
     expect(r.ok && r.value.evaluation.rows).toBe(178);
     expect(r.ok && r.value.abstainBelow).toBe(0.6);
   });
 
   it('a dataset that is not loaded, or no data worker at all, is a failure Result', async () => {
-    const r = await w.train.evaluate(w.model, w.run, 'nope', 'test');
+    const r = await w.train.evaluate(w.run.id, 'nope', 'test');
     expect(!r.ok && r.error.kind).toBe('not-loaded');
     const alone = createTrainApi({ runtime: 'node', appVersion: 'test' });
-    const a = await alone.evaluate(w.model, w.run, w.ds.id, 'test');
+    const a = await alone.evaluate({ run: w.run, model: w.model }, w.ds.id, 'test');
     expect(!a.ok && a.error.kind).toBe('no-data-source');
   });
 });

@@ -4,25 +4,28 @@ import { runBehaviourTest, type BehaviourTest } from '../../src/core/evaluation/
 import { evaluateModel } from '../../src/core/evaluation/evaluation.ts';
 import { runSplitRows, type EvaluationReport } from '../../src/core/evaluation/report.ts';
 import type { SliceDefinition } from '../../src/core/evaluation/slices.ts';
-import type { RunRecord, TrainedModel } from '../../src/core/model/spec.ts';
 import type { Result } from '../../src/core/util/result.ts';
 import { fail, ok } from '../../src/core/util/result.ts';
 import { overTable, type TrainContext } from './context.ts';
+import type { RunRef } from './run-cache.ts';
 
 /** The evaluation method of the worker API. */
 export function evaluateApi(ctx: TrainContext) {
   return {
     /**
      * Evaluates a model on one split of its run (rows rebuilt from the run's seeded split) or on every
-     * row of a loaded dataset; runs the given behavioural tests on the same rows.
+     * row of a loaded dataset; runs the given behavioural tests on the same rows. The run is named by id
+     * (read through the run source, `not-found` when it is not stored) or given with its model.
      */
     async evaluate(
-      model: TrainedModel,
-      run: RunRecord,
+      ref: RunRef,
       datasetId: string,
       split: EvaluationReport['split'],
       opts: { slices?: SliceDefinition[]; tests?: BehaviourTest[]; abstainBelow?: number | null } = {},
     ): Promise<Result<EvaluationReport>> {
+      const found = await ctx.runs.resolve(ref);
+      if (!found.ok) return found;
+      const { run, model } = found.value;
       return overTable(ctx, datasetId, { kind: 'evaluation-failed', prefix: 'Evaluation failed' }, async (t) => {
         let rows: Uint32Array;
         if (split === 'all' || split === 'file') rows = Uint32Array.from({ length: t.table.rowCount }, (_, i) => i);

@@ -24,7 +24,8 @@ describe('training API: measure', () => {
   });
 
   it('labels int8 models as QDQ on onnxruntime-web', async () => {
-    const q = await w.train.compress(w.run, w.model, { method: 'int8', perChannel: true, symmetric: true }, 'q');
+    const int8 = { kind: 'compress', spec: { method: 'int8', perChannel: true, symmetric: true } } as const;
+    const q = await w.train.deriveFrom({ run: w.run, model: w.model }, int8, 'q');
     if (!q.ok) throw new Error(q.error.message);
     const r = await w.train.measure(q.value.model, ['cpu']);
     expect(r.ok && r.value.map((x) => x.runtime)).toEqual(['tfjs cpu', 'onnxruntime-web wasm (int8 QDQ)']);

@@ -9,6 +9,7 @@ import type { Result } from '../../src/core/util/result.ts';
 import { fail, ok } from '../../src/core/util/result.ts';
 import { ortWebgpuAvailable, runOnnx } from '../ort-runtime.ts';
 import type { TrainContext } from './context.ts';
+import type { RunRef } from './run-cache.ts';
 
 /** The latency method of the worker API. */
 export function latencyApi(ctx: TrainContext) {
@@ -17,9 +18,13 @@ export function latencyApi(ctx: TrainContext) {
      * Latency (p50/p95 at batch 1) and throughput (rows/s at batch 256) of a network on every tfjs
      * backend this worker can start, and on onnxruntime-web (WASM, and WebGPU where the browser offers
      * an adapter) with its ONNX export (int8 QDQ for int8 models). Inputs are synthetic rows of the right
-     * width; the backend in use is restored.
+     * width; the backend in use is restored. The model is a run's, by run id (`not-found` when it is not
+     * stored), or given (a registered version's model).
      */
-    async measure(model: TrainedModel, backends?: BackendName[]): Promise<Result<LatencyRow[]>> {
+    async measure(ref: RunRef | TrainedModel, backends?: BackendName[]): Promise<Result<LatencyRow[]>> {
+      const found = typeof ref === 'object' && 'kind' in ref ? null : await ctx.runs.resolve(ref);
+      if (found && !found.ok) return found;
+      const model = found ? found.value.model : (ref as TrainedModel);
       const artifacts = model.kind === 'network' ? model.artifacts : undefined;
       if (model.kind !== 'network' && model.kind !== 'onnx')
         return fail({ kind: 'unsupported-model', message: 'Latency is measured for neural networks and ONNX models.' });

@@ -24,7 +24,7 @@ describe('training API: ONNX out and back in', () => {
       expect(m.accuracy).toBeLessThanOrEqual(1);
     }
     // Its fingerprint, predicted again through the worker's ONNX runner, is reproduced exactly.
-    const check = await w.train.checkFingerprint(r.value.model, r.value.run);
+    const check = await w.train.checkFingerprint(r.value);
     if (!check.ok) throw new Error(check.error.message);
     expect(check.value.rows).toBe(r.value.run.fingerprint.rows.length);
     expect(check.value.maxAbsDiff).toBeLessThan(1e-6);

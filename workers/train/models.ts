@@ -17,6 +17,7 @@ import type { Result } from '../../src/core/util/result.ts';
 import { ok } from '../../src/core/util/result.ts';
 import { runOnnx } from '../ort-runtime.ts';
 import { overTable, type TrainContext } from './context.ts';
+import type { RunRef } from './run-cache.ts';
 
 export interface FingerprintCheck {
   rows: number;
@@ -56,9 +57,12 @@ export function modelsApi(ctx: TrainContext) {
   return {
     /**
      * Predicts the run's fingerprint rows with a saved model and compares them with what the model
-     * predicted when it was trained.
+     * predicted when it was trained. The run by id (`not-found` when it is not stored) or with its model.
      */
-    async checkFingerprint(model: TrainedModel, run: RunRecord): Promise<Result<FingerprintCheck>> {
+    async checkFingerprint(ref: RunRef): Promise<Result<FingerprintCheck>> {
+      const found = await ctx.runs.resolve(ref);
+      if (!found.ok) return found;
+      const { run, model } = found.value;
       await ctx.ensureBackend();
       const t = await ctx.table(run.dataset.id);
       if (!t.ok) return t;

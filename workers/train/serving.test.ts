@@ -55,7 +55,7 @@ describe('training API: probeEndpoint and compareRemote against a server on loop
   });
 
   it("probes health and metadata and previews the run's first test row, encoded", async () => {
-    const r = await w.train.probeEndpoint(endpoint, fast, w.model, w.run);
+    const r = await w.train.probeEndpoint(endpoint, fast, w.run.id);
     if (!r.ok) throw new Error(r.error.message);
     expect(r.value).toMatchObject({ live: true, ready: true, modelReady: true });
     const t = await w.data.getTable(w.ds.id);
@@ -69,13 +69,13 @@ describe('training API: probeEndpoint and compareRemote against a server on loop
   });
 
   it('an unreachable server is an endpoint-unreachable Result', async () => {
-    const r = await w.train.probeEndpoint({ ...endpoint, url: 'http://127.0.0.1:9' }, fast, w.model, w.run);
+    const r = await w.train.probeEndpoint({ ...endpoint, url: 'http://127.0.0.1:9' }, fast, w.run.id);
     expect(!r.ok && r.error.kind).toBe('endpoint-unreachable');
   });
 
   it('compares the local model with the remote one on the test split', async () => {
     const done: number[] = [];
-    const r = await w.train.compareRemote(w.model, w.run, endpoint, { http: fast, batchSize: 8, concurrency: 2 }, (d) =>
+    const r = await w.train.compareRemote(w.run.id, endpoint, { http: fast, batchSize: 8, concurrency: 2 }, (d) =>
       done.push(d),
     );
     if (!r.ok) throw new Error(r.error.message);

@@ -3,7 +3,6 @@ import { encodeLabels, transformFeatures } from '../../src/core/data/preprocess.
 import { runSplitRows } from '../../src/core/evaluation/report.ts';
 import { loadPredictor, predictMatrix } from '../../src/core/model/predict-table.ts';
 import { sliceScores } from '../../src/core/model/run-training.ts';
-import type { RunRecord, TrainedModel } from '../../src/core/model/spec.ts';
 import { compareLocalRemote, type Comparison } from '../../src/core/serving/compare.ts';
 import { DEFAULT_HTTP, ServingError, type HttpOptions } from '../../src/core/serving/http.ts';
 import { probeEndpoint, probeSample, type ProbeResult } from '../../src/core/serving/probe-endpoint.ts';
@@ -12,6 +11,7 @@ import { predictRemote } from '../../src/core/serving/remote-predict.ts';
 import type { Result } from '../../src/core/util/result.ts';
 import { fail, ok } from '../../src/core/util/result.ts';
 import type { TrainContext } from './context.ts';
+import type { RunRef } from './run-cache.ts';
 
 /** Options of a local-versus-remote comparison. */
 export interface CompareOptions {
@@ -28,14 +28,13 @@ export function servingApi(ctx: TrainContext) {
   return {
     /**
      * Checks a model server: health, the model's metadata (KServe V2) or version status (TF Serving), and
-     * the request one row would send — shown to the person before anything runs.
+     * the request one row would send — shown to the person before anything runs. The run by id
+     * (`not-found` when it is not stored) or with its model.
      */
-    async probeEndpoint(
-      endpoint: Endpoint,
-      http: Partial<HttpOptions>,
-      model: TrainedModel,
-      run: RunRecord,
-    ): Promise<Result<ProbeResult>> {
+    async probeEndpoint(endpoint: Endpoint, http: Partial<HttpOptions>, ref: RunRef): Promise<Result<ProbeResult>> {
+      const found = await ctx.runs.resolve(ref);
+      if (!found.ok) return found;
+      const { run, model } = found.value;
       const t = await ctx.table(run.dataset.id);
       const sample = probeSample(run, model.preprocessor, t.ok ? t.value : null);
       return probeEndpoint(endpoint, { ...DEFAULT_HTTP, ...http }, model.preprocessor, sample);
@@ -43,15 +42,18 @@ export function servingApi(ctx: TrainContext) {
 
     /**
      * The local model against the remote one on a split of the run's dataset (test, else validation):
-     * the same preprocessed rows go to both; see compareLocalRemote. Cancel with cancelRemote().
+     * the same preprocessed rows go to both; see compareLocalRemote. Cancel with cancelRemote(). The run
+     * by id (`not-found` when it is not stored) or with its model.
      */
     async compareRemote(
-      model: TrainedModel,
-      run: RunRecord,
+      ref: RunRef,
       endpoint: Endpoint,
       o: CompareOptions,
       onProgress?: (done: number, total: number) => void,
     ): Promise<Result<Comparison & { split: string }>> {
+      const found = await ctx.runs.resolve(ref);
+      if (!found.ok) return found;
+      const { run, model } = found.value;
       await ctx.ensureBackend();
       const t = await ctx.table(run.dataset.id);
       if (!t.ok) return t;

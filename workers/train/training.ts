@@ -27,6 +27,7 @@ import {
 import type { Result } from '../../src/core/util/result.ts';
 import { fail, ok } from '../../src/core/util/result.ts';
 import { overTable, runEnvironment, type TrainContext } from './context.ts';
+import type { RunRef } from './run-cache.ts';
 
 /** What the page asks the worker to train: the dataset by id, its schema and split, the configuration. */
 export interface TrainJob {
@@ -189,14 +190,23 @@ export function trainingApi(ctx: TrainContext) {
       );
     },
 
-    /** Combines saved runs (with their models) into a voting or stacking ensemble. */
+    /**
+     * Combines saved runs into a voting or stacking ensemble: runs named by id are read through the run
+     * source (`not-found` names the first one missing), or given with their models.
+     */
     async combine(
-      items: { run: RunRecord; model: TrainedModel }[],
+      refs: RunRef[],
       method: 'vote-hard' | 'vote-soft' | 'stack',
       runId: string,
       runName: string,
     ): Promise<Result<{ run: RunRecord; model: TrainedModel }>> {
-      if (items.length === 0) return fail({ kind: 'bad-config', message: 'Choose runs to combine.' });
+      if (refs.length === 0) return fail({ kind: 'bad-config', message: 'Choose runs to combine.' });
+      const items: { run: RunRecord; model: TrainedModel }[] = [];
+      for (const ref of refs) {
+        const r = await ctx.runs.resolve(ref);
+        if (!r.ok) return r;
+        items.push(r.value);
+      }
       return overTable(
         ctx,
         items[0]!.run.dataset.id,

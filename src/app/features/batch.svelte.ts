@@ -34,17 +34,17 @@ export class BatchFeature {
   /** Batch prediction: every dataset row through the model in the worker, stored in IndexedDB. */
   async precompute(runId: string): Promise<void> {
     const s = this.s;
-    const found = await s.runWithModel(runId);
-    if (!found) return;
-    const { run, model } = found;
+    const run = s.runs.find((r) => r.id === runId);
+    if (!run) return;
     if (!(await s.ensureDataset(run))) {
       this.state = { ...this.state, runId, error: s.missingDataset(run, '') };
       return;
     }
     this.state = { ...this.state, runId, busy: 'precompute', progress: [0, run.dataset.rows], error: null };
     try {
+      // The worker reads the run's model by id (cached there).
       const r = await s.trainer.predictDataset(
-        model,
+        runId,
         run.dataset.id,
         jobProgress(
           () => this.state.busy === 'precompute',
@@ -83,16 +83,16 @@ export class BatchFeature {
   async measure(runId: string, samples = 200, seed = 1): Promise<void> {
     const s = this.s;
     const set = this.state.set;
-    const found = await s.runWithModel(runId);
-    if (!found || !set || set.runId !== runId) return;
-    const { run, model } = found;
+    const run = s.runs.find((r) => r.id === runId);
+    if (!run || !set || set.runId !== runId) return;
     if (!(await s.ensureDataset(run))) return;
     this.state = { ...this.state, busy: 'measure', progress: [0, samples], error: null };
     try {
       const rng = createRandom(seed);
       const rows = Array.from({ length: samples }, () => rng.int(set.rows));
-      const online = async (row: number, first: boolean) => {
-        const r = await s.trainer.predictOnline(first ? model : null, runId, run.dataset.id, row);
+      // The worker loads the model by id on the first call and keeps it loaded, as a serving process does.
+      const online = async (row: number) => {
+        const r = await s.trainer.predictOnline(runId, run.dataset.id, row);
         if (!r.ok) throw new Error(r.error.message);
         return r.value;
       };

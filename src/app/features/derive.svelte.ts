@@ -1,10 +1,9 @@
 import { registerVersion } from '../../core/registry/registry.ts';
 import type { CalibrationMethod } from '../../core/calibration/calibrators.ts';
 import type { CompressionSpec as BaseSpec } from '../../core/compression/compress.ts';
-import type { RunRecord, TrainedModel } from '../../core/model/spec.ts';
-import type { Result } from '../../core/util/result.ts';
+import type { RunRecord } from '../../core/model/spec.ts';
+import type { DeriveOp } from '../../core/pipeline/derive-op.ts';
 import type { Session } from '../session.svelte.ts';
-import type { TrainRemote } from '../remotes.ts';
 import type { EvaluationFeature } from './evaluation.svelte.ts';
 
 /** What the compression form asks for: a core compression, or one that fine-tunes or distils. */
@@ -18,14 +17,12 @@ export type CompressionSpec = Omit<BaseSpec, 'method'> & {
   gradual?: boolean;
 };
 
-type Derived = Result<{ run: RunRecord; model: TrainedModel }>;
-
 /** One way of making a new model from a parent run's model. */
-interface DeriveOp {
+interface DeriveStep {
   /** Ends the "dataset not available" message: "…; import it again to calibrate". */
   purpose: string;
-  /** The worker call that makes the new model (its run record gets the id given). */
-  call(trainer: TrainRemote, run: RunRecord, model: TrainedModel, newRunId: string): Promise<Derived>;
+  /** The derive operation the worker runs on the parent (its new run record gets the id given). */
+  op: DeriveOp;
   /** Fields of the new run record taken from, or set against, the parent. */
   record(parent: RunRecord): Partial<RunRecord>;
   /** Tags of the registered version, when the parent is a registered version. */
@@ -38,37 +35,36 @@ interface DeriveOp {
   select: boolean;
 }
 
-/** Compression methods that fine-tune (QAT; pruning with epochs), distil, or transform the weights. */
-function compressCall(spec: CompressionSpec): DeriveOp['call'] {
+/**
+ * The derive operation a compression form asks for: fine-tuning (QAT; pruning with epochs), distillation,
+ * or a transform of the weights. The form may hold reactive proxies: it is snapshotted to plain data.
+ */
+export function compressionOp(spec: CompressionSpec): DeriveOp {
   const plain = $state.snapshot(spec) as CompressionSpec;
-  return (trainer, run, model, id) => {
-    if (plain.method === 'qat' || (plain.method === 'prune' && plain.fineTuneEpochs)) {
-      const recipe = {
-        method: plain.method === 'qat' ? ('qat' as const) : ('prune' as const),
-        epochs: plain.fineTuneEpochs ?? 3,
-        learningRate: plain.fineTuneRate ?? 0.001,
-        sparsity: plain.sparsity,
-        gradual: plain.gradual,
-      };
-      return trainer.fineTune(run, model, recipe, id);
-    }
-    if (plain.method === 'distill') {
-      const student = {
-        hidden: plain.studentHidden ?? [32],
-        temperature: plain.temperature ?? 4,
-        alpha: plain.alpha ?? 0.7,
-      };
-      return trainer.distill(run, model, student, id);
-    }
-    return trainer.compress(run, model, plain as BaseSpec, id);
-  };
+  if (plain.method === 'qat' || (plain.method === 'prune' && plain.fineTuneEpochs))
+    return {
+      kind: 'fine-tune',
+      method: plain.method === 'qat' ? 'qat' : 'prune',
+      epochs: plain.fineTuneEpochs ?? 3,
+      learningRate: plain.fineTuneRate ?? 0.001,
+      sparsity: plain.sparsity,
+      gradual: plain.gradual,
+    };
+  if (plain.method === 'distill')
+    return {
+      kind: 'distill',
+      hidden: plain.studentHidden ?? [32],
+      temperature: plain.temperature ?? 4,
+      alpha: plain.alpha ?? 0.7,
+    };
+  return { kind: 'compress', spec: plain as BaseSpec };
 }
 
 /**
  * Models made from a parent run's model — calibrated, compressed (quantised, pruned, distilled,
- * fine-tuned). Every one goes through the same sequence, written once in `derive`: read the parent
- * run and model → make sure its dataset is loaded → worker call → save the new run and model →
- * register it as the next version when the parent is registered → refresh → select.
+ * fine-tuned). Every one goes through the same sequence, written once in `derive`: make sure the
+ * parent's dataset is loaded → the worker's `derive` by parent id (it reads the run and model itself,
+ * and transfers the new model back) → save the new run and model → register it as the next version when the parent is registered → refresh → select.
  */
 export class DeriveFeature {
   constructor(
@@ -84,7 +80,7 @@ export class DeriveFeature {
   async calibrate(runId: string, method: CalibrationMethod): Promise<void> {
     const parent = await this.derive(runId, {
       purpose: ' to calibrate',
-      call: (trainer, run, model, id) => trainer.calibrate(run, model, method, id),
+      op: { kind: 'calibrate', method },
       record: (p) => ({ evaluation: undefined, tags: [...(p.tags ?? []), 'calibrated'] }),
       versionTags: ['calibrated'],
       notice: (v) =>
@@ -110,7 +106,7 @@ export class DeriveFeature {
   async compress(runId: string, spec: CompressionSpec): Promise<void> {
     await this.derive(runId, {
       purpose: ' to compress',
-      call: compressCall(spec),
+      op: compressionOp(spec),
       record: (p) => ({ tags: [...(p.tags ?? []).filter((t) => t !== 'calibrated'), 'compressed'] }),
       versionTags: ['compressed', String(spec.method)],
       notice: (v) =>
@@ -126,18 +122,18 @@ export class DeriveFeature {
    * The shared sequence. Returns the parent run when the new model was saved; null when the run, its
    * model or its dataset is missing or the worker or storage failed (the error is in the session).
    */
-  private async derive(runId: string, op: DeriveOp): Promise<RunRecord | null> {
+  private async derive(runId: string, op: DeriveStep): Promise<RunRecord | null> {
     const s = this.s;
-    const found = await s.runWithModel(runId);
-    if (!found) return null;
-    const { run, model } = found;
+    const run = s.runs.find((r) => r.id === runId);
+    if (!run) return null;
     if (!(await s.ensureDataset(run))) {
       s.error = s.missingDataset(run, op.purpose);
       return null;
     }
     s.evaluating = runId;
     try {
-      const res = await op.call(s.trainer, run, model, crypto.randomUUID());
+      // The worker reads the parent run and model by id (cached there) and transfers the new model back.
+      const res = await s.trainer.derive(runId, op.op, crypto.randomUUID());
       if (!res.ok) {
         s.error = res.error;
         return null;

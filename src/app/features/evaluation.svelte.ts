@@ -22,12 +22,12 @@ export class EvaluationFeature {
     tests: BehaviourTest[],
   ): Promise<void> {
     const s = this.s;
-    const found = await s.runWithModel(runId);
-    if (!found) {
-      s.error = { kind: 'missing-model', message: 'This run has no saved model to evaluate.' };
+    const run = s.runs.find((r) => r.id === runId);
+    const missingModel = { kind: 'missing-model', message: 'This run has no saved model to evaluate.' };
+    if (!run) {
+      s.error = missingModel;
       return;
     }
-    const { run, model } = found;
     if (!(await s.ensureDataset(run))) {
       s.error = s.missingDataset(run, ' to evaluate this model');
       return;
@@ -35,13 +35,14 @@ export class EvaluationFeature {
     const behaviourTests = $state.snapshot(tests) as BehaviourTest[];
     s.evaluating = runId;
     try {
-      const res = await s.trainer.evaluate(model, run, run.dataset.id, split, {
+      // The worker reads the run and its model by id (cached there).
+      const res = await s.trainer.evaluate(runId, run.dataset.id, split, {
         slices: $state.snapshot(slices) as SliceDefinition[],
         tests: behaviourTests,
         abstainBelow: run.evaluation?.abstainBelow ?? null,
       });
       if (!res.ok) {
-        s.error = res.error;
+        s.error = res.error.kind === 'not-found' ? missingModel : res.error;
         return;
       }
       const saved = await s.repo.saveRunRecord({ ...run, evaluation: res.value, behaviourTests });

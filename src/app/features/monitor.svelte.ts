@@ -1,5 +1,5 @@
 import type { CatalogId } from '../../core/data/catalog.ts';
-import type { RunRecord, TrainedModel } from '../../core/model/spec.ts';
+import type { RunRecord } from '../../core/model/spec.ts';
 import type { Problem, Result } from '../../core/util/result.ts';
 import { registerVersion } from '../../core/registry/registry.ts';
 import type { Alert, AlertRule, WindowSpec } from '../../core/drift/timeline.ts';
@@ -76,11 +76,10 @@ export class MonitorFeature {
   private async monitored<V>(
     runId: string,
     busy: MonitorState['busy'],
-    f: (run: RunRecord, model: TrainedModel) => Promise<Result<V>>,
+    f: (run: RunRecord) => Promise<Result<V>>,
   ): Promise<Result<V> | undefined> {
     const run = this.s.runs.find((r) => r.id === runId);
-    const model = await this.s.repo.getModel(runId);
-    if (!run || !model) return undefined;
+    if (!run) return undefined;
     if (!(await this.s.ensureDataset(run))) {
       this.state = {
         ...this.state,
@@ -95,7 +94,9 @@ export class MonitorFeature {
     }
     this.state = { ...this.state, busy, progress: null, error: null };
     try {
-      return await f(run, model);
+      // The worker reads the run's model by id (cached there); a run without a saved one is left alone.
+      const r = await f(run);
+      return !r.ok && r.error.kind === 'not-found' ? undefined : r;
     } finally {
       this.state = { ...this.state, busy: null, progress: null };
     }
@@ -146,15 +147,15 @@ export class MonitorFeature {
   async drift(runId: string, o: { alpha: number; multivariate: boolean; minSize?: number }): Promise<void> {
     const cur = this.state.current;
     if (!cur) return;
-    const r = await this.monitored(runId, 'drift', (run, model) => this.s.trainer.monitorDrift(run, model, cur.id, o));
+    const r = await this.monitored(runId, 'drift', () => this.s.trainer.monitorDrift(runId, cur.id, o));
     if (r) this.state = r.ok ? { ...this.state, report: r.value } : { ...this.state, error: r.error };
   }
 
   /** A timeline over windows of the run's own dataset or of the new data. */
   async timeline(runId: string, source: 'run' | 'current', spec: WindowSpec, rules: AlertRule[]): Promise<void> {
-    const r = await this.monitored(runId, 'timeline', (run, model) => {
+    const r = await this.monitored(runId, 'timeline', (run) => {
       const id = source === 'current' && this.state.current ? this.state.current.id : run.dataset.id;
-      return this.s.trainer.monitorTimeline(run, model, id, plain(spec), plain(rules), this.progressTo());
+      return this.s.trainer.monitorTimeline(run.id, id, plain(spec), plain(rules), this.progressTo());
     });
     const run = this.s.runs.find((x) => x.id === runId);
     if (r)
@@ -212,8 +213,8 @@ export class MonitorFeature {
     spec: WindowSpec,
     o: { trigger: Trigger; trainRows: number; fineTuneEpochs: number },
   ): Promise<void> {
-    const r = await this.monitored(runId, 'continual', (run, model) =>
-      this.s.trainer.continualLearning(run, model, plain(spec), plain(o), this.progressTo()),
+    const r = await this.monitored(runId, 'continual', () =>
+      this.s.trainer.continualLearning(runId, plain(spec), plain(o), this.progressTo()),
     );
     if (r) this.state = r.ok ? { ...this.state, continual: r.value } : { ...this.state, error: r.error };
   }
@@ -299,8 +300,8 @@ export class MonitorFeature {
   }
 
   async freshData(runId: string, spec: WindowSpec, o: { span: number; maxAge: number }): Promise<void> {
-    const r = await this.monitored(runId, 'fresh', (run, model) =>
-      this.s.trainer.freshDataValue(run, model, plain(spec), plain(o), this.progressTo()),
+    const r = await this.monitored(runId, 'fresh', () =>
+      this.s.trainer.freshDataValue(runId, plain(spec), plain(o), this.progressTo()),
     );
     if (r) this.state = r.ok ? { ...this.state, fresh: r.value } : { ...this.state, error: r.error };
   }

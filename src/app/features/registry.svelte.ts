@@ -11,6 +11,7 @@ import {
   type VersionRelation,
 } from '../../core/store/records.ts';
 import type { Session } from '../session.svelte.ts';
+import { modelBuffers } from '../../../workers/train/model-buffers.ts';
 import type { EvaluationFeature } from './evaluation.svelte.ts';
 
 /** A file for the person to save. */
@@ -128,7 +129,8 @@ export class RegistryFeature {
     const model = await repo.getVersionModel(versionId);
     const run = v ? await repo.getRun(v.runId) : undefined;
     if (!v || !model || !run) return null;
-    const bytes = await this.s.trainer.exportBundle({ run, model });
+    // The model was read for this call alone: its buffers move to the worker instead of being copied.
+    const bytes = await this.s.trainer.exportBundle(transfer({ run, model }, modelBuffers(model)));
     return {
       name: `${v.name}-v${v.version}.benchtop.zip`,
       blob: new Blob([bytes as BlobPart], { type: 'application/zip' }),
@@ -141,7 +143,7 @@ export class RegistryFeature {
     const v = await repo.getVersion(versionId);
     const model = await repo.getVersionModel(versionId);
     if (!v || !model) return null;
-    const res = await this.s.trainer.exportOnnx(model);
+    const res = await this.s.trainer.exportOnnx(transfer(model, modelBuffers(model)));
     if (!res.ok) {
       this.s.error = res.error;
       return null;

@@ -1,5 +1,5 @@
 import type { RehearsalConfig, RehearsalKind } from '../../core/rollout/rehearsal.ts';
-import type { SideSpec } from '../../core/rollout/responders.ts';
+import type { SideRef } from '../../../workers/train.api.ts';
 import type { Problem } from '../../core/util/result.ts';
 import type { RehearsalRecord } from '../storage/repository.ts';
 import type { Session } from '../session.svelte.ts';
@@ -73,33 +73,32 @@ export class RehearsalFeature {
     config: RehearsalConfig,
   ): Promise<void> {
     const s = this.s;
-    const found = await s.runWithModel(runId);
-    if (!found) return;
-    const { run, model } = found;
+    const run = s.runs.find((r) => r.id === runId);
+    if (!run) return;
     if (!(await s.ensureDataset(run))) {
       this.state = { ...this.state, runId, error: s.missingDataset(run, ' to rehearse') };
       return;
     }
     const e = this.serving.endpoint();
-    const remote: SideSpec = {
+    const remote: SideRef = {
       kind: 'remote',
       name: `cloud: ${e.model} at ${e.url}`,
       endpoint: e,
       http: this.serving.httpOptions(),
     };
-    const a: SideSpec = champion === 'local' ? { kind: 'local', name: `local: ${run.name}`, model } : remote;
-    let b: SideSpec;
+    // Local sides are named by run id: the worker reads their models (cached there).
+    const a: SideRef = champion === 'local' ? { kind: 'local', name: `local: ${run.name}`, runId } : remote;
+    let b: SideRef;
     if (challenger.kind === 'local') {
-      const other = await s.runWithModel(challenger.runId);
+      const other = s.runs.find((r) => r.id === challenger.runId);
       if (!other) return;
-      b = { kind: 'local', name: `local: ${other.run.name}`, model: other.model };
+      b = { kind: 'local', name: `local: ${other.name}`, runId: other.id };
     } else b = challenger.kind === 'remote' ? remote : { kind: 'heuristic', name: 'heuristic' };
     this.state = { ...this.state, runId, busy: true, progress: [0, config.requests], error: null, result: null };
     try {
       const r = await s.trainer.rehearse(
         kind,
-        run,
-        model,
+        runId,
         a,
         b,
         $state.snapshot(config) as RehearsalConfig,

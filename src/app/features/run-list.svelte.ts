@@ -4,6 +4,7 @@ import type { RunRecord } from '../../core/model/spec.ts';
 import type { Problem } from '../../core/util/result.ts';
 import type { FingerprintCheck } from '../../../workers/train.api.ts';
 import type { Session } from '../session.svelte.ts';
+import { modelBuffers } from '../../../workers/train/model-buffers.ts';
 import { filterRuns, type RunSort } from '../run-filter.ts';
 import type { TrainingFeature } from './training.svelte.ts';
 import type { Download } from './registry.svelte.ts';
@@ -104,12 +105,12 @@ export class RunList {
   /** Loads the saved model and checks that it predicts what it predicted right after training. */
   async checkRun(id: string): Promise<void> {
     const s = this.s;
-    const found = await s.runWithModel(id);
-    if (!found) {
-      this.checks = { ...this.checks, [id]: { kind: 'missing-model', message: 'This run has no saved model.' } };
+    const run = s.runs.find((r) => r.id === id);
+    const missingModel = { kind: 'missing-model', message: 'This run has no saved model.' };
+    if (!run) {
+      this.checks = { ...this.checks, [id]: missingModel };
       return;
     }
-    const { run, model } = found;
     if (!(await s.ensureDataset(run))) {
       const message =
         `The dataset ${run.dataset.name} (${run.dataset.id.slice(0, 12)}) is not available; ` +
@@ -117,8 +118,12 @@ export class RunList {
       this.checks = { ...this.checks, [id]: { kind: 'missing-dataset', message } };
       return;
     }
-    const res = await s.trainer.checkFingerprint(model, run);
-    this.checks = { ...this.checks, [id]: res.ok ? res.value : res.error };
+    // The worker reads the run and its model by id (cached there).
+    const res = await s.trainer.checkFingerprint(id);
+    this.checks = {
+      ...this.checks,
+      [id]: res.ok ? res.value : res.error.kind === 'not-found' ? missingModel : res.error,
+    };
   }
 
   async deleteRun(id: string): Promise<void> {
@@ -131,7 +136,8 @@ export class RunList {
   async exportRun(id: string): Promise<Download | null> {
     const found = await this.s.runWithModel(id);
     if (!found) return null;
-    const bytes = await this.s.trainer.exportBundle(found);
+    // The model was read for this call alone: its buffers move to the worker instead of being copied.
+    const bytes = await this.s.trainer.exportBundle(transfer(found, modelBuffers(found.model)));
     const safe = found.run.name
       .replace(/[^\w.-]+/g, '-')
       .replace(/-+/g, '-')

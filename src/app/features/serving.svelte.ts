@@ -128,13 +128,13 @@ export class ServingFeature {
   /** Checks an endpoint (health, metadata, a one-row request preview) for a run's model. Secrets stay in memory. */
   async probeEndpoint(runId: string, endpoint: Endpoint, http: HttpOptions): Promise<void> {
     const s = this.s;
-    const found = await s.runWithModel(runId);
-    if (!found) return;
-    const { run, model } = found;
+    const run = s.runs.find((r) => r.id === runId);
+    if (!run) return;
     this.remote = { ...this.remote, runId, busy: 'probe', error: null, probe: null };
     try {
       await s.ensureDataset(run);
-      const r = await s.trainer.probeEndpoint(plainCopy(endpoint), plainCopy(http), model, run);
+      // The worker reads the run and its model by id (cached there).
+      const r = await s.trainer.probeEndpoint(plainCopy(endpoint), plainCopy(http), runId);
       this.remote = { ...this.remote, probe: r.ok ? r.value : null, error: r.ok ? null : r.error };
     } finally {
       this.remote = { ...this.remote, busy: null };
@@ -153,9 +153,8 @@ export class ServingFeature {
     },
   ): Promise<void> {
     const s = this.s;
-    const found = await s.runWithModel(runId);
-    if (!found) return;
-    const { run, model } = found;
+    const run = s.runs.find((r) => r.id === runId);
+    if (!run) return;
     if (!(await s.ensureDataset(run))) {
       this.remote = { ...this.remote, runId, error: s.missingDataset(run, ' to compare') };
       return;
@@ -163,8 +162,7 @@ export class ServingFeature {
     this.remote = { ...this.remote, runId, busy: 'compare', error: null, result: null, progress: [0, 0] };
     try {
       const r = await s.trainer.compareRemote(
-        model,
-        run,
+        runId,
         plainCopy(endpoint),
         plainCopy(o),
         jobProgress(
@@ -188,9 +186,9 @@ export class ServingFeature {
     s.evaluating = runIds[0] ?? null;
     try {
       for (const id of runIds) {
-        const model = await s.repo.getModel(id);
-        if (!model) continue;
-        const res = await s.trainer.measure(model);
+        // The worker reads the model by id; a run without one is skipped.
+        const res = await s.trainer.measure(id);
+        if (!res.ok && res.error.kind === 'not-found') continue;
         this.latency = { ...this.latency, [id]: res.ok ? res.value : res.error };
       }
     } finally {

@@ -7,13 +7,7 @@ import { describeConfig } from '../../core/families/config.ts';
 import { startedRun } from '../../core/model/started-run.ts';
 import type { UserBaseline } from '../../core/baselines/baselines.ts';
 import type { LrRangeReport, OverfitReport } from '../../core/model/debug-aids.ts';
-import {
-  type EpochRecord,
-  type RunRecord,
-  type TrainConfig,
-  type TrainedModel,
-  type TrainProgress,
-} from '../../core/model/spec.ts';
+import { type EpochRecord, type RunRecord, type TrainConfig, type TrainProgress } from '../../core/model/spec.ts';
 import type { Problem } from '../../core/util/result.ts';
 import type { Session } from '../session.svelte.ts';
 import { deviceMemoryBudget, withRunLock } from '../run-lock.ts';
@@ -235,19 +229,16 @@ export class TrainingFeature {
       s.error = s.missingDataset(first, ' to combine these runs');
       return;
     }
-    const items: { run: RunRecord; model: TrainedModel }[] = [];
-    for (const r of runs) {
-      const model = await s.repo.getModel(r.id);
-      if (!model) {
-        s.error = { kind: 'missing-model', message: `Run "${r.name}" has no saved model.` };
-        return;
-      }
-      items.push({ run: r, model });
-    }
     const runId = crypto.randomUUID();
     const label = { 'vote-hard': 'Vote', 'vote-soft': 'Average', stack: 'Stack' }[method];
-    const name = `${label} of ${items.length} · ${first.dataset.name} · #${s.runs.length + 1}`;
-    const res = await s.trainer.combine(items, method, runId, name);
+    const name = `${label} of ${runs.length} · ${first.dataset.name} · #${s.runs.length + 1}`;
+    // The worker reads the members' runs and models by id (cached there); a missing model is `not-found`.
+    const res = await s.trainer.combine(
+      runs.map((r) => r.id),
+      method,
+      runId,
+      name,
+    );
     if (!res.ok) {
       s.error = res.error;
       return;

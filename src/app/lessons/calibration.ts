@@ -18,7 +18,9 @@ export async function calibration(p: Params, ctx: LessonContext): Promise<Lesson
     { kind: 'stratified', fractions: [0.6, 0.2, 0.2], seed },
   );
   ctx.progress(1, 2, 'temperature scaling');
-  const cal = unwrap(await ctx.trainer.calibrate(run, model, 'temperature', `lesson-cal-${seed}`));
+  const cal = unwrap(
+    await ctx.trainer.deriveFrom({ run, model }, { kind: 'calibrate', method: 'temperature' }, `lesson-cal-${seed}`),
+  );
   ctx.progress(2, 2, 'done');
   const c = cal.run.calibration!;
   const diag = (s: typeof c.before, name: string, color: string) => ({

@@ -16,20 +16,23 @@ export async function compression(p: Params, ctx: LessonContext): Promise<Lesson
   );
   ctx.progress(1, 4, 'int8');
   const q = unwrap(
-    await ctx.trainer.compress(run, model, { method: 'int8', perChannel: true, symmetric: true }, `lesson-q-${seed}`),
+    await ctx.trainer.deriveFrom(
+      { run, model },
+      { kind: 'compress', spec: { method: 'int8', perChannel: true, symmetric: true } },
+      `lesson-q-${seed}`,
+    ),
   );
   ctx.progress(2, 4, 'pruning');
   const pr = unwrap(
-    await ctx.trainer.compress(
-      run,
-      model,
-      { method: 'prune', sparsity: Number(p.sparsity), scope: 'global' },
+    await ctx.trainer.deriveFrom(
+      { run, model },
+      { kind: 'compress', spec: { method: 'prune', sparsity: Number(p.sparsity), scope: 'global' } },
       `lesson-p-${seed}`,
     ),
   );
   ctx.progress(3, 4, 'per-class accuracy');
   const perClass = async (r: RunRecord, m: typeof model) => {
-    const e = unwrap(await ctx.trainer.evaluate(m, r, ds.id, 'test'));
+    const e = unwrap(await ctx.trainer.evaluate({ run: r, model: m }, ds.id, 'test'));
     const mt = e.evaluation.metrics;
     return mt.task === 'classification'
       ? { classes: mt.classes, recall: mt.report.perClass.map((c) => c.recall) }

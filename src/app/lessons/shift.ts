@@ -18,8 +18,7 @@ export async function shift(p: Params, ctx: LessonContext): Promise<LessonOutput
   ctx.progress(1, 3, 'monthly drift');
   const tl = unwrap(
     await ctx.trainer.monitorTimeline(
-      run,
-      model,
+      { run, model },
       ds.id,
       { by: 'time', column: 'date', unit: 'month', mode: 'sliding' },
       DEFAULT_RULES,
@@ -56,8 +55,7 @@ export async function shift(p: Params, ctx: LessonContext): Promise<LessonOutput
   ctx.progress(2, 3, 'retraining');
   const cl = unwrap(
     await ctx.trainer.continualLearning(
-      run,
-      model,
+      { run, model },
       { by: 'time', column: 'date', unit: 'month', mode: 'sliding' },
       { trigger: { kind: 'schedule', every: Number(p.every) }, trainRows: 200, fineTuneEpochs: 5 },
     ),
