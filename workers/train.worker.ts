@@ -1,7 +1,7 @@
 import { expose, transfer, wrap } from 'comlink';
 import { createTrainApi } from './train.api.ts';
 import type { DataApi } from './data.api.ts';
-import { transferables } from './train/model-buffers.ts';
+import { transferables } from '../src/core/model/model-buffers.ts';
 import { ORT_WASM_PATHS, ORT_WEBGPU_PATHS, TFJS_WASM_PATHS } from './wasm-assets.ts';
 
 // Nested workers for the data-parallel lesson: one per shard.

@@ -2,7 +2,7 @@
 // repository through this source, and the page tells it which runs to read again after a write.
 import { proxy, transfer } from 'comlink';
 import type { RunSource } from '../../workers/train/run-cache.ts';
-import { modelBuffers } from '../../workers/train/model-buffers.ts';
+import { modelBuffers } from '../core/model/model-buffers.ts';
 import type { Repository } from './storage/repository.ts';
 import type { TrainRemote } from './remotes.ts';
 

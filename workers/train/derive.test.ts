@@ -2,7 +2,7 @@ import { asNetwork } from '../../src/core/model/model-kind.ts';
 import type { DeriveOp } from '../../src/core/pipeline/derive-op.ts';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { trainedOnWine } from './api-test-kit.ts';
-import { modelBuffers, transferables } from './model-buffers.ts';
+import { modelBuffers, transferables } from '../../src/core/model/model-buffers.ts';
 
 const int8: DeriveOp = { kind: 'compress', spec: { method: 'int8', perChannel: true, symmetric: true } };
 

@@ -6,7 +6,7 @@ import type { DeriveKind, DeriveOp } from '../../src/core/pipeline/derive-op.ts'
 import type { Result } from '../../src/core/util/result.ts';
 import { ok } from '../../src/core/util/result.ts';
 import { overTable, type TrainContext } from './context.ts';
-import { unshared } from './model-buffers.ts';
+import { unshared } from '../../src/core/model/model-buffers.ts';
 import type { RunRef } from './run-cache.ts';
 
 /** How each operation's throw is reported, and whether it is a training-like job (one at a time). */

@@ -5,7 +5,7 @@ import type { RunRecord } from '../../src/core/model/spec.ts';
 import type { RunWithModel } from '../../src/core/pipeline/derive-run.ts';
 import type { Result } from '../../src/core/util/result.ts';
 import { fail, ok } from '../../src/core/util/result.ts';
-import { modelBuffers } from './model-buffers.ts';
+import { modelBuffers } from '../../src/core/model/model-buffers.ts';
 
 /**
  * Where runs and models come from: the page's repository behind a comlink proxy in the app, a Map in

@@ -11,7 +11,7 @@ import {
   type VersionRelation,
 } from '../../core/store/records.ts';
 import type { Session } from '../session.svelte.ts';
-import { modelBuffers } from '../../../workers/train/model-buffers.ts';
+import { modelBuffers } from '../../core/model/model-buffers.ts';
 import type { EvaluationFeature } from './evaluation.svelte.ts';
 
 /** A file for the person to save. */

@@ -4,7 +4,7 @@ import type { RunRecord } from '../../core/model/spec.ts';
 import type { Problem } from '../../core/util/result.ts';
 import type { FingerprintCheck } from '../../../workers/train.api.ts';
 import type { Session } from '../session.svelte.ts';
-import { modelBuffers } from '../../../workers/train/model-buffers.ts';
+import { modelBuffers } from '../../core/model/model-buffers.ts';
 import { filterRuns, type RunSort } from '../run-filter.ts';
 import type { TrainingFeature } from './training.svelte.ts';
 import type { Download } from './registry.svelte.ts';

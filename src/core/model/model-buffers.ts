@@ -1,6 +1,6 @@
 // The large buffers inside a model — what moves between threads with `transfer` instead of a copy.
-import type { TrainedModel } from '../../src/core/model/spec.ts';
-import type { RunWithModel } from '../../src/core/pipeline/derive-run.ts';
+import type { TrainedModel } from './spec.ts';
+import type { RunWithModel } from '../pipeline/derive-run.ts';
 
 /**
  * The distinct ArrayBuffers a model holds: a network's `weightData`, an ONNX graph's `bytes`, and
