@@ -1,31 +1,28 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { RunRecord, TrainedModel } from '../core/model/spec.ts';
-import { ok } from '../core/util/result.ts';
-import type { Repository } from './storage/repository.ts';
+import type { Repository, StoreChange } from './storage/repository.ts';
 import type { TrainRemote } from './remotes.ts';
 import { connectRuns, repositoryRunSource } from './run-source.ts';
 
 // A stand-in repository with the verbs the run port uses, and a trainer that records what it is told.
 function fakes() {
   const calls: string[] = [];
-  const listeners: ((what: string) => void)[] = [];
+  const writes: ((what: StoreChange, runId?: string) => void)[] = [];
+  const others: ((what: StoreChange) => void)[] = [];
   const net = { kind: 'network', artifacts: { weightData: new ArrayBuffer(16) } } as unknown as TrainedModel;
   const repo = {
     getRun: async (id: string) => ({ id }) as RunRecord,
     getModel: async (id: string) => (id === 'r1' ? net : undefined),
-    saveRun: async (run: RunRecord) => (calls.push(`save ${run.id}`), ok(undefined)),
-    saveRunRecord: async (run: RunRecord) => (calls.push(`record ${run.id}`), ok(undefined)),
-    deleteRun: async (id: string) => void calls.push(`delete ${id}`),
-    importAll: async () => (calls.push('import'), ok(undefined)),
-    markInterrupted: async () => (calls.push('interrupted'), 0),
-    onChange: (f: (what: string) => void) => (listeners.push(f), () => {}),
+    onWrite: (f: (what: StoreChange, runId?: string) => void) => (writes.push(f), () => {}),
+    onChange: (f: (what: StoreChange) => void) => (others.push(f), () => {}),
   } as unknown as Repository;
   const trainer = {
     setRunSource: async () => void calls.push('source'),
     forget: async (id: string) => void calls.push(`forget ${id}`),
     forgetAll: async () => void calls.push('forget all'),
   } as unknown as TrainRemote;
-  return { repo, trainer, calls, listeners };
+  return { repo, trainer, calls, writes, others };
 }
 
 describe('the page side of the run port', () => {
@@ -37,29 +34,22 @@ describe('the page side of the run port', () => {
     expect(await src.model('r2')).toBeUndefined();
   });
 
-  it('follows every run write with forget (forgetAll for imports and other tabs)', async () => {
-    const { repo, trainer, calls, listeners } = fakes();
+  it('forgets the run a write names, every run for a write without one or another tab, nothing else', async () => {
+    const { repo, trainer, calls, writes, others } = fakes();
     await connectRuns(repo, trainer);
-    await repo.saveRun({ id: 'a' } as RunRecord, {} as TrainedModel);
-    await repo.saveRunRecord({ id: 'b' } as RunRecord);
-    await repo.deleteRun('c');
-    await repo.importAll({} as Parameters<Repository['importAll']>[0]);
-    await repo.markInterrupted(async () => false);
-    listeners.forEach((f) => f('versions'));
-    listeners.forEach((f) => f('runs'));
-    expect(calls).toEqual([
-      'source',
-      'save a',
-      'forget a',
-      'record b',
-      'forget b',
-      'delete c',
-      'forget c',
-      'import',
-      'forget all',
-      'interrupted',
-      'forget all',
-      'forget all',
-    ]);
+    writes.forEach((f) => f('runs', 'a'));
+    writes.forEach((f) => f('runs'));
+    writes.forEach((f) => f('versions'));
+    writes.forEach((f) => f('all'));
+    others.forEach((f) => f('versions'));
+    others.forEach((f) => f('runs'));
+    expect(calls).toEqual(['source', 'forget a', 'forget all', 'forget all', 'forget all']);
+  });
+
+  it('every run announcement in the repository names its run, but the two that touch many (code reading)', () => {
+    // Writes through write('runs', …) must name their run (the overloads make it a type error);
+    // bare announcements are markInterrupted (many runs at once) and deleteRehearsal (its id only).
+    const src = readFileSync(new URL('./storage/repository.ts', import.meta.url), 'utf8');
+    expect([...src.matchAll(/this\.notify\('runs'\)/g)]).toHaveLength(2);
   });
 });

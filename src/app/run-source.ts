@@ -3,7 +3,7 @@
 import { proxy, transfer } from 'comlink';
 import type { RunSource } from '../../workers/train/run-cache.ts';
 import { modelBuffers } from '../core/model/model-buffers.ts';
-import type { Repository } from './storage/repository.ts';
+import type { Repository, StoreChange } from './storage/repository.ts';
 import type { TrainRemote } from './remotes.ts';
 
 /**
@@ -22,32 +22,18 @@ export function repositoryRunSource(repo: Repository): RunSource {
 }
 
 /**
- * Connects a training worker to the repository by id, and keeps its cache honest: every write of a run
- * in this tab (save, new tags or evaluation, delete, bundle import) is followed by `forget` for that
- * run, and a change from another tab by `forgetAll`. The repository's write methods are wrapped on
- * this instance (the repository itself stays unaware of workers). The forget messages are not awaited:
- * they reach the worker before any later call, in order.
+ * Connects a training worker to the repository by id, and keeps its cache honest: every write in this
+ * tab names the run it changed (save, new tags or evaluation, delete), and the worker forgets that
+ * run; a write without one (bundle import, runs marked interrupted) or a change from another tab
+ * makes it forget every run. The forget messages are not awaited: they reach the worker before any
+ * later call, in order.
  */
 export async function connectRuns(repo: Repository, trainer: TrainRemote): Promise<void> {
   await trainer.setRunSource(proxy(repositoryRunSource(repo)));
-  const forget = (id: string) => void trainer.forget(id);
-  const forgetAll = () => void trainer.forgetAll();
-  const { saveRun, saveRunRecord, deleteRun, importAll, markInterrupted } = repo;
-  repo.saveRun = async (run, model) => after(saveRun.call(repo, run, model), () => forget(run.id));
-  repo.saveRunRecord = async (run) => after(saveRunRecord.call(repo, run), () => forget(run.id));
-  repo.deleteRun = async (id) => after(deleteRun.call(repo, id), () => forget(id));
-  repo.importAll = async (p) => after(importAll.call(repo, p), forgetAll);
-  repo.markInterrupted = async (isLive) => after(markInterrupted.call(repo, isLive), forgetAll);
-  repo.onChange((what) => {
-    if (what === 'runs' || what === 'all') forgetAll();
-  });
-}
-
-/** `f` once `p` settled (a failed write may still have written part), then `p`'s value. */
-async function after<T>(p: Promise<T>, f: () => void): Promise<T> {
-  try {
-    return await p;
-  } finally {
-    f();
-  }
+  const forgetFor = (what: StoreChange, runId?: string) => {
+    if (what !== 'runs' && what !== 'all') return;
+    void (runId ? trainer.forget(runId) : trainer.forgetAll());
+  };
+  repo.onWrite(forgetFor);
+  repo.onChange((what) => forgetFor(what));
 }

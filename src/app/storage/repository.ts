@@ -76,14 +76,30 @@ export class Repository implements Store {
     return () => this.channel?.removeEventListener('message', handler);
   }
 
-  private notify(what: StoreChange): void {
+  private readonly writeListeners = new Set<(what: StoreChange, runId?: string) => void>();
+
+  /**
+   * Calls `f` after every write in this tab, with the run it changed when there is one (a worker
+   * that caches runs by id forgets that run; no id means any run may have changed). Returns an
+   * unsubscribe function.
+   */
+  onWrite(f: (what: StoreChange, runId?: string) => void): () => void {
+    this.writeListeners.add(f);
+    return () => this.writeListeners.delete(f);
+  }
+
+  private notify(what: StoreChange, runId?: string): void {
+    for (const f of this.writeListeners) f(what, runId);
     this.channel?.postMessage(what);
   }
 
-  private async write<T>(what: StoreChange, label: string, f: () => Promise<T>): Promise<Result<void>> {
+  /** Runs a write and announces it; a write to runs names its run, so a worker's cache forgets just that one. */
+  private async write<T>(what: 'runs', label: string, f: () => Promise<T>, runId: string): Promise<Result<void>>;
+  private async write<T>(what: Exclude<StoreChange, 'runs'>, label: string, f: () => Promise<T>): Promise<Result<void>>;
+  private async write<T>(what: StoreChange, label: string, f: () => Promise<T>, runId?: string): Promise<Result<void>> {
     try {
       await f();
-      this.notify(what);
+      this.notify(what, runId);
       return ok(undefined);
     } catch (e) {
       return storageProblem(e, label);
@@ -94,20 +110,28 @@ export class Repository implements Store {
 
   /** Saves a run and its model atomically: both or neither. */
   async saveRun(run: RunRecord, model: TrainedModel): Promise<Result<void>> {
-    return this.write('runs', `run "${run.name}"`, async () => {
-      const tx = this.db.transaction(['runs', 'models'], 'readwrite');
-      await Promise.all([
-        tx.objectStore('runs').put({ experimentId: DEFAULT_EXPERIMENT.id, tags: [], ...run }),
-        tx.objectStore('models').put({ ...model, runId: run.id }),
-        tx.done,
-      ]);
-    });
+    return this.write(
+      'runs',
+      `run "${run.name}"`,
+      async () => {
+        const tx = this.db.transaction(['runs', 'models'], 'readwrite');
+        await Promise.all([
+          tx.objectStore('runs').put({ experimentId: DEFAULT_EXPERIMENT.id, tags: [], ...run }),
+          tx.objectStore('models').put({ ...model, runId: run.id }),
+          tx.done,
+        ]);
+      },
+      run.id,
+    );
   }
 
   /** Saves a run record alone: a run that is starting or in progress (its model comes at the end), or new tags. */
   async saveRunRecord(run: RunRecord): Promise<Result<void>> {
-    return this.write('runs', `run "${run.name}"`, () =>
-      this.db.put('runs', { experimentId: DEFAULT_EXPERIMENT.id, tags: [], ...run }),
+    return this.write(
+      'runs',
+      `run "${run.name}"`,
+      () => this.db.put('runs', { experimentId: DEFAULT_EXPERIMENT.id, tags: [], ...run }),
+      run.id,
     );
   }
 
@@ -157,13 +181,13 @@ export class Repository implements Store {
       tx.objectStore('predictionChunks').delete(IDBKeyRange.bound([runId, 0], [runId, Infinity])),
       tx.done,
     ]);
-    this.notify('runs');
+    this.notify('runs', runId);
   }
 
   // ---- rehearsals ----
 
   async addRehearsal(r: RehearsalRecord): Promise<Result<void>> {
-    return this.write('runs', `rehearsal "${r.name}"`, () => this.db.add('rehearsals', r));
+    return this.write('runs', `rehearsal "${r.name}"`, () => this.db.add('rehearsals', r), r.runId);
   }
 
   async listRehearsals(runId: string): Promise<RehearsalRecord[]> {
@@ -190,16 +214,21 @@ export class Repository implements Store {
     const t0 = performance.now();
     const per = set.chunkRows * set.width;
     const full: PredictionSet = { ...set, writeMs: 0, bytes: outputs.byteLength };
-    const r = await this.write('runs', 'the precomputed predictions', async () => {
-      const tx = this.db.transaction(['predictionSets', 'predictionChunks'], 'readwrite');
-      const chunks = tx.objectStore('predictionChunks');
-      await chunks.delete(IDBKeyRange.bound([set.runId, 0], [set.runId, Infinity]));
-      const writes: Promise<unknown>[] = [];
-      for (let c = 0; c * per < outputs.length; c++)
-        writes.push(chunks.put({ runId: set.runId, chunk: c, values: outputs.slice(c * per, (c + 1) * per) }));
-      writes.push(tx.objectStore('predictionSets').put(full));
-      await Promise.all([...writes, tx.done]);
-    });
+    const r = await this.write(
+      'runs',
+      'the precomputed predictions',
+      async () => {
+        const tx = this.db.transaction(['predictionSets', 'predictionChunks'], 'readwrite');
+        const chunks = tx.objectStore('predictionChunks');
+        await chunks.delete(IDBKeyRange.bound([set.runId, 0], [set.runId, Infinity]));
+        const writes: Promise<unknown>[] = [];
+        for (let c = 0; c * per < outputs.length; c++)
+          writes.push(chunks.put({ runId: set.runId, chunk: c, values: outputs.slice(c * per, (c + 1) * per) }));
+        writes.push(tx.objectStore('predictionSets').put(full));
+        await Promise.all([...writes, tx.done]);
+      },
+      set.runId,
+    );
     if (!r.ok) return r;
     full.writeMs = performance.now() - t0;
     await this.db.put('predictionSets', full).catch(() => undefined);
