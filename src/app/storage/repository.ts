@@ -12,6 +12,7 @@ import type { ImportPayload, Store } from '../../core/store/store.ts';
 import type { Result } from '../../core/util/result.ts';
 import { fail, ok } from '../../core/util/result.ts';
 import { persistStorage, storageProblem, storageUsage } from './storage-problem.ts';
+import { deletePredictions, lookupPrediction, savePredictions } from './predictions.ts';
 import {
   DB_NAME,
   DB_VERSION,
@@ -201,59 +202,24 @@ export class Repository implements Store {
     this.notify('runs');
   }
 
-  // ---- batch predictions ----
+  // ---- batch predictions (storage/predictions.ts) ----
 
-  /**
-   * Stores a run's predictions for every dataset row, in chunks of `chunkRows` rows, replacing any
-   * earlier set in the same transaction (a failed write — a full quota — keeps the old set).
-   */
-  async savePredictions(
+  /** Stores a run's predictions for every dataset row in chunks, replacing any earlier set atomically. */
+  savePredictions(
     set: Omit<PredictionSet, 'writeMs' | 'bytes'>,
     outputs: Float32Array,
   ): Promise<Result<PredictionSet>> {
-    const t0 = performance.now();
-    const per = set.chunkRows * set.width;
-    const full: PredictionSet = { ...set, writeMs: 0, bytes: outputs.byteLength };
-    const r = await this.write(
-      'runs',
-      'the precomputed predictions',
-      async () => {
-        const tx = this.db.transaction(['predictionSets', 'predictionChunks'], 'readwrite');
-        const chunks = tx.objectStore('predictionChunks');
-        await chunks.delete(IDBKeyRange.bound([set.runId, 0], [set.runId, Infinity]));
-        const writes: Promise<unknown>[] = [];
-        for (let c = 0; c * per < outputs.length; c++)
-          writes.push(chunks.put({ runId: set.runId, chunk: c, values: outputs.slice(c * per, (c + 1) * per) }));
-        writes.push(tx.objectStore('predictionSets').put(full));
-        await Promise.all([...writes, tx.done]);
-      },
-      set.runId,
-    );
-    if (!r.ok) return r;
-    full.writeMs = performance.now() - t0;
-    await this.db.put('predictionSets', full).catch(() => undefined);
-    return ok(full);
+    return savePredictions(this.db, set, outputs, () => this.notify('runs', set.runId));
   }
-
-  async getPredictionSet(runId: string): Promise<PredictionSet | undefined> {
+  getPredictionSet(runId: string): Promise<PredictionSet | undefined> {
     return this.db.get('predictionSets', runId);
   }
-
   /** One row's precomputed outputs: one keyed read of its chunk, as a lookup service would do. */
-  async lookupPrediction(set: PredictionSet, row: number): Promise<Float32Array | undefined> {
-    const c = await this.db.get('predictionChunks', [set.runId, Math.floor(row / set.chunkRows)]);
-    if (!c) return undefined;
-    const at = (row % set.chunkRows) * set.width;
-    return c.values.subarray(at, at + set.width);
+  lookupPrediction(set: PredictionSet, row: number): Promise<Float32Array | undefined> {
+    return lookupPrediction(this.db, set, row);
   }
-
-  async deletePredictions(runId: string): Promise<void> {
-    const tx = this.db.transaction(['predictionSets', 'predictionChunks'], 'readwrite');
-    await Promise.all([
-      tx.objectStore('predictionSets').delete(runId),
-      tx.objectStore('predictionChunks').delete(IDBKeyRange.bound([runId, 0], [runId, Infinity])),
-      tx.done,
-    ]);
+  deletePredictions(runId: string): Promise<void> {
+    return deletePredictions(this.db, runId);
   }
 
   // ---- datasets ----
