@@ -11,6 +11,7 @@ import { Repository, type Settings } from './storage/repository.ts';
 import { startWorkers, type DataRemote, type TrainRemote } from './remotes.ts';
 import { connectRuns } from './run-source.ts';
 import { isRunLive } from './run-lock.ts';
+import { datasetRecord } from './dataset-record.ts';
 
 /** A file being read: its name, the fraction read and the rows parsed so far. */
 export interface Loading {
@@ -131,17 +132,7 @@ export class Session {
     await this.repo.saveSettings({ dataset: { kind: 'catalog', catalogId: id }, selectedRun: this.selectedRunId });
     if (!(await this.repo.getDatasetRecord(res.value.id))) {
       const entry = CATALOG[id];
-      await this.repo.saveDatasetRecord({
-        id: res.value.id,
-        name: res.value.name,
-        rowCount: res.value.rowCount,
-        columns: res.value.schema.columns.map((c) => c.name),
-        schema: res.value.schema,
-        label: res.value.schema.label,
-        provenance: `${entry.source}; ${entry.license}`,
-        savedAt: new Date().toISOString(),
-        bytes: 0,
-      });
+      await this.repo.saveDatasetRecord(datasetRecord(res.value, `${entry.source}; ${entry.license}`));
     }
   }
 

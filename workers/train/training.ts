@@ -27,6 +27,8 @@ import {
 import type { Result } from '../../src/core/util/result.ts';
 import { fail, ok } from '../../src/core/util/result.ts';
 import { overTable, runEnvironment, type TrainContext } from './context.ts';
+import type { Table } from '../../src/core/data/table.ts';
+import type { BackendStatus } from '../tf-runtime.ts';
 import type { RunRef } from './run-cache.ts';
 
 /** What the page asks the worker to train: the dataset by id, its schema and split, the configuration. */
@@ -45,6 +47,17 @@ export interface TrainJob {
 /** Training methods of the worker API over the shared context. */
 export function trainingApi(ctx: TrainContext) {
   const cancelled = () => ctx.isCancelled();
+  /** The core's training request of a job, over the table the data worker sent, on backend `st`. */
+  const requestOf = (job: TrainJob, t: { table: Table; name: string }, st: BackendStatus) => ({
+    runId: job.runId,
+    runName: job.runName,
+    table: t.table,
+    dataset: { id: job.datasetId, name: t.name },
+    schema: job.schema,
+    split: job.split,
+    config: upgradeConfig(job.config),
+    environment: runEnvironment(ctx, st),
+  });
 
   // The debug aids: the job's training split encoded, its configuration checked, a neural model only.
   function debugRun<T>(
@@ -103,17 +116,10 @@ export function trainingApi(ctx: TrainContext) {
             (t, st) =>
               runTraining(
                 {
-                  runId: job.runId,
-                  runName: job.runName,
-                  table: t.table,
-                  dataset: { id: job.datasetId, name: t.name },
-                  schema: job.schema,
-                  split: job.split,
+                  ...requestOf(job, t, st),
                   task: job.task,
-                  config: upgradeConfig(job.config),
                   userBaselines: job.userBaselines,
                   memoryBudget: job.memoryBudget,
-                  environment: runEnvironment(ctx, st),
                 },
                 { onProgress, onEpoch, isCancelled: cancelled },
               ),
@@ -173,19 +179,7 @@ export function trainingApi(ctx: TrainContext) {
     ): Promise<Result<{ run: RunRecord; model: TrainedModel }>> {
       return ctx.exclusive(() =>
         overTable(ctx, job.datasetId, { kind: 'training-failed', prefix: 'Training the ensemble failed' }, (t, st) =>
-          runEnsembleTraining({
-            runId: job.runId,
-            runName: job.runName,
-            table: t.table,
-            dataset: { id: job.datasetId, name: t.name },
-            schema: job.schema,
-            split: job.split,
-            config: upgradeConfig(job.config),
-            method,
-            members,
-            onMember,
-            environment: runEnvironment(ctx, st),
-          }),
+          runEnsembleTraining({ ...requestOf(job, t, st), method, members, onMember }),
         ),
       );
     },

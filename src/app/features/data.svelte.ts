@@ -3,6 +3,7 @@ import type { CatalogId } from '../../core/data/catalog.ts';
 import { withRole, withType, type ColumnRole, type ColumnType } from '../../core/data/schema.ts';
 import type { ParseProgress } from '../../core/data/parse-delimited.ts';
 import { MAX_STORED_DATASET_BYTES } from '../storage/repository.ts';
+import { datasetRecord } from '../dataset-record.ts';
 import type { Session } from '../session.svelte.ts';
 
 /**
@@ -48,17 +49,7 @@ export class DataFeature {
       return;
     }
     s.accept(res.value, res.warnings);
-    const record = {
-      id: res.value.id,
-      name: res.value.name,
-      rowCount: res.value.rowCount,
-      columns: res.value.schema.columns.map((c) => c.name),
-      schema: res.value.schema,
-      label: res.value.schema.label,
-      provenance: `imported file ${file.name} (${file.size.toLocaleString('en-US')} bytes)`,
-      savedAt: new Date().toISOString(),
-      bytes: 0,
-    };
+    const record = datasetRecord(res.value, `imported file ${file.name} (${file.size.toLocaleString('en-US')} bytes)`);
     if (res.value.bytes <= MAX_STORED_DATASET_BYTES) {
       const t = await s.data.encodeTable(res.value.id);
       if (t.ok) {
