@@ -22,7 +22,7 @@ import {
 } from '../../src/core/drift/continual.ts';
 import type { Result } from '../../src/core/util/result.ts';
 import { fail, ok } from '../../src/core/util/result.ts';
-import { reference, timeOrder, type MonitorContext } from './monitor-context.ts';
+import { openRun, reference, timeOrder, type MonitorContext } from './monitor-context.ts';
 
 /** Expectation and continual-learning methods of the worker API. */
 export function continualApi(o: MonitorContext) {
@@ -57,26 +57,22 @@ export function continualApi(o: MonitorContext) {
       opt: { trigger: Trigger; trainRows: number; fineTuneEpochs: number },
       onProgress?: (done: number, total: number) => void,
     ): Promise<Result<ContinualResult & { windowsUsed: number }>> {
-      const found = await o.resolve(runRef);
-      if (!found.ok) return found;
-      const { run, model } = found.value;
-      await o.ensureBackend();
-      o.cancel.requested = false;
+      const opened = await openRun(o, runRef);
+      if (!opened.ok) return opened;
+      const { run, model, ref } = opened.value;
       if (model.kind === 'ensemble')
         return fail({
           kind: 'unsupported-model',
           message: 'Continual learning retrains one model; this is an ensemble.',
         });
-      const ref = await reference(o, run);
-      if (!ref.ok) return ref;
-      const stream = heldOutRows(run, ref.value.split);
-      const order = timeOrder(ref.value.table, spec.by === 'time' ? spec.column : run.split.timeColumn);
-      const rank = new Int32Array(ref.value.table.rowCount);
+      const stream = heldOutRows(run, ref.split);
+      const order = timeOrder(ref.table, spec.by === 'time' ? spec.column : run.split.timeColumn);
+      const rank = new Int32Array(ref.table.rowCount);
       order.forEach((r, i) => (rank[r] = i));
       stream.sort((a, b) => rank[a]! - rank[b]!);
       let cut;
       try {
-        cut = makeWindows(ref.value.table, stream, spec);
+        cut = makeWindows(ref.table, stream, spec);
       } catch (e) {
         return fail({ kind: 'bad-window', message: (e as Error).message });
       }
@@ -88,12 +84,12 @@ export function continualApi(o: MonitorContext) {
             'continual learning needs at least two (choose smaller windows).',
         });
       const r = await continualLearning({
-        table: ref.value.table,
-        name: ref.value.name,
+        table: ref.table,
+        name: ref.name,
         pre: model.preprocessor,
         config: upgradeConfig(run.config),
         initial: model,
-        initialRows: ref.value.split.train,
+        initialRows: ref.split.train,
         windows: cut.windows.slice(0, 60),
         trigger: opt.trigger,
         trainRows: opt.trainRows,
@@ -113,23 +109,19 @@ export function continualApi(o: MonitorContext) {
       opt: { span: number; maxAge: number },
       onProgress?: (done: number, total: number) => void,
     ): Promise<Result<{ metric: 'accuracy' | 'rmse'; test: string; points: FreshnessPoint[] }>> {
-      const found = await o.resolve(runRef);
-      if (!found.ok) return found;
-      const { run, model } = found.value;
-      await o.ensureBackend();
-      o.cancel.requested = false;
-      const ref = await reference(o, run);
-      if (!ref.ok) return ref;
-      const order = timeOrder(ref.value.table, spec.by === 'time' ? spec.column : run.split.timeColumn);
+      const opened = await openRun(o, runRef);
+      if (!opened.ok) return opened;
+      const { run, model, ref } = opened.value;
+      const order = timeOrder(ref.table, spec.by === 'time' ? spec.column : run.split.timeColumn);
       let cut;
       try {
-        cut = makeWindows(ref.value.table, order, spec);
+        cut = makeWindows(ref.table, order, spec);
       } catch (e) {
         return fail({ kind: 'bad-window', message: (e as Error).message });
       }
       return freshDataValue({
-        table: ref.value.table,
-        name: ref.value.name,
+        table: ref.table,
+        name: ref.name,
         pre: model.preprocessor,
         config: upgradeConfig(run.config),
         windows: cut.windows,

@@ -18,7 +18,7 @@ import {
 import type { DriftMeasurements } from '../../src/core/drift/measures/index.ts';
 import type { Result } from '../../src/core/util/result.ts';
 import { fail, ok } from '../../src/core/util/result.ts';
-import { all, metricOn, outputs, reference, timeOrder, type MonitorContext } from './monitor-context.ts';
+import { all, metricOn, outputs, openRun, timeOrder, type MonitorContext } from './monitor-context.ts';
 
 export interface MonitorReport extends DriftReport {
   current: string;
@@ -59,17 +59,14 @@ export function driftApi(o: MonitorContext) {
       currentId: string,
       opt: { alpha: number; multivariate: boolean; minSize?: number },
     ): Promise<Result<MonitorReport>> {
-      const found = await o.resolve(runRef);
-      if (!found.ok) return found;
-      const { run, model } = found.value;
-      await o.ensureBackend();
-      const ref = await reference(o, run);
-      if (!ref.ok) return ref;
+      const opened = await openRun(o, runRef);
+      if (!opened.ok) return opened;
+      const { model, ref } = opened.value;
       const cur = await o.table(currentId);
       if (!cur.ok) return cur;
       const curRows = all(cur.value.table.rowCount);
       const report = driftReport(
-        { table: ref.value.table, rows: ref.value.split.train },
+        { table: ref.table, rows: ref.split.train },
         { table: cur.value.table, rows: curRows },
         driftColumnsFromPreprocessor(model.preprocessor),
         { alpha: opt.alpha, multivariate: opt.multivariate, minSize: opt.minSize },
@@ -87,19 +84,19 @@ export function driftApi(o: MonitorContext) {
           : f,
       );
       const k = model.preprocessor.label.task === 'classification' ? model.preprocessor.label.classes.length : 1;
-      const refOut = await outputs(model, ref.value.table, ref.value.split.train, ref.value.name);
+      const refOut = await outputs(model, ref.table, ref.split.train, ref.name);
       const missing = report.schema.some(
         (s) => s.kind === 'missing-column' && s.column !== model.preprocessor.label.column,
       );
       const curOut = missing ? null : await outputs(model, cur.value.table, curRows, cur.value.name);
       const curMetric = metricOn(model, cur.value.table, curRows, cur.value.name, curOut);
-      const testRows = ref.value.split.test.length ? ref.value.split.test : ref.value.split.validation;
+      const testRows = ref.split.test.length ? ref.split.test : ref.split.validation;
       const refMetric = metricOn(
         model,
-        ref.value.table,
+        ref.table,
         testRows,
-        ref.value.name,
-        await outputs(model, ref.value.table, testRows, ref.value.name),
+        ref.name,
+        await outputs(model, ref.table, testRows, ref.name),
       );
       return ok({
         ...report,
@@ -123,13 +120,9 @@ export function driftApi(o: MonitorContext) {
       rules: AlertRule[],
       onProgress?: (done: number, total: number) => void,
     ): Promise<Result<{ points: TimelineSummary[]; alerts: Alert[]; skipped: number; referenceRows: number }>> {
-      const found = await o.resolve(runRef);
-      if (!found.ok) return found;
-      const { run, model } = found.value;
-      await o.ensureBackend();
-      o.cancel.requested = false;
-      const ref = await reference(o, run);
-      if (!ref.ok) return ref;
+      const opened = await openRun(o, runRef);
+      if (!opened.ok) return opened;
+      const { run, model, ref } = opened.value;
       const cur = await o.table(datasetId);
       if (!cur.ok) return cur;
       const table = cur.value.table;
@@ -150,14 +143,14 @@ export function driftApi(o: MonitorContext) {
           message: `${cut.windows.length} windows is too many to chart; choose larger windows (at most 500).`,
         });
       const k = model.preprocessor.label.task === 'classification' ? model.preprocessor.label.classes.length : 1;
-      const refOut = await outputs(model, ref.value.table, ref.value.split.train, ref.value.name);
+      const refOut = await outputs(model, ref.table, ref.split.train, ref.name);
       const points: TimelineSummary[] = [];
       const outs = new Map<number, Float64Array | null>();
       for (let i = 0; i < cut.windows.length; i++)
         outs.set(i, await outputs(model, table, cut.windows[i]!.rows, cur.value.name));
       let w = 0;
       const tl = driftTimeline(
-        { table: ref.value.table, rows: ref.value.split.train },
+        { table: ref.table, rows: ref.split.train },
         table,
         cut.windows,
         driftColumnsFromPreprocessor(model.preprocessor),
@@ -188,7 +181,7 @@ export function driftApi(o: MonitorContext) {
         points,
         alerts: evaluateAlerts(tl, rules),
         skipped: cut.skipped,
-        referenceRows: ref.value.split.train.length,
+        referenceRows: ref.split.train.length,
       });
     },
   };

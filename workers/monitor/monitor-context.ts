@@ -45,6 +45,20 @@ export async function reference(o: MonitorContext, run: RunRecord) {
   return ok({ ...t.value, split: s.value });
 }
 
+/**
+ * What every monitoring job starts with: the run and its model (by id through the run source, or as
+ * given), the backend up, a fresh cancel flag, and the run's dataset with its split rows.
+ */
+export async function openRun(o: MonitorContext, runRef: RunRef) {
+  const found = await o.resolve(runRef);
+  if (!found.ok) return found;
+  await o.ensureBackend();
+  o.cancel.requested = false;
+  const ref = await reference(o, found.value.run);
+  if (!ref.ok) return ref;
+  return ok({ ...found.value, ref: ref.value });
+}
+
 /** The model's outputs on rows of a table (null when the rows cannot be encoded). */
 export async function outputs(model: TrainedModel, table: Table, rows: Uint32Array, name: string) {
   const X = transformFeatures(model.preprocessor, table, rows, name);
