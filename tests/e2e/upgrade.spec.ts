@@ -1,0 +1,70 @@
+import { readFileSync, readdirSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect, test } from '@playwright/test';
+import { openApp } from './helpers.ts';
+
+// Runs and models written by the code before model families (tests/fixtures/v3-store/README.md), put into
+// IndexedDB in the shape the app stored them then; the app upgrades the database (to v4) on open, and each
+// model must still predict exactly what it predicted when it was trained.
+const STORE = new URL('../fixtures/v3-store/runs/', import.meta.url).pathname;
+
+function oldRecords() {
+  return readdirSync(STORE).map((id) => {
+    const dir = join(STORE, id);
+    const read = (f: string) => JSON.parse(readFileSync(join(dir, f), 'utf8'));
+    const run = read('run.json');
+    const preprocessor = read('preprocessing.json');
+    if (existsSync(join(dir, 'classical.json')))
+      return { run, model: { classical: read('classical.json'), preprocessor, runId: id } };
+    const m = read('model.json');
+    const weights = [...readFileSync(join(dir, 'weights.bin'))];
+    const artifacts = { modelTopology: m.modelTopology, weightSpecs: m.weightsManifest[0].weights, weights };
+    return { run, model: { artifacts, preprocessor, runId: id } };
+  });
+}
+
+test('runs and models saved before model families open, upgraded, and re-predict their fingerprints', async ({
+  page,
+}) => {
+  const records = oldRecords();
+  expect(records.map((r) => r.run.config.model.kind).sort()).toEqual(['logistic', 'tree']);
+  await page.goto('/favicon.svg');
+  await page.evaluate(async (records) => {
+    const db: IDBDatabase = await new Promise((resolve, reject) => {
+      const req = indexedDB.open('benchtop', 1);
+      req.onupgradeneeded = () => {
+        const d = req.result;
+        const runs = d.createObjectStore('runs', { keyPath: 'id' });
+        runs.createIndex('createdAt', 'createdAt');
+        runs.createIndex('datasetId', 'dataset.id');
+        d.createObjectStore('models', { keyPath: 'runId' });
+        d.createObjectStore('datasets', { keyPath: 'id' });
+        d.createObjectStore('settings', { keyPath: 'key' });
+      };
+      req.onsuccess = () => resolve(req.result);
+      req.onerror = () => reject(req.error);
+    });
+    const tx = db.transaction(['runs', 'models'], 'readwrite');
+    for (const { run, model } of records) {
+      tx.objectStore('runs').put(run);
+      const m = model as { artifacts?: { weights?: number[]; weightData?: ArrayBuffer } };
+      if (m.artifacts?.weights) {
+        m.artifacts.weightData = Uint8Array.from(m.artifacts.weights).buffer;
+        delete m.artifacts.weights;
+      }
+      tx.objectStore('models').put(model);
+    }
+    await new Promise((r) => (tx.oncomplete = r));
+    db.close();
+  }, records);
+  await openApp(page);
+  for (const { run } of records) {
+    await page.getByTestId('runs').locator(`li[data-run-id="${run.id}"]`).getByRole('button').first().click();
+    const view = page.getByTestId('run-view');
+    await expect(view).toHaveAttribute('data-run-id', run.id);
+    await view.getByTestId('check-model').click();
+    const check = page.getByTestId('check-result');
+    await expect(check).toHaveAttribute('data-max-diff', /.+/);
+    expect(Number(await check.getAttribute('data-max-diff')), run.config.model.kind).toBeLessThan(1e-5);
+  }
+});
