@@ -9,7 +9,7 @@ import { datasetVersionId } from '../src/core/data/dataset-hash.ts';
 import { inferSchema, withRole } from '../src/core/data/schema.ts';
 import { runTraining } from '../src/core/model/run-training.ts';
 import type { RunRecord, TrainConfig } from '../src/core/model/spec.ts';
-import { describeConfig } from '../src/core/families/config.ts';
+import { describeConfig } from '../src/core/families/index.ts';
 import { CONFIG_OPTIONS, configFromFlags, familyHelp, FlagError } from './family-flags.ts';
 import { liftOverBaselines, primaryMetric, type UserBaseline } from '../src/core/baselines/baselines.ts';
 import type { Schema } from '../src/core/data/schema.ts';

@@ -1,8 +1,8 @@
 import type { TrainConfig } from '../src/core/contracts/train-config.ts';
-import { configFor, DEFAULT_FAMILY, DEFAULT_SEED } from '../src/core/families/config.ts';
-import type { ParamField } from '../src/core/families/family.ts';
-import { flagOf, parseFieldText } from '../src/core/families/params.ts';
-import { FAMILIES, FAMILY_KINDS, familyOf } from '../src/core/families/registry.ts';
+import { configFor, DEFAULT_FAMILY, DEFAULT_SEED } from '../src/core/families/index.ts';
+import type { ParamField } from '../src/core/families/index.ts';
+import { flagOf, parseFieldText } from '../src/core/families/index.ts';
+import { FAMILIES, FAMILY_KINDS, familyOf } from '../src/core/families/index.ts';
 
 /** Every family field once per flag (families sharing a field share its flag). */
 function fieldsByFlag(): Map<string, ParamField> {

@@ -128,4 +128,35 @@ describe('architecture', () => {
       expect(src, `${f} lists family kinds`).not.toMatch(/\[\s*'logistic',\s*'linear',\s*'mlp'/);
     }
   });
+  it("the page's own bundle never reaches tfjs or onnxruntime (they load in workers, or on first use)", () => {
+    // Static value imports from src/main.ts (type-only imports are erased; `?worker` and dynamic imports
+    // split into their own chunks).
+    const seen = new Map<string, string | null>([['src/main.ts', null]]);
+    const queue = ['src/main.ts'];
+    const reached: string[] = [];
+    while (queue.length) {
+      const f = queue.shift()!;
+      let src = readFileSync(join(ROOT, f), 'utf8');
+      if (f.endsWith('.svelte')) src = /<script[^>]*>([\s\S]*?)<\/script>/.exec(src)?.[1] ?? '';
+      const re =
+        /^\s*(?:import|export)\s+(?!type\b)([^'";]*?)\s*from\s+['"]([^'"]+)['"]|^\s*import\s+['"]([^'"]+)['"]/gm;
+      for (const m of src.matchAll(re)) {
+        const spec = (m[2] ?? m[3])!;
+        if (m[1] && /^\{\s*(type\s+\w+\s*,?\s*)+\}$/.test(m[1])) continue;
+        if (/^(@tensorflow|onnxruntime)/.test(spec)) {
+          const chain = [spec];
+          for (let c: string | null | undefined = f; c; c = seen.get(c)) chain.push(c);
+          reached.push(chain.join(' <- '));
+        }
+        if (!spec.startsWith('.') || spec.includes('?')) continue;
+        const p = relative(ROOT, resolve(ROOT, dirname(f), spec));
+        if (!seen.has(p)) {
+          seen.set(p, f);
+          queue.push(p);
+        }
+      }
+    }
+    expect(seen.size).toBeGreaterThan(20);
+    expect(reached).toEqual([]);
+  });
 });

@@ -1,4 +1,4 @@
-import { configFor } from '../../src/core/families/config.ts';
+import { configFor } from '../../src/core/families/index.ts';
 // Test helpers for the training worker's feature modules: the data and training APIs in Node, over the
 // app's shipped datasets, and a small network trained on wine.csv (178 rows, 13 features, 3 classes).
 import { readFile } from 'node:fs/promises';

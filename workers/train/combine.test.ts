@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { configFor } from '../../src/core/families/config.ts';
+import { configFor } from '../../src/core/families/index.ts';
 import { trainedOnWine } from './api-test-kit.ts';
 
 describe('training API: combine runs named by id', () => {

@@ -13,8 +13,8 @@ import {
   type OverfitReport,
 } from '../../src/core/model/debug-aids.ts';
 import { prepareData, type EncodedSet } from '../../src/core/model/prepare.ts';
-import { isNetworkKind, validateConfig } from '../../src/core/families/config.ts';
-import { networkSpec } from '../../src/core/families/network-family.ts';
+import { isNetworkKind, validateConfig } from '../../src/core/families/index.ts';
+import { networkSpec } from '../../src/core/families/index.ts';
 import type { NetworkSpec, NeuralKind } from '../../src/core/model/network-spec.ts';
 import { makeTrialRunner, prepareTuningData, type TuningData } from '../../src/core/tuning/trial-runner.ts';
 import {

@@ -1,9 +1,9 @@
 import { upgradeConfig } from '../../core/store/upgrade.ts';
-import { defaultConfig } from '../../core/families/config.ts';
+import { defaultConfig } from '../../core/families/index.ts';
 import { proxy } from 'comlink';
 import type { SplitKind, SplitSpec } from '../../core/data/split.ts';
 import { inferTask } from '../../core/data/preprocess.ts';
-import { describeConfig } from '../../core/families/config.ts';
+import { describeConfig } from '../../core/families/index.ts';
 import { startedRun } from '../../core/model/started-run.ts';
 import type { UserBaseline } from '../../core/baselines/baselines.ts';
 import type { LrRangeReport, OverfitReport } from '../../core/model/debug-aids.ts';

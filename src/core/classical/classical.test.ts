@@ -6,9 +6,9 @@ import { accuracy } from '../metrics/accuracy.ts';
 import { argmaxRows } from '../metrics/argmax-rows.ts';
 import type { ClassicalState } from '../contracts/model.ts';
 import type { Task } from '../contracts/data.ts';
-import { predictClassical } from '../families/config.ts';
-import { withDefaults } from '../families/params.ts';
-import { familyOf } from '../families/registry.ts';
+import { predictClassical } from '../families/index.ts';
+import { withDefaults } from '../families/index.ts';
+import { familyOf } from '../families/index.ts';
 
 type ModelSpec = Record<string, number | string> & { kind: string };
 const DEFAULT_MODEL_SPEC = {};

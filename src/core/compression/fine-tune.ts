@@ -2,7 +2,7 @@ import type { Table } from '../data/table.ts';
 import { disposeModel, modelToArtifacts } from '../model/artifacts.ts';
 import { prepareRunSplits } from '../pipeline/run-splits.ts';
 import type { RunRecord, TrainedModel } from '../model/spec.ts';
-import { networkSpec } from '../families/network-family.ts';
+import { networkSpec } from '../families/index.ts';
 import type { NeuralKind } from '../model/network-spec.ts';
 import { trainModel } from '../model/train-model.ts';
 import type { Result } from '../util/result.ts';

@@ -5,6 +5,7 @@
 export type * from './attachments.ts';
 export type * from './data.ts';
 export type * from './evaluation.ts';
+export type * from './fit.ts';
 export type * from './model.ts';
 export type * from './problem.ts';
 export type * from './run-record.ts';

@@ -2,7 +2,7 @@ import type { Task } from '../contracts/data.ts';
 import type { Problem } from '../contracts/problem.ts';
 import type { EpochRecord } from '../contracts/run-record.ts';
 import type { Params } from '../contracts/train-config.ts';
-import { rawToOutputs } from '../model/predict.ts';
+import { rawToOutputs } from '../model/raw-outputs.ts';
 import { splitMetrics } from '../model/split-metrics.ts';
 import type { SearchSpace } from '../tuning/param.ts';
 import type {

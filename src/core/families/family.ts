@@ -1,6 +1,6 @@
 import type { Preprocessor, Task } from '../contracts/data.ts';
 import type { Problem } from '../contracts/problem.ts';
-import type { EpochRecord, RunRecord, TrainProgress } from '../contracts/run-record.ts';
+import type { EpochRecord, RunRecord } from '../contracts/run-record.ts';
 import type { TrainedModel } from '../contracts/model.ts';
 import type { Params } from '../contracts/train-config.ts';
 import type { EncodedSet } from '../model/prepare.ts';
@@ -44,21 +44,8 @@ export interface FitContext {
   memoryBudget: number;
 }
 
-/**
- * Progress and cancellation, which every family reports. Network families accept the trainer's larger
- * `TrainCallbacks` (src/core/model/train-model.ts), which add the recipes of derived models
- * (fine-tuning, distillation, QAT, pruning).
- */
-export interface FitCallbacks {
-  /** Called while fitting (per batch for networks, per round for ensembles of trees). */
-  onProgress?: (p: TrainProgress) => void;
-  /** Called after each epoch or logged round with train and validation metrics. */
-  onEpoch?: (e: EpochRecord) => void;
-  /** Polled between batches or rounds; returning true stops fitting. */
-  isCancelled?: () => boolean;
-  /** Cap on training rows scored per epoch or round (the full set when smaller; default 20,000). */
-  trainEvalRows?: number;
-}
+export type { FitCallbacks } from '../contracts/fit.ts';
+import type { FitCallbacks } from '../contracts/fit.ts';
 
 /** A family's fit: the model, its per-epoch (or per-round) history and how it ended. */
 export interface FitOutcome {

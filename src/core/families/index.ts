@@ -3,4 +3,4 @@ export * from './family.ts';
 export * from './registry.ts';
 export * from './config.ts';
 export * from './params.ts';
-export { networkSpec, fitNetwork } from './network-family.ts';
+export { networkSpec } from './network-family.ts';

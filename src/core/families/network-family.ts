@@ -1,10 +1,9 @@
 import type { Task } from '../contracts/data.ts';
 import type { Params } from '../contracts/train-config.ts';
-import { disposeModel, modelToArtifacts } from '../model/artifacts.ts';
-import { imageSide, outputUnits } from '../model/build-model.ts';
+import { imageSide, outputUnits } from '../model/network-spec.ts';
 import type { NetworkSpec, NeuralKind } from '../model/network-spec.ts';
-import { trainModel, type TrainCallbacks } from '../model/train-model.ts';
-import type { FitContext, FitInput, FitOutcome, ModelFamily, ParamField } from './family.ts';
+import type { TrainCallbacks } from '../model/train-model.ts';
+import type { FitContext, FitInput, ModelFamily, ParamField } from './family.ts';
 import { TRAINING_FIELDS } from './fields.ts';
 import type { SearchSpace } from '../tuning/param.ts';
 
@@ -77,28 +76,6 @@ function memoryProblem(spec: NetworkSpec, ctx: FitContext): string | null {
 }
 
 /**
- * Trains a network family with tfjs (mini-batch gradient descent, src/core/model/train-model.ts)
- * and keeps its weights as plain artifacts.
- */
-export async function fitNetwork(spec: NetworkSpec, input: FitInput, cb: TrainCallbacks): Promise<FitOutcome> {
-  const outcome = await trainModel(input.pre, input.train, input.validation, spec, cb);
-  try {
-    const artifacts = await modelToArtifacts(outcome.model);
-    return {
-      model: { kind: 'network', artifacts, preprocessor: input.pre },
-      history: outcome.history,
-      status: outcome.status,
-      message: outcome.message,
-      bestEpoch: outcome.bestEpoch,
-      samplesPerSecond: outcome.samplesPerSecond,
-      durationMs: outcome.durationMs,
-    };
-  } finally {
-    disposeModel(outcome.model);
-  }
-}
-
-/**
  * Builds a network family: its own model fields followed by the optimiser fields every network
  * shares, validation of the image shape (CNN) and of the memory budget, and the tfjs fit.
  */
@@ -135,7 +112,10 @@ export function defineNetworkFamily<P extends Params>(o: {
       return memory ? { kind: 'bad-config', column: 'model', message: memory } : null;
     },
     // Networks take the trainer's callbacks, recipes included (fine-tuning, distillation, QAT, pruning).
-    fit: (params: P, input: FitInput, cb: TrainCallbacks) =>
-      fitNetwork(networkSpec(o.kind, params, input.seed), input, cb),
+    // tfjs loads with the first fit, so the page can read the registry (the train form) without it.
+    fit: async (params: P, input: FitInput, cb: TrainCallbacks) => {
+      const { fitNetwork } = await import('./network-fit.ts');
+      return fitNetwork(networkSpec(o.kind, params, input.seed), input, cb);
+    },
   });
 }

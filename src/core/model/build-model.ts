@@ -3,16 +3,8 @@ import type { NetworkSpec, OptimizerKind } from './network-spec.ts';
 import type { Task } from '../data/preprocess.ts';
 import { assert } from '../util/result.ts';
 
-/** Output units: 1 for binary (sigmoid) and regression (linear), k for multi-class (softmax). */
-export function outputUnits(task: Task, classes: number): number {
-  return task === 'regression' || classes === 2 ? 1 : classes;
-}
-
-/** Side of the square single-channel image a CNN reads its inputs as, or null when d is not a square. */
-export function imageSide(inputSize: number): number | null {
-  const s = Math.round(Math.sqrt(inputSize));
-  return s * s === inputSize && s >= 4 ? s : null;
-}
+export { imageSide, outputUnits } from './network-spec.ts';
+import { imageSide, outputUnits } from './network-spec.ts';
 
 /** An optimizer at a learning rate. */
 export function makeOptimizer(kind: OptimizerKind, lr: number): tf.Optimizer {

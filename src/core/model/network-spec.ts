@@ -1,3 +1,5 @@
+import type { Task } from '../contracts/data.ts';
+
 /** What the network trainer reads: one family's architecture and optimisation settings, flat, with the seed. */
 
 export type NeuralKind = 'logistic' | 'linear' | 'mlp' | 'cnn';
@@ -56,4 +58,15 @@ export function learningRateAt(
     case 'cosine':
       return (s.learningRate * (1 + Math.cos((Math.PI * e) / Math.max(1, s.epochs)))) / 2;
   }
+}
+
+/** Output units: 1 for binary (sigmoid) and regression (linear), k for multi-class (softmax). */
+export function outputUnits(task: Task, classes: number): number {
+  return task === 'regression' || classes === 2 ? 1 : classes;
+}
+
+/** Side of the square single-channel image a CNN reads its inputs as, or null when d is not a square. */
+export function imageSide(inputSize: number): number | null {
+  const s = Math.round(Math.sqrt(inputSize));
+  return s * s === inputSize && s >= 4 ? s : null;
 }

@@ -1,6 +1,6 @@
 import type { Table } from '../data/table.ts';
 import { transformFeatures } from '../data/preprocess.ts';
-import { predictClassical } from '../families/config.ts';
+import { predictClassical } from '../families/index.ts';
 import { applyCalibrator } from '../calibration/calibrators.ts';
 import { onnxRunner, toProbabilities } from './onnx-runner.ts';
 import type { Result } from '../util/result.ts';

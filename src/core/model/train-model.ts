@@ -7,7 +7,7 @@ import { buildModel, makeOptimizer, outputUnits } from './build-model.ts';
 import { predictOutputs } from './predict.ts';
 import type { EncodedSet } from './prepare.ts';
 import type { ModelArtifacts } from '../contracts/model.ts';
-import type { FitCallbacks } from '../families/family.ts';
+import type { FitCallbacks } from '../contracts/fit.ts';
 import type { EpochRecord, SplitMetrics } from '../contracts/run-record.ts';
 import { learningRateAt, type NetworkSpec } from './network-spec.ts';
 import { splitMetrics } from './split-metrics.ts';

@@ -14,7 +14,7 @@ import { bundleToFiles, filesToBundle, unzipBundle, zipBundle } from './model-bu
 import { maxAbsDifference, predictTableRows } from './predict-table.ts';
 import { runTraining, type TrainRequest } from './run-training.ts';
 import type { BackendName } from './spec.ts';
-import { networkSpec } from '../families/network-family.ts';
+import { networkSpec } from '../families/index.ts';
 
 registerWasmGradKernels();
 

@@ -5,7 +5,7 @@ import { datasetVersionId } from '../data/dataset-hash.ts';
 import { inferSchema } from '../data/schema.ts';
 import type { Table } from '../data/table.ts';
 import type { Params } from '../contracts/train-config.ts';
-import { configFor } from '../families/config.ts';
+import { configFor } from '../families/index.ts';
 import { runTraining } from '../model/run-training.ts';
 import type { DeriveOp } from './derive-op.ts';
 import { DERIVE_OPS, deriveRun, type RunWithModel } from './derive-run.ts';

@@ -6,7 +6,7 @@ import type { TrainedModel } from '../contracts/model.ts';
 import { inferSchema } from '../data/schema.ts';
 import type { Table } from '../data/table.ts';
 import type { Params } from '../contracts/train-config.ts';
-import { configFor } from '../families/config.ts';
+import { configFor } from '../families/index.ts';
 import { predictMatrix } from '../model/predict-table.ts';
 import { prepareData, type PreparedData } from '../model/prepare.ts';
 import { fitModel } from '../model/run-training.ts';

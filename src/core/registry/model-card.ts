@@ -1,6 +1,6 @@
 import type { RunRecord, SplitMetrics } from '../model/spec.ts';
 import { ENSEMBLE_LABELS } from '../model/spec.ts';
-import { describeConfig, familyLabel } from '../families/config.ts';
+import { describeConfig, familyLabel } from '../families/index.ts';
 import type { AliasRecord, DatasetRecord, ModelCardProse, ModelVersion } from '../store/records.ts';
 
 /**

@@ -1,6 +1,6 @@
 import type { RunRecord, TrainedModel } from '../model/spec.ts';
-import { familyOf } from '../families/registry.ts';
-import { withDefaults } from '../families/params.ts';
+import { familyOf } from '../families/index.ts';
+import { withDefaults } from '../families/index.ts';
 import type { Result } from '../util/result.ts';
 import { fail, ok } from '../util/result.ts';
 import type { AliasMove, Lineage, ModelVersion, VersionRelation } from '../store/records.ts';

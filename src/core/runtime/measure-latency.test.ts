@@ -1,4 +1,4 @@
-import { configFor } from '../families/config.ts';
+import { configFor } from '../families/index.ts';
 import { asNetwork } from '../model/model-kind.ts';
 import * as tf from '@tensorflow/tfjs';
 import * as ort from 'onnxruntime-web';

@@ -1,8 +1,8 @@
 import type { ClassicalState, TrainedModel } from '../contracts/model.ts';
 import type { RunRecord } from '../contracts/run-record.ts';
 import type { Params, TrainConfig } from '../contracts/train-config.ts';
-import { configFor } from '../families/config.ts';
-import { familyOf } from '../families/registry.ts';
+import { configFor } from '../families/index.ts';
+import { familyOf } from '../families/index.ts';
 
 type Loose = Record<string, unknown>;
 const isObject = (v: unknown): v is Loose => typeof v === 'object' && v !== null && !Array.isArray(v);

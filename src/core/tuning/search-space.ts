@@ -1,6 +1,6 @@
 import type { TrainConfig } from '../contracts/train-config.ts';
-import { familyOf } from '../families/registry.ts';
-import { configFor } from '../families/config.ts';
+import { familyOf } from '../families/index.ts';
+import { configFor } from '../families/index.ts';
 import type { Param, ParamValues, SearchSpace } from './param.ts';
 export type { Param, ParamValues, SearchSpace } from './param.ts';
 

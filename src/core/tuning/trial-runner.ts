@@ -5,7 +5,7 @@ import type { Preprocessor, Task } from '../data/preprocess.ts';
 import { prepareData, type EncodedSet } from '../model/prepare.ts';
 import { fitModel } from '../model/run-training.ts';
 import type { SplitMetrics } from '../model/spec.ts';
-import { validateConfig } from '../families/config.ts';
+import { validateConfig } from '../families/index.ts';
 import type { Result } from '../util/result.ts';
 import { assert, fail, ok } from '../util/result.ts';
 import type { TrialRunner } from './tune.ts';
