@@ -303,7 +303,9 @@ async function train(argv: string[]): Promise<number> {
   return 0;
 }
 
-const TUNE_HELP = `benchtop tune --data FILE --label COL --model KIND --search grid|random|bayes --trials N [--seed S] --out DIR
+const TUNE_HELP =
+  `benchtop tune --data FILE --label COL --model KIND --search grid|random|bayes --trials N ` +
+  `[--seed S] --out DIR
 
 Searches hyperparameters of one model family on the training split, scoring each trial on the
 validation split (the test split is set aside before tuning starts and never seen by a trial), with
@@ -431,7 +433,9 @@ async function tuneCommand(argv: string[]): Promise<number> {
   return 0;
 }
 
-const PREDICT_HELP = `benchtop predict --model DIR|ZIP --data FILE --out preds.csv [--abstain-below P] [--backend wasm|cpu]
+const PREDICT_HELP =
+  `benchtop predict --model DIR|ZIP --data FILE --out preds.csv [--abstain-below P] ` +
+  `[--backend wasm|cpu]
 
 Applies the model's saved preprocessing (and calibrator) and writes one row per input row: the
 predicted class and one probability column per class (named after the classes), or the predicted
@@ -439,14 +443,18 @@ value for regression. With a confidence threshold (--abstain-below, or the one s
 model's evaluation) an "abstain" column marks predictions below it.
 `;
 
-const EVALUATE_HELP = `benchtop evaluate --model DIR|ZIP --data FILE [--label COL] [--split all|test|validation] [--json] [--report FILE.html]
+const EVALUATE_HELP =
+  `benchtop evaluate --model DIR|ZIP --data FILE [--label COL] [--split ` +
+  `all|test|validation] [--json] [--report FILE.html]
 
 Evaluates the model on every row of FILE (or, with --split, on that split of the data it was trained
 on): all metrics with 95% bootstrap intervals, calibration, slices the slice finder flags, notes on
 mismatched columns. --label names the file's label column when it differs from the model's.
 `;
 
-const CALIBRATE_HELP = `benchtop calibrate --model DIR|ZIP --data FILE [--label COL] --method temperature|platt|isotonic|histogram --out DIR
+const CALIBRATE_HELP =
+  `benchtop calibrate --model DIR|ZIP --data FILE [--label COL] --method ` +
+  `temperature|platt|isotonic|histogram --out DIR
 
 Fits the calibrator on the validation split of the data the model was trained on (FILE must be that
 dataset) and writes the calibrated model, whose run.json points to its parent and carries test-split
@@ -571,7 +579,9 @@ async function evaluateCommand(argv: string[]): Promise<number> {
   return 0;
 }
 
-const COMPRESS_HELP = `benchtop compress --model DIR|ZIP --data FILE --method fp16|int8|int8-static|binary|prune|lowrank|distill [options] --out DIR
+const COMPRESS_HELP =
+  `benchtop compress --model DIR|ZIP --data FILE --method ` +
+  `fp16|int8|int8-static|binary|prune|lowrank|distill [options] --out DIR
 
   int8:        [--per-tensor] [--asymmetric]
   int8-static: [--range minmax|percentile|entropy] [--calibration-data FILE] [--calibration-rows N]
@@ -699,7 +709,9 @@ async function compressCommand(argv: string[]): Promise<number> {
     return problem({
       kind: 'other-dataset',
       file: name,
-      message: `${name} is not the dataset the model was trained on (${bundle.run.dataset.name}); compression is scored on that dataset's splits.`,
+      message:
+        `${name} is not the dataset the model was trained on (${bundle.run.dataset.name}); ` +
+        `compression is scored on that dataset's splits.`,
     });
   await startBackend(values.backend);
   let calibration: { X: Float32Array; n: number } | undefined;
@@ -905,7 +917,9 @@ async function calibrateCommand(argv: string[]): Promise<number> {
     return problem({
       kind: 'other-dataset',
       file: name,
-      message: `${name} is not the dataset the model was trained on (${bundle.run.dataset.name}); calibration uses that dataset's validation split.`,
+      message:
+        `${name} is not the dataset the model was trained on (${bundle.run.dataset.name}); ` +
+        `calibration uses that dataset's validation split.`,
     });
   await startBackend(values.backend);
   const r = await deriveRun(bundle, { kind: 'calibrate', method }, { table, runId: randomUUID() });
@@ -1048,7 +1062,9 @@ async function info(argv: string[]): Promise<number> {
       return problem({
         kind: 'other-dataset',
         file: basename(values.data),
-        message: `${basename(values.data)} is dataset ${id.slice(0, 12)}, but the model was trained on ${run.dataset.id.slice(0, 12)} (${run.dataset.name}).`,
+        message:
+          `${basename(values.data)} is dataset ${id.slice(0, 12)}, but the model was trained ` +
+          `on ${run.dataset.id.slice(0, 12)} (${run.dataset.name}).`,
       });
     await startBackend(values.backend);
     const out = await predictAnyRows(model, table.value, Uint32Array.from(run.fingerprint.rows), basename(values.data));

@@ -29,7 +29,9 @@ const defaults = (Object.keys(DEFAULT_TESTS) as DriftKind[])
   .map((k) => `${DRIFT_MEASURES[DEFAULT_TESTS[k]].label} (${k === 'numeric' ? 'numbers, dates' : 'categories'})`)
   .join(' or ');
 
-export const DRIFT_HELP = `benchtop drift --reference FILE --current FILE [--model DIR|ZIP] [--alpha 0.05] [--min-size 0.1] [--multivariate]
+export const DRIFT_HELP =
+  `benchtop drift --reference FILE --current FILE [--model DIR|ZIP] [--alpha 0.05] ` +
+  `[--min-size 0.1] [--multivariate]
                [--test ID]... [--expectations FILE.json | --suggest-expectations] [--json]
 
 Compares the current data with the reference column by column:
@@ -185,20 +187,26 @@ export async function driftCommand(argv: string[]): Promise<number> {
   if (values.json) process.stdout.write(JSON.stringify(out, null, 2) + '\n');
   else {
     const lines = [
-      `${out.current} against ${out.reference}: ${report.drifted.length} of ${features.length} columns drifted (α ${alpha}, Benjamini–Hochberg)`,
+      `${out.current} against ${out.reference}: ${report.drifted.length} of ${features.length} columns ` +
+        `drifted (α ${alpha}, Benjamini–Hochberg)`,
     ];
     for (const f of features)
       lines.push(
-        `  ${f.verdict.padEnd(11)} ${f.feature.padEnd(24)} ${f.test.padEnd(18)} stat ${String(f.statistic).padEnd(10)} p ${f.pValue.toExponential(2).padEnd(9)} PSI ${f.psi}`,
+        `  ${f.verdict.padEnd(11)} ${f.feature.padEnd(24)} ${f.test.padEnd(18)} ` +
+          `stat ${String(f.statistic).padEnd(10)} p ${f.pValue.toExponential(2).padEnd(9)} PSI ${f.psi}`,
       );
     for (const s of report.schema) lines.push(`  schema: ${s.message}`);
     if (report.multivariate)
       lines.push(
-        `  MMD² ${report.multivariate.mmd.mmd2.toExponential(3)} (p ${report.multivariate.mmd.pValue.toFixed(3)}), classifier AUC ${report.multivariate.classifier.auc.toFixed(3)} (p ${report.multivariate.classifier.pValue.toExponential(2)})`,
+        `  MMD² ${report.multivariate.mmd.mmd2.toExponential(3)} ` +
+          `(p ${report.multivariate.mmd.pValue.toFixed(3)}), classifier ` +
+          `AUC ${report.multivariate.classifier.auc.toFixed(3)} ` +
+          `(p ${report.multivariate.classifier.pValue.toExponential(2)})`,
       );
     for (const e of expectations ?? [])
       lines.push(
-        `  ${e.passed ? 'pass' : 'FAIL'} ${e.error ?? e.observed}${e.examples.length ? `; e.g. rows ${e.examples.map((x) => x.row).join(', ')}` : ''}`,
+        `  ${e.passed ? 'pass' : 'FAIL'} ${e.error ?? e.observed}` +
+          (e.examples.length ? `; e.g. rows ${e.examples.map((x) => x.row).join(', ')}` : ''),
       );
     process.stdout.write(lines.join('\n') + '\n');
   }

@@ -64,7 +64,9 @@ export class FsStore implements Store {
         return fail({ kind: 'conflict', message: `${dir} already exists.` });
       return fail({
         kind: code === 'ENOSPC' ? 'quota' : 'storage',
-        message: `Could not write ${final}: ${code === 'ENOSPC' ? 'the disk is full; delete or export old runs' : (e as Error).message}`,
+        message:
+          `Could not write ${final}: ` +
+          (code === 'ENOSPC' ? 'the disk is full; delete or export old runs' : (e as Error).message),
       });
     }
   }

@@ -7,7 +7,9 @@ import { EMPTY_PROSE, type VersionRelation } from '../src/core/store/records.ts'
 import type { Problem } from '../src/core/util/result.ts';
 import { FsStore } from './fs-store.ts';
 
-export const REGISTRY_HELP = `Registry commands (records live in --store DIR, default .benchtop — the same records as the app):
+export const REGISTRY_HELP =
+  `Registry commands (records live in --store DIR, default .benchtop — the same ` +
+  `records as the app):
   benchtop runs [--search TEXT]                       list runs (JSON)
   benchtop register --run ID --name NAME [--relation retrain|update|architecture] [--tags a,b]
   benchtop versions [--name NAME]                     list versions with lineage labels and aliases

@@ -8,7 +8,9 @@ import type { RehearsalConfig, RehearsalKind } from '../src/core/rollout/rehears
 import { prepareRehearsal, runRehearsal, type SideSpec } from '../src/core/rollout/responders.ts';
 import { readBundle, readTableFile } from './node-io.ts';
 
-export const REHEARSE_HELP = `benchtop rehearse --model DIR|ZIP --data FILE --kind shadow|ab|canary|interleaving|bandit|fallback
+export const REHEARSE_HELP =
+  `benchtop rehearse --model DIR|ZIP --data FILE --kind ` +
+  `shadow|ab|canary|interleaving|bandit|fallback
                   --challenger DIR|ZIP|URL|heuristic [--protocol kserve-v2|tfserving] [--name MODEL]
                   [--requests 1000] [--seed 1] [--timeout-ms 200] [--steps 1,5,25,100] [--per-step 50] [--json]
 

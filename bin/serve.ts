@@ -104,7 +104,8 @@ export async function startServer(
     if (!Number.isFinite(width) || values.length !== n * width)
       throw new HttpError(
         400,
-        `unexpected shape for input '${input.name}' for model '${o.name}'. Expected [-1, ${width}], got ${values.length} values for ${n} rows`,
+        `unexpected shape for input '${input.name}' for model '${o.name}'. Expected [-1, ${width}], ` +
+          `got ${values.length} values for ${n} rows`,
       );
     const out = await session.run({ [input.name]: new ort.Tensor('float32', Float32Array.from(values), [n, width]) });
     const t = out[output.name]!;
@@ -184,7 +185,8 @@ export async function startServer(
         if (missing.length)
           throw new HttpError(
             400,
-            `missing inputs for model '${o.name}': ${missing.slice(0, 8).join(', ')}${missing.length > 8 ? ', …' : ''}`,
+            `missing inputs for model '${o.name}': ` +
+              `${missing.slice(0, 8).join(', ')}${missing.length > 8 ? ', …' : ''}`,
           );
         const extra = r.inputs.filter((t) => !split.includes(String(t.name)));
         if (extra.length)
@@ -199,7 +201,8 @@ export async function startServer(
         if (r.inputs.length > 1 || t.name !== input.name)
           throw new HttpError(
             400,
-            `unexpected inference input '${r.inputs.find((x) => x.name !== input.name)?.name ?? t.name}' for model '${o.name}' (it takes '${input.name}')`,
+            `unexpected inference input '${r.inputs.find((x) => x.name !== input.name)?.name ?? t.name}' for ` +
+              `model '${o.name}' (it takes '${input.name}')`,
           );
         values = read(t);
       }
@@ -370,7 +373,9 @@ class HttpError extends Error {
   }
 }
 
-export const SERVE_HELP = `benchtop serve --model DIR|ZIP|FILE.onnx [--name NAME] [--version V] [--port 8500] [--cors-origin ORIGIN ...]
+export const SERVE_HELP =
+  `benchtop serve --model DIR|ZIP|FILE.onnx [--name NAME] [--version V] [--port ` +
+  `8500] [--cors-origin ORIGIN ...]
                [--latency MS] [--error-rate P] [--malformed-rate P] [--stall-rate P] [--seed S] [--per-feature-inputs]
 
 Serves a model on loopback over the Open Inference Protocol (KServe V2: /v2/health/live|ready, /v2,
@@ -378,7 +383,8 @@ Serves a model on loopback over the Open Inference Protocol (KServe V2: /v2/heal
 running it with onnxruntime-node. A Benchtop model directory is exported to ONNX first. Inputs are the
 model's preprocessed features (as in its ONNX export), as one tensor — or, with --per-feature-inputs
 (model directories only), one [-1, 1] input per feature named by the feature, which clients must map.
-KServe V2 infer also speaks Triton's binary tensor data extension (Inference-Header-Content-Length). CORS allows the app's dev and preview origins
+KServe V2 infer also speaks Triton's binary tensor data extension (Inference-Header-Content-Length). CORS ` +
+  `allows the app's dev and preview origins
 (add more with --cors-origin, or '*'). Fault injection, for rehearsals: --latency adds milliseconds to
 every answer; --error-rate, --malformed-rate and --stall-rate answer that fraction of inference calls
 with a 500, a truncated body, or nothing (seeded by --seed). Prints one JSON line with the URL and model.
@@ -430,7 +436,8 @@ export async function serveCommand(argv: string[]): Promise<number> {
   const name = values.name ?? servable.name;
   if (values['per-feature-inputs'] && !servable.features) {
     process.stderr.write(
-      'benchtop serve: --per-feature-inputs needs a Benchtop model directory or zip (an .onnx file has no feature names).\n',
+      'benchtop serve: --per-feature-inputs needs a Benchtop model directory or zip (an .onnx file has no ' +
+        'feature names).\n',
     );
     return 1;
   }

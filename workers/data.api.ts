@@ -93,7 +93,9 @@ export function createDataApi(fetchImpl: typeof fetch, baseUrl: string) {
         return fail({
           kind: 'too-large',
           file: name,
-          message: `${name} is ${(file.size / 2 ** 20).toFixed(0)} MB; Benchtop reads files up to ${MAX_FILE_BYTES / 2 ** 20} MB in a browser tab. Sample or split it first.`,
+          message:
+            `${name} is ${(file.size / 2 ** 20).toFixed(0)} MB; Benchtop reads files up ` +
+            `to ${MAX_FILE_BYTES / 2 ** 20} MB in a browser tab. Sample or split it first.`,
         });
       }
       let parsed: Result<Table>;

@@ -64,7 +64,8 @@ export function compressionOp(spec: CompressionSpec): DeriveOp {
  * Models made from a parent run's model — calibrated, compressed (quantised, pruned, distilled,
  * fine-tuned). Every one goes through the same sequence, written once in `derive`: make sure the
  * parent's dataset is loaded → the worker's `derive` by parent id (it reads the run and model itself,
- * and transfers the new model back) → save the new run and model → register it as the next version when the parent is registered → refresh → select.
+ * and transfers the new model back) → save the new run and model → register it as the next version
+ * when the parent is registered → refresh → select.
  */
 export class DeriveFeature {
   constructor(

@@ -59,14 +59,17 @@ export async function abBandits(p: Params, ctx: LessonContext): Promise<LessonOu
         key: 'bandit-samples',
         value: bN ?? NaN,
         text: bN
-          ? `The bandit was 95% sure of ${r.bandit.winner} after ${bN.toLocaleString()} requests — ${abN && bN < abN ? 'fewer' : 'not fewer'} than the A/B test.`
+          ? `The bandit was 95% sure of ${r.bandit.winner} after ${bN.toLocaleString()} requests ` +
+            `— ${abN && bN < abN ? 'fewer' : 'not fewer'} than the A/B test.`
           : 'The bandit never reached 95% certainty.',
         holds: !!(abN && bN && bN < abN),
       },
       {
         key: 'regret',
         value: r.ab.regret.at(-1)! - r.bandit.regret.at(-1)!,
-        text: `Conversions lost on the way: A/B ${r.ab.regret.at(-1)!.toFixed(1)}, bandit ${r.bandit.regret.at(-1)!.toFixed(1)}.`,
+        text:
+          `Conversions lost on the way: A/B ${r.ab.regret.at(-1)!.toFixed(1)}, ` +
+          `bandit ${r.bandit.regret.at(-1)!.toFixed(1)}.`,
         holds: r.bandit.regret.at(-1)! < r.ab.regret.at(-1)!,
       },
     ],

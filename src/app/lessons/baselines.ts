@@ -39,18 +39,25 @@ export async function baselines(p: Params, ctx: LessonContext): Promise<LessonOu
       {
         key: 'zero-rule-accuracy',
         value: zero.test!.accuracy!,
-        text: `Always answering the majority class scores ${pct(zero.test!.accuracy!)} accuracy — without looking at a single feature.`,
+        text:
+          `Always answering the majority class scores ${pct(zero.test!.accuracy!)} accuracy — without ` +
+          `looking at a single feature.`,
       },
       {
         key: 'model-accuracy',
         value: run.metrics.test!.accuracy!,
-        text: `The model scores ${pct(run.metrics.test!.accuracy!)}: ${lift >= 0 ? `${(lift * 100).toFixed(1)} points above` : `${(-lift * 100).toFixed(1)} points below`} the zero-rule.`,
+        text:
+          `The model scores ${pct(run.metrics.test!.accuracy!)}: ` +
+          (lift >= 0 ? `${(lift * 100).toFixed(1)} points above` : `${(-lift * 100).toFixed(1)} points below`) +
+          ` the zero-rule.`,
         holds: lift > 0,
       },
       {
         key: 'macro-f1-gap',
         value: run.metrics.test!.macroF1! - zero.test!.macroF1!,
-        text: `Macro F1 tells them apart: zero-rule ${f3(zero.test!.macroF1!)}, model ${f3(run.metrics.test!.macroF1!)}.`,
+        text:
+          `Macro F1 tells them apart: zero-rule ${f3(zero.test!.macroF1!)}, ` +
+          `model ${f3(run.metrics.test!.macroF1!)}.`,
         holds: run.metrics.test!.macroF1! > zero.test!.macroF1!,
       },
     ],

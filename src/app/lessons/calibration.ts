@@ -23,6 +23,7 @@ export async function calibration(p: Params, ctx: LessonContext): Promise<Lesson
   );
   ctx.progress(2, 2, 'done');
   const c = cal.run.calibration!;
+  const lowerOrNot = c.after.ece < c.before.ece ? 'lower' : 'not lower';
   const diag = (s: typeof c.before, name: string, color: string) => ({
     type: 'scatter',
     mode: 'lines+markers',
@@ -61,13 +62,15 @@ export async function calibration(p: Params, ctx: LessonContext): Promise<Lesson
       {
         key: 'ece-after',
         value: c.after.ece,
-        text: `After temperature scaling: ${f3(c.after.ece)} — ${c.after.ece < c.before.ece ? 'lower' : 'not lower'}.`,
+        text: `After temperature scaling: ${f3(c.after.ece)} — ${lowerOrNot}.`,
         holds: c.after.ece < c.before.ece,
       },
       {
         key: 'accuracy-unchanged',
         value: c.after.accuracy - c.before.accuracy,
-        text: `Accuracy ${pct(c.before.accuracy)} → ${pct(c.after.accuracy)}: dividing the logits by one temperature does not change which class is largest.`,
+        text:
+          `Accuracy ${pct(c.before.accuracy)} → ${pct(c.after.accuracy)}: dividing the logits by one ` +
+          `temperature does not change which class is largest.`,
         holds: Math.abs(c.after.accuracy - c.before.accuracy) < 1e-9,
       },
     ],

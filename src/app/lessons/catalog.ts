@@ -7,7 +7,9 @@ export const LESSONS: LessonDef[] = [
     id: 'baselines',
     title: '1. Baselines first',
     explanation:
-      'german-credit has 700 "good" and 300 "bad" loans. A model that always answers "good" is right 70% of the time without learning anything. Train a model and put it next to the zero-rule and a one-feature heuristic: accuracy alone cannot tell them apart well; macro F1 (which weighs both classes) can.',
+      'german-credit has 700 "good" and 300 "bad" loans. A model that always answers "good" is right 70% of ' +
+      'the time without learning anything. Train a model and put it next to the zero-rule and a one-feature ' +
+      'heuristic: accuracy alone cannot tell them apart well; macro F1 (which weighs both classes) can.',
     params: [
       { key: 'model', label: 'Model', kind: 'choice', default: 'mlp', choices: ['logistic', 'mlp', 'gbt', 'forest'] },
       { key: 'epochs', label: 'Epochs', kind: 'number', default: 30, min: 1, max: 300, step: 1 },
@@ -18,7 +20,10 @@ export const LESSONS: LessonDef[] = [
     id: 'overfitting',
     title: '2. Overfitting and learning curves',
     explanation:
-      'Train a small and a large network on growing shares of the digits data and compare the loss on the training rows with the loss on held-out rows. The large network memorizes small training sets (low training loss, high validation loss); the small one stops improving early — more data cannot help a model that is too simple.',
+      'Train a small and a large network on growing shares of the digits data and compare the loss on the ' +
+      'training rows with the loss on held-out rows. The large network memorizes small training sets (low ' +
+      'training loss, high validation loss); the small one stops improving early — more data cannot help a ' +
+      'model that is too simple.',
     params: [
       { key: 'small', label: 'Small network: hidden units', kind: 'number', default: 4, min: 1, max: 64, step: 1 },
       { key: 'large', label: 'Large network: hidden units', kind: 'number', default: 256, min: 16, max: 1024, step: 1 },
@@ -30,7 +35,9 @@ export const LESSONS: LessonDef[] = [
     id: 'calibration',
     title: '3. Calibration',
     explanation:
-      'A large network trained long on noisy data becomes over-confident: when it says 95%, it is right far less often. The reliability diagram shows it; temperature scaling divides the logits by one number fitted on validation rows — confidence drops, the ranking of classes (so accuracy) does not change.',
+      'A large network trained long on noisy data becomes over-confident: when it says 95%, it is right far ' +
+      'less often. The reliability diagram shows it; temperature scaling divides the logits by one number ' +
+      'fitted on validation rows — confidence drops, the ranking of classes (so accuracy) does not change.',
     params: [
       { key: 'hidden', label: 'Hidden units', kind: 'number', default: 256, min: 8, max: 1024, step: 1 },
       { key: 'epochs', label: 'Epochs', kind: 'number', default: 150, min: 10, max: 500, step: 1 },
@@ -41,7 +48,9 @@ export const LESSONS: LessonDef[] = [
     id: 'compression',
     title: '4. Compression has a price',
     explanation:
-      'Quantize a digits network to int8 and prune most of its weights: the model gets smaller (and often faster), accuracy falls a little overall — but not evenly. The class that loses most is where the cost of compression lands.',
+      'Quantize a digits network to int8 and prune most of its weights: the model gets smaller (and often ' +
+      'faster), accuracy falls a little overall — but not evenly. The class that loses most is where the ' +
+      'cost of compression lands.',
     params: [
       {
         key: 'sparsity',
@@ -60,7 +69,10 @@ export const LESSONS: LessonDef[] = [
     id: 'shift',
     title: '5. Distribution shift',
     explanation:
-      'A weather model trained on the first months of seattle-weather meets the following seasons. Month by month, the KS statistic and the PSI of the maximum temperature against the training data cross their thresholds, and accuracy moves with them. Then retrain: from scratch on recent data (stateless) or by fine-tuning (stateful).',
+      'A weather model trained on the first months of seattle-weather meets the following seasons. Month by ' +
+      'month, the KS statistic and the PSI of the maximum temperature against the training data cross their ' +
+      'thresholds, and accuracy moves with them. Then retrain: from scratch on recent data (stateless) or by ' +
+      'fine-tuning (stateful).',
     params: [
       {
         key: 'trainShare',
@@ -79,7 +91,9 @@ export const LESSONS: LessonDef[] = [
     id: 'ab-bandits',
     title: '6. Testing in production: A/B test versus bandits',
     explanation:
-      'Two versions convert at different rates. An A/B test splits traffic 50/50 until its always-valid p-value says stop; a Thompson-sampling bandit shifts traffic to the better version as it learns. Same users, same outcomes: which decides sooner, and which loses fewer conversions on the way?',
+      'Two versions convert at different rates. An A/B test splits traffic 50/50 until its always-valid ' +
+      'p-value says stop; a Thompson-sampling bandit shifts traffic to the better version as it learns. Same ' +
+      'users, same outcomes: which decides sooner, and which loses fewer conversions on the way?',
     params: [
       { key: 'rateA', label: 'Conversion rate A', kind: 'number', default: 0.1, min: 0.01, max: 0.9, step: 0.01 },
       { key: 'rateB', label: 'Conversion rate B', kind: 'number', default: 0.13, min: 0.01, max: 0.9, step: 0.01 },
@@ -91,7 +105,10 @@ export const LESSONS: LessonDef[] = [
     id: 'feedback',
     title: '7. Degenerate feedback loops',
     explanation:
-      'A recommender learns click rates only from the clicks its own recommendations caused. Items it never shows never get clicks, so after the first round the catalogue it recommends collapses. Exploration (a random item in some slots) keeps learning about the rest; a positional feature stops punishing items for being shown low on the page.',
+      'A recommender learns click rates only from the clicks its own recommendations caused. Items it never ' +
+      'shows never get clicks, so after the first round the catalogue it recommends collapses. Exploration ' +
+      '(a random item in some slots) keeps learning about the rest; a positional feature stops punishing ' +
+      'items for being shown low on the page.',
     params: [
       { key: 'items', label: 'Catalogue size', kind: 'number', default: 200, min: 20, max: 2000, step: 10 },
       { key: 'epsilon', label: 'Exploration ε', kind: 'number', default: 0.2, min: 0, max: 1, step: 0.05 },
@@ -103,7 +120,10 @@ export const LESSONS: LessonDef[] = [
     id: 'data-parallel',
     title: '8. Data-parallel training',
     explanation:
-      "Split each batch across several Web Workers. Synchronous SGD averages every worker's gradient each step, so it waits for the slowest; asynchronous SGD applies each gradient as it arrives, on weights that may have moved since the worker read them (staleness). A 4× larger global batch needs a larger learning rate to make the same progress per step.",
+      "Split each batch across several Web Workers. Synchronous SGD averages every worker's gradient each " +
+      'step, so it waits for the slowest; asynchronous SGD applies each gradient as it arrives, on weights ' +
+      'that may have moved since the worker read them (staleness). A 4× larger global batch needs a larger ' +
+      'learning rate to make the same progress per step.',
     params: [
       { key: 'workers', label: 'Workers', kind: 'number', default: 4, min: 1, max: 8, step: 1 },
       { key: 'straggler', label: 'Slowest worker delay (ms)', kind: 'number', default: 8, min: 0, max: 200, step: 1 },

@@ -70,18 +70,27 @@ export async function compression(p: Params, ctx: LessonContext): Promise<Lesson
       {
         key: 'int8-size',
         value: info(q.run).storedBytes / info(q.run).parentBytes,
-        text: `int8 weights take ${pct(info(q.run).storedBytes / info(q.run).parentBytes)} of the float32 size; accuracy ${pct(acc(run))} → ${pct(acc(q.run))}.`,
+        text:
+          `int8 weights take ${pct(info(q.run).storedBytes / info(q.run).parentBytes)} of the float32 ` +
+          `size; accuracy ${pct(acc(run))} → ${pct(acc(q.run))}.`,
       },
       {
         key: 'pruned-size',
         value: info(pr.run).gzipBytes / info(q.run).parentBytes,
-        text: `Pruning ${pct(Number(p.sparsity))} of the weights leaves ${info(pr.run).nonzero.toLocaleString()} of ${info(pr.run).params.toLocaleString()}; compressed it takes ${pct(info(pr.run).gzipBytes / info(pr.run).parentBytes)} of the float32 size; accuracy ${pct(acc(run))} → ${pct(acc(pr.run))}.`,
+        text:
+          `Pruning ${pct(Number(p.sparsity))} of the weights ` +
+          `leaves ${info(pr.run).nonzero.toLocaleString()} of ${info(pr.run).params.toLocaleString()}; ` +
+          `compressed it takes ${pct(info(pr.run).gzipBytes / info(pr.run).parentBytes)} of the float32 ` +
+          `size; accuracy ${pct(acc(run))} → ${pct(acc(pr.run))}.`,
         holds: acc(pr.run) <= acc(run),
       },
       {
         key: 'worst-class-drop',
         value: drops[worst]!,
-        text: `The pruned model's loss is uneven: class "${pc.classes[worst]}" loses ${(drops[worst]! * 100).toFixed(1)} points, against ${((acc(run) - acc(pr.run)) * 100).toFixed(1)} overall.`,
+        text:
+          `The pruned model's loss is uneven: class "${pc.classes[worst]}" ` +
+          `loses ${(drops[worst]! * 100).toFixed(1)} points, ` +
+          `against ${((acc(run) - acc(pr.run)) * 100).toFixed(1)} overall.`,
         holds: drops[worst]! >= acc(run) - acc(pr.run),
       },
     ],

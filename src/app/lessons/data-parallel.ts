@@ -67,24 +67,32 @@ export async function dataParallel(p: Params, ctx: LessonContext): Promise<Lesso
       {
         key: 'final-loss',
         value: r.async.loss.at(-1)! - r.sync.loss.at(-1)!,
-        text: `After ${r.sync.gradients.at(-1)} gradient computations on ${r.workers} workers: synchronous loss ${f3(r.sync.loss.at(-1)!)}, asynchronous ${f3(r.async.loss.at(-1)!)}.`,
+        text:
+          `After ${r.sync.gradients.at(-1)} gradient computations on ${r.workers} workers: synchronous ` +
+          `loss ${f3(r.sync.loss.at(-1)!)}, asynchronous ${f3(r.async.loss.at(-1)!)}.`,
       },
       {
         key: 'wall-clock',
         value: r.sync.ms.at(-1)! / r.async.ms.at(-1)!,
-        text: `Synchronous SGD took ${Math.round(r.sync.ms.at(-1)!)} ms, asynchronous ${Math.round(r.async.ms.at(-1)!)} ms — the straggler sets the synchronous pace.`,
+        text:
+          `Synchronous SGD took ${Math.round(r.sync.ms.at(-1)!)} ms, ` +
+          `asynchronous ${Math.round(r.async.ms.at(-1)!)} ms — the straggler sets the synchronous pace.`,
         holds: r.async.ms.at(-1)! < r.sync.ms.at(-1)!,
       },
       {
         key: 'staleness',
         value: mean(r.async.staleness),
-        text: `Asynchronous gradients were on average ${mean(r.async.staleness).toFixed(2)} versions stale (at most ${Math.max(...r.async.staleness)}); synchronous ones 0.`,
+        text:
+          `Asynchronous gradients were on average ${mean(r.async.staleness).toFixed(2)} versions stale ` +
+          `(at most ${Math.max(...r.async.staleness)}); synchronous ones 0.`,
         holds: Math.max(...r.async.staleness) > 0,
       },
       {
         key: 'big-batch',
         value: r.bigBatch.loss.at(-1)! - r.bigBatchScaledLr.loss.at(-1)!,
-        text: `With a 4× batch and the same learning rate the loss after ${r.bigBatch.steps.at(-1)} steps is ${f3(r.bigBatch.loss.at(-1)!)}; with 4× the learning rate ${f3(r.bigBatchScaledLr.loss.at(-1)!)}.`,
+        text:
+          `With a 4× batch and the same learning rate the loss after ${r.bigBatch.steps.at(-1)} steps ` +
+          `is ${f3(r.bigBatch.loss.at(-1)!)}; with 4× the learning rate ${f3(r.bigBatchScaledLr.loss.at(-1)!)}.`,
         holds: r.bigBatchScaledLr.loss.at(-1)! < r.bigBatch.loss.at(-1)!,
       },
     ],

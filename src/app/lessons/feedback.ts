@@ -79,19 +79,27 @@ export async function feedback(p: Params, ctx: LessonContext): Promise<LessonOut
       {
         key: 'collapse',
         value: last(naive).aggregateDiversity,
-        text: `Trained on its own clicks, the recommender shows ${pct(naive!.rounds[0]!.aggregateDiversity)} of the catalogue in round 1 and ${pct(last(naive).aggregateDiversity)} in round ${o.rounds}.`,
+        text:
+          `Trained on its own clicks, the recommender shows ${pct(naive!.rounds[0]!.aggregateDiversity)} ` +
+          `of the catalogue in round 1 and ${pct(last(naive).aggregateDiversity)} in round ${o.rounds}.`,
         holds: last(naive).aggregateDiversity < naive!.rounds[0]!.aggregateDiversity / 2,
       },
       {
         key: 'exploration',
         value: last(explore).aggregateDiversity,
-        text: `With exploration: ${pct(last(explore).aggregateDiversity)} in the last round, ${pct(explore!.coverage)} of the catalogue ever recommended (own clicks only: ${pct(naive!.coverage)}); click rate ${f3(last(explore).ctr)} against ${f3(last(naive).ctr)}.`,
+        text:
+          `With exploration: ${pct(last(explore).aggregateDiversity)} in the last ` +
+          `round, ${pct(explore!.coverage)} of the catalogue ever recommended (own clicks ` +
+          `only: ${pct(naive!.coverage)}); click rate ${f3(last(explore).ctr)} against ${f3(last(naive).ctr)}.`,
         holds: last(explore).aggregateDiversity > last(naive).aggregateDiversity,
       },
       {
         key: 'positional',
         value: last(positional).aggregateDiversity,
-        text: `With a positional feature: ${pct(last(positional).aggregateDiversity)} of the catalogue in the last round, click rate ${f3(last(positional).ctr)}; long-tail share of impressions ${pct(last(positional).longTail)} (own clicks: ${pct(last(naive).longTail)}).`,
+        text:
+          `With a positional feature: ${pct(last(positional).aggregateDiversity)} of the catalogue in ` +
+          `the last round, click rate ${f3(last(positional).ctr)}; long-tail share of ` +
+          `impressions ${pct(last(positional).longTail)} (own clicks: ${pct(last(naive).longTail)}).`,
       },
     ],
   };

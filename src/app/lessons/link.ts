@@ -2,7 +2,10 @@ import type { BackendName } from '../../core/model/spec.ts';
 import { defaultParams, lessonDef } from './catalog.ts';
 import type { LessonId, Params } from './types.ts';
 
-/** `#lesson=ID&key=value…&backend=…&run=1` ⇄ a lesson and its parameters (unknown or bad values fall back to defaults). */
+/**
+ * `#lesson=ID&key=value…&backend=…&run=1` ⇄ a lesson and its parameters (unknown or bad values fall
+ * back to defaults).
+ */
 export function lessonFromHash(
   hash: string,
 ): { id: LessonId; params: Params; backend: BackendName | 'auto'; run: boolean } | null {

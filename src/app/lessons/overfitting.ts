@@ -50,19 +50,26 @@ export async function overfitting(p: Params, ctx: LessonContext): Promise<Lesson
       {
         key: 'large-gap-small-data',
         value: gap0,
-        text: `On ${xs[0]} of the data the large network's validation loss is ${f3(res.large!.val[0]!)} against ${f3(res.large!.train[0]!)} on its training rows — a gap of ${f3(gap0)} (the small network's gap: ${f3(gapS)}): it memorized.`,
+        text:
+          `On ${xs[0]} of the data the large network's validation loss is ${f3(res.large!.val[0]!)} ` +
+          `against ${f3(res.large!.train[0]!)} on its training rows — a gap of ${f3(gap0)} (the small ` +
+          `network's gap: ${f3(gapS)}): it memorized.`,
         holds: gap0 > gapS,
       },
       {
         key: 'small-saturates',
         value: gain(res.small!),
-        text: `From ${xs[2]} to ${xs[3]} of the data, validation loss falls by ${f3(gain(res.small!))} for the small network and ${f3(gain(res.large!))} for the large one.`,
+        text:
+          `From ${xs[2]} to ${xs[3]} of the data, validation loss falls by ${f3(gain(res.small!))} for ` +
+          `the small network and ${f3(gain(res.large!))} for the large one.`,
         holds: gain(res.small!) < gain(res.large!),
       },
       {
         key: 'small-final-val',
         value: res.small!.val[3]!,
-        text: `With the most data the small network ends at validation loss ${f3(res.small!.val[3]!)}, the large one at ${f3(res.large!.val[3]!)}.`,
+        text:
+          `With the most data the small network ends at validation loss ${f3(res.small!.val[3]!)}, the ` +
+          `large one at ${f3(res.large!.val[3]!)}.`,
       },
     ],
   };

@@ -125,12 +125,18 @@ export async function shift(p: Params, ctx: LessonContext): Promise<LessonOutput
       {
         key: 'accuracy-min',
         value: minAcc,
-        text: `Accuracy per month ranges down to ${pct(minAcc)} after the training period (its own months: ${pct(acc[0]!)} in ${labels[0]}).`,
+        text:
+          `Accuracy per month ranges down to ${pct(minAcc)} after the training period (its own ` +
+          `months: ${pct(acc[0]!)} in ${labels[0]}).`,
       },
       {
         key: 'retrain',
         value: cl.summary.stateless - cl.summary.static,
-        text: `Mean accuracy on the next month: never retrained ${pct(cl.summary.static)}, stateless ${pct(cl.summary.stateless)}, stateful ${pct(cl.summary.stateful)} (${cl.versions.length} versions, ${Math.round(cl.summary.statelessMs + cl.summary.statefulMs)} ms of retraining).`,
+        text:
+          `Mean accuracy on the next month: never retrained ${pct(cl.summary.static)}, ` +
+          `stateless ${pct(cl.summary.stateless)}, stateful ${pct(cl.summary.stateful)} ` +
+          `(${cl.versions.length} versions, ${Math.round(cl.summary.statelessMs + cl.summary.statefulMs)} ms ` +
+          `of retraining).`,
       },
     ],
   };

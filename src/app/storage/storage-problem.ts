@@ -6,7 +6,9 @@ export function storageProblem(e: unknown, what: string) {
   if (err?.name === 'QuotaExceededError') {
     return fail<never>({
       kind: 'quota',
-      message: `The browser's storage for this site is full, so ${what} was not saved. Delete old runs or datasets, or export them as a bundle and delete them here, then try again. Nothing already saved was changed.`,
+      message:
+        `The browser's storage for this site is full, so ${what} was not saved. Delete old runs or ` +
+        `datasets, or export them as a bundle and delete them here, then try again. Nothing already saved was changed.`,
     });
   }
   return fail<never>({ kind: 'storage', message: `Could not save ${what}: ${err?.message ?? String(e)}` });

@@ -111,7 +111,9 @@ export function scoreBaselines(
       out.push({
         kind: 'threshold',
         name: 'Best single-feature rule',
-        detail: `${describeSplit(pre, stump.feature[0]!, stump.threshold[0]!)} → ${labelText(pre, leftClass)}, otherwise ${labelText(pre, rightClass)}`,
+        detail:
+          `${describeSplit(pre, stump.feature[0]!, stump.threshold[0]!)} ` +
+          `→ ${labelText(pre, leftClass)}, otherwise ${labelText(pre, rightClass)}`,
         ...score((s) => {
           const o = new Float64Array(s.y.length * k);
           for (let i = 0; i < s.y.length; i++) {
@@ -158,7 +160,9 @@ export function scoreBaselines(
       out.push({
         kind: 'threshold',
         name: 'Best single-feature rule',
-        detail: `${describeSplit(pre, stump.feature[0]!, stump.threshold[0]!)} → ${l.toPrecision(4)}, otherwise ${r.toPrecision(4)}`,
+        detail:
+          `${describeSplit(pre, stump.feature[0]!, stump.threshold[0]!)} → ${l.toPrecision(4)}, ` +
+          `otherwise ${r.toPrecision(4)}`,
         ...score((s) => ({
           outputs: Float64Array.from({ length: s.y.length }, (_, i) =>
             s.X[i * d + stump.feature[0]!]! <= stump.threshold[0]! ? l : r,

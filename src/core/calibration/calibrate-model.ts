@@ -49,7 +49,9 @@ export async function calibrateRun(
     return fail({
       kind: 'bad-config',
       column: 'method',
-      message: `Platt scaling is for two classes; this model has ${k}. Use temperature scaling, isotonic regression or histogram binning.`,
+      message:
+        `Platt scaling is for two classes; this model has ${k}. Use temperature scaling, isotonic ` +
+        `regression or histogram binning.`,
     });
   const rebuilt = prepareRunSplits(run, table);
   if (!rebuilt.ok) return rebuilt;
@@ -81,7 +83,9 @@ export async function calibrateRun(
       before: snapshot(heldOut.y as Int32Array, heldOut.reference, k),
       after: snapshot(heldOut.y as Int32Array, heldOut.outputs, k),
     },
-    message: `Calibrated by ${method} on the validation split (${validation.rows.length} rows); before/after measured on ${heldOut.split === 'test' ? 'the test split' : 'validation (no test split)'}.`,
+    message:
+      `Calibrated by ${method} on the validation split (${validation.rows.length} rows); before/after ` +
+      `measured on ${heldOut.split === 'test' ? 'the test split' : 'validation (no test split)'}.`,
     fingerprint,
   };
   return ok({ run: newRun, model: calibratedModel });

@@ -55,7 +55,9 @@ export async function compressRun(
   const newRun: RunRecord = {
     ...run,
     id: ids.runId,
-    name: `${run.name} · ${NAMES[spec.method]}${spec.method === 'prune' ? ` ${Math.round((spec.sparsity ?? 0.5) * 100)}%` : ''}`,
+    name:
+      `${run.name} · ${NAMES[spec.method]}` +
+      (spec.method === 'prune' ? ` ${Math.round((spec.sparsity ?? 0.5) * 100)}%` : ''),
     createdAt: new Date().toISOString(),
     status: 'finished',
     metrics,
@@ -63,7 +65,10 @@ export async function compressRun(
     compression: { parentRunId: run.id, info: c.value.info, ece },
     fingerprint,
     evaluation: undefined,
-    message: `Compressed from "${run.name}" (${NAMES[spec.method]}): ${(c.value.info.storedBytes / 1024).toFixed(1)} KB stored vs ${(c.value.info.parentBytes / 1024).toFixed(1)} KB float32.`,
+    message:
+      `Compressed from "${run.name}" ` +
+      `(${NAMES[spec.method]}): ${(c.value.info.storedBytes / 1024).toFixed(1)} KB stored ` +
+      `vs ${(c.value.info.parentBytes / 1024).toFixed(1)} KB float32.`,
     samples: undefined,
   };
   return ok({ run: newRun, model: m }, c.warnings);

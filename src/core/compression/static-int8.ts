@@ -28,7 +28,9 @@ export async function staticInt8(
   if (rows < MIN_CALIBRATION_ROWS)
     warnings.push({
       kind: 'small-calibration-set',
-      message: `Static quantization calibrated on ${rows} row(s); at least ${MIN_CALIBRATION_ROWS} are needed for stable activation ranges.`,
+      message:
+        `Static quantization calibrated on ${rows} row(s); at least ${MIN_CALIBRATION_ROWS} are ` +
+        `needed for stable activation ranges.`,
     });
   const weights = compressModel(model, { method: 'int8', perChannel: true, symmetric: true });
   if (!weights.ok) return weights;

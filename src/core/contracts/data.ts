@@ -10,7 +10,8 @@ export type FeatureTransform =
    */
   | { kind: 'numeric'; column: string; parse: NumericParse; mean: number; std: number }
   /**
-   * One-hot over the training categories (sorted); missing → the most frequent training category; unseen → all zeros.
+   * One-hot over the training categories (sorted); missing → the most frequent training category;
+   * unseen → all zeros.
    */
   | { kind: 'onehot'; column: string; categories: string[]; fill: string };
 

@@ -52,7 +52,8 @@ export const CATALOG = Object.freeze({
     split: 'stratified',
     rows: 1000,
     description:
-      '7 numeric and 13 categorical attributes; good 700 / bad 300. Class imbalance, categorical encoding, fairness slices.',
+      '7 numeric and 13 categorical attributes; good 700 / bad 300. Class imbalance, categorical encoding, ' +
+      'fairness slices.',
     source: 'UCI Statlog (German Credit Data), Hofmann (1994); as shipped by Weka',
     license: 'CC BY 4.0',
   },
@@ -77,7 +78,8 @@ export const CATALOG = Object.freeze({
     description:
       'Beak, flipper and body measurements, island and sex of 344 penguins of three species; has missing values.',
     source:
-      "Palmer Station Antarctica LTER, Dr. Kristen Gorman; via Allison Horst's palmerpenguins and the vega-datasets npm package",
+      "Palmer Station Antarctica LTER, Dr. Kristen Gorman; via Allison Horst's palmerpenguins and the " +
+      'vega-datasets npm package',
     license: 'CC0 1.0',
   },
   'seattle-weather': {

@@ -22,7 +22,9 @@ function notUtf8(file: string, line: number, offset: number) {
     kind: 'not-utf8',
     file,
     row: Math.max(0, line - 1),
-    message: `${file} is not valid UTF-8: the first bad byte is at byte ${offset}, line ${line}. Save the file as UTF-8 (for example "CSV UTF-8" in a spreadsheet) and import it again.`,
+    message:
+      `${file} is not valid UTF-8: the first bad byte is at byte ${offset}, line ${line}. Save the ` +
+      `file as UTF-8 (for example "CSV UTF-8" in a spreadsheet) and import it again.`,
   });
 }
 

@@ -32,7 +32,9 @@ export function parseJsonRecords(text: string, file: string): Result<Table> {
     return fail({
       kind: 'not-records',
       file,
-      message: `${file} must hold a JSON array of records ([{...}, {...}]); it holds ${typeof data === 'object' && data ? 'an object' : typeof data}.`,
+      message:
+        `${file} must hold a JSON array of records ([{...}, {...}]); it ` +
+        `holds ${typeof data === 'object' && data ? 'an object' : typeof data}.`,
     });
   }
   const keys = new Map<string, number>();

@@ -88,7 +88,9 @@ export function fitPreprocessor(
           file,
           row: unparsable + 1,
           column: cs.name,
-          message: `${file}: column "${cs.name}" has values that are not ${cs.type} (first at row ${unparsable + 1}: "${col.dictionary[col.codes[unparsable]!]}"); they are treated as missing.`,
+          message:
+            `${file}: column "${cs.name}" has values that are not ${cs.type} (first at ` +
+            `row ${unparsable + 1}: "${col.dictionary[col.codes[unparsable]!]}"); they are treated as missing.`,
         });
       }
       if (n === 0)
@@ -97,7 +99,9 @@ export function fitPreprocessor(
             kind: 'no-values',
             file,
             column: cs.name,
-            message: `Column "${cs.name}" has no ${cs.type} values in the training split; set it to ignore or change its type.`,
+            message:
+              `Column "${cs.name}" has no ${cs.type} values in the training split; set it to ignore ` +
+              `or change its type.`,
           },
           warnings,
         );
@@ -148,7 +152,9 @@ export function fitPreprocessor(
           kind: 'one-class-label',
           file,
           column: schema.label,
-          message: `The label "${schema.label}" has only one class (${classes.length ? `"${classes[0]}"` : 'none'}) in the training split; a classifier needs at least two.`,
+          message:
+            `The label "${schema.label}" has only one class ` +
+            `(${classes.length ? `"${classes[0]}"` : 'none'}) in the training split; a classifier needs at least two.`,
         },
         warnings,
       );

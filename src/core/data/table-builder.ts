@@ -86,7 +86,9 @@ export class TableBuilder {
           kind: 'ragged-rows',
           file,
           row: first.row,
-          message: `${file}: ${this.raggedCount} row(s) do not have the header's ${this.names.length} fields: ${named}${more}. Check for unquoted delimiters or a missing field.`,
+          message:
+            `${file}: ${this.raggedCount} row(s) do not have the header's ${this.names.length} ` +
+            `fields: ${named}${more}. Check for unquoted delimiters or a missing field.`,
         },
         this.warnings,
       );
@@ -105,7 +107,8 @@ export class TableBuilder {
           kind: 'all-missing',
           file,
           column: col.name,
-          message: `${file}: column "${col.name}" has no values (all ${this.rowCount} rows are missing); it is ignored.`,
+          message:
+            `${file}: column "${col.name}" has no values (all ${this.rowCount} rows are missing); ` + `it is ignored.`,
         });
       }
     }

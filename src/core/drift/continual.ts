@@ -254,7 +254,9 @@ export async function freshDataValue(o: {
   if (last < o.span)
     return fail({
       kind: 'too-few-windows',
-      message: `The value of fresh data needs at least ${o.span + 1} windows (${o.span} to train on and one to test on); there are ${o.windows.length}.`,
+      message:
+        `The value of fresh data needs at least ${o.span + 1} windows (${o.span} to train on and one ` +
+        `to test on); there are ${o.windows.length}.`,
     });
   const test = encode(o.pre, o.table, o.windows[last]!.rows, o.name);
   if (!test.ok) return test;

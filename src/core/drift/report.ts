@@ -222,7 +222,10 @@ export function driftReport(
         schema.push({
           kind: 'type-change',
           column: c.name,
-          message: `"${c.name}" was ${c.parse ?? 'numeric'} in the reference, but ${k.unparsable} of ${curRows - k.missing} current values are not (${((100 * k.unparsable) / Math.max(1, curRows - k.missing)).toFixed(0)}%); the type changed.`,
+          message:
+            `"${c.name}" was ${c.parse ?? 'numeric'} in the reference, but ${k.unparsable} ` +
+            `of ${curRows - k.missing} current values are not ` +
+            `(${((100 * k.unparsable) / Math.max(1, curRows - k.missing)).toFixed(0)}%); the type changed.`,
         });
       const refSum = numericSummary(r.values, r.missing + r.unparsable),
         curSum = numericSummary(k.values, k.missing + k.unparsable);
@@ -281,10 +284,12 @@ export function driftReport(
         schema.push({
           kind: 'unseen-categories',
           column: c.name,
-          message: `"${c.name}" has ${unseen.length} categor${unseen.length === 1 ? 'y' : 'ies'} the reference never had (${unseen
-            .slice(0, 5)
-            .map((u) => `"${u.value}" × ${u.count}`)
-            .join(', ')}${unseen.length > 5 ? ', …' : ''}).`,
+          message:
+            `"${c.name}" has ${unseen.length} categor${unseen.length === 1 ? 'y' : 'ies'} the ` +
+            `reference never had (${unseen
+              .slice(0, 5)
+              .map((u) => `"${u.value}" × ${u.count}`)
+              .join(', ')}${unseen.length > 5 ? ', …' : ''}).`,
         });
       const refSum = categoricalSummary(r.counts, r.missing),
         curSum = categoricalSummary(k.counts, k.missing);

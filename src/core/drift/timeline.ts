@@ -210,7 +210,9 @@ export function evaluateAlerts(timeline: TimelinePoint[], rules: AlertRule[]): A
             feature,
             value,
             severity: rule.severity,
-            message: `${rule.name}: ${feature ? `"${feature}" ` : ''}${rule.metric} ${value.toPrecision(3)} ${rule.op} ${rule.threshold}`,
+            message:
+              `${rule.name}: ${feature ? `"${feature}" ` : ''}` +
+              `${rule.metric} ${value.toPrecision(3)} ${rule.op} ${rule.threshold}`,
           });
           s.firedAt = w;
           s.active = true;

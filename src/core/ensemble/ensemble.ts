@@ -124,7 +124,8 @@ async function ensembleRun(a: {
     ensemble: { method: a.method, members: a.members },
     message:
       a.method === 'stack'
-        ? 'Validation metrics are out-of-fold (5-fold cross-fitting of the meta-learner on the validation split); test is the honest hold-out.'
+        ? 'Validation metrics are out-of-fold (5-fold cross-fitting of the meta-learner on the validation ' +
+          'split); test is the honest hold-out.'
         : undefined,
   });
 }
@@ -237,7 +238,9 @@ export async function combineRuns(
     if (why)
       return fail({
         kind: 'incompatible-members',
-        message: `"${run.name}" was trained on ${why} than "${first.name}"; ensemble members must share data, label and split.`,
+        message:
+          `"${run.name}" was trained on ${why} than "${first.name}"; ensemble members must share ` +
+          `data, label and split.`,
       });
     if (run.status !== 'finished')
       return fail({

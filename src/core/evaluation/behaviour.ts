@@ -98,7 +98,10 @@ export async function runBehaviourTest(
       strengths: test.strengths,
       metric: metricName,
       values,
-      note: `${metricName} goes from ${values[0]!.toFixed(3)} without noise to ${values.at(-1)!.toFixed(3)} at strength ${test.strengths.at(-1)} (${metricName === 'accuracy' ? 'a drop of' : 'a change of'} ${Math.abs(drop).toFixed(3)}).`,
+      note:
+        `${metricName} goes from ${values[0]!.toFixed(3)} without noise to ${values.at(-1)!.toFixed(3)} ` +
+        `at strength ${test.strengths.at(-1)} ` +
+        `(${metricName === 'accuracy' ? 'a drop of' : 'a change of'} ${Math.abs(drop).toFixed(3)}).`,
     });
   }
   const f = pre.features.find((x) => x.column === test.column);
@@ -115,7 +118,9 @@ export async function runBehaviourTest(
       return fail({
         kind: 'bad-test',
         column: test.column,
-        message: `An invariance test swaps the values of a categorical attribute; "${test.column}" is numeric — use a directional test.`,
+        message:
+          `An invariance test swaps the values of a categorical attribute; "${test.column}" is ` +
+          `numeric — use a directional test.`,
       });
     let changed = 0,
       tested = 0;
@@ -148,21 +153,27 @@ export async function runBehaviourTest(
       changedRate,
       tested,
       examples,
-      note: `Changing "${test.column}" alone changed the prediction in ${(changedRate * 100).toFixed(1)}% of ${tested} swaps.`,
+      note:
+        `Changing "${test.column}" alone changed the prediction in ${(changedRate * 100).toFixed(1)}% ` +
+        `of ${tested} swaps.`,
     });
   }
   if (f.kind !== 'numeric')
     return fail({
       kind: 'bad-test',
       column: test.column,
-      message: `A directional test increases a numeric feature; "${test.column}" is categorical — use an invariance test.`,
+      message:
+        `A directional test increases a numeric feature; "${test.column}" is categorical — use an ` +
+        `invariance test.`,
     });
   const target = pre.label.task === 'classification' ? pre.label.classes.indexOf(test.target) : 0;
   if (target < 0)
     return fail({
       kind: 'bad-test',
       column: 'target',
-      message: `"${test.target}" is not a class of this model (${(pre.label as { classes: string[] }).classes.join(', ')}).`,
+      message:
+        `"${test.target}" is not a class of this model ` +
+        `(${(pre.label as { classes: string[] }).classes.join(', ')}).`,
     });
   const moved = withColumn(
     base,
@@ -196,6 +207,8 @@ export async function runBehaviourTest(
     violationRate,
     tested,
     examples,
-    note: `Raising "${test.column}" by ${test.delta} moved ${what} the wrong way in ${(violationRate * 100).toFixed(1)}% of ${tested} rows.`,
+    note:
+      `Raising "${test.column}" by ${test.delta} moved ${what} the wrong way ` +
+      `in ${(violationRate * 100).toFixed(1)}% of ${tested} rows.`,
   });
 }

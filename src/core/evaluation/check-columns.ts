@@ -49,7 +49,9 @@ export function checkColumns(pre: Preprocessor, table: Table, file: string, need
           kind: 'mistyped-column',
           file,
           column: f.column,
-          message: `Column "${f.column}" should be ${f.parse} but ${cells} cell(s) are not (for example "${col.dictionary[[...bad][0]!]}"); they are treated as missing.`,
+          message:
+            `Column "${f.column}" should be ${f.parse} but ${cells} cell(s) are not (for example ` +
+            `"${col.dictionary[[...bad][0]!]}"); they are treated as missing.`,
         });
     } else {
       const unseen = col.dictionary.filter((s) => !f.categories.includes(s));

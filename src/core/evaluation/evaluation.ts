@@ -60,7 +60,9 @@ export async function evaluateModel(
       kind: 'unusable-labels',
       file,
       column: pre.label.column,
-      message: `${rows.length - keep.length} row(s) have no "${pre.label.column}" value${pre.label.task === 'classification' ? ' or a class training never saw' : ''}; they are left out.`,
+      message:
+        `${rows.length - keep.length} row(s) have no "${pre.label.column}" ` +
+        `value${pre.label.task === 'classification' ? ' or a class training never saw' : ''}; they are left out.`,
     });
   if (keep.length === 0)
     return fail(
@@ -96,14 +98,18 @@ export async function evaluateModel(
       notes.push({
         kind: 'constant-predictions',
         file,
-        message: `The model predicts "${classes[pred[0]!]}" for every row; precision of the other classes is reported as 0 and AUC measures the ranking only.`,
+        message:
+          `The model predicts "${classes[pred[0]!]}" for every row; precision of the other classes is ` +
+          `reported as 0 and AUC measures the ranking only.`,
       });
     if (new Set(yc).size === 1)
       notes.push({
         kind: 'single-class',
         file,
         column: pre.label.column,
-        message: `Every evaluated row is "${classes[yc[0]!]}": AUC and class-wise recall of other classes are undefined (shown as —).`,
+        message:
+          `Every evaluated row is "${classes[yc[0]!]}": AUC and class-wise recall of other classes ` +
+          `are undefined (shown as —).`,
       });
     const report = classificationReport(yc, pred, k);
     const auc = rocAucOvr(yc, probs, k);

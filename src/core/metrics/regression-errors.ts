@@ -6,8 +6,8 @@ export interface RegressionErrors {
   /** Root mean squared error: √((1/n) Σ (y − ŷ)²). */
   rmse: number;
   /**
-   * Coefficient of determination: 1 − Σ(y − ŷ)² / Σ(y − ȳ)² (scikit-learn's `r2_score`; 0 for constant y with perfect
-   * fit excluded).
+   * Coefficient of determination: 1 − Σ(y − ŷ)² / Σ(y − ȳ)² (scikit-learn's `r2_score`; 0 for
+   * constant y with perfect fit excluded).
    */
   r2: number;
 }

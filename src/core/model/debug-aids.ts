@@ -61,8 +61,11 @@ export async function overfitOneBatch(
     finalLoss,
     passed,
     verdict: passed
-      ? `Passed: on ${batch.y.length} rows the loss fell from ${initialLoss.toFixed(4)} to ${finalLoss.toFixed(4)} in ${losses.length} steps — the pipeline can learn.`
-      : `Failed: on ${batch.y.length} rows the loss only went from ${initialLoss.toFixed(4)} to ${finalLoss.toFixed(4)} in ${losses.length} steps. Check the label and features, raise the learning rate, or add capacity.`,
+      ? `Passed: on ${batch.y.length} rows the loss fell from ${initialLoss.toFixed(4)} ` +
+        `to ${finalLoss.toFixed(4)} in ${losses.length} steps — the pipeline can learn.`
+      : `Failed: on ${batch.y.length} rows the loss only went from ${initialLoss.toFixed(4)} ` +
+        `to ${finalLoss.toFixed(4)} in ${losses.length} steps. Check the label and features, raise the ` +
+        `learning rate, or add capacity.`,
   };
 }
 

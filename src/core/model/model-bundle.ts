@@ -212,7 +212,9 @@ function filesToBundleWithoutCalibrator(files: Record<string, Uint8Array>, sourc
     return fail({
       kind: 'bad-format',
       file: `${source}/preprocessing.json`,
-      message: `${source}/preprocessing.json has format "${String(pre.value.format)}", expected "benchtop-preprocessor@1".`,
+      message:
+        `${source}/preprocessing.json has format "${String(pre.value.format)}", expected ` +
+        `"benchtop-preprocessor@1".`,
     });
   if (run.value.format !== 'benchtop-run@1' && run.value.format !== 'benchtop-run@2')
     return fail({

@@ -41,7 +41,9 @@ export interface NetworkSpec {
 
 /**
  * Learning rate at a 1-based epoch under the spec's schedule.
- * @example learningRateAt({ learningRate: 0.1, schedule: 'step', scheduleEvery: 10, scheduleGamma: 0.5, epochs: 30 }, 11) // 0.05
+ * @example
+ * learningRateAt({ learningRate: 0.1, schedule: 'step', scheduleEvery: 10, scheduleGamma: 0.5, epochs: 30 }, 11)
+ *   // 0.05
  */
 export function learningRateAt(
   s: Pick<NetworkSpec, 'learningRate' | 'schedule' | 'scheduleEvery' | 'scheduleGamma' | 'epochs'>,

@@ -60,7 +60,9 @@ export function prepareData(
       {
         kind: 'too-few-rows',
         file,
-        message: `Only ${labelled.length} row(s) have a label; at least 3 are needed to split into train, validation and test.`,
+        message:
+          `Only ${labelled.length} row(s) have a label; at least 3 are needed to split into train, ` +
+          `validation and test.`,
       },
       warnings,
     );
@@ -78,7 +80,9 @@ export function prepareData(
           kind: 'no-time-column',
           file,
           column: split.timeColumn,
-          message: `A time-ordered split needs a date or numeric column to order by${split.timeColumn ? `; "${split.timeColumn}" is not in ${file}` : ''}.`,
+          message:
+            `A time-ordered split needs a date or numeric column to order ` +
+            `by${split.timeColumn ? `; "${split.timeColumn}" is not in ${file}` : ''}.`,
         },
         warnings,
       );
@@ -119,7 +123,9 @@ export function prepareData(
         kind: 'unseen-class',
         file,
         column: pre.label.column,
-        message: `${r.length - keep.length} row(s) outside training have a "${pre.label.column}" class that training never saw; they are left out of evaluation.`,
+        message:
+          `${r.length - keep.length} row(s) outside training have a "${pre.label.column}" class that ` +
+          `training never saw; they are left out of evaluation.`,
       });
       const d = pre.inputSize;
       const X2 = new Float32Array(keep.length * d);

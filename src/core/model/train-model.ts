@@ -284,7 +284,10 @@ export async function trainModel(
               .filter(Boolean)
               .join('; ');
             status = 'failed';
-            message = `The loss became ${Number.isNaN(loss) ? 'NaN' : loss} at epoch ${epoch}, step ${step + 1} (global step ${globalStep})${where ? `; ${where}` : ''}. Lower the learning rate, add L2 or batch norm, or check the inputs.`;
+            message =
+              `The loss became ${Number.isNaN(loss) ? 'NaN' : loss} at epoch ${epoch}, ` +
+              `step ${step + 1} (global step ${globalStep})${where ? `; ${where}` : ''}. Lower the learning ` +
+              `rate, add L2 or batch norm, or check the inputs.`;
           }
         }
         if (status !== 'failed') {
@@ -357,7 +360,9 @@ export async function trainModel(
           best = { loss: vl, epoch, weights: model.getWeights().map((w) => w.clone()) };
           sinceBest = 0;
         } else if (++sinceBest >= spec.earlyStoppingPatience) {
-          message = `Early stopping: validation loss has not improved for ${sinceBest} epochs; kept the weights of epoch ${best.epoch}.`;
+          message =
+            `Early stopping: validation loss has not improved for ${sinceBest} epochs; kept the ` +
+            `weights of epoch ${best.epoch}.`;
           break;
         }
       }

@@ -54,7 +54,8 @@ function conv2dBackpropFilter(
     [pad.left, pad.right],
     [0, 0],
   ];
-  const full = tf.conv2d(xT as tf.Tensor4D, dyT as tf.Tensor4D, 1, explicit, 'NHWC', strides); // [cin, ≥fh, ≥fw, cout]
+  // [cin, ≥fh, ≥fw, cout]
+  const full = tf.conv2d(xT as tf.Tensor4D, dyT as tf.Tensor4D, 1, explicit, 'NHWC', strides);
   const cut = tf.slice(full, [0, 0, 0, 0], [-1, fh, fw, -1]);
   return tf.transpose(cut, [1, 2, 0, 3]) as tf.Tensor4D; // [fh, fw, cin, cout]
 }

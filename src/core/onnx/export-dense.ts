@@ -86,7 +86,8 @@ function denseLayers(topology: object): Result<Layer[]> {
         return fail({
           kind: 'unsupported-layer',
           message:
-            'ONNX export folds batch normalization into the dense or convolution layer right before it (with no activation between).',
+            'ONNX export folds batch normalization into the dense or convolution layer right before it (with ' +
+            'no activation between).',
         });
       if (l.config.center === false || l.config.scale === false)
         return fail({
@@ -305,7 +306,8 @@ export function exportDenseOnnx(
     }
     if (bnFactor && (!q.perChannel || !q.symmetric))
       throw new ExportError(
-        'int8 ONNX export of a batch-normalized layer needs per-channel symmetric weights (the folded scale differs per channel).',
+        'int8 ONNX export of a batch-normalized layer needs per-channel symmetric weights (the folded scale ' +
+          'differs per channel).',
       );
     // QDQ: the kernel is stored as 8-bit integers and dequantized in the graph (per output channel on `axis`).
     const scale = Float32Array.from(q.scale, (sc, c) => sc * (bnFactor ? Math.abs(bnFactor[c]!) : 1));
@@ -512,7 +514,8 @@ export function modelToOnnx(model: TrainedModel, producerVersion = 'dev'): Resul
     return fail({
       kind: 'unsupported-model',
       message:
-        'ONNX export covers neural networks (logistic, linear, MLP, CNN); classical models and ensembles have none yet.',
+        'ONNX export covers neural networks (logistic, linear, MLP, CNN); classical models and ensembles ' +
+        'have none yet.',
     });
   return exportDenseOnnx(
     model.artifacts,

@@ -34,7 +34,9 @@ export async function importOnnxModel(
     return fail({
       kind: 'bad-onnx',
       file,
-      message: `${file} has ${meta.inputs.length} inputs and ${meta.outputs.length} outputs; Benchtop evaluates models with one input tensor of features.`,
+      message:
+        `${file} has ${meta.inputs.length} inputs and ${meta.outputs.length} outputs; Benchtop ` +
+        `evaluates models with one input tensor of features.`,
     });
   const input = meta.inputs[0]!,
     output = meta.outputs[0]!;
@@ -52,7 +54,9 @@ export async function importOnnxModel(
       kind: 'bad-onnx',
       file,
       column: onehot.column,
-      message: `The ONNX model takes numbers; column "${onehot.column}" is categorical. Set it to ignore, or give the model one-hot inputs yourself.`,
+      message:
+        `The ONNX model takes numbers; column "${onehot.column}" is categorical. Set it to ignore, or ` +
+        `give the model one-hot inputs yourself.`,
     });
   // The model gets the columns as they are: no standardization, no imputation beyond 0.
   const pre: Preprocessor = {
@@ -65,7 +69,9 @@ export async function importOnnxModel(
     return fail({
       kind: 'shape-mismatch',
       file,
-      message: `${file} expects ${width} input features; the dataset has ${d} feature columns (${pre.inputNames.join(', ')}). Choose the columns the model was trained on.`,
+      message:
+        `${file} expects ${width} input features; the dataset has ${d} feature columns ` +
+        `(${pre.inputNames.join(', ')}). Choose the columns the model was trained on.`,
     });
   const model: TrainedModel = {
     kind: 'onnx',
@@ -90,7 +96,9 @@ export async function importOnnxModel(
       return fail({
         kind: 'shape-mismatch',
         file,
-        message: `${file} returns ${probe.length} value(s) per row; the label "${pre.label.column}" has ${k} ${k === 1 ? 'value' : 'classes'}.`,
+        message:
+          `${file} returns ${probe.length} value(s) per row; the label "${pre.label.column}" ` +
+          `has ${k} ${k === 1 ? 'value' : 'classes'}.`,
       });
   } catch (e) {
     return fail({ kind: 'unsupported-onnx', file, message: explainOrtError((e as Error).message, meta, file) });
@@ -99,6 +107,12 @@ export async function importOnnxModel(
     seed: split.seed,
   });
   if (!scores.ok) return scores;
+  const inputs = meta.inputs.map((i) => `${i.name} ${i.elemType}[${i.shape.join(', ')}]`).join('; ');
+  const outputs = meta.outputs.map((o) => `${o.name} ${o.elemType}[${o.shape.join(', ')}]`).join('; ');
+  const opsets = meta.opsets.map((o) => `${o.domain} ${o.version}`).join(', ');
+  const operators = Object.entries(meta.operators)
+    .map(([op, n]) => `${op}×${n}`)
+    .join(', ');
   const run: RunRecord = {
     format: 'benchtop-run@2',
     id: ids.runId,
@@ -119,11 +133,7 @@ export async function importOnnxModel(
     samplesPerSecond: 0,
     environment: ids.environment,
     fingerprint: scores.value.fingerprint,
-    message: `Imported from ${file}: ${meta.inputs.map((i) => `${i.name} ${i.elemType}[${i.shape.join(', ')}]`).join('; ')} → ${meta.outputs.map((o) => `${o.name} ${o.elemType}[${o.shape.join(', ')}]`).join('; ')}; opset ${meta.opsets.map((o) => `${o.domain} ${o.version}`).join(', ')}; operators ${Object.entries(
-      meta.operators,
-    )
-      .map(([op, n]) => `${op}×${n}`)
-      .join(', ')}.`,
+    message: `Imported from ${file}: ${inputs} → ${outputs}; opset ${opsets}; operators ${operators}.`,
   };
   return ok({ run, model, info: meta });
 }

@@ -70,7 +70,9 @@ export function inspectOnnx(bytes: Uint8Array, file = 'the ONNX file'): Result<O
     return fail({
       kind: 'too-large',
       file,
-      message: `${file} is ${(bytes.byteLength / 2 ** 20).toFixed(0)} MB; Benchtop loads ONNX models up to ${MAX_ONNX_BYTES / 2 ** 20} MB in a tab.`,
+      message:
+        `${file} is ${(bytes.byteLength / 2 ** 20).toFixed(0)} MB; Benchtop loads ONNX models up ` +
+        `to ${MAX_ONNX_BYTES / 2 ** 20} MB in a tab.`,
     });
   try {
     const model = readFields(bytes);

@@ -60,11 +60,18 @@ export function buildModelCard(
 ): ModelCard {
   const cfg = run ? run.config : null;
   const arch = run?.ensemble
-    ? `${ENSEMBLE_LABELS[run.ensemble.method]} of ${run.ensemble.members.length}: ${run.ensemble.members.map((m) => m.name).join('; ')}`
+    ? `${ENSEMBLE_LABELS[run.ensemble.method]} of ${run.ensemble.members.length}: ` +
+      run.ensemble.members.map((m) => m.name).join('; ')
     : cfg
       ? `${familyLabel(cfg.kind)} — ${describeConfig(cfg)}`
       : v.modelKind;
   const metric = v.task === 'classification' ? 'accuracy' : 'rmse';
+  const parentDiff =
+    v.relation === 'update'
+      ? 'fine-tuned from'
+      : v.relation === 'retrain'
+        ? 'retrained from scratch after'
+        : 'new architecture after';
   return {
     schema_version: '0.0.2',
     model_details: {
@@ -73,9 +80,7 @@ export function buildModelCard(
       version: {
         name: `${v.version} (${v.label})`,
         date: v.createdAt,
-        diff: v.parentId
-          ? `${v.relation === 'update' ? 'fine-tuned from' : v.relation === 'retrain' ? 'retrained from scratch after' : 'new architecture after'} ${v.parentId}`
-          : 'first version',
+        diff: v.parentId ? `${parentDiff} ${v.parentId}` : 'first version',
       },
       aliases: aliases.filter((a) => a.versionId === v.id).map((a) => a.alias),
       references: [{ reference: `Benchtop run ${v.runId}` }],
@@ -90,7 +95,9 @@ export function buildModelCard(
           version: v.datasetId,
           rows: dataset?.rowCount ?? run?.dataset.rows,
           split: run
-            ? `${run.split.kind} ${run.split.fractions.map((f) => Math.round(f * 100)).join('/')} (seed ${run.split.seed}): ${run.splitSizes.train}/${run.splitSizes.validation}/${run.splitSizes.test} rows`
+            ? `${run.split.kind} ${run.split.fractions.map((f) => Math.round(f * 100)).join('/')} ` +
+              `(seed ${run.split.seed}): ` +
+              `${run.splitSizes.train}/${run.splitSizes.validation}/${run.splitSizes.test} rows`
             : '',
         },
       ],
@@ -205,6 +212,13 @@ export function cardToMarkdown(c: ModelCard): string {
 const esc = (s: unknown) =>
   String(s).replace(/[&<>"']/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch]!);
 
+const CARD_STYLE =
+  'body{font-family:system-ui,sans-serif;max-width:52rem;margin:2rem auto;padding:0 1rem;color:#111827}' +
+  'table{border-collapse:collapse}td,th{border-bottom:1px solid #e5e7eb;padding:.2rem .6rem;text-align:left}' +
+  'h1{font-size:1.6rem}';
+
+const METRICS_HEAD = '<thead><tr><th>metric</th><th>split</th><th>slice</th><th>value</th></tr></thead>';
+
 /** The card as a standalone HTML page (everything escaped; no scripts, no external resources). */
 export function cardToHtml(c: ModelCard): string {
   const d = c.model_details,
@@ -215,23 +229,63 @@ export function cardToHtml(c: ModelCard): string {
     xs.length
       ? `<ul>${xs.map((x) => `<li>${esc(x.description)}</li>`).join('')}</ul>`
       : '<p><em>Not written yet.</em></p>';
+  const details = [
+    `<li>Version: ${esc(d.version.name)}, ${esc(d.version.date)} — ${esc(d.version.diff)}</li>`,
+    `<li>Aliases: ${esc(d.aliases.join(', ') || 'none')}</li>`,
+    `<li>Architecture: ${esc(p.model_architecture)}</li>`,
+    `<li>Inputs: ${esc(p.input_format)}</li>`,
+    `<li>Outputs: ${esc(p.output_format)}</li>`,
+  ].join('');
+  const data = p.data
+    .map(
+      (x) =>
+        `<li>${esc(x.name)} (${esc(x.rows ?? '?')} rows; version ${esc(x.version.slice(0, 12))}): ` +
+        `${esc(x.description)}. Split: ${esc(x.split)}.</li>`,
+    )
+    .join('');
+  const metricRows = q.performance_metrics
+    .map(
+      (m) =>
+        `<tr><td>${esc(m.type)}</td><td>${esc(m.split)}</td><td>${esc(m.slice)}</td>` +
+        `<td>${esc(fmt(m.value))}</td></tr>`,
+    )
+    .join('');
+  const baselines = q.baselines.length
+    ? `<h3>Baselines (validation)</h3><ul>` +
+      q.baselines.map((b) => `<li>${esc(b.name)}: ${esc(b.metric)} ${esc(fmt(b.value))}</li>`).join('') +
+      `</ul>`
+    : '';
+  const ethical = k.ethical_considerations.length
+    ? `<ul>` +
+      k.ethical_considerations
+        .map(
+          (e) =>
+            `<li><strong>${esc(e.name)}</strong>` +
+            `${e.mitigation_strategy ? ` — mitigation: ${esc(e.mitigation_strategy)}` : ''}</li>`,
+        )
+        .join('') +
+      `</ul>`
+    : '<p><em>Not written yet.</em></p>';
+  const considerations =
+    `<h3>Intended users</h3>${list(k.users)}<h3>Use cases</h3>${list(k.use_cases)}` +
+    `<h3>Limitations</h3>${list(k.limitations)}<h3>Trade-offs</h3>${list(k.tradeoffs)}`;
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Model card: ${esc(d.name)}</title>
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
-<style>body{font-family:system-ui,sans-serif;max-width:52rem;margin:2rem auto;padding:0 1rem;color:#111827}table{border-collapse:collapse}td,th{border-bottom:1px solid #e5e7eb;padding:.2rem .6rem;text-align:left}h1{font-size:1.6rem}</style>
+<style>${CARD_STYLE}</style>
 </head><body>
 <h1>Model card: ${esc(d.name)}</h1>
 <p>${esc(d.overview)}</p>
 <h2>Model details</h2>
-<ul><li>Version: ${esc(d.version.name)}, ${esc(d.version.date)} — ${esc(d.version.diff)}</li><li>Aliases: ${esc(d.aliases.join(', ') || 'none')}</li><li>Architecture: ${esc(p.model_architecture)}</li><li>Inputs: ${esc(p.input_format)}</li><li>Outputs: ${esc(p.output_format)}</li></ul>
+<ul>${details}</ul>
 <h2>Data</h2>
-<ul>${p.data.map((x) => `<li>${esc(x.name)} (${esc(x.rows ?? '?')} rows; version ${esc(x.version.slice(0, 12))}): ${esc(x.description)}. Split: ${esc(x.split)}.</li>`).join('')}</ul>
+<ul>${data}</ul>
 <h2>Quantitative analysis</h2>
-<table><thead><tr><th>metric</th><th>split</th><th>slice</th><th>value</th></tr></thead><tbody>${q.performance_metrics.map((m) => `<tr><td>${esc(m.type)}</td><td>${esc(m.split)}</td><td>${esc(m.slice)}</td><td>${esc(fmt(m.value))}</td></tr>`).join('')}</tbody></table>
-${q.baselines.length ? `<h3>Baselines (validation)</h3><ul>${q.baselines.map((b) => `<li>${esc(b.name)}: ${esc(b.metric)} ${esc(fmt(b.value))}</li>`).join('')}</ul>` : ''}
+<table>${METRICS_HEAD}<tbody>${metricRows}</tbody></table>
+${baselines}
 <h2>Considerations</h2>
-<h3>Intended users</h3>${list(k.users)}<h3>Use cases</h3>${list(k.use_cases)}<h3>Limitations</h3>${list(k.limitations)}<h3>Trade-offs</h3>${list(k.tradeoffs)}
-<h3>Ethical considerations</h3>${k.ethical_considerations.length ? `<ul>${k.ethical_considerations.map((e) => `<li><strong>${esc(e.name)}</strong>${e.mitigation_strategy ? ` — mitigation: ${esc(e.mitigation_strategy)}` : ''}</li>`).join('')}</ul>` : '<p><em>Not written yet.</em></p>'}
+${considerations}
+<h3>Ethical considerations</h3>${ethical}
 </body></html>
 `;
 }

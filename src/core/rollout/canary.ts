@@ -88,14 +88,18 @@ export class Canary {
       const t = twoProportionTest(s.correct, s.labelled, c.correct, c.labelled);
       const p = normalCdf(t.z); // one-sided: candidate worse than stable
       if (p < (this.rule.alpha ?? 0.05))
-        reason = `accuracy ${accC.toFixed(3)} is ${(accS - accC).toFixed(3)} below stable's ${accS.toFixed(3)} (one-sided p = ${p.toPrecision(2)})`;
+        reason =
+          `accuracy ${accC.toFixed(3)} is ${(accS - accC).toFixed(3)} below ` +
+          `stable's ${accS.toFixed(3)} (one-sided p = ${p.toPrecision(2)})`;
     }
     if (reason) {
       this.state = 'rolled-back';
       this.events.push({ request: this.requests, kind: 'rollback', share, reason });
       return;
     }
-    const summary = `${c.n} candidate requests: errors ${(errRate * 100).toFixed(1)}%, p95 ${p95.toFixed(1)} ms${Number.isFinite(accC) ? `, accuracy ${accC.toFixed(3)}` : ''}`;
+    const summary =
+      `${c.n} candidate requests: errors ${(errRate * 100).toFixed(1)}%, p95 ${p95.toFixed(1)} ` +
+      `ms${Number.isFinite(accC) ? `, accuracy ${accC.toFixed(3)}` : ''}`;
     if (this.step === this.steps.length - 1) {
       this.state = 'complete';
       this.events.push({ request: this.requests, kind: 'complete', share, reason: summary });

@@ -225,7 +225,9 @@ async function shadow(c: Ctx, A: Responder, B: Responder): Promise<Body> {
         request: t,
         row: r,
         label: c.label(r),
-        text: `${a.error ? `champion failed: ${a.error}` : ''}${a.error && b.error ? ' · ' : ''}${b.error ? `challenger failed: ${b.error}` : ''}`,
+        text:
+          `${a.error ? `champion failed: ${a.error}` : ''}${a.error && b.error ? ' · ' : ''}` +
+          `${b.error ? `challenger failed: ${b.error}` : ''}`,
       });
     agree[t] = both ? nAgree / both : NaN;
     accA[t] = okA / (t + 1);
@@ -328,7 +330,9 @@ async function ab(c: Ctx, A: Responder, B: Responder): Promise<Body> {
         request: t,
         row: r,
         label: c.label(r),
-        text: `Always-valid p = ${avp.p.toPrecision(3)} ≤ ${alpha}: a decision after ${t + 1} requests (${nA} champion, ${nB} challenger).`,
+        text:
+          `Always-valid p = ${avp.p.toPrecision(3)} ≤ ${alpha}: a decision after ${t + 1} requests ` +
+          `(${nA} champion, ${nB} challenger).`,
       });
     }
     if (naiveFirst < 0 && t >= 20 && pNaive[t]! <= alpha) naiveFirst = t;
@@ -347,12 +351,17 @@ async function ab(c: Ctx, A: Responder, B: Responder): Promise<Body> {
       { name: 'Challenger accuracy', value: sB / Math.max(1, nB) },
       {
         name: 'Difference (challenger − champion), 95% CI',
-        value: `${(test.diff * 100).toFixed(2)} pts [${(test.ci[0] * 100).toFixed(2)}, ${(test.ci[1] * 100).toFixed(2)}]`,
+        value:
+          `${(test.diff * 100).toFixed(2)} pts ` +
+          `[${(test.ci[0] * 100).toFixed(2)}, ${(test.ci[1] * 100).toFixed(2)}]`,
       },
       { name: 'Two-proportion z / p (at the end)', value: `${test.z.toFixed(3)} / ${test.p.toPrecision(3)}` },
       { name: 'Always-valid p (at the end)', value: avp.p },
       { name: 'Decision (always-valid p ≤ α) at request', value: decidedAt >= 0 ? decidedAt + 1 : 'not reached' },
-      { name: 'First time a peeked fixed-horizon p ≤ α (unsafe)', value: naiveFirst >= 0 ? naiveFirst + 1 : 'never' },
+      {
+        name: 'First time a peeked fixed-horizon p ≤ α (unsafe)',
+        value: naiveFirst >= 0 ? naiveFirst + 1 : 'never',
+      },
       {
         name: `Samples per arm needed to detect ±${(mde * 100).toFixed(1)} pts (α ${alpha}, power 0.8)`,
         value: Number.isFinite(needed) ? needed : '∞',
@@ -417,7 +426,13 @@ async function canary(c: Ctx, A: Responder, B: Responder): Promise<Body> {
         request: t,
         row: r,
         label: c.label(r),
-        text: `${e.kind === 'advance' ? `advanced to ${(e.share * 100).toFixed(0)}%` : e.kind === 'complete' ? 'rollout complete (100%)' : `ROLLED BACK at ${(e.share * 100).toFixed(0)}%`}: ${e.reason}`,
+        text: `${
+          e.kind === 'advance'
+            ? `advanced to ${(e.share * 100).toFixed(0)}%`
+            : e.kind === 'complete'
+              ? 'rollout complete (100%)'
+              : `ROLLED BACK at ${(e.share * 100).toFixed(0)}%`
+        }: ${e.reason}`,
       });
     seen++;
     share[t] = ctl.share;

@@ -64,7 +64,9 @@ export async function buildResponder(
     if (!sameClasses(pre, ctx.pre))
       return fail({
         kind: 'rehearsal-mismatch',
-        message: `${spec.name} predicts different classes (or a different task) from the champion's; both sides of a rehearsal must answer the same question.`,
+        message:
+          `${spec.name} predicts different classes (or a different task) from the champion's; both ` +
+          `sides of a rehearsal must answer the same question.`,
       });
     const X = transformFeatures(pre, ctx.table, ctx.rows, ctx.tableName);
     if (!X.ok) return X;

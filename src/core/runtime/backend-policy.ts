@@ -40,7 +40,11 @@ export function backendLabel(b: BackendName): string {
  * Picks the backend: the person's choice when it is available; otherwise a hardware GPU (WebGPU,
  * then WebGL), else WASM, else plain JS. A GPU that runs in software is slower than WASM for the
  * models trained here, so it is passed over, and the reason says so.
- * @example chooseBackend([{name:'webgpu', available:false, detail:'no adapter'}, {name:'wasm', available:true, detail:'2 threads, SIMD'}])
+ * @example
+ * chooseBackend([
+ *   { name: 'webgpu', available: false, detail: 'no adapter' },
+ *   { name: 'wasm', available: true, detail: '2 threads, SIMD' },
+ * ])
  *   // { backend: 'wasm', reason: 'WebGPU: no adapter — using WASM, 2 threads, SIMD' }
  */
 export function chooseBackend(

@@ -69,7 +69,9 @@ export function checkValues(
     if (!Number.isInteger(v) || v < r[0] || v > r[1])
       throw new ServingError(
         'shape',
-        `Input "${input}" is ${datatype}, but ${describe(i)} is ${v}${Number.isInteger(v) ? ', out of range' : ', not a whole number'}. Map a different feature to it, or serve a model that takes floats.`,
+        `Input "${input}" is ${datatype}, but ${describe(i)} ` +
+          `is ${v}${Number.isInteger(v) ? ', out of range' : ', not a whole number'}. Map a different ` +
+          `feature to it, or serve a model that takes floats.`,
       );
   }
 }
@@ -236,7 +238,8 @@ export function splitBinary(
     if (at + size > binary.length)
       throw new ServingError(
         'malformed',
-        `${where}: tensor "${t.name}" needs ${size} bytes at offset ${at}, but only ${binary.length - at} follow the header.`,
+        `${where}: tensor "${t.name}" needs ${size} bytes at offset ${at}, but only ${binary.length - at} ` +
+          `follow the header.`,
       );
     out.set(String(t.name), binary.subarray(at, at + size));
     at += size;

@@ -104,7 +104,9 @@ export async function callJson(
           throw new ServingError('timeout', `${init.method} ${url} did not answer within ${opts.timeoutMs} ms.`);
         throw new ServingError(
           'unreachable',
-          `${init.method} ${url} could not be reached (${(e as Error).message}). The server may be down, the address wrong, or — from a web page — the server does not allow this origin (CORS); see the README's proxy recipe.`,
+          `${init.method} ${url} could not be reached (${(e as Error).message}). The server may be down, the ` +
+            `address wrong, or — from a web page — the server does not allow this origin (CORS); see the ` +
+            `README's proxy recipe.`,
         );
       }
       let text: string, bytes: Uint8Array, binary: Uint8Array | undefined;
@@ -140,7 +142,8 @@ export async function callJson(
           if (res.ok)
             throw new ServingError(
               'malformed',
-              `${init.method} ${url} answered ${res.status} with a body that is not JSON: ${(e as JsonSyntaxError).message}.`,
+              `${init.method} ${url} answered ${res.status} with a body that is not ` +
+                `JSON: ${(e as JsonSyntaxError).message}.`,
               res.status,
             );
         }

@@ -58,7 +58,10 @@ function modelPath(e: Endpoint): string {
       'shape',
       `TensorFlow Serving versions are numbers; "${e.version}" is not (use a label instead).`,
     );
-  return `${trimUrl(e.url)}/v1/models/${enc(e.model)}${e.version ? `/versions/${e.version}` : e.label ? `/labels/${enc(e.label)}` : ''}`;
+  return (
+    `${trimUrl(e.url)}/v1/models/${enc(e.model)}` +
+    (e.version ? `/versions/${e.version}` : e.label ? `/labels/${enc(e.label)}` : '')
+  );
 }
 
 /** Flattens nested or flat row-major `data` into numbers; booleans become 0/1. */
@@ -151,7 +154,9 @@ export function planInputs(
     if (i < 0)
       throw new ServingError(
         'shape',
-        `Input "${input}" is mapped to feature "${f}", which this model version does not have${features ? ` (it has ${features.slice(0, 12).join(', ')}${features.length > 12 ? ', …' : ''})` : ''}.`,
+        `Input "${input}" is mapped to feature "${f}", which this model version does not have` +
+          (features ? ` (it has ${features.slice(0, 12).join(', ')}${features.length > 12 ? ', …' : ''})` : '') +
+          `.`,
       );
     return i;
   };
@@ -160,7 +165,8 @@ export function planInputs(
     if (!isNumericDatatype(t.datatype))
       throw new ServingError(
         'shape',
-        `Model "${meta.name}" input "${t.name}" has datatype ${t.datatype}; Benchtop sends numeric features (BOOL, INT*, UINT*, FP16/32/64).`,
+        `Model "${meta.name}" input "${t.name}" has datatype ${t.datatype}; Benchtop sends numeric features ` +
+          `(BOOL, INT*, UINT*, FP16/32/64).`,
       );
     let columns: number[] | null;
     if (hasMap) {
@@ -168,7 +174,8 @@ export function planInputs(
       if (!names?.length)
         throw new ServingError(
           'shape',
-          `Input "${t.name}" of model "${meta.name}" is not mapped to any feature; map every input (${meta.inputs.map((x) => x.name).join(', ')}).`,
+          `Input "${t.name}" of model "${meta.name}" is not mapped to any feature; map every input ` +
+            `(${meta.inputs.map((x) => x.name).join(', ')}).`,
         );
       columns = names.map((f) => index(f, t.name));
     } else if (meta.inputs.length === 1) columns = null;
@@ -178,7 +185,9 @@ export function planInputs(
       if (j < 0)
         throw new ServingError(
           'shape',
-          `Model "${meta.name}" takes ${meta.inputs.length} inputs (${meta.inputs.map((x) => x.name).join(', ')}); "${t.name}" matches no feature by name. Map the features to the inputs.`,
+          `Model "${meta.name}" takes ${meta.inputs.length} inputs ` +
+            `(${meta.inputs.map((x) => x.name).join(', ')}); "${t.name}" matches no feature by name. Map the ` +
+            `features to the inputs.`,
         );
       columns = [j];
     }
@@ -187,7 +196,8 @@ export function planInputs(
     if (want !== undefined && want !== -1 && want !== width)
       throw new ServingError(
         'shape',
-        `Model "${meta.name}" input "${t.name}" expects ${want} features per row (shape [${t.shape.join(', ')}]); ${columns ? `${width} are mapped to it` : `the dataset gives ${width}`}.`,
+        `Model "${meta.name}" input "${t.name}" expects ${want} features per row (shape ` +
+          `[${t.shape.join(', ')}]); ${columns ? `${width} are mapped to it` : `the dataset gives ${width}`}.`,
       );
     return { name: t.name, datatype: t.datatype, shape: t.shape, columns };
   });
@@ -226,7 +236,8 @@ export function kserveRequest(
       t.datatype,
       t.name,
       (i) =>
-        `feature "${features?.[t.columns ? t.columns[i % width]! : i % width] ?? `#${i % width}`}" in row ${Math.floor(i / width) + 1} of the request`,
+        `feature "${features?.[t.columns ? t.columns[i % width]! : i % width] ?? `#${i % width}`}" in ` +
+        `row ${Math.floor(i / width) + 1} of the request`,
     );
     const shape = t.shape.length === 1 && width === 1 ? [n] : [n, width];
     if (binary) {
@@ -279,7 +290,8 @@ export function kserveResponse(
     if (!binary)
       throw new ServingError(
         'malformed',
-        `${where}: output "${o.name}" is binary, but the response has no Inference-Header-Content-Length header (cross-origin, the server must expose it).`,
+        `${where}: output "${o.name}" is binary, but the response has no Inference-Header-Content-Length ` +
+          `header (cross-origin, the server must expose it).`,
       );
     values = decodeTensor(
       splitBinary(b.outputs, binary, where).get(String(o.name))!,

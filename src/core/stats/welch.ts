@@ -4,11 +4,15 @@ export interface MeanDifference {
   /** mean(a) − mean(b) */
   diff: number;
   /**
-   * (mean(a) − mean(b)) / √((var(a) + var(b)) / 2): Cohen's d with the average variance (Slice Finder's effect size).
+   * (mean(a) − mean(b)) / √((var(a) + var(b)) / 2): Cohen's d with the average variance (Slice
+   * Finder's effect size).
    */
   effectSize: number;
   z: number;
-  /** One-sided p-value that mean(a) > mean(b), by Welch's statistic with the normal approximation (n ≥ 20 per side). */
+  /**
+   * One-sided p-value that mean(a) > mean(b), by Welch's statistic with the normal approximation
+   * (n ≥ 20 per side).
+   */
   pValue: number;
 }
 

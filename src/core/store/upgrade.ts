@@ -11,7 +11,8 @@ const isObject = (v: unknown): v is Loose => typeof v === 'object' && v !== null
  * A training configuration from any version: today's `{ kind, params, seed }`, or the flat
  * `benchtop-run@1` shape `{ model: { kind, hidden, maxDepth, … }, epochs, learningRate, schedule: {…} }`,
  * whose fields become the family's params (fields the family does not have are dropped).
- * @example upgradeConfig({ model: { kind: 'tree', maxDepth: 3 }, seed: 7 }) // { kind: 'tree', params: { maxDepth: 3, minSamplesLeaf: 1 }, seed: 7 }
+ * @example upgradeConfig({ model: { kind: 'tree', maxDepth: 3 }, seed: 7 })
+ *   // { kind: 'tree', params: { maxDepth: 3, minSamplesLeaf: 1 }, seed: 7 }
  */
 export function upgradeConfig(raw: unknown): TrainConfig {
   if (!isObject(raw)) return configFor('mlp');
