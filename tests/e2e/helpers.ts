@@ -96,3 +96,42 @@ export async function cliModel(data: string, label: string, extra: string[] = []
 export async function importModel(page: Page, model: string): Promise<void> {
   await page.getByTestId('import-model').setInputFiles((await readdir(model)).map((f) => join(model, f)));
 }
+
+/** A value for {@link seedVersion1Database}: `{ __buffer: bytes }` becomes an ArrayBuffer, `{ __blob: bytes }` a Blob. */
+export type SeedRecord = { store: 'runs' | 'models' | 'datasets' | 'settings'; value: unknown };
+
+/**
+ * Creates the app's database as schema version 1 had it (runs, models, datasets, settings) and puts
+ * the given records in, so a test can open the app on data an older version wrote.
+ */
+export async function seedVersion1Database(page: Page, records: SeedRecord[]): Promise<void> {
+  await page.goto('/favicon.svg');
+  await page.evaluate(async (records) => {
+    const revive = (v: unknown): unknown => {
+      if (Array.isArray(v)) return v.map(revive);
+      if (v === null || typeof v !== 'object') return v;
+      const o = v as Record<string, unknown>;
+      if (Array.isArray(o.__buffer)) return Uint8Array.from(o.__buffer as number[]).buffer;
+      if (Array.isArray(o.__blob)) return new Blob([Uint8Array.from(o.__blob as number[])]);
+      return Object.fromEntries(Object.entries(o).map(([k, x]) => [k, revive(x)]));
+    };
+    const db: IDBDatabase = await new Promise((resolve, reject) => {
+      const req = indexedDB.open('benchtop', 1);
+      req.onupgradeneeded = () => {
+        const d = req.result;
+        const runs = d.createObjectStore('runs', { keyPath: 'id' });
+        runs.createIndex('createdAt', 'createdAt');
+        runs.createIndex('datasetId', 'dataset.id');
+        d.createObjectStore('models', { keyPath: 'runId' });
+        d.createObjectStore('datasets', { keyPath: 'id' });
+        d.createObjectStore('settings', { keyPath: 'key' });
+      };
+      req.onsuccess = () => resolve(req.result);
+      req.onerror = () => reject(req.error);
+    });
+    const tx = db.transaction(['runs', 'models', 'datasets', 'settings'], 'readwrite');
+    for (const r of records) tx.objectStore(r.store).put(revive(r.value));
+    await new Promise((r) => (tx.oncomplete = r));
+    db.close();
+  }, records);
+}

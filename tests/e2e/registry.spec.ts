@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { unzipSync, zipSync } from 'fflate';
 import { expect, test, type Page } from '@playwright/test';
-import { openApp } from './helpers.ts';
+import { openApp, seedVersion1Database } from './helpers.ts';
 
 async function trainTree(page: Page, depth: string, seed: string) {
   await page.getByTestId('model-kind').selectOption('tree');
@@ -18,60 +18,42 @@ async function trainTree(page: Page, depth: string, seed: string) {
 }
 
 test('a version-1 database opens in the newest schema (v4) with nothing lost', async ({ page }) => {
-  await page.goto('/favicon.svg');
-  await page.evaluate(async () => {
-    const db: IDBDatabase = await new Promise((resolve, reject) => {
-      const req = indexedDB.open('benchtop', 1);
-      req.onupgradeneeded = () => {
-        const d = req.result;
-        const runs = d.createObjectStore('runs', { keyPath: 'id' });
-        runs.createIndex('createdAt', 'createdAt');
-        runs.createIndex('datasetId', 'dataset.id');
-        d.createObjectStore('models', { keyPath: 'runId' });
-        d.createObjectStore('datasets', { keyPath: 'id' });
-        d.createObjectStore('settings', { keyPath: 'key' });
-      };
-      req.onsuccess = () => resolve(req.result);
-      req.onerror = () => reject(req.error);
-    });
-    const tx = db.transaction(['runs', 'datasets'], 'readwrite');
-    tx.objectStore('runs').put({
-      format: 'benchtop-run@1',
-      id: 'old-run',
-      name: 'Old run from v1',
-      status: 'completed',
-      createdAt: '2026-01-01T00:00:00.000Z',
-      durationMs: 1,
-      dataset: { id: 'd1', name: 'old.csv', rows: 3 },
-      label: 'y',
-      task: 'classification',
-      features: ['x'],
-      split: { kind: 'random', fractions: [0.7, 0.15, 0.15], seed: 1 },
-      splitSizes: { train: 2, validation: 1, test: 0 },
-      config: {
-        model: { kind: 'logistic', hidden: [], activation: 'relu', dropout: 0, l2: 0 },
-        epochs: 1,
-        batchSize: 32,
-        learningRate: 0.001,
-        optimizer: 'adam',
-        seed: 1,
+  await seedVersion1Database(page, [
+    {
+      store: 'runs',
+      value: {
+        format: 'benchtop-run@1',
+        id: 'old-run',
+        name: 'Old run from v1',
+        status: 'completed',
+        createdAt: '2026-01-01T00:00:00.000Z',
+        durationMs: 1,
+        dataset: { id: 'd1', name: 'old.csv', rows: 3 },
+        label: 'y',
+        task: 'classification',
+        features: ['x'],
+        split: { kind: 'random', fractions: [0.7, 0.15, 0.15], seed: 1 },
+        splitSizes: { train: 2, validation: 1, test: 0 },
+        config: {
+          model: { kind: 'logistic', hidden: [], activation: 'relu', dropout: 0, l2: 0 },
+          epochs: 1,
+          batchSize: 32,
+          learningRate: 0.001,
+          optimizer: 'adam',
+          seed: 1,
+        },
+        history: [],
+        metrics: { train: { loss: 0.5, accuracy: 0.5 }, validation: { loss: 0.6, accuracy: 0.55 } },
+        samplesPerSecond: 1,
+        environment: { backend: 'cpu', backendReason: '', runtime: 'x', appVersion: '0.0.1' },
+        fingerprint: { rows: [], outputs: [] },
       },
-      history: [],
-      metrics: { train: { loss: 0.5, accuracy: 0.5 }, validation: { loss: 0.6, accuracy: 0.55 } },
-      samplesPerSecond: 1,
-      environment: { backend: 'cpu', backendReason: '', runtime: 'x', appVersion: '0.0.1' },
-      fingerprint: { rows: [], outputs: [] },
-    });
-    tx.objectStore('datasets').put({
-      id: 'd1',
-      name: 'old.csv',
-      label: 'y',
-      savedAt: '2026-01-01',
-      table: new Blob([new Uint8Array([1, 2, 3])]),
-    });
-    await new Promise((r) => (tx.oncomplete = r));
-    db.close();
-  });
+    },
+    {
+      store: 'datasets',
+      value: { id: 'd1', name: 'old.csv', label: 'y', savedAt: '2026-01-01', table: { __blob: [1, 2, 3] } },
+    },
+  ]);
   await openApp(page);
   const item = page.getByTestId('runs').locator('li[data-run-id="old-run"]');
   await expect(item).toContainText('Old run from v1');

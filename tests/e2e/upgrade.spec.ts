@@ -1,7 +1,7 @@
 import { readFileSync, readdirSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
-import { openApp } from './helpers.ts';
+import { openApp, seedVersion1Database } from './helpers.ts';
 
 // Runs and models written by the code before model families (tests/fixtures/v3-store/README.md), put into
 // IndexedDB in the shape the app stored them then; the app upgrades the database (to v4) on open, and each
@@ -18,7 +18,8 @@ function oldRecords() {
       return { run, model: { classical: read('classical.json'), preprocessor, runId: id } };
     const m = read('model.json');
     const weights = [...readFileSync(join(dir, 'weights.bin'))];
-    const artifacts = { modelTopology: m.modelTopology, weightSpecs: m.weightsManifest[0].weights, weights };
+    const weightData = { __buffer: weights };
+    const artifacts = { modelTopology: m.modelTopology, weightSpecs: m.weightsManifest[0].weights, weightData };
     return { run, model: { artifacts, preprocessor, runId: id } };
   });
 }
@@ -28,35 +29,13 @@ test('runs and models saved before model families open, upgraded, and re-predict
 }) => {
   const records = oldRecords();
   expect(records.map((r) => r.run.config.model.kind).sort()).toEqual(['logistic', 'tree']);
-  await page.goto('/favicon.svg');
-  await page.evaluate(async (records) => {
-    const db: IDBDatabase = await new Promise((resolve, reject) => {
-      const req = indexedDB.open('benchtop', 1);
-      req.onupgradeneeded = () => {
-        const d = req.result;
-        const runs = d.createObjectStore('runs', { keyPath: 'id' });
-        runs.createIndex('createdAt', 'createdAt');
-        runs.createIndex('datasetId', 'dataset.id');
-        d.createObjectStore('models', { keyPath: 'runId' });
-        d.createObjectStore('datasets', { keyPath: 'id' });
-        d.createObjectStore('settings', { keyPath: 'key' });
-      };
-      req.onsuccess = () => resolve(req.result);
-      req.onerror = () => reject(req.error);
-    });
-    const tx = db.transaction(['runs', 'models'], 'readwrite');
-    for (const { run, model } of records) {
-      tx.objectStore('runs').put(run);
-      const m = model as { artifacts?: { weights?: number[]; weightData?: ArrayBuffer } };
-      if (m.artifacts?.weights) {
-        m.artifacts.weightData = Uint8Array.from(m.artifacts.weights).buffer;
-        delete m.artifacts.weights;
-      }
-      tx.objectStore('models').put(model);
-    }
-    await new Promise((r) => (tx.oncomplete = r));
-    db.close();
-  }, records);
+  await seedVersion1Database(
+    page,
+    records.flatMap(({ run, model }) => [
+      { store: 'runs' as const, value: run },
+      { store: 'models' as const, value: model },
+    ]),
+  );
   await openApp(page);
   for (const { run } of records) {
     await page.getByTestId('runs').locator(`li[data-run-id="${run.id}"]`).getByRole('button').first().click();
