@@ -159,4 +159,15 @@ describe('architecture', () => {
     expect(seen.size).toBeGreaterThan(20);
     expect(reached).toEqual([]);
   });
+  it('feature folders are imported through their curated index (families, drift measures)', () => {
+    const folders = ['src/core/families', 'src/core/drift/measures'];
+    for (const f of [...files('src'), ...files('workers'), ...files('bin'), ...files('tests')]) {
+      for (const imp of imports(f).filter((i) => i.startsWith('.'))) {
+        const target = relative(ROOT, resolve(ROOT, dirname(f), imp));
+        for (const folder of folders)
+          if (target.startsWith(`${folder}/`) && !f.startsWith(`${folder}/`))
+            expect(target, `${f} reaches inside ${folder}`).toBe(`${folder}/index.ts`);
+      }
+    }
+  });
 });
