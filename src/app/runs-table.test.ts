@@ -126,6 +126,8 @@ describe('sortRuns', () => {
   ];
   const cols = runColumns(runs);
   it('sorts numbers numerically, not as text', () => {
+    const depths = [run('x', { params: { d: 9 } }), run('y', { params: { d: 10 } }), run('z', { params: { d: 2 } })];
+    expect(ids(sortRuns(depths, runColumns(depths), { column: 'param:d', direction: 'asc' }))).toEqual(['z', 'x', 'y']);
     expect(ids(sortRuns(runs, cols, { column: 'param:lr', direction: 'asc' }))).toEqual(['b', 'c', 'a', 'd', '10']);
   });
   it('puts missing values last in both directions and keeps ties in input order', () => {

@@ -21,7 +21,14 @@ export type RunColumn =
       label: string;
       numeric: boolean;
     }
-  | { group: 'metric'; id: `metric:${Split}.${MetricName}`; label: string; numeric: true; split: Split; metric: MetricName }
+  | {
+      group: 'metric';
+      id: `metric:${Split}.${MetricName}`;
+      label: string;
+      numeric: true;
+      split: Split;
+      metric: MetricName;
+    }
   | { group: 'param'; id: `param:${string}`; label: string; numeric: boolean; param: string };
 
 export type SortDirection = 'asc' | 'desc';
@@ -86,7 +93,8 @@ export function runColumns(runs: readonly RunRecord[]): RunColumn[] {
           metric,
         });
   const keys: string[] = [];
-  for (const r of runs) for (const k of Object.keys(r.config.params)) if (k !== 'seed' && !keys.includes(k)) keys.push(k);
+  for (const r of runs)
+    for (const k of Object.keys(r.config.params)) if (k !== 'seed' && !keys.includes(k)) keys.push(k);
   if (runs.length) keys.push('seed');
   const params: RunColumn[] = keys.map((param) => {
     const present = runs.map((r) => paramsOf(r)[param]).filter((v) => v !== undefined && v !== null);
@@ -193,7 +201,11 @@ function compareValues(a: Exclude<CellValue, null>, b: Exclude<CellValue, null>)
  *
  * @example sortRuns(runs, columns, { column: 'metric:validation.accuracy', direction: 'desc' })
  */
-export function sortRuns(runs: readonly RunRecord[], columns: readonly RunColumn[], sort: TableSort | null): RunRecord[] {
+export function sortRuns(
+  runs: readonly RunRecord[],
+  columns: readonly RunColumn[],
+  sort: TableSort | null,
+): RunRecord[] {
   const col = sort && columns.find((c) => c.id === sort.column);
   if (!sort || !col) return [...runs];
   const sign = sort.direction === 'asc' ? 1 : -1;
@@ -208,7 +220,8 @@ export function sortRuns(runs: readonly RunRecord[], columns: readonly RunColumn
 
 /** The next sort after a header is pressed: a new column starts descending for metrics and numbers, ascending for text; the same column flips. */
 export function nextSort(current: TableSort | null, column: RunColumn): TableSort {
-  if (current?.column === column.id) return { column: column.id, direction: current.direction === 'asc' ? 'desc' : 'asc' };
+  if (current?.column === column.id)
+    return { column: column.id, direction: current.direction === 'asc' ? 'desc' : 'asc' };
   return { column: column.id, direction: column.numeric && column.group !== 'param' ? 'desc' : 'asc' };
 }
 
@@ -252,7 +265,11 @@ export function defaultVisible(runs: readonly RunRecord[], columns: readonly Run
  * The visible columns after the runs changed: the person's choice, plus columns that did not exist
  * when they chose (new metrics or parameters) when the default would show them.
  */
-export function mergeVisible(chosen: readonly string[], known: readonly string[], defaults: readonly string[]): string[] {
+export function mergeVisible(
+  chosen: readonly string[],
+  known: readonly string[],
+  defaults: readonly string[],
+): string[] {
   const fresh = defaults.filter((id) => !known.includes(id));
   return [...new Set([...chosen, ...fresh])];
 }
