@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { RunRecord } from '../core/model/spec.ts';
 import {
   cellValue,
+  defaultChartMetric,
   defaultVisible,
   formatCell,
   formatDuration,
@@ -71,6 +72,11 @@ describe('runColumns', () => {
     ]);
     expect(col(cols, 'param:learningRate').numeric).toBe(true);
     expect(col(cols, 'param:hidden').numeric).toBe(false);
+  });
+  it('keeps column labels unique when a parameter is named like a run column', () => {
+    const labels = runColumns([run('a', { params: { status: 'x' } })]).map((c) => c.label);
+    expect(labels).toContain('status (parameter)');
+    expect(new Set(labels).size).toBe(labels.length);
   });
   it('names regression metrics RMSE and R²', () => {
     const cols = runColumns([run('r', { task: 'regression', val: { rmse: 2.5, r2: 0.7 } })]);
@@ -209,5 +215,19 @@ describe('defaultVisible', () => {
   });
   it('keeps the person’s choice and adds columns that are new since', () => {
     expect(mergeVisible(['name'], ['name', 'status'], ['name', 'status', 'param:lr'])).toEqual(['name', 'param:lr']);
+  });
+});
+
+describe('defaultChartMetric', () => {
+  it('charts the newest run’s primary validation metric, or nothing before any metric exists', () => {
+    const runs = [
+      run('c', { at: '2024-01-01', val: { accuracy: 0.8 } }),
+      run('r', { at: '2024-01-02', task: 'regression', val: { rmse: 2 } }),
+    ];
+    expect(defaultChartMetric(runs, runColumns(runs))).toBe('metric:validation.rmse');
+    const started = run('s', { status: 'running' });
+    (started.metrics.validation as { loss: number }).loss = NaN;
+    (started.metrics.train as { loss: number }).loss = NaN;
+    expect(defaultChartMetric([started], runColumns([started]))).toBeNull();
   });
 });

@@ -96,12 +96,14 @@ export function runColumns(runs: readonly RunRecord[]): RunColumn[] {
   for (const r of runs)
     for (const k of Object.keys(r.config.params)) if (k !== 'seed' && !keys.includes(k)) keys.push(k);
   if (runs.length) keys.push('seed');
+  const taken = new Set([...RUN_COLUMNS, ...metrics].map((c) => c.label));
   const params: RunColumn[] = keys.map((param) => {
     const present = runs.map((r) => paramsOf(r)[param]).filter((v) => v !== undefined && v !== null);
     return {
       group: 'param',
       id: `param:${param}`,
-      label: param,
+      // A parameter that shares a name with another column ("status") says it is a parameter.
+      label: taken.has(param) ? `${param} (parameter)` : param,
       numeric: present.length > 0 && present.every((v) => typeof v === 'number'),
       param,
     };
@@ -272,4 +274,15 @@ export function mergeVisible(
 ): string[] {
   const fresh = defaults.filter((id) => !known.includes(id));
   return [...new Set([...chosen, ...fresh])];
+}
+
+/**
+ * The metric a chart starts with: the primary metric of the newest run on validation, else the
+ * first metric column; null when no run has a metric yet.
+ */
+export function defaultChartMetric(runs: readonly RunRecord[], columns: readonly RunColumn[]): string | null {
+  const metrics = columns.filter((c) => c.group === 'metric');
+  const newest = [...runs].sort((a, b) => b.createdAt.localeCompare(a.createdAt))[0];
+  const wanted = newest && `metric:validation.${primaryMetric(newest)}`;
+  return (metrics.find((c) => c.id === wanted) ?? metrics[0])?.id ?? null;
 }
