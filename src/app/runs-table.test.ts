@@ -198,13 +198,23 @@ describe('defaultVisible', () => {
         'metric:test.accuracy',
         'metric:validation.loss',
         'param:learningRate',
-        'param:hidden', // missing in one run: that differs too
       ]),
     );
+    expect(v).not.toContain('param:hidden'); // the same wherever it is set
     expect(v).not.toContain('param:epochs');
     expect(v).not.toContain('param:seed');
     expect(v).not.toContain('metric:validation.macroF1');
     expect(v).not.toContain('metric:train.loss');
+  });
+  it('shows a parameter of one family when that family’s runs differ on it', () => {
+    const runs = [
+      run('m', { params: { learningRate: 0.1 }, val: { accuracy: 0.8 } }),
+      run('t1', { kind: 'tree', params: { maxDepth: 3 }, val: { accuracy: 0.7 } }),
+      run('t2', { kind: 'tree', params: { maxDepth: 5 }, val: { accuracy: 0.75 } }),
+    ];
+    const v = defaultVisible(runs, runColumns(runs));
+    expect(v).toContain('param:maxDepth');
+    expect(v).not.toContain('param:learningRate');
   });
   it('shows RMSE for regression runs and every parameter of a single run', () => {
     const runs = [run('r', { task: 'regression', params: { alpha: 1 }, val: { rmse: 3, r2: 0.5 } })];

@@ -240,16 +240,20 @@ export function tableRows(
   return sortRuns(filterRuns(runs, o.query, o.experiment, o.fallback), columns, o.sort);
 }
 
-/** Whether the runs differ in a column (a value missing in some runs and present in others counts). */
+/**
+ * Whether the runs that have a value in a column disagree on it. A parameter only some families
+ * have (a tree's depth beside MLPs) does not vary by being absent from the others.
+ */
 export function varies(runs: readonly RunRecord[], c: RunColumn): boolean {
-  const seen = new Set(runs.map((r) => JSON.stringify(cellValue(r, c))));
+  const seen = new Set(runs.map((r) => cellValue(r, c)).filter((v) => v !== null));
   return seen.size > 1;
 }
 
 /**
  * The columns shown at first: name, status, family, created and duration; the primary metric
  * (accuracy or RMSE, of each task present) on validation and test, and validation loss; the
- * parameters whose values differ between the runs (every parameter when there is a single run).
+ * parameters whose values differ between the runs that have them (every parameter but the seed when
+ * there is a single run).
  */
 export function defaultVisible(runs: readonly RunRecord[], columns: readonly RunColumn[]): string[] {
   const primaries = new Set(runs.map(primaryMetric));

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { RunRecord } from '../../core/model/spec.ts';
 import { runColumns, type RunColumn } from '../runs-table.ts';
-import { metricAcrossRuns, metricAgainstParam, wantsLogAxis } from './runs-figures.ts';
+import { leftOut, metricAcrossRuns, metricAgainstParam, wantsLogAxis } from './runs-figures.ts';
 
 // Hand-made records: only the fields the figures read.
 const run = (
@@ -39,7 +39,7 @@ describe('metricAcrossRuns', () => {
     expect(t.map((x) => x.x)).toEqual([['run a', 'run b'], ['run c']]);
     expect(t.map((x) => x.y)).toEqual([[0.8, 0.9], [0.7]]);
     expect(new Set(t.map((x) => x.marker.color)).size).toBe(2);
-    expect(JSON.stringify(f.layout['title'])).toContain('1 run without val accuracy left out');
+    expect(leftOut(runs, acc)).toBe(1);
   });
   it('orders by name on request, draws bars, and keeps runs of the same name apart', () => {
     const twins = [run('x', { at: '1', name: 'same', acc: 0.5 }), run('y', { at: '2', name: 'same', acc: 0.6 })];
@@ -57,7 +57,8 @@ describe('metricAgainstParam', () => {
     expect(x['dtick']).toBe(1);
     expect(x['exponentformat']).toBe('none');
     expect(traces(f)[0]!.x).toEqual([0.0001, 0.1]);
-    expect(JSON.stringify(f.layout['title'])).toContain('2 runs without both values left out');
+    expect(leftOut(runs, acc, col('param:learningRate'))).toBe(2); // the tree has no rate, d no accuracy
+    expect(traces(f).flatMap((t) => t.x)).toHaveLength(runs.length - 2);
   });
   it('stays linear over a narrow range and writes tiny values as powers of ten', () => {
     const narrow = [

@@ -33,12 +33,36 @@ function uniqueNames(runs: readonly RunRecord[]): string[] {
   });
 }
 
-const leftOut = (n: number, what: string) => (n ? ` · ${n} run${n === 1 ? '' : 's'} without ${what} left out` : '');
+/**
+ * The legend under everything, anchored to the figure's box rather than the plot area, so long
+ * rotated tick labels push the plot up instead of running under the legend.
+ */
+const LEGEND = {
+  orientation: 'h',
+  x: 0,
+  xanchor: 'left',
+  y: 0,
+  yref: 'container',
+  yanchor: 'bottom',
+  font: { size: 10 },
+};
+
+/** A tick label short enough to read rotated in a narrow window; the hover shows the whole name. */
+const short = (s: string) => (s.length > 16 ? `${s.slice(0, 15)}…` : s);
+
+/**
+ * How many runs a chart leaves out: those without a finite value of the metric (or, against a
+ * parameter, without that parameter). The view says so beside the chart.
+ *
+ * @example leftOut(runs, valAccuracy, learningRate) // 2: a tree run has no learning rate, a running run no accuracy
+ */
+export function leftOut(runs: readonly RunRecord[], metric: RunColumn, param?: RunColumn): number {
+  return runs.filter((r) => typeof cellValue(r, metric) !== 'number' || (param && cellValue(r, param) === null)).length;
+}
 
 /**
  * One metric of every run that has it: x is the run (oldest first, or by name), y the metric, as
- * bars or markers, one trace (colour) per family. Runs without the metric are left out and counted
- * in the title. Cost: O(n log n).
+ * bars or markers, one trace (colour) per family. Runs without the metric are left out (see `leftOut`). Cost: O(n log n).
  *
  * @example metricAcrossRuns(runs, valAccuracyColumn, { order: 'created', style: 'markers' })
  */
@@ -70,7 +94,7 @@ export function metricAcrossRuns(
       marker: bars ? { color } : { color, size: 9 },
     };
   });
-  const title = `${metric.label} across runs${leftOut(ordered.length - points.length, metric.label)}`;
+  const title = `${metric.label} across runs`;
   return {
     data,
     layout: chartLayout(title, o.order === 'name' ? 'run (by name)' : 'run (oldest first)', metric.label, {
@@ -79,10 +103,15 @@ export function metricAcrossRuns(
         type: 'category',
         categoryorder: 'array',
         categoryarray: points.map((p) => p.x),
+        tickvals: points.map((p) => p.x),
+        ticktext: points.map((p) => short(p.x)),
         automargin: true,
       },
       yaxis: { title: { text: metric.label }, automargin: true },
       showlegend: colors.size > 1,
+      legend: LEGEND,
+      // Rotated run names and a legend of families both sit under the plot: give them room.
+      height: 360,
       ...(bars ? { barmode: 'group' } : {}),
     }),
   };
@@ -122,7 +151,7 @@ export function logAxis(values: readonly number[], title: string): Record<string
 /**
  * One metric against one parameter, a marker per run that has both, coloured by family. A numeric
  * parameter gives a numeric x axis (log when `wantsLogAxis`); a choice, switch or layer list gives a
- * category axis. Runs lacking either value are left out and counted in the title. Cost: O(n).
+ * category axis. Runs lacking either value are left out (see `leftOut`). Cost: O(n).
  *
  * @example metricAgainstParam(runs, valAccuracyColumn, learningRateColumn)
  */
@@ -161,14 +190,14 @@ export function metricAgainstParam(runs: readonly RunRecord[], metric: RunColumn
         categoryorder: 'category ascending',
         automargin: true,
       };
-  const missing = ordered.length - points.length;
-  const title = `${metric.label} against ${param.label}${leftOut(missing, 'both values')}`;
+  const title = `${metric.label} against ${param.label}`;
   return {
     data,
     layout: chartLayout(title, param.label, metric.label, {
       xaxis,
       yaxis: { title: { text: metric.label }, automargin: true },
       showlegend: colors.size > 1,
+      legend: LEGEND,
     }),
   };
 }
