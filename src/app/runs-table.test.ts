@@ -4,6 +4,7 @@ import {
   cellValue,
   defaultChartMetric,
   defaultVisible,
+  distinctNames,
   formatCell,
   formatDuration,
   mergeVisible,
@@ -239,5 +240,19 @@ describe('defaultChartMetric', () => {
     (started.metrics.validation as { loss: number }).loss = NaN;
     (started.metrics.train as { loss: number }).loss = NaN;
     expect(defaultChartMetric([started], runColumns([started]))).toBeNull();
+  });
+});
+
+describe('distinctNames', () => {
+  it('tells runs of the same name apart by time, then by id', () => {
+    const a = { ...run('aaaaaaaa1', { at: '2024-01-01T10:00:00Z' }), name: 'same' } as RunRecord;
+    const b = { ...run('bbbbbbbb2', { at: '2024-01-02T10:00:00Z' }), name: 'same' } as RunRecord;
+    const c = { ...run('cccccccc3', { at: '2024-01-02T10:00:00Z' }), name: 'same' } as RunRecord;
+    const other = run('o');
+    const names = distinctNames([a, b, c, other]);
+    expect(names.get('o')).toBe('run o');
+    expect(new Set(names.values()).size).toBe(4);
+    expect(names.get('aaaaaaaa1')).toMatch(/^same \(created 2024-01-0\d \d\d:\d\d\)$/);
+    expect(names.get('cccccccc3')).toMatch(/, id cccccccc\)$/);
   });
 });

@@ -290,3 +290,25 @@ export function defaultChartMetric(runs: readonly RunRecord[], columns: readonly
   const wanted = newest && `metric:validation.${primaryMetric(newest)}`;
   return (metrics.find((c) => c.id === wanted) ?? metrics[0])?.id ?? null;
 }
+
+/**
+ * A name per run that tells it from every other run, for the controls of its row ("Open run X"):
+ * the run's name, with its creation time when another run has the same name, and the start of its
+ * id when that is not enough.
+ *
+ * @example distinctNames(runs).get(id) // 'MLP 64 · iris.csv · #3 (created 2024-01-03 14:05)'
+ */
+export function distinctNames(runs: readonly RunRecord[]): Map<string, string> {
+  const count = (xs: string[]) => xs.reduce((m, x) => m.set(x, (m.get(x) ?? 0) + 1), new Map<string, number>());
+  const byName = count(runs.map((r) => r.name));
+  const withTime = runs.map((r) =>
+    (byName.get(r.name) ?? 0) > 1 ? `${r.name} (created ${formatCreated(r.createdAt)})` : r.name,
+  );
+  const byTime = count(withTime);
+  return new Map(
+    runs.map((r, i) => {
+      const n = withTime[i]!;
+      return [r.id, (byTime.get(n) ?? 0) > 1 ? `${n.replace(/\)$/, '')}, id ${r.id.slice(0, 8)})` : n];
+    }),
+  );
+}
