@@ -49,6 +49,8 @@ export const MODEBAR_BAND = 28;
 /** Room under the plot for tick labels and the x-axis title; a legend below goes under that. */
 const AXIS_BAND = 52;
 const LEGEND_ROW = 18;
+/** Between a title's last line and the plot area. */
+const TITLE_GAP = 8;
 
 /**
  * How every chart is drawn: resizes with its container, the toolbar only on hover and without the
@@ -184,12 +186,14 @@ export function finishLayout(fig: Figure, width: number): Layout {
       ...title,
       text: lines,
       font: { ...font, size },
+      // Under the toolbar's band at the top of the figure. Plotly lifts a top-anchored title of n lines
+      // by n − 1 line heights (seen in Chromium, Plotly 3): the pad gives them back.
       y: 1,
       yref: 'container',
       yanchor: 'top',
-      pad: { t: MODEBAR_BAND },
+      pad: { t: Math.round(MODEBAR_BAND + (n - 1) * size * 1.3) },
     };
-    const t = Math.ceil(MODEBAR_BAND + n * size * 1.3 + 10);
+    const t = Math.ceil(MODEBAR_BAND + n * size * 1.3 + TITLE_GAP + 4);
     grow += Math.max(0, t - margin.t!);
     margin.t = Math.max(margin.t!, t);
   } else margin.t = Math.max(margin.t!, MODEBAR_BAND);
