@@ -1,4 +1,4 @@
-import { registerVersion } from '../../core/registry/registry.ts';
+import { deriveActionLabel, derivedTarget, registerDerived } from '../../core/registry/derived-version.ts';
 import type { CalibrationMethod } from '../../core/calibration/calibrators.ts';
 import type { CompressionSpec as BaseSpec } from '../../core/compression/compress.ts';
 import type { RunRecord } from '../../core/model/spec.ts';
@@ -74,6 +74,15 @@ export class DeriveFeature {
   ) {}
 
   /**
+   * What a derive button on this run makes, said honestly: "Compress → new version of wine" when the
+   * run is a registered version (the derived model becomes its next version), "Compress → new run"
+   * when it is not. `kind`: the operation the button runs ('calibrate', 'compress', …).
+   */
+  actionLabel(runId: string, verb: string, kind: DeriveOp['kind'] = 'compress'): string {
+    return deriveActionLabel(verb, derivedTarget(runId, kind, this.s.versions));
+  }
+
+  /**
    * Calibrates a run's model on its validation split; the calibrated model is saved as a new run and,
    * when the original is a registered version, as the next version of that model with lineage to it.
    * The behavioural tests saved with the parent are rerun on the calibrated model.
@@ -146,18 +155,21 @@ export class DeriveFeature {
         s.error = saved.error;
         return null;
       }
-      const parent = s.versions.filter((v) => v.runId === runId).at(-1);
-      if (parent) {
-        const v = await registerVersion(s.repo, {
-          name: parent.name,
-          run: res.value.run,
-          model: res.value.model,
-          relation: 'update',
-          parentId: parent.id,
-          tags: op.versionTags,
-        });
-        if (v.ok) s.notice = op.notice({ id: v.value.id, label: v.value.label, parentId: parent.id });
-      } else s.notice = op.notice(null);
+      // The next version of the parent's registered model (relation from the operation), when it is registered.
+      const v = await registerDerived(s.repo, {
+        parentRunId: runId,
+        kind: op.op.kind,
+        run: child,
+        model: res.value.model,
+        tags: op.versionTags,
+      });
+      if (!v.ok) s.error = v.error;
+      else if (v.value)
+        s.notice = op.notice({ id: v.value.id, label: v.value.label, parentId: v.value.parentId ?? '' });
+      else
+        s.notice =
+          `${op.notice(null)} “${run.name}” is not a registered model, so this is not a version: ` +
+          `register “${child.name}” in the Registry to make it one.`;
       await s.refreshLists();
       if (op.select) s.selectRun(res.value.run.id);
     } finally {

@@ -53,8 +53,10 @@ export class ServingFeature {
 
   constructor(private readonly s: Session) {}
 
-  /** Fills the form from the endpoint remembered in this browser, if any. */
+  /** Fills the form from the endpoint remembered in this browser, if any, and restores the latency measured here. */
   async restore(): Promise<void> {
+    const kept = await this.s.repo.listLatency();
+    if (kept.length) this.latency = { ...Object.fromEntries(kept.map((l) => [l.runId, l.rows])), ...this.latency };
     const saved = await this.s.repo.getEndpointSettings();
     if (!saved) return;
     const e = saved.endpoint;
@@ -190,6 +192,11 @@ export class ServingFeature {
         const res = await s.trainer.measure(id);
         if (!res.ok && res.error.kind === 'not-found') continue;
         this.latency = { ...this.latency, [id]: res.ok ? res.value : res.error };
+        // Kept across reloads; a failed measurement is shown but does not replace a kept one.
+        if (res.ok) {
+          const saved = await s.repo.saveLatency({ runId: id, measuredAt: new Date().toISOString(), rows: res.value });
+          if (!saved.ok) s.warnings = [...s.warnings, saved.error];
+        }
       }
     } finally {
       s.evaluating = null;

@@ -1,8 +1,9 @@
-import type { Figure } from './figure.ts';
+import { finishLayout, PLOT_CONFIG, type Figure } from './figure.ts';
 
 type PlotlyModule = {
   react: (el: HTMLElement, data: unknown[], layout: unknown, config: unknown) => Promise<unknown>;
   purge: (el: HTMLElement) => void;
+  Plots: { resize: (el: HTMLElement) => Promise<unknown> | void };
 };
 
 let plotly: Promise<PlotlyModule> | null = null;
@@ -20,6 +21,10 @@ function loadPlotly(): Promise<PlotlyModule> {
 }
 
 const pending = new Map<HTMLElement, Figure>();
+/** The figure last asked for in each element, to draw again at a new width. */
+const drawn = new WeakMap<HTMLElement, Figure>();
+/** Elements whose container changed size since they were drawn. */
+const resized = new WeakSet<HTMLElement>();
 let pumping = false;
 
 /**
@@ -29,6 +34,7 @@ let pumping = false;
  */
 export function renderPlot(el: HTMLElement, fig: Figure): void {
   pending.set(el, fig);
+  drawn.set(el, fig);
   if (!pumping) {
     pumping = true;
     setTimeout(() => void pump(), 0);
@@ -45,9 +51,27 @@ async function pump(): Promise<void> {
   const [el, fig] = next.value;
   pending.delete(el);
   const started = performance.now();
-  if (el.isConnected) await P.react(el, fig.data, fig.layout, { responsive: true, displaylogo: false });
+  if (el.isConnected) {
+    // The house layout is finished for the element's width: titles wrap, legends go under the axis title.
+    await P.react(el, fig.data, finishLayout(fig, el.clientWidth), PLOT_CONFIG);
+    if (resized.has(el)) {
+      resized.delete(el);
+      await P.Plots.resize(el);
+    }
+  }
   // Leave the main thread at least as long as the draw took before drawing again.
   setTimeout(() => void pump(), Math.max(16, performance.now() - started));
+}
+
+/**
+ * Draws an element's figure again after its container changed size (a ResizeObserver calls this):
+ * the title is wrapped anew and Plotly fits the plot to the new size. Coalesced like any draw.
+ */
+export function resizePlot(el: HTMLElement): void {
+  const fig = drawn.get(el);
+  if (!fig) return;
+  resized.add(el);
+  renderPlot(el, fig);
 }
 
 /** Frees Plotly's listeners on an element and drops any pending draw. */

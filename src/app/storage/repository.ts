@@ -20,6 +20,7 @@ import {
   upgradeDatabase,
   type BenchtopDB,
   type EndpointSettings,
+  type LatencyRecord,
   type PredictionSet,
   type RehearsalRecord,
   type Settings,
@@ -31,6 +32,7 @@ export {
   DEFAULT_EXPERIMENT,
   MAX_STORED_DATASET_BYTES,
   type EndpointSettings,
+  type LatencyRecord,
   type PredictionSet,
   type RehearsalRecord,
   type Settings,
@@ -172,7 +174,10 @@ export class Repository implements Store {
 
   /** Deletes a run with its model, rehearsals and precomputed predictions. */
   async deleteRun(runId: string): Promise<void> {
-    const tx = this.db.transaction(['runs', 'models', 'rehearsals', 'predictionSets', 'predictionChunks'], 'readwrite');
+    const tx = this.db.transaction(
+      ['runs', 'models', 'rehearsals', 'predictionSets', 'predictionChunks', 'latency'],
+      'readwrite',
+    );
     const rehearsals = await tx.objectStore('rehearsals').index('runId').getAllKeys(runId);
     await Promise.all([
       tx.objectStore('runs').delete(runId),
@@ -180,9 +185,22 @@ export class Repository implements Store {
       ...rehearsals.map((k) => tx.objectStore('rehearsals').delete(k)),
       tx.objectStore('predictionSets').delete(runId),
       tx.objectStore('predictionChunks').delete(IDBKeyRange.bound([runId, 0], [runId, Infinity])),
+      tx.objectStore('latency').delete(runId),
       tx.done,
     ]);
     this.notify('runs', runId);
+  }
+
+  // ---- latency ----
+
+  /** Keeps a run's latest latency measurement (the one measured before is replaced: the person asked again). */
+  async saveLatency(record: LatencyRecord): Promise<Result<void>> {
+    return this.write('runs', `the latency of run ${record.runId}`, () => this.db.put('latency', record), record.runId);
+  }
+
+  /** Every latency measurement kept in this browser, by run id. */
+  async listLatency(): Promise<LatencyRecord[]> {
+    return this.db.getAll('latency');
   }
 
   // ---- rehearsals ----

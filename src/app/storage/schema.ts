@@ -10,6 +10,7 @@ import type {
 } from '../../core/store/records.ts';
 import type { RehearsalResult } from '../../core/rollout/rehearsal.ts';
 import type { Endpoint } from '../../core/serving/protocols.ts';
+import type { LatencyRow } from '../../core/runtime/measure-latency.ts';
 import { upgradeModel, upgradeRun } from '../../core/store/upgrade.ts';
 
 /** A dataset version kept in the browser: its record and (when small enough) its data as a Blob. */
@@ -60,6 +61,16 @@ export interface PredictionSet {
   bytes: number;
 }
 
+/**
+ * The latest latency measurement of one run's model in this browser (one row per runtime). Kept apart
+ * from the run record: it describes this device, not how the model was made.
+ */
+export interface LatencyRecord {
+  runId: string;
+  measuredAt: string;
+  rows: LatencyRow[];
+}
+
 export interface BenchtopDB extends DBSchema {
   runs: { key: string; value: RunRecord; indexes: { createdAt: string; datasetId: string; experimentId: string } };
   models: { key: string; value: TrainedModel & { runId: string } };
@@ -74,6 +85,7 @@ export interface BenchtopDB extends DBSchema {
   rehearsals: { key: string; value: RehearsalRecord; indexes: { runId: string } };
   predictionSets: { key: string; value: PredictionSet };
   predictionChunks: { key: [string, number]; value: { runId: string; chunk: number; values: Float32Array } };
+  latency: { key: string; value: LatencyRecord };
 }
 
 export const DB_NAME = 'benchtop';
@@ -82,9 +94,10 @@ export const DB_NAME = 'benchtop';
  * artifacts, aliases with an audit trail, model cards; runs gain experimentId/tags and datasets their
  * row count, columns and provenance; 3 — rehearsals (production-test replays) and precomputed
  * predictions (batch prediction, stored in chunks of rows); 4 — run configs as `{ kind, params, seed }`
- * (model families) and models as a union on `kind` (src/core/store/upgrade.ts), rewritten in place.
+ * (model families) and models as a union on `kind` (src/core/store/upgrade.ts), rewritten in place;
+ * 5 — latency measurements, one record per run (they used to vanish on reload).
  */
-export const DB_VERSION = 4;
+export const DB_VERSION = 5;
 export const DEFAULT_EXPERIMENT: Experiment = Object.freeze({
   id: 'default',
   name: 'Default',
@@ -152,4 +165,5 @@ export async function upgradeDatabase(
     for (let c = await tx.objectStore('versionModels').openCursor(); c; c = await c.continue())
       await c.update({ ...upgradeModel(c.value), versionId: c.value.versionId });
   }
+  if (oldVersion < 5) db.createObjectStore('latency', { keyPath: 'runId' });
 }

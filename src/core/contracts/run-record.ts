@@ -103,6 +103,20 @@ export interface BaselineScore {
   test?: SplitMetrics;
 }
 
+/** What made a derived run: the operation, in words, on which parent, and its cost. */
+export interface Derivation {
+  kind: 'calibrate' | 'compress' | 'fine-tune' | 'distill';
+  /** The operation in words: "int8 quantization", "temperature calibration", "distillation into MLP 8". */
+  what: string;
+  parentRunId: string;
+  /** The parent run's name when it was derived (the parent may be deleted later). */
+  parentName: string;
+  /** Wall time of the derivation alone (fitting, compressing, fine-tuning and scoring). */
+  durationMs: number;
+  /** Epochs trained by the derivation (fine-tuning, distillation); absent when nothing was trained. */
+  epochs?: number;
+}
+
 /** Everything needed to understand and reproduce a run. Plain data: goes to IndexedDB and `run.json`. */
 export interface RunRecord {
   /** @2: config is `{ kind, params, seed }` (src/core/store/upgrade.ts reads @1 records). */
@@ -141,6 +155,12 @@ export interface RunRecord {
   };
   /** For a compressed model: the run it was compressed from, and what compression kept and cost. */
   compression?: { parentRunId: string; info: CompressionInfo; ece?: { before: number; after: number } };
+  /**
+   * For a model made from another run's model (calibrated, compressed, fine-tuned, distilled): what the
+   * derivation did, to which run, and how long it took. `durationMs` of such a run is the derivation's;
+   * its `history` is the parent's unless the derivation trained (fine-tuning, distillation).
+   */
+  derivation?: Derivation;
   /** The latest evaluation report of this run (kept with it, so the registry and model card see it). */
   evaluation?: EvaluationReport;
   /** Behavioural tests saved with this model; rerun on new versions. */

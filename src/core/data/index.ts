@@ -9,3 +9,4 @@ export * from './split.ts';
 export * from './preprocess.ts';
 export * from './catalog.ts';
 export * from './table-codec.ts';
+export * from './column-summary.ts';

@@ -20,6 +20,11 @@ export interface ColumnSchema {
   mean?: number;
   /** Up to five distinct values, for display. */
   examples: string[];
+  /**
+   * Rows per value, most frequent first, for columns with at most 50 distinct values (booleans,
+   * categories, small integer codes): what a yes/no column's 1 is, and each class's share.
+   */
+  counts?: { value: string; count: number }[];
 }
 
 export interface Schema {
@@ -35,8 +40,9 @@ const MAX_CATEGORIES = 50;
  * Infers each column's type from its distinct values: boolean if every value is true/false-like,
  * numeric if every value parses as a number, date if every value is an ISO or m/d/yyyy date,
  * categorical if few distinct values (≤ 50 and ≤ half the non-missing rows, or ≤ 10), else text.
- * Counts missing cells. Columns with no values, and text columns, default to `ignore`.
- * Cost: O(rows × columns) for missing counts, O(distinct) for parsing.
+ * Counts missing cells, and the rows of each value of columns with at most 50 distinct values.
+ * Columns with no values, and text columns, default to `ignore`.
+ * Cost: O(rows × columns) for missing and value counts, O(distinct) for parsing.
  * @example inferSchema(table, 'class').columns[0].type
  */
 export function inferSchema(table: Table, label: string | null = null, ignore: readonly string[] = []): Schema {
@@ -62,6 +68,11 @@ export function inferSchema(table: Table, label: string | null = null, ignore: r
       distinct: dict.length,
       examples: dict.slice(0, 5),
     };
+    if (dict.length > 0 && dict.length <= MAX_CATEGORIES) {
+      const n = new Float64Array(dict.length);
+      for (let i = 0; i < col.codes.length; i++) if (col.codes[i]! >= 0) n[col.codes[i]!]!++;
+      out.counts = dict.map((value, k) => ({ value, count: n[k]! })).sort((a, b) => b.count - a.count);
+    }
     if (parsed) {
       let min = Infinity,
         max = -Infinity,

@@ -9,6 +9,7 @@ import { configFor } from '../families/index.ts';
 import { runTraining } from '../model/run-training.ts';
 import type { DeriveOp } from './derive-op.ts';
 import { DERIVE_OPS, deriveRun, type RunWithModel } from './derive-run.ts';
+import { runProvenance } from './provenance.ts';
 
 const env = { backend: 'cpu' as const, backendReason: '', runtime: 'vitest', appVersion: 'test' };
 
@@ -58,7 +59,19 @@ describe('deriveRun', () => {
       expect(lineage!.parentRunId).toBe('parent');
       expect(r.value.run.fingerprint.rows).toEqual(parent.run.fingerprint.rows);
       expect(r.value.run.metrics.test!.accuracy).toBeGreaterThan(0);
+      // The derived run records its own derivation and cost, not the parent's training.
+      const d = r.value.run.derivation!;
+      expect(d).toMatchObject({ kind: op.kind, parentRunId: 'parent', parentName: 'parent' });
+      expect(r.value.run.durationMs).toBe(d.durationMs);
+      expect(runProvenance(r.value.run)).toMatch(/ of ‘parent’ in \d+\.\d s/);
+      expect(runProvenance(r.value.run)).not.toMatch(/^trained/);
+      if (op.kind === 'fine-tune' || op.kind === 'distill') expect(d.epochs).toBe(r.value.run.history.length);
+      else expect(d.epochs).toBeUndefined();
     }, 60_000);
+
+  it("a trained run's provenance is its training", () => {
+    expect(runProvenance(parent.run)).toMatch(/^trained 10 epochs in \d+\.\d s on CPU$/);
+  });
 
   it('fails with a message naming an unknown teacher run', async () => {
     const op: DeriveOp = { kind: 'distill', hidden: [8], temperature: 2, alpha: 0.5, teacherRunId: 'nope' };

@@ -8,6 +8,7 @@ import type { Table } from '../data/table.ts';
 import type { Result } from '../util/result.ts';
 import { assert, fail } from '../util/result.ts';
 import type { DeriveKind, DeriveOp } from './derive-op.ts';
+import { derivationOf } from './provenance.ts';
 
 /** A parent run with its model. */
 export interface RunWithModel {
@@ -60,13 +61,21 @@ export const DERIVE_OPS: { readonly [K in DeriveKind]: Handler<K> } = Object.fre
 
 /**
  * Makes a new run and model from a parent by one derive operation, with the new run's lineage
- * (`calibration.parentRunId` / `compression.parentRunId`), scores and fingerprint (each operation scores
+ * (`calibration.parentRunId` / `compression.parentRunId`), its `derivation` (what was done, its duration),
+ * scores and fingerprint (each operation scores
  * through `scoreRun`). Cost: that of the operation (calibration: predictions; fine-tuning and distillation:
  * training). Errors: the operation's (not a classifier, not a network, bad settings, an unknown teacher run).
  * @example await deriveRun({ run, model }, { kind: 'compress', spec: { method: 'int8' } }, { table, runId: 'r2' })
  */
-export function deriveRun(parent: RunWithModel, op: DeriveOp, ctx: DeriveContext): Promise<Result<RunWithModel>> {
+export async function deriveRun(parent: RunWithModel, op: DeriveOp, ctx: DeriveContext): Promise<Result<RunWithModel>> {
   const handler = DERIVE_OPS[op.kind] as Handler<DeriveKind> | undefined;
   assert(handler, () => `deriveRun: no derive operation "${(op as { kind: string }).kind}"`);
-  return handler(parent, op, ctx);
+  const started = performance.now();
+  const r = await handler(parent, op, ctx);
+  if (!r.ok) return r;
+  // The new run records what was done and its own cost, not the parent's training time.
+  const durationMs = performance.now() - started;
+  const trained = op.kind === 'fine-tune' || op.kind === 'distill' ? r.value.run.history.length : undefined;
+  const run = { ...r.value.run, durationMs, derivation: derivationOf(op, parent.run, durationMs, trained) };
+  return { ...r, value: { ...r.value, run } };
 }

@@ -1,2 +1,3 @@
 export * from './registry.ts';
 export * from './model-card.ts';
+export * from './derived-version.ts';

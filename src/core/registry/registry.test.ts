@@ -11,6 +11,7 @@ import { exportBundle, importBundle } from '../store/bundle.ts';
 import { MemoryStore } from '../store/memory-store.ts';
 import type { ModelVersion } from '../store/records.ts';
 import { buildModelCard, cardToHtml, cardToMarkdown } from './model-card.ts';
+import { deriveActionLabel, derivedTarget, registerDerived } from './derived-version.ts';
 import { lineageLabel, moveAlias, nextLineage, registerVersion, rollbackAlias } from './registry.ts';
 
 const v = (a: number, r: number, u: number): ModelVersion =>
@@ -96,6 +97,34 @@ describe('registry over a store', () => {
     expect((await store.listAliases('wine'))[0]!.versionId).toBe('wine@1');
     const bad = await registerVersion(store, { name: '../etc', run: runs[0]!.run, model: runs[0]!.model });
     expect(!bad.ok && bad.error.kind).toBe('bad-name');
+  });
+
+  it("registers a derived model as the next version of its parent run's model, with the relation of its operation", async () => {
+    const store = await filled();
+    const derived = (id: string) => ({ run: { ...runs[0]!.run, id, name: id }, model: runs[0]!.model });
+    // The parent run is not registered: the derived model is only a new run, and the button says so.
+    const none = await registerDerived(store, { parentRunId: 'run-0', kind: 'compress', ...derived('c0') });
+    expect(none.ok && none.value).toBeNull();
+    expect(await store.listVersions()).toEqual([]);
+    expect(deriveActionLabel('Compress', derivedTarget('run-0', 'compress', []))).toBe('Compress → new run');
+
+    await registerVersion(store, { name: 'other', run: runs[2]!.run, model: runs[2]!.model });
+    const a = await registerVersion(store, { name: 'wine', run: runs[0]!.run, model: runs[0]!.model });
+    if (!a.ok) throw new Error('register');
+    const target = derivedTarget('run-0', 'calibrate', await store.listVersions());
+    expect(deriveActionLabel('Fit on validation', target)).toBe('Fit on validation → new version of wine');
+
+    const cal = derived('cal');
+    await store.saveRun(cal.run, cal.model);
+    const c = await registerDerived(store, { parentRunId: 'run-0', kind: 'calibrate', ...cal, tags: ['calibrated'] });
+    expect(c.ok && c.value).toMatchObject({ name: 'wine', relation: 'update', parentId: 'wine@1', label: 'V1.1.1' });
+    expect(c.ok && c.value?.tags).toEqual(['calibrated']);
+    // A compression of the calibrated run continues its lineage.
+    const q = await registerDerived(store, { parentRunId: 'cal', kind: 'compress', ...derived('q') });
+    expect(q.ok && q.value).toMatchObject({ name: 'wine', relation: 'update', parentId: 'wine@2', label: 'V1.1.2' });
+    // A distilled student is a new architecture whose lineage parent is the teacher's version.
+    const d = await registerDerived(store, { parentRunId: 'run-0', kind: 'distill', ...derived('d') });
+    expect(d.ok && d.value).toMatchObject({ relation: 'architecture', parentId: 'wine@1', label: 'V2.1.0' });
   });
 
   it('builds a model card with per-slice analysis and escapes HTML', async () => {
