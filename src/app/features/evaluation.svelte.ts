@@ -4,7 +4,6 @@ import type { BehaviourTest } from '../../core/evaluation/behaviour.ts';
 import type { CalibrationMethod } from '../../core/calibration/calibrators.ts';
 import type { CalibrationSnapshot } from '../../core/model/spec.ts';
 import type { Session } from '../session.svelte.ts';
-import type { DeriveFeature } from './derive.svelte.ts';
 
 /** A calibration fitted in the worker but not saved: before/after, waiting for the person's choice. */
 export interface CalibrationPreview {
@@ -67,7 +66,7 @@ export class EvaluationFeature {
    * version when the original is registered), then evaluates the calibrated model on the split the
    * original was evaluated on, so an evaluation stays in view.
    */
-  async keepCalibration(derive: Pick<DeriveFeature, 'calibrate'>): Promise<void> {
+  async keepCalibration(derive: { calibrate(runId: string, method: CalibrationMethod): Promise<void> }): Promise<void> {
     const p = this.calibrationPreview;
     if (!p) return;
     const parent = this.s.runs.find((r) => r.id === p.runId);
