@@ -1,4 +1,5 @@
 import { config, f3, layout, loadData, pct, train } from './helpers.ts';
+import { ruleBranches } from '../../core/insight/index.ts';
 import type { LessonContext, LessonOutput, Params } from './types.ts';
 
 /** The "baselines" lesson (see LESSONS): runs in the workers and computes what to notice. */
@@ -22,6 +23,25 @@ export async function baselines(p: Params, ctx: LessonContext): Promise<LessonOu
     { name: `model (${p.model})`, m: run.metrics.test! },
   ];
   const lift = run.metrics.test!.accuracy! - zero.test!.accuracy!;
+  // The rule baseline predicts different classes on its two sides when any single-feature rule can.
+  const branches = heur ? ruleBranches(heur) : null;
+  const agree = !branches || branches[0] === branches[1];
+  const ruleLift = heur ? heur.test!.accuracy! - zero.test!.accuracy! : 0;
+  const ruleNotice = heur
+    ? {
+        key: 'rule-accuracy',
+        value: heur.test!.accuracy!,
+        text: agree
+          ? `No single feature separates the classes on its own: the best one-feature rule predicts ` +
+            `"${branches?.[0] ?? zero.detail}" on both sides, so it is the zero-rule again.`
+          : `The best one-feature rule (${heur.detail}) scores ${pct(heur.test!.accuracy!)} — ` +
+            (ruleLift >= 0
+              ? `${(ruleLift * 100).toFixed(1)} points above`
+              : `${(-ruleLift * 100).toFixed(1)} points below`) +
+            ` the zero-rule, with macro F1 ${f3(heur.test!.macroF1!)} against ${f3(zero.test!.macroF1!)}.`,
+        holds: !agree,
+      }
+    : null;
   return {
     figures: [
       {
@@ -60,6 +80,7 @@ export async function baselines(p: Params, ctx: LessonContext): Promise<LessonOu
           `model ${f3(run.metrics.test!.macroF1!)}.`,
         holds: run.metrics.test!.macroF1! > zero.test!.macroF1!,
       },
+      ...(ruleNotice ? [ruleNotice] : []),
     ],
     table: {
       head: ['', 'accuracy', 'macro F1'],

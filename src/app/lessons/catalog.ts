@@ -8,8 +8,9 @@ export const LESSONS: LessonDef[] = [
     title: '1. Baselines first',
     explanation:
       'german-credit has 700 "good" and 300 "bad" loans. A model that always answers "good" is right 70% of ' +
-      'the time without learning anything. Train a model and put it next to the zero-rule and a one-feature ' +
-      'heuristic: accuracy alone cannot tell them apart well; macro F1 (which weighs both classes) can.',
+      'the time without learning anything. Train a model and put it next to the zero-rule and the best ' +
+      'one-feature rule that predicts both classes (a rule that says "good" on both sides would just be the ' +
+      'zero-rule): accuracy alone cannot tell them apart well; macro F1 (which weighs both classes) can.',
     params: [
       { key: 'model', label: 'Model', kind: 'choice', default: 'mlp', choices: ['logistic', 'mlp', 'gbt', 'forest'] },
       { key: 'epochs', label: 'Epochs', kind: 'number', default: 30, min: 1, max: 300, step: 1 },

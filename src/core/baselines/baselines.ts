@@ -1,5 +1,7 @@
 import type { Preprocessor } from '../data/preprocess.ts';
 import { fitTree } from '../classical/decision-tree.ts';
+import { describeSplit, type BooleanWords } from './describe-split.ts';
+import { bestSingleFeatureRule } from './single-feature-rule.ts';
 import type { EncodedSet } from '../model/prepare.ts';
 import type { BaselineScore, SplitMetrics } from '../model/spec.ts';
 import { splitMetrics } from '../model/split-metrics.ts';
@@ -32,31 +34,22 @@ function drawClasses(p: Float64Array, n: number, rng: Random): Int32Array {
   });
 }
 
-/** Describes a stump split on an encoded input in the person's terms (original units, category names). */
-function describeSplit(pre: Preprocessor, input: number, threshold: number): string {
-  let offset = 0;
-  for (const f of pre.features) {
-    const width = f.kind === 'numeric' ? 1 : f.categories.length;
-    if (input < offset + width) {
-      if (f.kind === 'numeric') return `${f.column} ≤ ${Number((threshold * f.std + f.mean).toPrecision(4))}`;
-      return `${f.column} is not "${f.categories[input - offset]}"`;
-    }
-    offset += width;
-  }
-  return `input ${input} ≤ ${threshold}`;
-}
-
-const labelText = (pre: Preprocessor, c: number) =>
-  pre.label.task === 'classification' ? `"${pre.label.classes[c]}"` : String(c);
+const labelOf = (pre: Preprocessor, c: number) =>
+  pre.label.task === 'classification' ? pre.label.classes[c]! : String(c);
+const labelText = (pre: Preprocessor, c: number) => `"${labelOf(pre, c)}"`;
 
 /**
  * Baselines every model is judged against, fitted on the training split and scored on the others:
  * - uniform: random guesses, each class equally likely (regression: uniform over the training range);
  * - prior: random guesses following the training label distribution (regression: a random training target);
  * - zero-rule: always the most frequent training class (regression: the training mean);
- * - threshold: the best single-feature threshold rule (a depth-1 tree) learned on train;
+ * - threshold: the best single-feature threshold rule learned on train — for classes, the one with the
+ *   most training rows right among rules whose two sides predict different classes (a split predicting
+ *   the same class on both sides is the zero-rule; when every split does, the baseline says so and its
+ *   `branches` agree); for regression a depth-1 tree;
  * - user: a figure the person entered (an existing system or a human), taken as given.
- * Randomized baselines are seeded, so they are reproducible.
+ * Randomized baselines are seeded, so they are reproducible. `words` spells yes/no columns in rule
+ * texts (see `booleanWords`).
  */
 export function scoreBaselines(
   pre: Preprocessor,
@@ -64,6 +57,7 @@ export function scoreBaselines(
   sets: { validation: EncodedSet; test?: EncodedSet },
   seed: number,
   user: UserBaseline[] = [],
+  words: BooleanWords = {},
 ): BaselineScore[] {
   const out: BaselineScore[] = [];
   const score = (make: (set: EncodedSet, rng: Random) => { outputs: Float64Array; predicted?: Int32Array }) => {
@@ -75,6 +69,12 @@ export function scoreBaselines(
     return { validation: one(sets.validation), test: sets.test && sets.test.y.length ? one(sets.test) : undefined };
   };
   const d = pre.inputSize;
+  const trainValues = (input: number) => {
+    const seen = new Set<number>();
+    for (let i = 0; i < train.y.length && seen.size < 4; i++) seen.add(train.X[i * d + input]!);
+    return [...seen];
+  };
+  const rule = (input: number, threshold: number) => describeSplit(pre, input, threshold, trainValues(input), words);
   if (pre.label.task === 'classification') {
     const k = pre.label.classes.length;
     const y = train.y as Int32Array;
@@ -104,22 +104,35 @@ export function scoreBaselines(
       detail: `always ${labelText(pre, major)} (${(prior[major]! * 100).toFixed(1)}% of training rows)`,
       ...score((s) => ({ outputs: fill(prior, s.y.length), predicted: new Int32Array(s.y.length).fill(major) })),
     });
-    const stump = fitTree(train.X, y, y.length, d, { criterion: 'gini', classes: k, maxDepth: 1, minSamplesLeaf: 1 });
-    if (stump.feature[0]! >= 0) {
-      const leftClass = argmax(stump.value.slice(stump.left[0]! * k, stump.left[0]! * k + k));
-      const rightClass = argmax(stump.value.slice(stump.right[0]! * k, stump.right[0]! * k + k));
+    const found = bestSingleFeatureRule(train.X, y, y.length, d, k);
+    const stump = found
+      ? null
+      : fitTree(train.X, y, y.length, d, { criterion: 'gini', classes: k, maxDepth: 1, minSamplesLeaf: 1 });
+    const split = found
+      ? found
+      : stump && stump.feature[0]! >= 0
+        ? {
+            input: stump.feature[0]!,
+            threshold: stump.threshold[0]!,
+            left: Float64Array.from(stump.value.slice(stump.left[0]! * k, stump.left[0]! * k + k)),
+            right: Float64Array.from(stump.value.slice(stump.right[0]! * k, stump.right[0]! * k + k)),
+          }
+        : null;
+    if (split) {
+      const leftClass = argmax(split.left),
+        rightClass = argmax(split.right);
+      const text = `${rule(split.input, split.threshold)} → ${labelText(pre, leftClass)}, otherwise ${labelText(pre, rightClass)}`;
       out.push({
         kind: 'threshold',
         name: 'Best single-feature rule',
-        detail:
-          `${describeSplit(pre, stump.feature[0]!, stump.threshold[0]!)} ` +
-          `→ ${labelText(pre, leftClass)}, otherwise ${labelText(pre, rightClass)}`,
+        detail: found
+          ? text
+          : `no single-feature rule predicts different classes on its two sides; the best split (${text}) is the zero-rule`,
+        branches: [labelOf(pre, leftClass), labelOf(pre, rightClass)],
         ...score((s) => {
           const o = new Float64Array(s.y.length * k);
-          for (let i = 0; i < s.y.length; i++) {
-            const leaf = s.X[i * d + stump.feature[0]!]! <= stump.threshold[0]! ? stump.left[0]! : stump.right[0]!;
-            for (let c = 0; c < k; c++) o[i * k + c] = stump.value[leaf * k + c]!;
-          }
+          for (let i = 0; i < s.y.length; i++)
+            o.set(s.X[i * d + split.input]! <= split.threshold ? split.left : split.right, i * k);
           return { outputs: o };
         }),
       });
@@ -160,9 +173,8 @@ export function scoreBaselines(
       out.push({
         kind: 'threshold',
         name: 'Best single-feature rule',
-        detail:
-          `${describeSplit(pre, stump.feature[0]!, stump.threshold[0]!)} → ${l.toPrecision(4)}, ` +
-          `otherwise ${r.toPrecision(4)}`,
+        detail: `${rule(stump.feature[0]!, stump.threshold[0]!)} → ${l.toPrecision(4)}, otherwise ${r.toPrecision(4)}`,
+        branches: [l.toPrecision(4), r.toPrecision(4)],
         ...score((s) => ({
           outputs: Float64Array.from({ length: s.y.length }, (_, i) =>
             s.X[i * d + stump.feature[0]!]! <= stump.threshold[0]! ? l : r,

@@ -99,6 +99,11 @@ export interface BaselineScore {
   name: string;
   /** What the baseline does, in words ("predict 'good' always", "age <= 30.5 → bad"). */
   detail: string;
+  /**
+   * Threshold rule: what it predicts on each side ([rule holds, otherwise]; class names or values).
+   * Absent in runs stored before it was kept.
+   */
+  branches?: [string, string];
   validation: SplitMetrics;
   test?: SplitMetrics;
 }

@@ -3,6 +3,7 @@ import type { SplitSpec } from '../data/split.ts';
 import type { Table } from '../data/table.ts';
 import type { Preprocessor, Task } from '../data/preprocess.ts';
 import { scoreBaselines, type UserBaseline } from '../baselines/baselines.ts';
+import { booleanWords } from '../baselines/boolean-words.ts';
 import type { Result } from '../util/result.ts';
 import { assert, fail, ok } from '../util/result.ts';
 import type { RunEnvironment, RunRecord } from '../contracts/run-record.ts';
@@ -110,7 +111,14 @@ export async function runTraining(
     config,
     history,
     metrics,
-    baselines: scoreBaselines(pre, train, { validation, test }, config.seed, req.userBaselines),
+    baselines: scoreBaselines(
+      pre,
+      train,
+      { validation, test },
+      config.seed,
+      req.userBaselines,
+      booleanWords(req.table, pre),
+    ),
     samples,
     slices,
     samplesPerSecond,
