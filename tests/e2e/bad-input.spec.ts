@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { openApp } from './helpers.ts';
+import { go, openApp } from './helpers.ts';
 
 async function importBuffer(page: Page, name: string, content: string | Buffer) {
   await page.getByLabel(/Import your file/).setInputFiles({
@@ -68,9 +68,11 @@ test('bad files get a message naming file, row and column; the loaded dataset st
     ['f,g,label', ...Array.from({ length: 30 }, (_, i) => `${i},${i * 2},same`)].join('\n'),
   );
   await expect(page.getByTestId('dataset-name')).toHaveText('oneclass.csv');
+  await go(page, 'train');
   await page.getByTestId('train').click();
   await expect(error).toHaveAttribute('data-kind', 'one-class-label');
   await expect(error).toContainText('column "label"');
+  await go(page, 'data');
   await expect(page.getByTestId('dataset-name')).toHaveText('oneclass.csv');
   expect(dialogs).toBe(0);
 });

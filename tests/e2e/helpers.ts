@@ -3,12 +3,100 @@ import { mkdtemp, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { promisify } from 'node:util';
-import { expect, type Page } from '@playwright/test';
+import { expect, type Locator, type Page } from '@playwright/test';
 
-/** Opens the app and waits until the workers are up and the default dataset is loaded. */
-export async function openApp(page: Page): Promise<void> {
-  await page.goto('/');
+/** Opens the app at a view's address (the Data view by default) and waits until the workers are up and the dataset is loaded. */
+export async function openApp(page: Page, hash = '#/data'): Promise<void> {
+  await page.goto(`/${hash}`);
+  await waitReady(page);
+}
+
+/** Waits until the app is ready again (after a reload). */
+export async function waitReady(page: Page): Promise<void> {
   await expect(page.locator('main[data-ready="true"]')).toBeVisible({ timeout: 60_000 });
+}
+
+export type View = 'data' | 'train' | 'runs' | 'run' | 'registry' | 'lessons';
+export type Tab = 'overview' | 'evaluate' | 'calibrate' | 'compress' | 'cloud' | 'rehearse' | 'monitor' | 'batch';
+
+/** Goes to a view with the header's navigation, as a person would. */
+export async function go(page: Page, view: View): Promise<void> {
+  await page.getByRole('navigation', { name: 'Views' }).getByTestId(`view-${view}`).click();
+  await expect(page.locator(`main[data-view="${view}"]`)).toBeVisible();
+}
+
+/** Opens the header's compute badge, chooses a backend, waits until it is in use, and closes the panel again. */
+export async function chooseBackend(page: Page, name: string): Promise<void> {
+  await openBackendPanel(page);
+  await page
+    .getByRole('region', { name: 'Compute backend and storage' })
+    .getByLabel('Compute backend')
+    .selectOption(name);
+  await expect(page.getByTestId('backend-status')).toHaveAttribute('data-backend', name);
+  await closeBackendPanel(page);
+}
+
+/** The compute badge's panel (backend choice, its reason, storage); opened if it is closed. */
+export async function openBackendPanel(page: Page): Promise<Locator> {
+  const badge = page.getByTestId('backend-status');
+  const panel = page.getByRole('region', { name: 'Compute backend and storage' });
+  if ((await badge.getAttribute('aria-expanded')) !== 'true') await badge.click();
+  await expect(panel).toBeVisible();
+  return panel;
+}
+
+export async function closeBackendPanel(page: Page): Promise<void> {
+  const panel = page.getByRole('region', { name: 'Compute backend and storage' });
+  await panel.getByRole('button', { name: 'Close' }).click();
+  await expect(panel).toHaveCount(0);
+}
+
+/**
+ * Clicks Train (in the Train view) and waits until its "Last run" steps offer the new run: the
+ * "Open …" link names a run other than the one it named before.
+ */
+export async function train(page: Page, timeout = 150_000): Promise<void> {
+  const next = page.getByTestId('next-open-run');
+  const before = (await next.count()) ? await next.getAttribute('href') : null;
+  await page.getByTestId('train').click();
+  await expect
+    .poll(
+      async () => {
+        const href = (await next.count()) ? await next.getAttribute('href') : null;
+        return href !== null && href !== before;
+      },
+      { timeout, intervals: [250] },
+    )
+    .toBe(true);
+}
+
+/**
+ * Opens the selected run: from the Train view by its "Open “…”" next step, elsewhere by the header's
+ * Run link; then, if given, one of its tabs.
+ */
+export async function openRun(page: Page, tab?: Tab): Promise<Locator> {
+  if (await page.getByTestId('train-view').isVisible()) await page.getByTestId('next-open-run').click();
+  else await page.getByTestId('view-run').click();
+  const view = page.getByTestId('run-view');
+  await expect(view).toBeVisible();
+  await expect(page.locator('main[data-view="run"]')).toBeVisible();
+  if (tab) await runTab(page, tab);
+  return view;
+}
+
+/** Opens one of the shown run's tabs. */
+export async function runTab(page: Page, tab: Tab): Promise<Locator> {
+  await page.getByTestId('run-view').getByTestId(`tab-${tab}`).click();
+  const section = page.getByTestId(`run-tab-${tab}`);
+  await expect(section).toBeVisible();
+  return section;
+}
+
+/** Opens a `<details>` panel unless it is open already. */
+export async function expand(details: Locator): Promise<void> {
+  await expect(details).toBeVisible();
+  if ((await details.getAttribute('open')) === null) await details.locator('summary').first().click();
+  await expect(details).toHaveAttribute('open', '');
 }
 
 /** Waits until the lazily loaded Plotly has been evaluated (it is preloaded when the page is idle). */
@@ -92,9 +180,11 @@ export async function cliModel(data: string, label: string, extra: string[] = []
   return model;
 }
 
-/** Imports a model directory into the open app (as "Import a model" does). */
+/** Imports a model directory in the Runs view ("Import a model") and waits until it is imported and selected. */
 export async function importModel(page: Page, model: string): Promise<void> {
+  await go(page, 'runs');
   await page.getByTestId('import-model').setInputFiles((await readdir(model)).map((f) => join(model, f)));
+  await expect(page.getByRole('status').filter({ hasText: 'Imported model' })).toBeVisible({ timeout: 60_000 });
 }
 
 /** A value for {@link seedVersion1Database}: `{ __buffer: bytes }` becomes an ArrayBuffer, `{ __blob: bytes }` a Blob. */

@@ -1,16 +1,17 @@
 import { expect, test } from '@playwright/test';
-import { openApp } from './helpers.ts';
+import { chooseBackend, go, openApp, openRun, train, waitReady } from './helpers.ts';
 
 test('gradient-boosted trees on german-credit are judged against baselines, with the lift shown', async ({ page }) => {
   await openApp(page);
   await page.getByLabel('Shipped dataset').selectOption('german-credit');
   await expect(page.getByTestId('dataset-name')).toHaveText('german-credit.csv');
+  await go(page, 'train');
   await page.getByTestId('model-kind').selectOption('gbt');
   await page.getByLabel('Boosting rounds').fill('30');
   await page.getByLabel('Boosting rounds').blur();
-  await page.getByTestId('train').click();
-  const view = page.getByTestId('run-view');
-  await expect(view).toHaveAttribute('data-status', 'finished', { timeout: 60_000 });
+  await train(page, 60_000);
+  const view = await openRun(page);
+  await expect(view).toHaveAttribute('data-status', 'finished');
   const baselines = page.getByTestId('baselines');
   await expect(baselines.locator('tr[data-baseline="zero-rule"]')).toContainText('always "good"');
   await expect(baselines.locator('tr[data-baseline="threshold"]')).toContainText('→');
@@ -21,21 +22,23 @@ test('gradient-boosted trees on german-credit are judged against baselines, with
   await expect(page.getByTestId('lift')).toContainText('Lift over the strongest baseline');
   await expect(view.getByTestId('curves')).toBeVisible();
   await page.reload();
-  await expect(page.locator('main[data-ready="true"]')).toBeVisible({ timeout: 60_000 });
+  await waitReady(page);
   await page.getByTestId('check-model').click();
+  await expect(page.getByTestId('check-result')).toHaveAttribute('data-max-diff', /.+/);
   expect(Number(await page.getByTestId('check-result').getAttribute('data-max-diff'))).toBeLessThan(1e-12);
 });
 
 test('a CNN trains on digits on the WASM backend (gradient kernels registered for WASM)', async ({ page }) => {
   await openApp(page);
-  await page.getByLabel('Compute backend').selectOption('wasm');
-  await expect(page.getByTestId('backend-status')).toHaveAttribute('data-backend', 'wasm');
+  await chooseBackend(page, 'wasm');
+  await go(page, 'train');
   await page.getByTestId('model-kind').selectOption('cnn');
   await page.getByLabel('Epochs', { exact: true }).fill('4');
   await page.getByLabel('Learning rate', { exact: true }).fill('0.005');
   await page.getByLabel('Learning rate', { exact: true }).blur();
-  await page.getByTestId('train').click();
-  await expect(page.getByTestId('run-view')).toHaveAttribute('data-status', 'finished', { timeout: 120_000 });
+  await train(page, 120_000);
+  await openRun(page);
+  await expect(page.getByTestId('run-view')).toHaveAttribute('data-status', 'finished');
   await expect(page.getByTestId('run-view')).toContainText('on WASM');
   expect(Number(await page.getByTestId('val-accuracy').textContent())).toBeGreaterThan(0.8);
   await page.getByText('Tracking: learning rate, gradients').click();
@@ -46,6 +49,7 @@ test('debugging aids: overfit one batch passes, the LR range test suggests a rat
   await openApp(page);
   await page.getByLabel('Shipped dataset').selectOption('wine');
   await expect(page.getByTestId('dataset-name')).toHaveText('wine.csv');
+  await go(page, 'train');
   await page.getByText('Debugging aids').click();
   await page.getByTestId('overfit-batch').click();
   await expect(page.getByTestId('overfit-result')).toHaveAttribute('data-passed', 'true', { timeout: 60_000 });
@@ -64,26 +68,31 @@ test('debugging aids: overfit one batch passes, the LR range test suggests a rat
 
 test('a run interrupted by a reload is marked interrupted, not left running', async ({ page }) => {
   await openApp(page);
-  await page.getByLabel('Compute backend').selectOption('cpu');
-  await expect(page.getByTestId('backend-status')).toHaveAttribute('data-backend', 'cpu');
+  await chooseBackend(page, 'cpu');
+  await go(page, 'train');
   await page.getByLabel('Epochs', { exact: true }).fill('1000');
   await page.getByLabel('Epochs', { exact: true }).blur();
   await page.getByTestId('train').click();
+  await expect(page.getByTestId('samples-per-second')).toBeVisible();
+  await go(page, 'runs');
   await expect(page.getByTestId('runs').getByTestId('list-status')).toHaveText('running');
   await page.reload();
-  await expect(page.locator('main[data-ready="true"]')).toBeVisible({ timeout: 60_000 });
+  await waitReady(page);
   await expect(page.getByTestId('runs').getByTestId('list-status')).toHaveText('interrupted');
+  await openRun(page);
   await expect(page.getByTestId('run-status')).toHaveText('interrupted');
   await expect(page.getByTestId('run-message')).toContainText('closed or reloaded');
 });
 
 test('out-of-range hyperparameters are refused before training starts', async ({ page }) => {
   await openApp(page);
+  await go(page, 'train');
   await page.getByLabel('Dropout').fill('0.99');
   await page.getByLabel('Dropout').blur();
   await page.getByTestId('train').click();
   await expect(page.getByTestId('error')).toHaveAttribute('data-kind', 'bad-config');
   await expect(page.getByTestId('error')).toContainText('Dropout must be between 0 and 0.95');
+  await go(page, 'runs');
   await expect(page.getByTestId('runs').locator('li')).toHaveCount(0);
 });
 
@@ -91,6 +100,7 @@ test('hyperparameter search runs trials in a pool of workers and feeds the best 
   await openApp(page);
   await page.getByLabel('Shipped dataset').selectOption('breast-cancer');
   await expect(page.getByTestId('dataset-name')).toHaveText('breast-cancer-wisconsin.csv');
+  await go(page, 'train');
   await page.getByTestId('model-kind').selectOption('tree');
   await page.getByTestId('tune-panel').locator('summary').click();
   await page.getByTestId('tune-search').selectOption('random');
@@ -116,27 +126,34 @@ test('ensembles: a bagged model, and three runs combined by stacking', async ({ 
   await expect(page.getByTestId('dataset-name')).toHaveText('wine.csv');
   const view = page.getByTestId('run-view');
   for (const kind of ['logistic', 'tree', 'knn']) {
+    await go(page, 'train');
     await page.getByTestId('model-kind').selectOption(kind);
     if (kind === 'logistic') {
       await page.getByLabel('Learning rate', { exact: true }).fill('0.02');
       await page.getByLabel('Learning rate', { exact: true }).blur();
     }
-    await page.getByTestId('train').click();
-    await expect(view).toHaveAttribute('data-status', 'finished', { timeout: 60_000 });
+    await train(page, 60_000);
+    await openRun(page);
+    await expect(view).toHaveAttribute('data-status', 'finished');
+    await go(page, 'runs');
     await expect(page.getByTestId('runs').locator('li')).toHaveCount(['logistic', 'tree', 'knn'].indexOf(kind) + 1);
   }
   for (const box of await page.getByRole('checkbox', { name: /^Pick run/ }).all()) await box.check();
   await page.getByTestId('combine').getByRole('button', { name: 'Stacking' }).click();
-  await expect(view).toContainText('Stacking (logistic-regression meta-learner) of 3', { timeout: 60_000 });
+  await page.getByRole('button', { name: /^Open run Stack of 3/ }).click({ timeout: 60_000 });
+  await expect(view).toContainText('Stacking (logistic-regression meta-learner) of 3');
   expect(Number(await page.getByTestId('val-accuracy').textContent())).toBeGreaterThan(0.85);
   await view.getByTestId('check-model').click();
+  await expect(page.getByTestId('check-result')).toHaveAttribute('data-max-diff', /.+/);
   expect(Number(await page.getByTestId('check-result').getAttribute('data-max-diff'))).toBeLessThan(1e-9);
 
+  await go(page, 'train');
   await page.getByTestId('model-kind').selectOption('tree');
   await page.getByTestId('ensemble-method').selectOption('bag');
   await page.getByLabel('Members').fill('5');
   await page.getByLabel('Members').blur();
-  await page.getByTestId('train').click();
-  await expect(view).toContainText('Bagging of 5', { timeout: 60_000 });
+  await train(page, 60_000);
+  await openRun(page);
+  await expect(view).toContainText('Bagging of 5');
   await expect(view).toHaveAttribute('data-status', 'finished');
 });

@@ -3,7 +3,7 @@ import { mkdtemp, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
-import { longTasks, openApp, recordLongTasks, waitForPlotly } from './helpers.ts';
+import { chooseBackend, go, longTasks, openApp, openRun, recordLongTasks, waitForPlotly } from './helpers.ts';
 
 /** Writes a CSV of about `mb` megabytes: 8 numeric columns and a 3-class label. */
 async function writeBigCsv(path: string, mb: number): Promise<number> {
@@ -48,16 +48,18 @@ test('a 50 MB CSV is parsed in the worker with progress, without freezing the pa
 
 test('Cancel stops training within a batch; the cancelled run is kept', async ({ page }) => {
   await openApp(page);
-  await page.getByLabel('Compute backend').selectOption('cpu');
-  await expect(page.getByTestId('backend-status')).toHaveAttribute('data-backend', 'cpu');
+  await chooseBackend(page, 'cpu');
+  await go(page, 'train');
   await page.getByLabel('Epochs', { exact: true }).fill('500');
   await page.getByLabel('Epochs', { exact: true }).blur();
   await page.getByTestId('train').click();
   await expect(page.getByTestId('samples-per-second')).toBeVisible();
   await page.getByTestId('cancel').click();
-  const run = page.getByTestId('run-view');
-  await expect(run).toHaveAttribute('data-status', 'cancelled', { timeout: 30_000 });
+  await expect(page.getByTestId('next-open-run')).toBeVisible({ timeout: 30_000 });
+  const run = await openRun(page);
+  await expect(run).toHaveAttribute('data-status', 'cancelled');
   await expect(page.getByTestId('run-status')).toHaveText('cancelled');
   await expect(page.getByTestId('run-message')).toContainText(/Cancelled at epoch \d+, step \d+/);
+  await go(page, 'runs');
   await expect(page.getByTestId('runs').locator('li')).toHaveCount(1);
 });

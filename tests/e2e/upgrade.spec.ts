@@ -1,7 +1,7 @@
 import { readFileSync, readdirSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
-import { openApp, seedVersion1Database } from './helpers.ts';
+import { go, openApp, seedVersion1Database } from './helpers.ts';
 
 // Runs and models written by the code before model families (tests/fixtures/v3-store/README.md), put into
 // IndexedDB in the shape the app stored them then; the app upgrades the database (to v4) on open, and each
@@ -38,7 +38,12 @@ test('runs and models saved before model families open, upgraded, and re-predict
   );
   await openApp(page);
   for (const { run } of records) {
-    await page.getByTestId('runs').locator(`li[data-run-id="${run.id}"]`).getByRole('button').first().click();
+    await go(page, 'runs');
+    await page
+      .getByTestId('runs')
+      .locator(`li[data-run-id="${run.id}"]`)
+      .getByRole('button', { name: /^Open run/ })
+      .click();
     const view = page.getByTestId('run-view');
     await expect(view).toHaveAttribute('data-run-id', run.id);
     await view.getByTestId('check-model').click();
