@@ -1,5 +1,5 @@
 import { expect, test, type Locator, type Page } from '@playwright/test';
-import { cliModel, importModel, openApp, serve } from './helpers.ts';
+import { cliModel, importModel, openApp, openRun, runTab, serve, waitReady } from './helpers.ts';
 
 async function trainAndImport(page: Page): Promise<string> {
   const model = await cliModel('wine.csv', 'cultivar');
@@ -45,13 +45,13 @@ test('production rehearsals against benchtop serve: shadow, canary rollback, smo
     '3',
   ]);
   try {
+    // The endpoint is set in the run's "Compare with cloud" tab; the rehearsals use it in theirs.
+    await openRun(page, 'cloud');
     const cloud = page.getByTestId('cloud-compare');
-    await cloud.locator('summary').first().click();
     await cloud.getByTestId('endpoint-url').fill(good.url);
     await cloud.getByTestId('endpoint-model').fill('wine');
-    const section = page.getByTestId('rehearsals-section');
-    await section.locator('summary').first().click();
-    const panel = section.getByTestId('rehearsals');
+    await runTab(page, 'rehearse');
+    const panel = page.getByTestId('rehearsals');
 
     // Shadow: the same model in the page and on the server agree on every request.
     await rehearse(panel, { kind: 'shadow', champion: 'local', challenger: 'remote', requests: 120 });
@@ -61,7 +61,9 @@ test('production rehearsals against benchtop serve: shadow, canary rollback, smo
     await expect(panel.locator('.plot')).toHaveCount(2);
 
     // Canary against a server failing 40% of calls: rolled back on the error rate.
+    await runTab(page, 'cloud');
     await cloud.getByTestId('endpoint-url').fill(faulty.url);
+    await runTab(page, 'rehearse');
     await rehearse(panel, { kind: 'canary', champion: 'local', challenger: 'remote', requests: 400 });
     await panel.getByTestId('canary-steps').fill('10, 50, 100');
     await panel.getByTestId('canary-per-step').fill('10');
@@ -99,7 +101,7 @@ test('production rehearsals against benchtop serve: shadow, canary rollback, smo
 
     // Saved with the run: still there after a reload.
     await page.reload();
-    await page.getByTestId('rehearsals-section').locator('summary').first().click();
+    await waitReady(page);
     await expect(page.getByTestId('rehearsal-saved').locator('li')).toHaveCount(5, { timeout: 30_000 });
     await page
       .getByTestId('rehearsal-saved')
@@ -114,8 +116,7 @@ test('production rehearsals against benchtop serve: shadow, canary rollback, smo
 
 test('batch versus online prediction, and the auth header stored only when asked', async ({ page }) => {
   await trainAndImport(page);
-  const section = page.getByTestId('batch-section');
-  await section.locator('summary').first().click();
+  const section = await openRun(page, 'batch');
   await section.getByTestId('batch-precompute').click();
   await expect(section.getByTestId('batch-set')).toHaveAttribute('data-rows', '178', { timeout: 60_000 });
   await section.getByRole('spinbutton', { name: 'Rows to measure' }).fill('40');
@@ -129,7 +130,8 @@ test('batch versus online prediction, and the auth header stored only when asked
   // The auth header: in memory only, unless the person ticks "store".
   const cloud = page.getByTestId('cloud-compare');
   const open = async () => {
-    await page.getByTestId('cloud-compare').locator('summary').first().click();
+    await waitReady(page);
+    await runTab(page, 'cloud');
   };
   await open();
   await cloud.getByTestId('endpoint-model').fill('wine');
