@@ -1,7 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { expect, test } from '@playwright/test';
-import { cliModel, DATA_DIR, importModel, openApp } from './helpers.ts';
+import { cliModel, DATA_DIR, importModel, openApp, openRun } from './helpers.ts';
 
 const WEATHER = join(DATA_DIR, 'seattle-weather.csv');
 
@@ -27,9 +27,7 @@ test('monitoring a weather model: drift of summer data, a monthly timeline with 
 
   await openApp(page);
   await importModel(page, model);
-  const section = page.getByTestId('monitor-section');
-  await section.locator('summary').first().click();
-  const mon = section.getByTestId('monitor');
+  const mon = (await openRun(page, 'monitor')).getByTestId('monitor');
 
   // Summer against the all-season training rows: temperatures drift; the label mix too.
   await mon.getByTestId('monitor-file').setInputFiles(join(dir, 'summer.csv'));
