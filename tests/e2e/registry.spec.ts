@@ -4,20 +4,27 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { unzipSync, zipSync } from 'fflate';
 import { expect, test, type Page } from '@playwright/test';
-import { openApp, seedVersion1Database } from './helpers.ts';
+import { go, openApp, openBackendPanel, openRun, seedVersion1Database, train } from './helpers.ts';
 
+/** The rows of the Runs view's table. */
+const rows = (page: Page) => page.getByTestId('runs-table').locator('tbody tr');
+
+/** Trains a decision tree in the Train view, checks it joined the runs, and opens it. */
 async function trainTree(page: Page, depth: string, seed: string) {
+  await go(page, 'runs');
+  const before = await rows(page).count();
+  await go(page, 'train');
   await page.getByTestId('model-kind').selectOption('tree');
   await page.getByLabel('Max depth').fill(depth);
   await page.getByLabel('Seed', { exact: true }).fill(seed);
   await page.getByLabel('Seed', { exact: true }).blur();
-  const before = await page.getByTestId('runs').locator('li').count();
-  await page.getByTestId('train').click();
-  await expect(page.getByTestId('runs').locator('li')).toHaveCount(before + 1);
-  await expect(page.getByTestId('run-view')).toHaveAttribute('data-status', 'finished', { timeout: 60_000 });
+  await train(page, 60_000);
+  await expect(await openRun(page)).toHaveAttribute('data-status', 'finished');
+  await go(page, 'runs');
+  await expect(rows(page)).toHaveCount(before + 1);
 }
 
-test('a version-1 database opens in the newest schema (v4) with nothing lost', async ({ page }) => {
+test('a version-1 database opens in the newest schema (v5) with nothing lost', async ({ page }) => {
   await seedVersion1Database(page, [
     {
       store: 'runs',
@@ -54,10 +61,10 @@ test('a version-1 database opens in the newest schema (v4) with nothing lost', a
       value: { id: 'd1', name: 'old.csv', label: 'y', savedAt: '2026-01-01', table: { __blob: [1, 2, 3] } },
     },
   ]);
-  await openApp(page);
-  const item = page.getByTestId('runs').locator('li[data-run-id="old-run"]');
+  await openApp(page, '#/runs');
+  const item = rows(page).and(page.locator('[data-run-id="old-run"]'));
   await expect(item).toContainText('Old run from v1');
-  await expect(item.getByTestId('list-status')).toHaveText('finished');
+  await expect(item.getByTestId('row-status')).toHaveText('finished');
   const migrated = await page.evaluate(async () => {
     const db: IDBDatabase = await new Promise((resolve) => {
       const r = indexedDB.open('benchtop');
@@ -79,7 +86,7 @@ test('a version-1 database opens in the newest schema (v4) with nothing lost', a
     db.close();
     return { ...out, datasetBytes: out.dataset.table.size };
   });
-  expect(migrated.version).toBe(4);
+  expect(migrated.version).toBe(5);
   // v4: the flat config of a version-1 run becomes its family's params.
   expect(migrated.run.config).toMatchObject({
     kind: 'logistic',
@@ -97,6 +104,7 @@ test('a version-1 database opens in the newest schema (v4) with nothing lost', a
       'rehearsals',
       'predictionSets',
       'predictionChunks',
+      'latency',
     ]),
   );
   expect(migrated.run).toMatchObject({
@@ -119,22 +127,24 @@ test('registry: versions with lineage, aliases with audit and rollback, a model 
   await expect(page.getByTestId('dataset-name')).toHaveText('wine.csv');
   await trainTree(page, '3', '1');
   await trainTree(page, '3', '2');
+  await go(page, 'train');
   await page.getByTestId('model-kind').selectOption('knn');
-  await page.getByTestId('train').click();
-  await expect(page.getByTestId('runs').locator('li')).toHaveCount(3);
-  await expect(page.getByTestId('run-view')).toContainText('k-nearest', { timeout: 60_000 });
+  await train(page, 60_000);
+  await expect(await openRun(page)).toContainText('k-nearest');
+  await go(page, 'runs');
+  await expect(rows(page)).toHaveCount(3);
 
-  // Register oldest first.
-  const ids = await page
-    .getByTestId('runs')
-    .locator('li')
-    .evaluateAll((lis) => lis.map((li) => li.getAttribute('data-run-id')!).reverse());
+  // Register oldest first (the table lists the newest first).
+  const ids = await rows(page).evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-run-id')!).reverse());
   for (const id of ids) {
-    await page.locator(`li[data-run-id="${id}"] button.pick`).click();
+    await go(page, 'runs');
+    await page.locator(`tr[data-run-id="${id}"] button.open`).click();
+    await expect(page.getByTestId('run-view')).toHaveAttribute('data-run-id', id);
     await page.getByTestId('register-name').fill('wine');
     await page.getByTestId('register').click();
     await expect(page.getByRole('status').filter({ hasText: 'Registered wine@' })).toBeVisible();
   }
+  await go(page, 'registry');
   await expect(page.getByTestId('versions').getByTestId('lineage-label')).toHaveText(['V1.1.0', 'V1.2.0', 'V2.1.0']);
 
   const promote = async (version: string, reason: string) => {
@@ -167,6 +177,11 @@ test('registry: versions with lineage, aliases with audit and rollback, a model 
   expect(mdText).toContain('# Model card: wine');
   expect(mdText).toContain('- Only 178 wines from one region');
   expect(mdText).toMatch(/\| accuracy \| test \| overall \| \d\.\d{4} \|/);
+  // The card is a dialog with its own address; closing it returns to the registry.
+  await expect(page).toHaveURL(/#\/registry\/card\/wine%401$/);
+  await card.getByRole('button', { name: 'Close the model card' }).click();
+  await expect(card).toHaveCount(0);
+  await expect(page).toHaveURL(/#\/registry$/);
 
   // Bundle of all versions, imported into a fresh browser profile.
   for (const v of ['wine@1', 'wine@2', 'wine@3'])
@@ -178,7 +193,7 @@ test('registry: versions with lineage, aliases with audit and rollback, a model 
 
   const fresh = await browser.newContext();
   const p2 = await fresh.newPage();
-  await openApp(p2);
+  await openApp(p2, '#/runs');
   // A tampered copy is refused and changes nothing.
   const files = unzipSync(new Uint8Array(await readFile(bundle)));
   const runPath = Object.keys(files).find((f) => f.endsWith('/run.json'))!;
@@ -186,12 +201,14 @@ test('registry: versions with lineage, aliases with audit and rollback, a model 
   await writeFile(join(dir, 'tampered.zip'), zipSync(files));
   await p2.getByTestId('import-bundle').setInputFiles(join(dir, 'tampered.zip'));
   await expect(p2.getByTestId('error')).toContainText('does not match its checksum');
-  await expect(p2.getByTestId('runs').locator('li')).toHaveCount(0);
+  await expect(rows(p2)).toHaveCount(0);
 
   await p2.getByTestId('import-bundle').setInputFiles(bundle);
-  await expect(p2.getByTestId('runs').locator('li')).toHaveCount(3);
+  await expect(rows(p2)).toHaveCount(3);
+  await go(p2, 'registry');
   await expect(p2.getByTestId('versions').getByTestId('lineage-label')).toHaveText(['V1.1.0', 'V1.2.0', 'V2.1.0']);
-  await p2.locator(`li[data-run-id="${ids[0]}"] button.pick`).click();
+  await go(p2, 'runs');
+  await p2.locator(`tr[data-run-id="${ids[0]}"] button.open`).click();
   await p2.getByTestId('check-model').click();
   expect(Number(await p2.getByTestId('check-result').getAttribute('data-max-diff'))).toBe(0);
   await fresh.close();
@@ -200,22 +217,24 @@ test('registry: versions with lineage, aliases with audit and rollback, a model 
 test('lists update live across tabs; runs can be searched, tagged and compared', async ({ page, context }) => {
   await openApp(page);
   const other = await context.newPage();
-  await openApp(other);
+  await openApp(other, '#/runs');
   await page.getByLabel('Shipped dataset').selectOption('wine');
   await expect(page.getByTestId('dataset-name')).toHaveText('wine.csv');
   await trainTree(page, '2', '1');
-  await expect(other.getByTestId('runs').locator('li')).toHaveCount(1);
+  await expect(rows(other)).toHaveCount(1);
   await trainTree(page, '5', '1');
-  await expect(other.getByTestId('runs').locator('li')).toHaveCount(2);
+  await expect(rows(other)).toHaveCount(2);
 
+  await openRun(page);
   await page.getByTestId('run-tags').fill('deep, candidate');
   await page.getByTestId('run-tags').blur();
-  await expect(other.getByTestId('runs').locator('.tag')).toHaveText(['deep', 'candidate']);
+  await expect(other.getByTestId('runs-table').locator('.tag')).toHaveText(['deep', 'candidate']);
+  await go(page, 'runs');
   await page.getByTestId('run-search').fill('tag:deep');
-  await expect(page.getByTestId('runs').locator('li')).toHaveCount(1);
+  await expect(rows(page)).toHaveCount(1);
   await page.getByTestId('run-search').fill('maxdepth<3');
-  await expect(page.getByTestId('runs').locator('li')).toHaveCount(1);
-  await expect(page.getByTestId('runs').locator('li')).toContainText('Tree d2');
+  await expect(rows(page)).toHaveCount(1);
+  await expect(rows(page)).toContainText('Tree d2');
   await page.getByTestId('run-search').fill('');
 
   for (const box of await page.getByRole('checkbox', { name: /^Pick run/ }).all()) await box.check();
@@ -230,7 +249,7 @@ test('a full storage quota is reported with what to do, and nothing stored is da
   await openApp(page);
   await page.getByLabel('Shipped dataset').selectOption('wine');
   await trainTree(page, '2', '1');
-  await expect(page.getByTestId('storage')).toContainText('Storage:');
+  await expect((await openBackendPanel(page)).getByTestId('storage')).toContainText('Storage:');
   // The browser's quota cannot be filled on demand here: make IndexedDB writes fail as they would.
   await page.evaluate(() => {
     const orig = IDBObjectStore.prototype.put;
@@ -240,13 +259,16 @@ test('a full storage quota is reported with what to do, and nothing stored is da
       return orig.apply(this, args);
     };
   });
+  await go(page, 'train');
   await page.getByTestId('model-kind').selectOption('knn');
   await page.getByTestId('train').click();
   await expect(page.getByTestId('error')).toHaveAttribute('data-kind', 'quota');
   await expect(page.getByTestId('error')).toContainText('Delete old runs or datasets, or export them as a bundle');
   await page.reload();
   await expect(page.locator('main[data-ready="true"]')).toBeVisible({ timeout: 60_000 });
-  await expect(page.getByTestId('runs').locator('li')).toHaveCount(1);
+  await go(page, 'runs');
+  await expect(rows(page)).toHaveCount(1);
+  await rows(page).locator('button.open').click();
   await page.getByTestId('check-model').click();
   expect(Number(await page.getByTestId('check-result').getAttribute('data-max-diff'))).toBe(0);
 });
@@ -259,14 +281,14 @@ test('experiments group runs: new runs join the chosen experiment, and the list 
   page.once('dialog', (d) => void d.accept('depth study'));
   await page.getByTestId('new-experiment').click();
   await expect(page.getByTestId('experiment-filter').locator('option:checked')).toHaveText('depth study');
-  await expect(page.getByTestId('runs').locator('li')).toHaveCount(0);
+  await expect(rows(page)).toHaveCount(0);
   await trainTree(page, '4', '1');
-  await expect(page.getByTestId('runs').locator('li')).toHaveCount(1);
+  await expect(rows(page)).toHaveCount(1);
   await page.getByTestId('experiment-filter').selectOption('all');
-  await expect(page.getByTestId('runs').locator('li')).toHaveCount(2);
+  await expect(rows(page)).toHaveCount(2);
   await page.reload();
   await expect(page.locator('main[data-ready="true"]')).toBeVisible({ timeout: 60_000 });
   await page.getByTestId('experiment-filter').selectOption({ label: 'depth study' });
-  await expect(page.getByTestId('runs').locator('li')).toHaveCount(1);
-  await expect(page.getByTestId('runs').locator('li')).toContainText('Tree d4');
+  await expect(rows(page)).toHaveCount(1);
+  await expect(rows(page)).toContainText('Tree d4');
 });
