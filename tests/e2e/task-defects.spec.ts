@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { openApp, waitForPlotly } from './helpers.ts';
+import { chooseBackend, go, openApp, openRun, runTab, train, waitForPlotly, waitReady } from './helpers.ts';
 
 // Defects of issue 15, each checked where only a browser can: storage across a reload, layout, Plotly's drawing.
 // 8 votes (3 y, 5 n) and one missing cell; the shares below are counted from these rows.
@@ -70,18 +70,19 @@ test('train: the family picker is "Model family"; derive buttons say what they m
   page,
 }) => {
   test.setTimeout(420_000);
-  await openApp(page);
+  await openApp(page, '#/train');
   await expect(page.getByRole('combobox', { name: 'Model family' })).toHaveAttribute('data-testid', 'model-kind');
-  await page.getByLabel('Compute backend').selectOption('wasm');
-  await expect(page.getByTestId('backend-status')).toHaveAttribute('data-backend', 'wasm');
+  await chooseBackend(page, 'wasm');
+  await go(page, 'data');
   await page.getByLabel('Shipped dataset').selectOption('german-credit');
   await expect(page.getByTestId('dataset-name')).toHaveText('german-credit.csv');
+  await go(page, 'train');
   await page.getByLabel('Epochs', { exact: true }).fill('5');
   await page.getByLabel('Epochs', { exact: true }).blur();
   await waitForPlotly(page);
-  await page.getByTestId('train').click();
-  const view = page.getByTestId('run-view');
-  await expect(view).toHaveAttribute('data-status', 'finished', { timeout: 60_000 });
+  await train(page, 60_000);
+  const view = await openRun(page);
+  await expect(view).toHaveAttribute('data-status', 'finished');
   const runId = await view.getAttribute('data-run-id');
 
   // Legends sit under the x-axis title, titles stay inside their chart.
@@ -100,19 +101,27 @@ test('train: the family picker is "Model family"; derive buttons say what they m
   }
   await page.setViewportSize({ width: 1280, height: 900 });
 
+  await runTab(page, 'compress');
   const panel = page.getByTestId('compression');
-  await panel.locator('summary').first().click();
   // Not a registered model: the button says it makes a run; once registered, a version of it.
   await expect(panel.getByTestId('compress')).toHaveText('Compress → new run');
+  await runTab(page, 'overview');
   await page.getByTestId('register-name').fill('credit');
   await page.getByTestId('register').click();
+  await go(page, 'registry');
   await expect(page.getByTestId('versions').getByTestId('lineage-label')).toHaveText(['V1.1.0']);
+  await page.goto(`/#/run/${runId}/compress`);
+  await waitReady(page);
   await expect(panel.getByTestId('compress')).toHaveText('Compress → new version of credit');
   await panel.getByTestId('compress-method').selectOption('int8');
   await panel.getByTestId('compress').click();
+  await expect(page.getByTestId('compression-table')).toBeVisible({ timeout: 60_000 });
+  await go(page, 'registry');
   await expect(page.getByTestId('versions').getByTestId('lineage-label')).toHaveText(['V1.1.0', 'V1.1.1'], {
     timeout: 60_000,
   });
+  await page.goto(`/#/run/${runId}/compress`);
+  await waitReady(page);
 
   await panel.getByTestId('measure').click();
   const table = panel.getByTestId('compression-table');
@@ -125,7 +134,6 @@ test('train: the family picker is "Model family"; derive buttons say what they m
   await expect(page.locator('main[data-ready="true"]')).toBeVisible({ timeout: 60_000 });
   await expect(page.getByTestId('run-view')).toHaveAttribute('data-run-id', runId!);
   const again = page.getByTestId('compression');
-  await again.locator('summary').first().click();
   await expect(again.getByTestId('compression-table').locator('thead')).toContainText('tfjs wasm p50');
   await expect(again.getByTestId('compression-table').locator('tbody tr')).toHaveText(measured);
 });
