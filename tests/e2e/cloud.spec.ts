@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { cliModel, importModel, openApp, serve } from './helpers.ts';
+import { cliModel, importModel, openApp, openRun, serve } from './helpers.ts';
 
 test('local model against the same model served by benchtop serve: checked, compared, failures named', async ({
   page,
@@ -12,8 +12,8 @@ test('local model against the same model served by benchtop serve: checked, comp
   try {
     await openApp(page);
     await importModel(page, model);
+    await openRun(page, 'cloud');
     const panel = page.getByTestId('cloud-compare');
-    await panel.locator('summary').first().click();
     await panel.getByTestId('endpoint-url').fill(good.url);
     await panel.getByTestId('endpoint-model').fill('wine');
     await panel.getByTestId('endpoint-check').click();
@@ -57,8 +57,8 @@ test('binary tensors and a server with one input per feature: mapped, previewed,
   try {
     await openApp(page);
     await importModel(page, model);
+    await openRun(page, 'cloud');
     const panel = page.getByTestId('cloud-compare');
-    await panel.locator('summary').first().click();
     await panel.getByTestId('endpoint-url').fill(split.url);
     await panel.getByTestId('endpoint-model').fill('wine');
     await panel.getByTestId('endpoint-check').click();

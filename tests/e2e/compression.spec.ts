@@ -1,38 +1,41 @@
 import { expect, test } from '@playwright/test';
-import { openApp } from './helpers.ts';
+import { chooseBackend, go, openApp, openRun, train, waitReady } from './helpers.ts';
 
 test('compression lab: int8 and pruned versions with lineage, size, accuracy, per-slice deltas, latency, ONNX check', async ({
   page,
 }) => {
   await openApp(page);
-  await page.getByLabel('Compute backend').selectOption('wasm');
-  await expect(page.getByTestId('backend-status')).toHaveAttribute('data-backend', 'wasm');
+  await chooseBackend(page, 'wasm');
   await page.getByLabel('Shipped dataset').selectOption('german-credit');
   await expect(page.getByTestId('dataset-name')).toHaveText('german-credit.csv');
+  await go(page, 'train');
   await page.getByLabel('Epochs', { exact: true }).fill('10');
   await page.getByLabel('Epochs', { exact: true }).blur();
-  await page.getByTestId('train').click();
-  const view = page.getByTestId('run-view');
-  await expect(view).toHaveAttribute('data-status', 'finished', { timeout: 60_000 });
+  await train(page, 60_000);
+  const view = await openRun(page);
+  await expect(view).toHaveAttribute('data-status', 'finished');
   const parentId = await view.getAttribute('data-run-id');
   await page.getByTestId('register-name').fill('credit-mlp');
   await page.getByTestId('register').click();
+  await go(page, 'registry');
   await expect(page.getByTestId('versions').getByTestId('lineage-label')).toHaveText(['V1.1.0']);
 
+  // The parent's Compress tab, by its address.
+  await page.goto(`/#/run/${parentId}/compress`);
+  await waitReady(page);
   const panel = page.getByTestId('compression');
-  await panel.locator('summary').first().click();
+  const table = panel.getByTestId('compression-table');
   await panel.getByTestId('compress-method').selectOption('int8');
   await panel.getByTestId('compress').click();
-  await expect(page.getByTestId('versions').getByTestId('lineage-label')).toHaveText(['V1.1.0', 'V1.1.1'], {
-    timeout: 60_000,
-  });
+  await expect(table.locator('tr[data-method="int8"]')).toHaveCount(1, { timeout: 60_000 });
   await panel.getByTestId('compress-method').selectOption('prune');
   await panel.getByTestId('compress-sparsity').fill('0.7');
   await panel.getByTestId('compress').click();
-  await expect(page.getByTestId('versions').getByTestId('lineage-label')).toHaveText(['V1.1.0', 'V1.1.1', 'V1.1.2'], {
-    timeout: 60_000,
-  });
-  const table = panel.getByTestId('compression-table');
+  await expect(table.locator('tbody tr')).toHaveCount(3, { timeout: 60_000 });
+  await go(page, 'registry');
+  await expect(page.getByTestId('versions').getByTestId('lineage-label')).toHaveText(['V1.1.0', 'V1.1.1', 'V1.1.2']);
+  await page.goBack();
+  await waitReady(page);
   await expect(table.locator('tbody tr')).toHaveCount(3);
   const stored = async (m: string) => Number(await table.locator(`tr[data-method="${m}"] td`).first().textContent());
   expect(await stored('int8')).toBeLessThan((await stored('parent')) * 0.3);
@@ -65,7 +68,13 @@ test('compression lab: int8 and pruned versions with lineage, size, accuracy, pe
   await expect(panel.locator('.js-plotly-plot')).toHaveCount(2);
 
   // The int8 version's saved-model check runs its int8 QDQ ONNX export in onnxruntime-web.
-  await page.locator(`li:not([data-run-id="${parentId}"]) button.pick`).filter({ hasText: 'int8' }).click();
+  await go(page, 'runs');
+  await page
+    .getByTestId('runs-table')
+    .locator(`tbody tr:not([data-run-id="${parentId}"])`)
+    .filter({ hasText: 'int8' })
+    .locator('button.open')
+    .click();
   await page.getByTestId('check-model').click();
   expect(Number(await page.getByTestId('check-result').getAttribute('data-max-diff'))).toBe(0);
   expect(Number(await page.getByTestId('onnx-check').getAttribute('data-max-diff'))).toBeLessThan(1e-4);
@@ -75,18 +84,18 @@ test('compression lab: static int8 (entropy ranges), quantization-aware fine-tun
   page,
 }) => {
   await openApp(page);
-  await page.getByLabel('Compute backend').selectOption('wasm');
-  await expect(page.getByTestId('backend-status')).toHaveAttribute('data-backend', 'wasm');
+  await chooseBackend(page, 'wasm');
   await page.getByLabel('Shipped dataset').selectOption('breast-cancer');
   await expect(page.getByTestId('dataset-name')).toHaveText('breast-cancer-wisconsin.csv');
+  await go(page, 'train');
   await page.getByLabel('Epochs', { exact: true }).fill('10');
   await page.getByLabel('Epochs', { exact: true }).blur();
-  await page.getByTestId('train').click();
-  const view = page.getByTestId('run-view');
-  await expect(view).toHaveAttribute('data-status', 'finished', { timeout: 60_000 });
+  await train(page, 60_000);
+  const view = await openRun(page);
+  await expect(view).toHaveAttribute('data-status', 'finished');
 
+  await page.getByTestId('tab-compress').click();
   const panel = page.getByTestId('compression');
-  await panel.locator('summary').first().click();
   const table = panel.getByTestId('compression-table');
   await panel.getByTestId('compress-method').selectOption('int8-static');
   await panel.getByTestId('range-method').selectOption('entropy');

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { expect, test } from '@playwright/test';
-import { openApp } from './helpers.ts';
+import { go, openApp, openRun, train, waitReady } from './helpers.ts';
 
 const run = promisify(execFile);
 const CLI = new URL('../../bin/benchtop.mjs', import.meta.url).pathname;
@@ -34,25 +34,30 @@ test('a model trained by the CLI imports into the app, and one exported by the a
   ]);
   const summary = JSON.parse(trained.stdout);
 
-  await openApp(page);
+  await openApp(page, '#/runs');
   const files = (await readdir(cliOut)).map((f) => join(cliOut, f));
   await page.getByTestId('import-model').setInputFiles(files);
-  const view = page.getByTestId('run-view');
+  await expect(page.getByRole('status').filter({ hasText: 'Imported model' })).toBeVisible({ timeout: 60_000 });
+  const view = await openRun(page);
   await expect(view).toHaveAttribute('data-run-id', summary.run);
   expect(Number(await page.getByTestId('val-accuracy').textContent())).toBeCloseTo(
     summary.metrics.validation.accuracy,
     4,
   );
   await view.getByTestId('check-model').click(); // loads wine.csv (same content hash) and re-predicts in the worker
-  await expect(page.getByTestId('dataset-name')).toHaveText('wine.csv');
   expect(Number(await page.getByTestId('check-result').getAttribute('data-max-diff'))).toBeLessThan(1e-5);
+  await go(page, 'data');
+  await expect(page.getByTestId('dataset-name')).toHaveText('wine.csv');
 
   // The other way: train in the app, export, read with the CLI.
+  await go(page, 'train');
   await page.getByLabel('Epochs', { exact: true }).fill('5');
   await page.getByLabel('Epochs', { exact: true }).blur();
-  await page.getByTestId('train').click();
-  await expect(page.getByTestId('runs').locator('li')).toHaveCount(2, { timeout: 60_000 });
-  await expect(view).not.toHaveAttribute('data-run-id', summary.run, { timeout: 60_000 });
+  await train(page, 60_000);
+  await go(page, 'runs');
+  await expect(page.getByTestId('runs-table').locator('tbody tr')).toHaveCount(2);
+  await openRun(page);
+  await expect(view).not.toHaveAttribute('data-run-id', summary.run);
   await expect(view).toHaveAttribute('data-status', 'finished');
   const appRun = await view.getAttribute('data-run-id');
   const download = page.waitForEvent('download');
@@ -76,15 +81,17 @@ test("a person's own file is kept across reloads, and runs on it can still be ch
   await page.getByLabel(/Import your file/).setInputFiles(csv);
   await expect(page.getByTestId('dataset-name')).toHaveText('mine.csv');
   const id = await page.getByTestId('dataset-id').getAttribute('title');
+  await go(page, 'train');
   await page.getByLabel('Epochs', { exact: true }).fill('30');
   await page.getByLabel('Learning rate', { exact: true }).fill('0.01');
   await page.getByLabel('Learning rate', { exact: true }).blur();
-  await page.getByTestId('train').click();
-  await expect(page.getByTestId('run-view')).toHaveAttribute('data-status', 'finished', { timeout: 60_000 });
+  await train(page, 60_000);
+  await go(page, 'data');
   await page.reload();
-  await expect(page.locator('main[data-ready="true"]')).toBeVisible({ timeout: 60_000 });
+  await waitReady(page);
   await expect(page.getByTestId('dataset-name')).toHaveText('mine.csv');
   await expect(page.getByTestId('dataset-id')).toHaveAttribute('title', id!);
+  await expect(await openRun(page)).toHaveAttribute('data-status', 'finished');
   await page.getByTestId('check-model').click();
   expect(Number(await page.getByTestId('check-result').getAttribute('data-max-diff'))).toBeLessThan(1e-6);
 });

@@ -1,4 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
+import { chooseBackend, openApp, openRun, train } from './helpers.ts';
 
 /** Opens a lesson link (it runs on open) and returns its "what to notice" values and flags by key. */
 async function runLink(
@@ -118,23 +119,23 @@ test('an experiment setup travels in a link: opened in a fresh browser, it train
   browser,
   baseURL,
 }) => {
-  await page.goto('/');
-  await expect(page.locator('main[data-ready="true"]')).toBeVisible({ timeout: 60_000 });
-  await page.getByLabel('Compute backend').selectOption('wasm');
-  await expect(page.getByTestId('backend-status')).toHaveAttribute('data-backend', 'wasm');
+  await openApp(page, '#/train');
+  await chooseBackend(page, 'wasm');
   await page.getByLabel('Epochs', { exact: true }).fill('4');
   await page.getByLabel('Epochs', { exact: true }).blur();
-  await page.getByTestId('train').click();
-  await expect(page.getByTestId('run-view')).toHaveAttribute('data-status', 'finished', { timeout: 120_000 });
-  const acc = await page.getByTestId('val-accuracy').textContent();
+  await train(page, 120_000);
   await page.getByTestId('setup-share').click();
   const link = await page.getByTestId('setup-link').inputValue();
   expect(link).toMatch(/#setup=[A-Za-z0-9_-]+&train=1$/);
+  await expect(await openRun(page)).toHaveAttribute('data-status', 'finished');
+  const acc = await page.getByTestId('val-accuracy').textContent();
 
   const fresh = await browser.newContext({ baseURL });
   const other = await fresh.newPage();
   await other.goto(link);
-  await expect(other.getByTestId('run-view')).toHaveAttribute('data-status', 'finished', { timeout: 120_000 });
+  // The link opens the Train view and trains; its "Last run" step opens the run.
+  await other.getByTestId('next-open-run').click({ timeout: 120_000 });
+  await expect(other.getByTestId('run-view')).toHaveAttribute('data-status', 'finished');
   await expect(other.getByTestId('val-accuracy')).toHaveText(acc!);
   await expect(other.getByTestId('backend-status')).toHaveAttribute('data-backend', 'wasm');
   await fresh.close();
