@@ -1,7 +1,7 @@
 import { expect, test } from '@playwright/test';
 import { go, openApp, openRun, runTab, train, waitReady } from './helpers.ts';
 
-test('evaluation: metrics with intervals, slices, behavioural tests, abstention, calibration kept as a new version on the person's word', async ({
+test('evaluation: metrics with intervals, slices, behavioural tests, abstention, calibration kept as a new version on the word of the person', async ({
   page,
 }) => {
   await openApp(page);
