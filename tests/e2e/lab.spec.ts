@@ -75,10 +75,10 @@ test('a run interrupted by a reload is marked interrupted, not left running', as
   await page.getByTestId('train').click();
   await expect(page.getByTestId('samples-per-second')).toBeVisible();
   await go(page, 'runs');
-  await expect(page.getByTestId('runs').getByTestId('list-status')).toHaveText('running');
+  await expect(page.getByTestId('runs-table').getByTestId('row-status')).toHaveText('running');
   await page.reload();
   await waitReady(page);
-  await expect(page.getByTestId('runs').getByTestId('list-status')).toHaveText('interrupted');
+  await expect(page.getByTestId('runs-table').getByTestId('row-status')).toHaveText('interrupted');
   await openRun(page);
   await expect(page.getByTestId('run-status')).toHaveText('interrupted');
   await expect(page.getByTestId('run-message')).toContainText('closed or reloaded');
@@ -93,7 +93,7 @@ test('out-of-range hyperparameters are refused before training starts', async ({
   await expect(page.getByTestId('error')).toHaveAttribute('data-kind', 'bad-config');
   await expect(page.getByTestId('error')).toContainText('Dropout must be between 0 and 0.95');
   await go(page, 'runs');
-  await expect(page.getByTestId('runs').locator('li')).toHaveCount(0);
+  await expect(page.getByTestId('runs-table').locator('tbody tr')).toHaveCount(0);
 });
 
 test('hyperparameter search runs trials in a pool of workers and feeds the best back', async ({ page }) => {
@@ -136,7 +136,9 @@ test('ensembles: a bagged model, and three runs combined by stacking', async ({ 
     await openRun(page);
     await expect(view).toHaveAttribute('data-status', 'finished');
     await go(page, 'runs');
-    await expect(page.getByTestId('runs').locator('li')).toHaveCount(['logistic', 'tree', 'knn'].indexOf(kind) + 1);
+    await expect(page.getByTestId('runs-table').locator('tbody tr')).toHaveCount(
+      ['logistic', 'tree', 'knn'].indexOf(kind) + 1,
+    );
   }
   for (const box of await page.getByRole('checkbox', { name: /^Pick run/ }).all()) await box.check();
   await page.getByTestId('combine').getByRole('button', { name: 'Stacking' }).click();

@@ -61,5 +61,5 @@ test('Cancel stops training within a batch; the cancelled run is kept', async ({
   await expect(page.getByTestId('run-status')).toHaveText('cancelled');
   await expect(page.getByTestId('run-message')).toContainText(/Cancelled at epoch \d+, step \d+/);
   await go(page, 'runs');
-  await expect(page.getByTestId('runs').locator('li')).toHaveCount(1);
+  await expect(page.getByTestId('runs-table').locator('tbody tr')).toHaveCount(1);
 });
