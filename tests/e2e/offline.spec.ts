@@ -2,7 +2,7 @@ import { expect, test } from '@playwright/test';
 import { go, openApp, openRun, train, waitReady } from './helpers.ts';
 
 test('after the first visit the app opens offline, with its datasets, and trains', async ({ page, context }) => {
-  await openApp(page);
+  await openApp(page, '');
   // Wait until the service worker has precached everything and controls the page.
   await page.evaluate(async () => {
     await navigator.serviceWorker.ready;
@@ -14,7 +14,15 @@ test('after the first visit the app opens offline, with its datasets, and trains
   await context.setOffline(true);
   await page.reload();
   await waitReady(page);
-  expect(await page.evaluate(() => navigator.onLine)).toBe(false);
+  // Really offline: a request the service worker has not cached cannot reach the server.
+  expect(
+    await page.evaluate(() =>
+      fetch(`/offline-probe-${Date.now()}.txt`, { cache: 'no-store' }).then(
+        () => 'reached the server',
+        () => 'no network',
+      ),
+    ),
+  ).toBe('no network');
   expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
   await page.getByLabel('Shipped dataset').selectOption('penguins');
   await expect(page.getByTestId('dataset-name')).toHaveText('penguins.json');
