@@ -41,7 +41,7 @@ test('runs and models saved before model families open, upgraded, and re-predict
     await go(page, 'runs');
     await page
       .getByTestId('runs')
-      .locator(`li[data-run-id="${run.id}"]`)
+      .locator(`tr[data-run-id="${run.id}"]`)
       .getByRole('button', { name: /^Open run/ })
       .click();
     const view = page.getByTestId('run-view');
