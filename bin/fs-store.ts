@@ -1,4 +1,4 @@
-import { appendFile, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { access, appendFile, link, mkdir, readdir, readFile, rename, rm, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { bundleToFiles, filesToBundle } from '../src/core/model/model-bundle.ts';
 import type { RunRecord, TrainedModel } from '../src/core/model/spec.ts';
@@ -14,6 +14,7 @@ import type { ImportPayload, Store } from '../src/core/store/store.ts';
 import type { Result } from '../src/core/util/result.ts';
 import { upgradeRun } from '../src/core/store/upgrade.ts';
 import { fail, ok } from '../src/core/util/result.ts';
+import { importConflict } from '../src/core/store/import-ids.ts';
 
 const seg = (id: string) => encodeURIComponent(id);
 
@@ -118,6 +119,16 @@ export class FsStore implements Store {
 
   async saveRun(run: RunRecord, model: TrainedModel): Promise<Result<void>> {
     return this.writeDir(`runs/${seg(run.id)}`, bundleToFiles({ run, model }));
+  }
+  /** Adds a run only if its id is new: the directory is renamed into place, which fails when one is there. */
+  async addRun(run: RunRecord, model: TrainedModel): Promise<Result<void>> {
+    const w = await this.writeDir(`runs/${seg(run.id)}`, bundleToFiles({ run, model }), false);
+    return !w.ok && w.error.kind === 'conflict'
+      ? fail({
+          kind: 'conflict',
+          message: `A run with id ${run.id} is already stored in ${this.root}; nothing was replaced.`,
+        })
+      : w;
   }
   /** Runs written by any version read as today's records (src/core/store/upgrade.ts). */
   async getRun(id: string) {
@@ -244,30 +255,103 @@ export class FsStore implements Store {
     return this.readJson<ModelCardProse>('cards', `${seg(versionId)}.json`);
   }
 
-  /** Writes a validated bundle; versions that already exist stop it before anything is written. */
+  /** Whether a path exists under the store. */
+  private async exists(...p: string[]): Promise<boolean> {
+    return access(this.path(...p)).then(
+      () => true,
+      () => false,
+    );
+  }
+
+  /**
+   * Creates a file only if there is none: written to a temporary file, then hard-linked into place,
+   * which fails atomically when the name is taken (a racing writer never has its file replaced).
+   */
+  private async createFile(file: string, data: Uint8Array | string): Promise<Result<'created' | 'exists'>> {
+    const final = this.path(file);
+    const tmp = `${final}.tmp-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}`;
+    try {
+      await mkdir(join(final, '..'), { recursive: true });
+      await writeFile(tmp, data, { flag: 'wx' });
+      await link(tmp, final);
+      return ok('created');
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'EEXIST') return ok('exists');
+      return fail({
+        kind: code === 'ENOSPC' ? 'quota' : 'storage',
+        message: `Could not write ${final}: ` + (code === 'ENOSPC' ? 'the disk is full' : (e as Error).message),
+      });
+    } finally {
+      await unlink(tmp).catch(() => undefined);
+    }
+  }
+
+  /**
+   * Writes a validated import without replacing anything. Runs, versions and cards whose ids are
+   * stored stop it before anything is written; each is then created exclusively (a directory renamed
+   * into place, a file hard-linked), so one stored by a racing writer meanwhile fails the import,
+   * and what this import had written is removed again. A stored dataset (same id: same content) or
+   * experiment is kept as it is.
+   */
   async importAll(p: ImportPayload): Promise<Result<void>> {
+    const taken: string[] = [];
+    for (const r of p.runs) if (await this.exists('runs', seg(r.run.id))) taken.push(`run ${r.run.id}`);
     for (const v of p.versions)
-      if (await this.getVersion(v.version.id))
-        return fail({
-          kind: 'conflict',
-          message: `Version ${v.version.id} already exists in ${this.root}; nothing was imported.`,
-        });
+      if (await this.exists('versions', seg(v.version.id))) taken.push(`version ${v.version.id}`);
+    for (const c of p.cards)
+      if (await this.exists('cards', `${seg(c.versionId)}.json`)) taken.push(`the card of ${c.versionId}`);
+    if (taken.length) return fail({ kind: 'conflict', message: `${importConflict(taken)} (store ${this.root})` });
+
+    const created: string[] = [];
+    const undo = async (r: Result<unknown>): Promise<Result<void>> => {
+      for (const f of created.reverse())
+        await rm(this.path(f), { recursive: true, force: true }).catch(() => undefined);
+      if (r.ok) return ok(undefined);
+      return r.error.kind === 'conflict'
+        ? fail({ ...r.error, message: `${r.error.message} Nothing was imported.` })
+        : r;
+    };
+    const create = async (file: string, data: Uint8Array | string): Promise<Result<'created' | 'exists'>> => {
+      const w = await this.createFile(file, data);
+      if (w.ok && w.value === 'created') created.push(file);
+      return w;
+    };
     for (const d of p.datasets) {
-      const r = await this.saveDatasetRecord(d.record, d.data);
-      if (!r.ok) return r;
+      const id = seg(d.record.id);
+      if (await this.exists('datasets', `${id}.json`)) continue;
+      if (d.data) {
+        const w = await create(`datasets/${id}.bin`, d.data);
+        if (!w.ok) return undo(w);
+      }
+      const record = { ...d.record, bytes: d.data?.byteLength ?? d.record.bytes };
+      const w = await create(`datasets/${id}.json`, JSON.stringify(record, null, 1));
+      if (!w.ok) return undo(w);
     }
     for (const r of p.runs) {
-      const w = r.model
-        ? await this.saveRun(r.run, r.model)
-        : await this.writeDir(`runs/${seg(r.run.id)}`, { 'run.json': JSON.stringify(r.run, null, 1) });
-      if (!w.ok) return w;
+      const dir = `runs/${seg(r.run.id)}`;
+      const files = r.model
+        ? bundleToFiles({ run: r.run, model: r.model })
+        : { 'run.json': JSON.stringify(r.run, null, 1) };
+      const w = await this.writeDir(dir, files, false);
+      if (!w.ok) return undo(w);
+      created.push(dir);
     }
     for (const v of p.versions) {
       const w = await this.addVersion(v.version, v.model);
-      if (!w.ok) return w;
+      if (!w.ok) return undo(w);
+      created.push(`versions/${seg(v.version.id)}`);
     }
-    for (const c of p.cards) await this.saveCard(c);
-    for (const e of p.experiments) await this.saveExperiment(e);
+    for (const c of p.cards) {
+      const w = await create(`cards/${seg(c.versionId)}.json`, JSON.stringify(c, null, 1));
+      if (!w.ok) return undo(w);
+      if (w.value === 'exists')
+        return undo(fail({ kind: 'conflict', message: `The card of ${c.versionId} was stored meanwhile.` }));
+    }
+    for (const e of p.experiments) {
+      const w = await create(`experiments/${seg(e.id)}.json`, JSON.stringify(e, null, 1));
+      if (!w.ok) return undo(w);
+    }
     return ok(undefined);
   }
 }

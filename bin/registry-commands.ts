@@ -16,7 +16,8 @@ export const REGISTRY_HELP =
   benchtop alias --name NAME --alias A (--version N | --rollback) --reason TEXT
   benchtop card --version NAME@N [--format md|json|html] [--out FILE]
   benchtop bundle-export [--runs ID,ID] [--versions NAME@N,…] --out FILE.zip
-  benchtop bundle-import FILE.zip
+  benchtop bundle-import FILE.zip                     runs and versions whose ids are stored are kept
+                                                      beside them under new ids (printed as renamed)
 `;
 
 const out = (v: unknown) => process.stdout.write(JSON.stringify(v, null, 2) + '\n');
@@ -192,6 +193,7 @@ export async function registryCommand(command: string, argv: string[]): Promise<
       if (!file) return err({ kind: 'usage', message: 'bundle-import needs a FILE.zip' });
       const r = await importBundle(store, new Uint8Array(await readFile(file)), file);
       if (!r.ok) return err(r.error);
+      // renamed: records kept beside stored ones with the same id (nothing stored is replaced).
       out({ ok: true, ...r.value });
       return 0;
     }

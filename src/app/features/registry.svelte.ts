@@ -2,6 +2,7 @@ import { transfer } from 'comlink';
 import { moveAlias, registerVersion, rollbackAlias } from '../../core/registry/registry.ts';
 import { buildModelCard, type ModelCard } from '../../core/registry/model-card.ts';
 import { collectBundle } from '../../core/store/bundle.ts';
+import { describeRenamed, resolveImport, storedIds, type ResolvedImport } from '../../core/store/import-ids.ts';
 import {
   EMPTY_PROSE,
   type AliasMove,
@@ -169,25 +170,44 @@ export class RegistryFeature {
     };
   }
 
-  /** Imports a bundle: validated in the worker, then written in one transaction — or not at all. */
+  /**
+   * Imports a bundle: validated in the worker, then written in one transaction — or not at all.
+   * Nothing stored is replaced: runs and versions whose ids are stored are kept beside them under
+   * new ids (src/core/store/import-ids.ts); datasets and experiments already stored stay as they are.
+   */
   async importBundleFile(file: File): Promise<void> {
     const s = this.s;
     s.error = null;
+    if (!(await s.afterStart(`${file.name} was not imported`))) return;
     const bytes = new Uint8Array(await file.arrayBuffer());
     const payload = await s.trainer.readBundle(transfer(bytes, [bytes.buffer]), file.name);
     if (!payload.ok) {
       s.error = payload.error;
       return;
     }
-    const res = await s.repo.importAll(payload.value);
+    const resolved = resolveImport(payload.value, await storedIds(s.repo), {
+      source: file.name,
+      at: new Date().toISOString(),
+    });
+    const res = await s.repo.importAll(resolved.payload);
     if (!res.ok) {
       s.error = res.error;
       return;
     }
     await s.refreshLists();
-    const p = payload.value;
-    s.notice =
-      `Imported ${p.runs.length} run(s), ${p.versions.length} model version(s) and ` +
-      `${p.datasets.length} dataset(s) from ${file.name}.`;
+    s.notice = bundleNotice(resolved, file.name);
   }
+}
+
+/** What a bundle import did, in words: what was written, what was kept beside stored records, what was already here. */
+function bundleNotice(r: ResolvedImport, file: string): string {
+  const p = r.payload;
+  const parts = [
+    `Imported ${p.runs.length} run(s), ${p.versions.length} model version(s) and ${p.datasets.length} dataset(s) from ${file}.`,
+  ];
+  if (r.renamed.length)
+    parts.push(`Already stored, so kept beside the stored ones (which are unchanged): ${describeRenamed(r.renamed)}.`);
+  const datasets = r.kept.filter((k) => k.kind === 'dataset').length;
+  if (datasets) parts.push(`${datasets} dataset(s) were already stored with the same content and kept as they are.`);
+  return parts.join(' ');
 }

@@ -8,6 +8,15 @@ import { modelBuffers } from '../../core/model/model-buffers.ts';
 import { filterRuns, type RunSort } from '../run-filter.ts';
 import type { TrainingFeature } from './training.svelte.ts';
 import type { Download } from './registry.svelte.ts';
+import { resolveImport } from '../../core/store/import-ids.ts';
+
+/** What a model import came from, in words: the folder, the zip, or the files' names. */
+function modelSource(files: File[]): string {
+  const folder = files.find((f) => f.webkitRelativePath.includes('/'))?.webkitRelativePath.split('/')[0];
+  if (folder) return folder;
+  const names = files.map((f) => f.name);
+  return names.length <= 3 ? names.join(', ') : `${names.slice(0, 3).join(', ')} and ${names.length - 3} more`;
+}
 
 /**
  * The runs list: search, order and experiment filter; ticking runs; comparing them; experiments and
@@ -145,10 +154,16 @@ export class RunList {
     return { name: `${safe}.benchtop.zip`, blob: new Blob([bytes as BlobPart], { type: 'application/zip' }) };
   }
 
-  /** Imports a model written by `benchtop train --out` (its files, or a zip) as a run. */
+  /**
+   * Imports a model written by `benchtop train --out` (its files, or a zip) as a run. A stored run
+   * with its id is never replaced: the import is kept beside it under a new id (`<id>-import-2`),
+   * with `importedFrom` naming the original id and the file.
+   */
   async importModel(files: File[]): Promise<void> {
     const s = this.s;
     s.error = null;
+    const source = modelSource(files);
+    if (!(await s.afterStart(`${source} was not imported`))) return;
     const payload = await Promise.all(
       files.map(async (f) => ({ name: f.webkitRelativePath || f.name, bytes: new Uint8Array(await f.arrayBuffer()) })),
     );
@@ -157,14 +172,26 @@ export class RunList {
       s.error = res.error;
       return;
     }
-    const saved = await s.repo.saveRun(res.value.run, res.value.model);
+    const { run: original, model } = res.value;
+    const resolved = resolveImport(
+      { runs: [{ run: original, model }], datasets: [], versions: [], cards: [], experiments: [] },
+      { runs: (await s.repo.listRuns()).map((r) => r.id), versions: [], datasets: [], experiments: [] },
+      { source, at: new Date().toISOString() },
+    );
+    const run = resolved.payload.runs[0]!.run;
+    // add, not put: a run stored meanwhile (another tab) fails this instead of being replaced.
+    const saved = await s.repo.addRun(run, model);
     if (!saved.ok) {
       s.error = saved.error;
       return;
     }
     await s.refreshLists();
-    s.selectRun(res.value.run.id);
-    s.notice = `Imported model "${res.value.run.name}".`;
+    s.selectRun(run.id);
+    s.notice =
+      run.id === original.id
+        ? `Imported model "${run.name}".`
+        : `Imported model "${run.name}": a run with its id (${original.id}) was already stored, so the import ` +
+          `was kept beside it as run ${run.id} (imported from ${source}); the stored run is unchanged.`;
   }
 
   /**

@@ -11,6 +11,7 @@ import type {
 import type { ImportPayload, Store } from '../../core/store/store.ts';
 import type { Result } from '../../core/util/result.ts';
 import { fail, ok } from '../../core/util/result.ts';
+import { importConflict } from '../../core/store/import-ids.ts';
 import { persistStorage, storageProblem, storageUsage } from './storage-problem.ts';
 import { deletePredictions, lookupPrediction, savePredictions } from './predictions.ts';
 import {
@@ -126,6 +127,27 @@ export class Repository implements Store {
       },
       run.id,
     );
+  }
+
+  /**
+   * Adds a run and its model only if no run has its id (an imported model): `add` in one
+   * transaction, so a run stored meanwhile by another tab fails it instead of being replaced.
+   */
+  async addRun(run: RunRecord, model: TrainedModel): Promise<Result<void>> {
+    try {
+      const tx = this.db.transaction(['runs', 'models'], 'readwrite');
+      await Promise.all([
+        tx.objectStore('runs').add({ experimentId: DEFAULT_EXPERIMENT.id, tags: [], ...run }),
+        tx.objectStore('models').add({ ...model, runId: run.id }),
+        tx.done,
+      ]);
+      this.notify('runs', run.id);
+      return ok(undefined);
+    } catch (e) {
+      if ((e as DOMException)?.name === 'ConstraintError')
+        return fail({ kind: 'conflict', message: `A run with id ${run.id} is already stored; nothing was replaced.` });
+      return storageProblem(e, `run "${run.name}"`);
+    }
   }
 
   /** Saves a run record alone: a run that is starting or in progress (its model comes at the end), or new tags. */
@@ -355,28 +377,54 @@ export class Repository implements Store {
 
   // ---- import ----
 
-  /** Writes a whole validated bundle in one transaction: everything or nothing. */
+  /**
+   * Writes a whole validated import in one transaction, everything or nothing, never replacing: a
+   * run, version or card whose id is stored aborts it (read inside the transaction, and written with
+   * `add`, so a racing tab's record fails it too); a stored dataset (same id: same content) or
+   * experiment is kept as it is.
+   */
   async importAll(p: ImportPayload): Promise<Result<void>> {
     try {
       const tx = this.db.transaction(
         ['runs', 'models', 'datasets', 'versions', 'versionModels', 'cards', 'experiments'],
         'readwrite',
       );
+      const [runs, versions, cards, datasets, experiments] = await Promise.all([
+        Promise.all(p.runs.map((r) => tx.objectStore('runs').getKey(r.run.id))),
+        Promise.all(p.versions.map((v) => tx.objectStore('versions').getKey(v.version.id))),
+        Promise.all(p.cards.map((c) => tx.objectStore('cards').getKey(c.versionId))),
+        Promise.all(p.datasets.map((d) => tx.objectStore('datasets').getKey(d.record.id))),
+        Promise.all(p.experiments.map((e) => tx.objectStore('experiments').getKey(e.id))),
+      ]);
+      const taken = [
+        ...p.runs.filter((_, i) => runs[i] !== undefined).map((r) => `run ${r.run.id}`),
+        ...p.versions.filter((_, i) => versions[i] !== undefined).map((v) => `version ${v.version.id}`),
+        ...p.cards.filter((_, i) => cards[i] !== undefined).map((c) => `the card of ${c.versionId}`),
+      ];
+      if (taken.length) {
+        tx.abort();
+        await tx.done.catch(() => undefined);
+        return fail({ kind: 'conflict', message: importConflict(taken) });
+      }
       const w: Promise<unknown>[] = [];
       for (const r of p.runs) {
-        w.push(tx.objectStore('runs').put({ experimentId: DEFAULT_EXPERIMENT.id, tags: [], ...r.run }));
-        if (r.model) w.push(tx.objectStore('models').put({ ...r.model, runId: r.run.id }));
+        w.push(tx.objectStore('runs').add({ experimentId: DEFAULT_EXPERIMENT.id, tags: [], ...r.run }));
+        if (r.model) w.push(tx.objectStore('models').add({ ...r.model, runId: r.run.id }));
       }
-      for (const d of p.datasets)
-        w.push(
-          tx.objectStore('datasets').put({ ...d.record, table: d.data ? new Blob([d.data as BlobPart]) : undefined }),
-        );
+      p.datasets.forEach((d, i) => {
+        if (datasets[i] === undefined)
+          w.push(
+            tx.objectStore('datasets').add({ ...d.record, table: d.data ? new Blob([d.data as BlobPart]) : undefined }),
+          );
+      });
       for (const v of p.versions) {
         w.push(tx.objectStore('versions').add(v.version));
-        w.push(tx.objectStore('versionModels').put({ ...v.model, versionId: v.version.id }));
+        w.push(tx.objectStore('versionModels').add({ ...v.model, versionId: v.version.id }));
       }
-      for (const c of p.cards) w.push(tx.objectStore('cards').put(c));
-      for (const e of p.experiments) w.push(tx.objectStore('experiments').put(e));
+      for (const c of p.cards) w.push(tx.objectStore('cards').add(c));
+      p.experiments.forEach((e, i) => {
+        if (experiments[i] === undefined) w.push(tx.objectStore('experiments').add(e));
+      });
       await Promise.all([...w, tx.done]);
       this.notify('all');
       return ok(undefined);
@@ -384,7 +432,7 @@ export class Repository implements Store {
       if ((e as DOMException)?.name === 'ConstraintError')
         return fail({
           kind: 'conflict',
-          message: 'Some model versions in the bundle already exist here (same name and number); nothing was imported.',
+          message: 'Some records of the import were stored meanwhile; nothing was imported and nothing was replaced.',
         });
       return storageProblem(e, 'the bundle');
     }

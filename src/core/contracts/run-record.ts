@@ -122,6 +122,19 @@ export interface Derivation {
   epochs?: number;
 }
 
+/**
+ * Where an imported record came from, kept when the import had to give it a new id because its own
+ * was already stored (src/core/store/import-ids.ts): the id it had, the file or bundle, and when.
+ */
+export interface ImportedFrom {
+  /** The id the record had in the file (already taken here by another record). */
+  id: string;
+  /** The file, folder or bundle it was imported from ("model.zip", "benchtop-bundle-2024-05-01.zip"). */
+  source: string;
+  /** ISO time of the import. */
+  at: string;
+}
+
 /** Everything needed to understand and reproduce a run. Plain data: goes to IndexedDB and `run.json`. */
 export interface RunRecord {
   /** @2: config is `{ kind, params, seed }` (src/core/store/upgrade.ts reads @1 records). */
@@ -178,6 +191,8 @@ export interface RunRecord {
   tags?: string[];
   /** For ensembles: how members are combined and which runs they came from. */
   ensemble?: { method: EnsembleMethod; members: { runId?: string; name: string }[] };
+  /** Set when an import kept this run beside a stored one with the same id: its original id and file. */
+  importedFrom?: ImportedFrom;
   samplesPerSecond: number;
   environment: RunEnvironment;
   /**

@@ -10,6 +10,7 @@ import { fail, ok } from '../util/result.ts';
 import type { DatasetRecord, Experiment, ModelCardProse, ModelVersion } from './records.ts';
 import { upgradeRun } from './upgrade.ts';
 import type { ImportPayload, Store } from './store.ts';
+import { resolveImport, storedIds, type KeptStored, type Renamed } from './import-ids.ts';
 
 export const BUNDLE_FORMAT = 'benchtop-bundle@1';
 
@@ -321,15 +322,40 @@ export function readBundle(bytes: Uint8Array, source = 'the bundle'): Result<Imp
   return ok(payload);
 }
 
-/** Validates a bundle fully, then writes it in one atomic step; a bad bundle changes nothing. */
+/** What a bundle import wrote, and what it kept beside or left as it was. */
+export interface BundleImport {
+  /** Records written (runs and versions under their new ids when renamed; datasets that were new). */
+  runs: number;
+  versions: number;
+  datasets: number;
+  /** Runs and versions whose ids were stored: kept beside the stored ones under these ids. */
+  renamed: Renamed[];
+  /** Datasets and experiments already stored: the stored ones are kept as they are. */
+  kept: KeptStored[];
+}
+
+/**
+ * Validates a bundle fully, then writes it in one atomic step; a bad bundle changes nothing, and
+ * nothing stored is replaced: records whose ids are taken are kept beside the stored ones under new
+ * ids (src/core/store/import-ids.ts), with `importedFrom` naming `source` and `at`.
+ */
 export async function importBundle(
   store: Store,
   bytes: Uint8Array,
-  source?: string,
-): Promise<Result<{ runs: number; versions: number; datasets: number }>> {
+  source = 'the bundle',
+  at = new Date().toISOString(),
+): Promise<Result<BundleImport>> {
   const p = readBundle(bytes, source);
   if (!p.ok) return p;
-  const w = await store.importAll(p.value);
+  const resolved = resolveImport(p.value, await storedIds(store), { source, at });
+  const w = await store.importAll(resolved.payload);
   if (!w.ok) return w;
-  return ok({ runs: p.value.runs.length, versions: p.value.versions.length, datasets: p.value.datasets.length });
+  const { runs, versions, datasets } = resolved.payload;
+  return ok({
+    runs: runs.length,
+    versions: versions.length,
+    datasets: datasets.length,
+    renamed: resolved.renamed,
+    kept: resolved.kept,
+  });
 }

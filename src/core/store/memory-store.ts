@@ -3,6 +3,7 @@ import type { Result } from '../util/result.ts';
 import { fail, ok } from '../util/result.ts';
 import type { AliasMove, AliasRecord, DatasetRecord, Experiment, ModelCardProse, ModelVersion } from './records.ts';
 import type { ImportPayload, Store } from './store.ts';
+import { importConflict } from './import-ids.ts';
 
 /** A Store in memory: for tests and for validating an import before it touches a real store. */
 export class MemoryStore implements Store {
@@ -19,6 +20,11 @@ export class MemoryStore implements Store {
     this.runs.set(run.id, structuredClone(run));
     this.models.set(run.id, structuredClone(model));
     return ok(undefined);
+  }
+  async addRun(run: RunRecord, model: TrainedModel): Promise<Result<void>> {
+    if (this.runs.has(run.id))
+      return fail({ kind: 'conflict', message: `A run with id ${run.id} is already stored; nothing was replaced.` });
+    return this.saveRun(run, model);
   }
   async getRun(id: string) {
     return this.runs.get(id);
@@ -94,20 +100,22 @@ export class MemoryStore implements Store {
     return this.cards.get(versionId);
   }
   async importAll(p: ImportPayload): Promise<Result<void>> {
-    for (const v of p.versions)
-      if (this.versions.has(v.version.id))
-        return fail({
-          kind: 'conflict',
-          message: `Version ${v.version.id} already exists here; nothing was imported.`,
-        });
+    // Everything is checked before anything is written: the import is all or nothing.
+    const taken = [
+      ...p.runs.filter((r) => this.runs.has(r.run.id)).map((r) => `run ${r.run.id}`),
+      ...p.versions.filter((v) => this.versions.has(v.version.id)).map((v) => `version ${v.version.id}`),
+      ...p.cards.filter((c) => this.cards.has(c.versionId)).map((c) => `the card of ${c.versionId}`),
+    ];
+    if (taken.length) return fail({ kind: 'conflict', message: importConflict(taken) });
     for (const r of p.runs) {
       this.runs.set(r.run.id, r.run);
       if (r.model) this.models.set(r.run.id, r.model);
     }
-    for (const d of p.datasets) this.datasets.set(d.record.id, d);
+    // A stored dataset (same id: same content) or experiment is kept as it is.
+    for (const d of p.datasets) if (!this.datasets.has(d.record.id)) this.datasets.set(d.record.id, d);
     for (const v of p.versions) this.versions.set(v.version.id, v);
     for (const c of p.cards) this.cards.set(c.versionId, c);
-    for (const e of p.experiments) this.experiments.set(e.id, e);
+    for (const e of p.experiments) if (!this.experiments.has(e.id)) this.experiments.set(e.id, e);
     return ok(undefined);
   }
 }

@@ -1,4 +1,4 @@
-import type { SplitMetrics } from '../model/spec.ts';
+import type { ImportedFrom, SplitMetrics } from '../model/spec.ts';
 import type { Schema } from '../data/schema.ts';
 
 /** A named group of runs. */
@@ -58,6 +58,8 @@ export interface ModelVersion {
   description?: string;
   /** ONNX bytes, when the version was exported to ONNX. */
   onnx?: ArrayBuffer;
+  /** Set when an import gave this version a new number because its own was taken: the original id and file. */
+  importedFrom?: ImportedFrom;
 }
 
 /** Where an alias (champion, challenger, …) of a model points now. */

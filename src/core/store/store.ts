@@ -18,7 +18,13 @@ export interface ImportPayload {
  * alias move with its audit entry, a whole import.
  */
 export interface Store {
+  /** Saves a run and its model, replacing the stored one with that id: for the owner's own updates of a run. */
   saveRun(run: RunRecord, model: TrainedModel): Promise<Result<void>>;
+  /**
+   * Adds a run and its model only if no run has its id; otherwise fails with kind `conflict` and
+   * writes nothing (an import never replaces a stored run).
+   */
+  addRun(run: RunRecord, model: TrainedModel): Promise<Result<void>>;
   getRun(id: string): Promise<RunRecord | undefined>;
   listRuns(): Promise<RunRecord[]>;
   getModel(runId: string): Promise<TrainedModel | undefined>;
@@ -45,5 +51,11 @@ export interface Store {
   saveCard(prose: ModelCardProse): Promise<Result<void>>;
   getCard(versionId: string): Promise<ModelCardProse | undefined>;
 
+  /**
+   * Writes a whole import atomically, never replacing anything: a run, version or card whose id is
+   * stored fails the import with kind `conflict` before anything is written (resolve ids first with
+   * src/core/store/import-ids.ts); a dataset or experiment whose id is stored is skipped, the stored
+   * one kept as it is (a dataset's id is its content hash).
+   */
   importAll(payload: ImportPayload): Promise<Result<void>>;
 }
