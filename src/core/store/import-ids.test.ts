@@ -106,7 +106,7 @@ describe('resolveImport', () => {
     });
     const ensemble = run('e', {
       ensemble: {
-        method: 'soft-vote',
+        method: 'vote-soft',
         members: [{ runId: 'p', name: 'p' }, { runId: 'elsewhere', name: 'x' }, { name: 'y' }],
       },
     } as Partial<RunRecord>);
