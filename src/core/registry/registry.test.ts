@@ -165,7 +165,7 @@ describe('registry over a store', () => {
     if (!bytes.ok) throw new Error(bytes.error.message);
     const fresh = new MemoryStore();
     const r = await importBundle(fresh, bytes.value);
-    expect(r.ok && r.value).toEqual({ runs: 2, versions: 1, datasets: 1 });
+    expect(r.ok && r.value).toEqual({ runs: 2, versions: 1, datasets: 1, renamed: [], kept: [] });
     expect(await fresh.getRun('run-2')).toEqual(await store.getRun('run-2'));
     expect(JSON.stringify(await fresh.getVersionModel('wine@1'))).toBe(
       JSON.stringify(await store.getVersionModel('wine@1')),
