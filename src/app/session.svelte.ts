@@ -13,6 +13,18 @@ import { connectRuns } from './run-source.ts';
 import { isRunLive } from './run-lock.ts';
 import { datasetRecord } from './dataset-record.ts';
 
+/** A promise with its settle functions; a rejection nobody awaits is not reported as unhandled. */
+function gate(): { promise: Promise<void>; resolve: () => void; reject: (e: unknown) => void } {
+  let resolve!: () => void;
+  let reject!: (e: unknown) => void;
+  const promise = new Promise<void>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  promise.catch(() => undefined);
+  return { promise, resolve, reject };
+}
+
 /** A file being read: its name, the fraction read and the rows parsed so far. */
 export interface Loading {
   file: string;
@@ -61,6 +73,38 @@ export class Session {
   trainer!: TrainRemote;
   repo!: Repository;
   private datasetListeners: ((info: DatasetInfo) => void)[] = [];
+  /** Settles when the app is ready (workers up, storage open, last session restored) or could not start. */
+  private readonly started = gate();
+
+  /** The app is ready: what waited for it (a file chosen while the page opened) goes on. */
+  markReady(): void {
+    this.ready = true;
+    this.started.resolve();
+  }
+
+  /** The app could not start: what waited for it gives up with this reason. */
+  markFailed(e: unknown): void {
+    this.started.reject(e);
+  }
+
+  /**
+   * Waits until the workers and storage are open and the last session is restored, so an action
+   * the person takes while the page opens (choosing a file) runs then instead of failing; false,
+   * with the error set, when the app could not start. `what` names the action ("data.csv was not opened").
+   */
+  async afterStart(what: string): Promise<boolean> {
+    if (this.ready) return true;
+    try {
+      await this.started.promise;
+      return true;
+    } catch (e) {
+      this.error = {
+        kind: 'not-started',
+        message: `${what}: Benchtop could not start (${e instanceof Error ? e.message : String(e)}). Reload the page.`,
+      };
+      return false;
+    }
+  }
 
   /**
    * Starts the workers, opens storage, connects the training worker to it (runs read by id), marks runs

@@ -35,10 +35,16 @@ export class Workbench {
 
   /** Starts workers, opens storage, restores the last session (or opens the default dataset), applies a setup link. */
   async init(): Promise<void> {
-    await this.session.start();
-    await this.serving.restore();
-    await this.session.restore();
-    this.session.ready = true;
+    try {
+      await this.session.start();
+      await this.serving.restore();
+      await this.session.restore();
+    } catch (e) {
+      this.session.markFailed(e);
+      throw e;
+    }
+    // Files chosen while the page opened are read from here on (they waited for storage).
+    this.session.markReady();
     if (typeof location !== 'undefined' && location.hash.startsWith('#setup=')) await this.setup.apply(location.hash);
   }
 }

@@ -14,8 +14,9 @@ export class DataFeature {
   constructor(private readonly s: Session) {}
 
   /** Opens a dataset the app ships. */
-  loadCatalog(id: CatalogId): Promise<void> {
-    return this.s.loadCatalog(id);
+  async loadCatalog(id: CatalogId): Promise<void> {
+    // Chosen while the page opens: opened once the workers and storage are (the restore is done).
+    if (await this.s.afterStart(`${id} was not opened`)) await this.s.loadCatalog(id);
   }
 
   /**
@@ -26,6 +27,17 @@ export class DataFeature {
     const s = this.s;
     s.error = null;
     s.loading = { file: file.name, fraction: 0, rows: 0 };
+    // A file chosen while the page opens waits for the workers, storage and the restored session
+    // (which would otherwise replace it with the last dataset), then loads.
+    if (!s.ready) {
+      const started = await s.afterStart(`${file.name} was not opened`);
+      if (!started) {
+        s.loading = null;
+        return;
+      }
+      s.error = null;
+      s.loading = { file: file.name, fraction: 0, rows: 0 };
+    }
     // Progress arrives over its own channel and can land after the result: ignore late ones.
     let done = false;
     const onProgress = (p: ParseProgress) => {
