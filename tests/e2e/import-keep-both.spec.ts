@@ -87,6 +87,20 @@ test('importing a model whose run is stored keeps both: the original unchanged, 
   await expect(page.getByRole('status').filter({ hasText: 'Imported model' })).toContainText(`as run ${id}-import-3`);
   await expect(rows(page)).toHaveCount(3);
   expect(await storedRun(page, id)).toEqual(before);
+
+  // A bundle of the original, imported back: kept beside it too; its dataset is already here.
+  await page.locator(`tr[data-run-id="${id}"] input[type="checkbox"]`).check();
+  const bundleDownload = page.waitForEvent('download');
+  await page.getByTestId('export-bundle').click();
+  const bundle = join(dir, 'runs.zip');
+  await (await bundleDownload).saveAs(bundle);
+  await page.getByTestId('import-bundle').setInputFiles(bundle);
+  await expect(page.getByRole('status').filter({ hasText: 'from runs.zip' })).toContainText(
+    `Imported 1 run(s), 0 model version(s) and 0 dataset(s) from runs.zip. Already stored, so kept beside the ` +
+      `stored ones (which are unchanged): run ${id} as ${id}-import-4. 1 dataset(s) were already stored`,
+  );
+  await expect(rows(page)).toHaveCount(4);
+  expect(await storedRun(page, id)).toEqual(before);
   expect(errors).toEqual([]);
 });
 
