@@ -67,7 +67,7 @@ export function nearest(word: string, candidates: readonly string[]): string | u
     bestD = Infinity;
   for (const c of candidates) {
     const d = c.startsWith(w) && w.length >= 2 ? 0.5 : editDistance(w, c.toLowerCase());
-    if (d < bestD) (best = c), (bestD = d);
+    if (d < bestD) ((best = c), (bestD = d));
   }
   return bestD <= Math.max(1, Math.min(3, Math.ceil(w.length / 3))) ? best : undefined;
 }
@@ -110,7 +110,10 @@ export function usageFromParseError(e: Error, command: string, known: readonly s
 }
 
 /** parseArgs, with its errors as UsageErrors that name the command, the option and the nearest option. */
-export function parseCommandArgs<T extends ParseArgsConfig>(command: string, config: T): ReturnType<typeof parseArgs<T>> {
+export function parseCommandArgs<T extends ParseArgsConfig>(
+  command: string,
+  config: T,
+): ReturnType<typeof parseArgs<T>> {
   try {
     return parseArgs(config);
   } catch (e) {
@@ -160,7 +163,11 @@ export function describeThrown(e: unknown, command: string | undefined): { error
     return { error: { kind: 'usage', command: cmd, ...u.detail, message: u.message }, code: EXIT.usage };
   }
   if (isFsError(e)) {
-    const where = e.path ?? ((e as { address?: string; port?: number }).port !== undefined ? `port ${(e as { port?: number }).port}` : 'a file');
+    const where =
+      e.path ??
+      ((e as { address?: string; port?: number }).port !== undefined
+        ? `port ${(e as { port?: number }).port}`
+        : 'a file');
     return {
       error: {
         kind: 'io',
@@ -181,7 +188,8 @@ export function internalError(e: unknown): CliError {
   return {
     kind: 'internal',
     message:
-      `Benchtop hit an unexpected error: ${message}` + (debug ? '' : ' (set BENCHTOP_DEBUG=1 to see where it happened)'),
+      `Benchtop hit an unexpected error: ${message}` +
+      (debug ? '' : ' (set BENCHTOP_DEBUG=1 to see where it happened)'),
     ...(debug && e instanceof Error && e.stack ? { stack: e.stack } : {}),
   };
 }
