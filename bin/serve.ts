@@ -54,6 +54,8 @@ export const APP_ORIGINS = [
 /** The largest request body `benchtop serve` reads; a larger one is answered 413 and the connection closed. */
 export const MAX_BODY_BYTES = 64 * 2 ** 20;
 export const BODY_LIMIT_MESSAGE = `request body is over the ${MAX_BODY_BYTES / 2 ** 20} MiB limit`;
+/** How long a connection refused with 413 stays open (discarding) so the client can read the answer. */
+const LINGER_MS = 1000;
 
 /** Why a server did not start: a model it cannot serve (the message names the file and the problem). */
 export class ServeRefused extends Error {
@@ -369,12 +371,17 @@ export async function startServer(
 
   /**
    * A body over the limit: answer 413 with the reason and close the connection (Connection: close);
-   * what the client still sends is discarded, never buffered.
+   * what the client still sends is discarded, never buffered. The close lingers a moment: closing at
+   * once, with the client's bytes still arriving, resets the connection before it reads the 413.
    */
   const tooLarge = (req: IncomingMessage, res: ServerResponse) => {
     count++;
     cors(req, res);
-    res.shouldKeepAlive = false;
+    const socket = req.socket;
+    socket.destroySoon = () => {
+      socket.end();
+      setTimeout(() => socket.destroy(), LINGER_MS).unref();
+    };
     res
       .writeHead(413, { 'content-type': 'application/json', connection: 'close' })
       .end(JSON.stringify({ error: BODY_LIMIT_MESSAGE }));
