@@ -40,6 +40,8 @@ import { describeThrown, EXIT, EXIT_HELP, nearest, parseCommandArgs, reportError
 
 registerWasmGradKernels();
 registerOrtWebRunner();
+// tfjs's console banners and warnings would mix plain text into stderr, which carries only JSON.
+if (!process.env.BENCHTOP_DEBUG) tf.env().set('PROD', true);
 
 const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string })
   .version;
