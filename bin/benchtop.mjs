@@ -8,7 +8,9 @@ import { register } from 'tsx/esm/api';
 const debug = ['1', 'true'].includes(process.env.BENCHTOP_DEBUG ?? '');
 let internalError = (e) => ({
   kind: 'internal',
-  message: `Benchtop hit an unexpected error: ${e instanceof Error ? e.message : String(e)}`,
+  message:
+    `Benchtop hit an unexpected error: ${e instanceof Error ? e.message : String(e)}` +
+    (debug ? '' : ' (set BENCHTOP_DEBUG=1 to see where it happened)'),
   ...(debug && e instanceof Error ? { stack: e.stack } : {}),
 });
 const die = (e) => {
