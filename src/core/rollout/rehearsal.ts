@@ -538,10 +538,10 @@ async function canary(c: Ctx, A: Responder, B: Responder): Promise<Body> {
   };
   // A window of `concurrency` requests is routed at the current share, sent at once, then recorded in order.
   for (let t0 = 0; t0 < N; t0 += c.concurrency) {
-    const window = Array.from({ length: Math.min(c.concurrency, N - t0) }, (_, i) => t0 + i);
-    const sides = window.map(() => ctl.route());
-    const results = await Promise.all(window.map((t, i) => c.call(sides[i] === 'candidate' ? B : A, c.row(t))));
-    for (const [i, t] of window.entries()) record(t, sides[i]!, results[i]!);
+    const batch = Array.from({ length: Math.min(c.concurrency, N - t0) }, (_, i) => t0 + i);
+    const sides = batch.map(() => ctl.route());
+    const results = await Promise.all(batch.map((t, i) => c.call(sides[i] === 'candidate' ? B : A, c.row(t))));
+    for (const [i, t] of batch.entries()) record(t, sides[i]!, results[i]!);
   }
   const xs = thin(N);
   return {
