@@ -125,7 +125,9 @@ export async function startServer(
     });
   let session: ort.InferenceSession;
   try {
-    session = await ort.InferenceSession.create(o.onnx);
+    // onnxruntime's own log lines would mix plain text into stderr (which carries only JSON); its
+    // errors still reach us as exceptions.
+    session = await ort.InferenceSession.create(o.onnx, { logSeverityLevel: 4 });
   } catch (e) {
     throw new ServeRefused({
       kind: 'unsupported-onnx',
