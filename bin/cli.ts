@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { registerWasmGradKernels } from '../src/core/model/wasm-grad-kernels.ts';
@@ -37,9 +36,12 @@ import { predictAnyRows } from '../src/core/ensemble/ensemble.ts';
 import { argmaxRows } from '../src/core/metrics/argmax-rows.ts';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { describeThrown, EXIT, EXIT_HELP, nearest, parseCommandArgs, reportError, UsageError } from './cli-errors.ts';
 
 registerWasmGradKernels();
 registerOrtWebRunner();
+// tfjs's console banners and warnings would mix plain text into stderr, which carries only JSON.
+if (!process.env.BENCHTOP_DEBUG) tf.env().set('PROD', true);
 
 const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string })
   .version;
@@ -65,7 +67,8 @@ Commands:
 
 ${REGISTRY_HELP}
 Every command prints JSON on stdout; problems go to stderr as JSON with a non-zero exit code.
-`;
+
+${EXIT_HELP}`;
 
 const TRAIN_HELP = `benchtop train --data FILE --label COL [options] --out DIR
 
@@ -208,15 +211,29 @@ function runSummary(run: RunRecord) {
   };
 }
 
-function problem(p: Problem, code = 2): number {
-  process.stderr.write(JSON.stringify({ ok: false, error: p }, null, 2) + '\n');
-  return code;
+function problem(p: Problem, code: number = EXIT.input): number {
+  return reportError(p, code);
 }
 
-class UsageError extends Error {}
+/**
+ * A run that ended failed or cancelled is never a success: nothing is written (its weights may be
+ * non-finite), and the JSON error carries the run's summary and the reason. Exit code 3.
+ */
+function failedRun(run: RunRecord, summary: Record<string, unknown>): number {
+  const how = run.status === 'cancelled' ? 'was cancelled' : run.status === 'failed' ? 'failed' : `ended ${run.status}`;
+  return reportError(
+    {
+      kind: run.status === 'cancelled' ? 'run-cancelled' : 'run-failed',
+      message: `The run ${how}${run.message ? `: ${run.message}` : '.'} No model was written.`,
+      status: run.status,
+      run: summary,
+    },
+    EXIT.failedRun,
+  );
+}
 
 async function train(argv: string[]): Promise<number> {
-  const { values } = parseArgs({
+  const { values } = parseCommandArgs('train', {
     args: argv,
     options: {
       ...DATA_OPTIONS,
@@ -255,6 +272,7 @@ async function train(argv: string[]): Promise<number> {
     },
   });
   if (!result.ok) return problem(result.error);
+  if (result.value.run.status !== 'finished') return failedRun(result.value.run, runSummary(result.value.run));
   await writeBundle(values.out!, result.value);
   let stored: string | null = null;
   if (!values['no-store']) {
@@ -322,7 +340,7 @@ and score, and every trial.
 `;
 
 async function tuneCommand(argv: string[]): Promise<number> {
-  const { values } = parseArgs({
+  const { values } = parseCommandArgs('tune', {
     args: argv,
     options: {
       ...DATA_OPTIONS,
@@ -395,6 +413,7 @@ async function tuneCommand(argv: string[]): Promise<number> {
     },
   });
   if (!final.ok) return problem(final.error);
+  if (final.value.run.status !== 'finished') return failedRun(final.value.run, runSummary(final.value.run));
   await writeBundle(values.out!, final.value);
   const metric = primaryMetric(final.value.run.task);
   process.stdout.write(
@@ -487,7 +506,7 @@ async function loadForModel(values: { model?: string; data?: string; label?: str
 }
 
 async function evaluateCommand(argv: string[]): Promise<number> {
-  const { values } = parseArgs({
+  const { values } = parseCommandArgs('evaluate', {
     args: argv,
     options: {
       model: { type: 'string' },
@@ -660,7 +679,7 @@ function compressOpOf(
 }
 
 async function compressCommand(argv: string[]): Promise<number> {
-  const { values } = parseArgs({
+  const { values } = parseCommandArgs('compress', {
     args: argv,
     options: {
       model: { type: 'string' },
@@ -741,6 +760,7 @@ async function compressCommand(argv: string[]): Promise<number> {
     modelOf: async (id) => (id === teacher?.run.id ? teacher.model : undefined),
   });
   if (!r.ok) return problem(r.error);
+  if (r.value.run.status !== 'finished') return failedRun(r.value.run, { run: r.value.run.id, method });
   warnings.push(...r.warnings.map((w) => w.message));
   await writeBundle(values.out!, r.value);
   const c = r.value.run.compression!;
@@ -773,7 +793,7 @@ async function compressCommand(argv: string[]): Promise<number> {
 }
 
 async function exportCommand(argv: string[]): Promise<number> {
-  const { values } = parseArgs({
+  const { values } = parseCommandArgs('export', {
     args: argv,
     options: {
       model: { type: 'string' },
@@ -884,7 +904,7 @@ dynamic_batching { }
 }
 
 async function calibrateCommand(argv: string[]): Promise<number> {
-  const { values } = parseArgs({
+  const { values } = parseCommandArgs('calibrate', {
     args: argv,
     options: {
       model: { type: 'string' },
@@ -924,6 +944,7 @@ async function calibrateCommand(argv: string[]): Promise<number> {
   await startBackend(values.backend);
   const r = await deriveRun(bundle, { kind: 'calibrate', method }, { table, runId: randomUUID() });
   if (!r.ok) return problem(r.error);
+  if (r.value.run.status !== 'finished') return failedRun(r.value.run, { run: r.value.run.id, method });
   await writeBundle(values.out!, r.value);
   const c = r.value.run.calibration!;
   const pick = (x: typeof c.before) => ({
@@ -970,7 +991,7 @@ async function startBackend(name: string | undefined): Promise<void> {
 const csvCell = (v: string) => (/[",\n\r]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
 
 async function predict(argv: string[]): Promise<number> {
-  const { values } = parseArgs({
+  const { values } = parseCommandArgs('predict', {
     args: argv,
     options: {
       model: { type: 'string' },
@@ -1022,7 +1043,7 @@ async function predict(argv: string[]): Promise<number> {
 }
 
 async function info(argv: string[]): Promise<number> {
-  const { values } = parseArgs({
+  const { values } = parseCommandArgs('info', {
     args: argv,
     options: {
       model: { type: 'string' },
@@ -1079,7 +1100,44 @@ async function info(argv: string[]): Promise<number> {
   return 0;
 }
 
-/** Runs the command line; returns the exit code. */
+/** The registry commands (bin/registry-commands.ts answers them). */
+const REGISTRY_COMMANDS = ['runs', 'register', 'versions', 'alias', 'card', 'bundle-export', 'bundle-import'] as const;
+/** Every command `main` knows, for "unknown command" and "did you mean". */
+export const COMMANDS: readonly string[] = Object.freeze([
+  'train',
+  'tune',
+  'predict',
+  'evaluate',
+  'calibrate',
+  'compress',
+  'export',
+  'rehearse',
+  'drift',
+  'serve',
+  'info',
+  'help',
+  ...REGISTRY_COMMANDS,
+]);
+
+function unknownCommand(command: string): number {
+  const flag = command.startsWith('-');
+  const suggestion = flag ? undefined : nearest(command, COMMANDS);
+  return reportError(
+    {
+      kind: 'usage',
+      command,
+      message:
+        (flag
+          ? `"${command}" is not a command; options come after the command, as in "benchtop train ${command} …".`
+          : `benchtop has no command "${command}"${suggestion ? ` (did you mean "${suggestion}"?)` : ''}.`) +
+        ` Commands: ${COMMANDS.join(', ')}. Run "benchtop --help" for what each does.`,
+      ...(suggestion ? { suggestion } : {}),
+    },
+    EXIT.usage,
+  );
+}
+
+/** Runs the command line; returns the exit code. Every failure is JSON on stderr (see EXIT_HELP). */
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   try {
@@ -1116,19 +1174,15 @@ export async function main(argv: string[]): Promise<number> {
       case 'rehearse':
         return await (await import('./rehearse.ts')).rehearseCommand(rest);
       default: {
+        // Only a registry command reaches registryCommand: its option parsing would otherwise answer an
+        // unknown command with an unknown-option error.
+        if (!(REGISTRY_COMMANDS as readonly string[]).includes(command)) return unknownCommand(command);
         const code = await registryCommand(command, rest);
-        if (code !== null) return code;
-        process.stderr.write(`benchtop: unknown command "${command}"\n\n${HELP}`);
-        return 64;
+        return code ?? unknownCommand(command);
       }
     }
   } catch (e) {
-    if (e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-      process.stderr.write(
-        `benchtop ${command}: ${(e as Error).message}\nRun "benchtop ${command} --help" for the options.\n`,
-      );
-      return 64;
-    }
-    throw e;
+    const { error, code } = describeThrown(e, command);
+    return reportError(error, code);
   }
 }

@@ -4,7 +4,7 @@
 // columns instead of the reference's. Tests and distances come from the registry DRIFT_MEASURES.
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseCommandArgs } from './cli-errors.ts';
 import { inferSchema } from '../src/core/data/schema.ts';
 import { driftColumnsFromPreprocessor, driftColumnsFromSchema, driftReport } from '../src/core/drift/report.ts';
 import {
@@ -53,7 +53,7 @@ ${listing('distance')}
 `;
 
 export async function driftCommand(argv: string[]): Promise<number> {
-  const { values } = parseArgs({
+  const { values } = parseCommandArgs('drift', {
     args: argv,
     options: {
       reference: { type: 'string' },

@@ -5,10 +5,12 @@ import { readFile, stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { basename } from 'node:path';
-import { parseArgs } from 'node:util';
 import * as ort from 'onnxruntime-node';
 import { modelToOnnx } from '../src/core/onnx/export-dense.ts';
-import { inspectOnnx } from '../src/core/onnx/inspect.ts';
+import { explainOrtError, inspectOnnx, MAX_ONNX_BYTES } from '../src/core/onnx/inspect.ts';
+import type { Problem, Result } from '../src/core/util/result.ts';
+import { fail, ok } from '../src/core/util/result.ts';
+import { reportError, EXIT, parseCommandArgs, UsageError } from './cli-errors.ts';
 import { flattenData } from '../src/core/serving/protocols.ts';
 import { ServingError } from '../src/core/serving/http.ts';
 import { binaryBody, decodeTensor, encodeTensor, splitBinary } from '../src/core/serving/binary-tensor.ts';
@@ -49,43 +51,104 @@ export const APP_ORIGINS = [
   'http://127.0.0.1:4173',
 ];
 
-/** Reads a model for serving: an .onnx file, or a Benchtop model directory/zip (exported to ONNX). */
-export async function loadServable(
-  path: string,
-  version = 'dev',
-): Promise<{ onnx: Uint8Array; name: string; features?: string[] }> {
+/** The largest request body `benchtop serve` reads; a larger one is answered 413 and the connection closed. */
+export const MAX_BODY_BYTES = 64 * 2 ** 20;
+export const BODY_LIMIT_MESSAGE = `request body is over the ${MAX_BODY_BYTES / 2 ** 20} MiB limit`;
+/** How long a connection refused with 413 stays open (discarding) so the client can read the answer. */
+const LINGER_MS = 1000;
+
+/** Why a server did not start: a model it cannot serve (the message names the file and the problem). */
+export class ServeRefused extends Error {
+  constructor(readonly problem: Problem) {
+    super(problem.message);
+  }
+}
+
+export interface Servable {
+  onnx: Uint8Array;
+  name: string;
+  features?: string[];
+}
+
+/**
+ * Reads a model for serving: an .onnx file (checked by inspectOnnx: readable, sane dimensions and
+ * initializers), or a Benchtop model directory/zip (exported to ONNX). Every problem is a Result error
+ * naming the file.
+ */
+export async function loadServable(path: string, version = 'dev'): Promise<Result<Servable>> {
   const s = await stat(path).catch(() => null);
-  if (!s) throw new Error(`${path} does not exist.`);
-  if (s.isFile() && path.endsWith('.onnx'))
-    return { onnx: new Uint8Array(await readFile(path)), name: basename(path, '.onnx') };
+  if (!s) return fail({ kind: 'missing-file', file: path, message: `${path} does not exist.` });
+  if (s.isFile() && path.endsWith('.onnx')) {
+    if (s.size > MAX_ONNX_BYTES)
+      return fail({
+        kind: 'too-large',
+        file: path,
+        message: `${path} is ${(s.size / 2 ** 20).toFixed(0)} MiB; benchtop serve loads ONNX models up to ${MAX_ONNX_BYTES / 2 ** 20} MiB.`,
+      });
+    const onnx = new Uint8Array(await readFile(path));
+    const info = inspectOnnx(onnx, basename(path));
+    if (!info.ok) return info;
+    return ok({ onnx, name: basename(path, '.onnx') });
+  }
   const b = await readBundle(path);
-  if (!b.ok) throw new Error(b.error.message);
+  if (!b.ok) return b;
   const onnx = modelToOnnx(b.value.model, version);
-  if (!onnx.ok) throw new Error(onnx.error.message);
-  return {
+  if (!onnx.ok) return onnx;
+  return ok({
     onnx: onnx.value,
     name: basename(path).replace(/\.zip$/, ''),
     features: b.value.model.preprocessor.inputNames,
-  };
+  });
 }
 
 export async function startServer(
   o: ServeOptions,
 ): Promise<{ url: string; close(): Promise<void>; requests: () => number }> {
   const info = inspectOnnx(o.onnx, o.name);
-  if (!info.ok) throw new Error(info.error.message);
-  const session = await ort.InferenceSession.create(o.onnx);
-  const input = info.value.inputs[0]!,
-    output = info.value.outputs[0]!;
+  if (!info.ok) throw new ServeRefused(info.error);
+  const input = info.value.inputs[0],
+    output = info.value.outputs[0];
+  if (!input || !output)
+    throw new ServeRefused({
+      kind: 'bad-onnx',
+      file: o.name,
+      message: `${o.name} has ${info.value.inputs.length} graph inputs and ${info.value.outputs.length} outputs; benchtop serve needs at least one of each.`,
+    });
   const width = Number(input.shape.at(-1));
+  if (!Number.isInteger(width) || width <= 0)
+    throw new ServeRefused({
+      kind: 'bad-onnx',
+      file: o.name,
+      message:
+        `${o.name}'s input "${input.name}" has shape [${input.shape.join(', ')}]; benchtop serve needs its last ` +
+        `dimension (the number of features) to be a fixed positive number.`,
+    });
+  let session: ort.InferenceSession;
+  try {
+    // onnxruntime's own log lines would mix plain text into stderr (which carries only JSON); its
+    // errors still reach us as exceptions.
+    session = await ort.InferenceSession.create(o.onnx, { logSeverityLevel: 4 });
+  } catch (e) {
+    throw new ServeRefused({
+      kind: 'unsupported-onnx',
+      file: o.name,
+      message: explainOrtError((e as Error).message, info.value, o.name).replace('onnxruntime-web', 'onnxruntime-node'),
+    });
+  }
   const dtype = (t: string) =>
     ({ float32: 'FP32', float64: 'FP64', int64: 'INT64', int32: 'INT32', uint8: 'UINT8', int8: 'INT8', bool: 'BOOL' })[
       t
     ] ?? t.toUpperCase();
   const shape = (s: (number | string)[]) => s.map((d) => (typeof d === 'number' && d > 0 ? d : -1));
   const split = o.perFeatureInputs;
-  if (split && split.length !== width)
-    throw new Error(`--per-feature-inputs: the model takes ${width} features, ${split.length} names were given.`);
+  if (split && split.length !== width) {
+    await session.release();
+    throw new ServeRefused({
+      kind: 'shape-mismatch',
+      file: o.name,
+      message: `--per-feature-inputs: the model takes ${width} features, ${split.length} names were given.`,
+    });
+  }
   const inputsMeta = split
     ? split.map((f) => ({ name: f, datatype: 'FP32', shape: [-1, 1] }))
     : [{ name: input.name, datatype: dtype(input.elemType), shape: shape(input.shape) }];
@@ -101,7 +164,7 @@ export async function startServer(
   let count = 0;
 
   const run = async (values: number[], n: number) => {
-    if (!Number.isFinite(width) || values.length !== n * width)
+    if (!Number.isInteger(n) || n < 0 || values.length !== n * width)
       throw new HttpError(
         400,
         `unexpected shape for input '${input.name}' for model '${o.name}'. Expected [-1, ${width}], ` +
@@ -308,16 +371,48 @@ export async function startServer(
     res.setHeader('Cross-Origin-Resource-Policy', 'cross-origin');
   };
 
+  /**
+   * A body over the limit: answer 413 with the reason and close the connection (Connection: close);
+   * what the client still sends is discarded, never buffered. The close lingers a moment: closing at
+   * once, with the client's bytes still arriving, resets the connection before it reads the 413.
+   */
+  const tooLarge = (req: IncomingMessage, res: ServerResponse) => {
+    count++;
+    cors(req, res);
+    const socket = req.socket;
+    socket.destroySoon = () => {
+      socket.end();
+      setTimeout(() => socket.destroy(), LINGER_MS).unref();
+    };
+    res
+      .writeHead(413, { 'content-type': 'application/json', connection: 'close' })
+      .end(JSON.stringify({ error: BODY_LIMIT_MESSAGE }));
+    req.removeAllListeners('data');
+    req.resume();
+  };
+
   const server = createServer((req, res) => {
+    const declared = Number(req.headers['content-length'] ?? 0);
+    if (declared > MAX_BODY_BYTES) return tooLarge(req, res);
     const parts: Buffer[] = [];
-    let size = 0;
+    let size = 0,
+      over = false;
     req.on('data', (c: Buffer) => {
-      parts.push(c);
+      if (over) return;
       size += c.length;
-      if (size > 64 * 1024 * 1024) req.destroy();
+      if (size > MAX_BODY_BYTES) {
+        over = true;
+        parts.length = 0;
+        return tooLarge(req, res);
+      }
+      parts.push(c);
     });
-    req.on('end', async () => {
-      const body = Buffer.concat(parts);
+    req.on('error', () => {}); // a client that goes away mid-body: nothing to answer
+    req.on('end', () => void answer(req, res, Buffer.concat(parts), over).catch(() => res.destroy()));
+  });
+  const answer = async (req: IncomingMessage, res: ServerResponse, body: Buffer, over: boolean) => {
+    {
+      if (over) return;
       count++;
       cors(req, res);
       if (req.method === 'OPTIONS') return void res.writeHead(204).end();
@@ -346,12 +441,17 @@ export async function startServer(
           })
           .end(result.binary);
       res.writeHead(result.status, { 'content-type': 'application/json' }).end(JSON.stringify(result.body));
+    }
+  };
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(o.port, o.host ?? '127.0.0.1', resolve);
     });
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(o.port, o.host ?? '127.0.0.1', resolve);
-  });
+  } catch (e) {
+    await session.release();
+    throw e;
+  }
   const addr = server.address() as AddressInfo;
   return {
     url: `http://${addr.address}:${addr.port}`,
@@ -387,11 +487,14 @@ KServe V2 infer also speaks Triton's binary tensor data extension (Inference-Hea
   `allows the app's dev and preview origins
 (add more with --cors-origin, or '*'). Fault injection, for rehearsals: --latency adds milliseconds to
 every answer; --error-rate, --malformed-rate and --stall-rate answer that fraction of inference calls
-with a 500, a truncated body, or nothing (seeded by --seed). Prints one JSON line with the URL and model.
+with a 500, a truncated body, or nothing (seeded by --seed). Request bodies are limited to 64 MiB
+(a larger one is answered 413 with {"error":"request body is over the 64 MiB limit"}). Prints one JSON
+line with the URL and model. A model it cannot serve (unreadable ONNX, impossible dimensions or
+initializers, a bad model folder) is refused with a JSON error on stderr and exit code 2.
 `;
 
 export async function serveCommand(argv: string[]): Promise<number> {
-  const { values } = parseArgs({
+  const { values } = parseCommandArgs('serve', {
     args: argv,
     options: {
       model: { type: 'string' },
@@ -412,13 +515,11 @@ export async function serveCommand(argv: string[]): Promise<number> {
   if (values.help) return (process.stdout.write(SERVE_HELP), 0);
   const num = (k: string, v: string | undefined, d: number, lo: number, hi: number) => {
     const x = v === undefined ? d : Number(v);
-    if (!Number.isFinite(x) || x < lo || x > hi)
-      throw Object.assign(new Error(`--${k} must be a number from ${lo} to ${hi}; got "${v}"`), {
-        code: 'ERR_PARSE_ARGS_BENCHTOP',
-      });
+    if (!Number.isFinite(x) || x < lo || x > hi || (v !== undefined && v.trim() === ''))
+      throw new UsageError(`--${k} must be a number from ${lo} to ${hi}; got "${v}"`, { option: `--${k}` });
     return x;
   };
-  if (!values.model) throw Object.assign(new Error('--model is required'), { code: 'ERR_PARSE_ARGS_BENCHTOP' });
+  if (!values.model) throw new UsageError('--model is required', { option: '--model' });
   const faults: Faults = {
     latencyMs: num('latency', values.latency, 0, 0, 600_000),
     errorRate: num('error-rate', values['error-rate'], 0, 0, 1),
@@ -426,30 +527,51 @@ export async function serveCommand(argv: string[]): Promise<number> {
     stallRate: num('stall-rate', values['stall-rate'], 0, 0, 1),
     seed: num('seed', values.seed, 1, 0, 2 ** 31),
   };
-  let servable: { onnx: Uint8Array; name: string; features?: string[] };
-  try {
-    servable = await loadServable(values.model);
-  } catch (e) {
-    process.stderr.write(`benchtop serve: ${(e as Error).message}\n`);
-    return 1;
-  }
+  const port = num('port', values.port, 8500, 0, 65535);
+  const loaded = await loadServable(values.model);
+  if (!loaded.ok) return reportError(loaded.error, EXIT.input);
+  const servable = loaded.value;
   const name = values.name ?? servable.name;
-  if (values['per-feature-inputs'] && !servable.features) {
-    process.stderr.write(
-      'benchtop serve: --per-feature-inputs needs a Benchtop model directory or zip (an .onnx file has no ' +
-        'feature names).\n',
+  if (values['per-feature-inputs'] && !servable.features)
+    return reportError(
+      {
+        kind: 'usage',
+        command: 'serve',
+        option: '--per-feature-inputs',
+        message:
+          'benchtop serve: --per-feature-inputs needs a Benchtop model directory or zip (an .onnx file has no ' +
+          'feature names).',
+      },
+      EXIT.usage,
     );
-    return 1;
+  let s: Awaited<ReturnType<typeof startServer>>;
+  try {
+    s = await startServer({
+      perFeatureInputs: values['per-feature-inputs'] ? servable.features : undefined,
+      onnx: servable.onnx,
+      name,
+      version: values.version ?? '1',
+      port,
+      origins: [...APP_ORIGINS, ...(values['cors-origin'] ?? [])],
+      faults,
+    });
+  } catch (e) {
+    if (e instanceof ServeRefused) return reportError(e.problem, EXIT.input);
+    const code = (e as { code?: string }).code;
+    if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL')
+      return reportError(
+        {
+          kind: 'port-unavailable',
+          field: 'port',
+          message:
+            code === 'EADDRINUSE'
+              ? `Port ${port} is already in use; choose another with --port (0 picks a free one).`
+              : `Port ${port} cannot be opened here (${code}); choose another with --port.`,
+        },
+        EXIT.input,
+      );
+    throw e;
   }
-  const s = await startServer({
-    perFeatureInputs: values['per-feature-inputs'] ? servable.features : undefined,
-    onnx: servable.onnx,
-    name,
-    version: values.version ?? '1',
-    port: num('port', values.port, 8500, 0, 65535),
-    origins: [...APP_ORIGINS, ...(values['cors-origin'] ?? [])],
-    faults,
-  });
   process.stdout.write(
     JSON.stringify({
       url: s.url,
@@ -458,6 +580,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
       kserve: `${s.url}/v2/models/${name}`,
       tfserving: `${s.url}/v1/models/${name}`,
       faults,
+      maxBodyBytes: MAX_BODY_BYTES,
     }) + '\n',
   );
   await new Promise<void>((resolve) => {

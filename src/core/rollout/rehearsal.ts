@@ -45,6 +45,18 @@ export interface RehearsalConfig {
   listLength?: number;
   /** Smooth failing: the champion's (primary's) time budget per request. */
   timeoutMs?: number;
+  /**
+   * Every call to either side (every kind; in smooth failing the backup's) is abandoned after this many
+   * milliseconds and counted as a timeout — a stalled server costs at most this per call. Unset: no
+   * limit beyond the side's own (a remote side's HTTP timeout).
+   */
+  callTimeoutMs?: number;
+  /**
+   * Requests in flight at once (default 1: one after another). Results are folded in request order, so
+   * the figures do not depend on it except through latency; a canary routes a window of this many
+   * requests at its current share before it records them.
+   */
+  concurrency?: number;
   /** Regression: predictions within this of the label count as correct. */
   tolerance?: number;
 }
@@ -110,12 +122,15 @@ function argmax(p: Float64Array, k: number, i = 0): number {
 
 class Ctx {
   readonly k: number;
+  /** Calls in flight: cancelling aborts them all (one listener on the rehearsal's signal, not one per call). */
+  private readonly live = new Set<AbortController>();
   constructor(
     readonly s: ReplayStream,
     readonly c: RehearsalConfig,
     readonly h: RehearsalHooks,
   ) {
     this.k = s.task === 'classification' ? s.classes.length : 1;
+    h.signal.addEventListener('abort', () => this.live.forEach((x) => x.abort()), { once: true });
   }
   row(t: number) {
     return t % this.s.n;
@@ -133,21 +148,92 @@ class Ctx {
     }
     return { text: out[0]!.toPrecision(4), correct: Math.abs(out[0]! - this.s.y[r]!) <= (this.c.tolerance ?? 0.5) };
   }
-  /** One request to one side: its output (or error) and milliseconds. */
-  async call(side: Responder, r: number): Promise<{ out?: Float64Array; error?: string; ms: number }> {
+  get concurrency(): number {
+    return Math.max(1, Math.floor(this.c.concurrency ?? 1));
+  }
+  /**
+   * `side` predicting `rows` within `limitMs` (none when undefined): the side gets a signal that aborts
+   * at the limit or on cancel; a side that ignores it is raced, so the call still ends at the limit.
+   * @throws CallTimeout at the limit; the side's own error otherwise.
+   */
+  async timed(side: Responder, rows: Int32Array, limitMs = this.c.callTimeoutMs, signal?: AbortSignal) {
+    const ctl = new AbortController();
+    const stop = () => ctl.abort();
+    if (this.h.signal.aborted || signal?.aborted) ctl.abort();
+    this.live.add(ctl);
+    signal?.addEventListener('abort', stop, { once: true });
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    try {
+      const p = side.predict(rows, ctl.signal);
+      if (limitMs === undefined || !Number.isFinite(limitMs)) return await p;
+      return await Promise.race([
+        p,
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(() => (ctl.abort(), reject(new CallTimeout(limitMs))), limitMs);
+        }),
+      ]);
+    } finally {
+      clearTimeout(timer);
+      this.live.delete(ctl);
+      signal?.removeEventListener('abort', stop);
+    }
+  }
+  /** One request to one side: its output (or error, and whether it was a timeout) and milliseconds. */
+  async call(
+    side: Responder,
+    r: number,
+  ): Promise<{ out?: Float64Array; error?: string; timedOut?: boolean; ms: number }> {
     const t0 = performance.now();
     try {
-      const out = await side.predict(Int32Array.of(r), this.h.signal);
+      const out = await this.timed(side, Int32Array.of(r));
       return { out, ms: performance.now() - t0 };
     } catch (e) {
       if (this.h.signal.aborted) throw e;
-      return { error: (e as Error).message, ms: performance.now() - t0 };
+      const error = (e as Error).message;
+      return { error, timedOut: isTimeout(e), ms: performance.now() - t0 };
     }
   }
   progress(t: number) {
     if (this.h.signal.aborted) throw new Error('Cancelled.');
     if ((t + 1) % 25 === 0 || t + 1 === this.c.requests) this.h.onProgress?.(t + 1, this.c.requests);
   }
+  /**
+   * fn(0), …, fn(n − 1) with at most `concurrency` in flight; results in request order. Progress is
+   * reported as requests complete; cancelling stops issuing new ones.
+   */
+  async inOrder<R>(n: number, fn: (t: number) => Promise<R>): Promise<R[]> {
+    const out = new Array<R>(n);
+    let next = 0,
+      done = 0;
+    const worker = async () => {
+      while (next < n) {
+        if (this.h.signal.aborted) throw new Error('Cancelled.');
+        const t = next++;
+        out[t] = await fn(t);
+        done++;
+        if (done % 25 === 0 || done === n) this.h.onProgress?.(done, this.c.requests);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(n, this.concurrency) }, worker));
+    if (this.h.signal.aborted) throw new Error('Cancelled.');
+    return out;
+  }
+}
+
+/** A call abandoned at the rehearsal's per-call time limit. */
+export class CallTimeout extends Error {
+  constructor(readonly limitMs: number) {
+    super(`no answer within ${limitMs} ms`);
+  }
+}
+
+/** Whether an error is a timeout: ours, withFallback's, or a serving client's ("did not answer within", "stalled"). */
+function isTimeout(e: unknown): boolean {
+  return (
+    e instanceof CallTimeout ||
+    (e as { kind?: string })?.kind === 'timeout' ||
+    /no answer within|did not answer within|stalled/.test((e as Error)?.message ?? '')
+  );
 }
 
 const pctText = (x: number) => (Number.isFinite(x) ? `${(x * 100).toFixed(1)}%` : '—');
@@ -197,11 +283,16 @@ async function shadow(c: Ctx, A: Responder, B: Responder): Promise<Body> {
     okB = 0,
     errA = 0,
     errB = 0,
+    slowA = 0,
+    slowB = 0,
     both = 0;
   const log: LogEntry[] = [];
+  const calls = await c.inOrder(N, (t) => Promise.all([c.call(A, c.row(t)), c.call(B, c.row(t))]));
   for (let t = 0; t < N; t++) {
     const r = c.row(t);
-    const [a, b] = await Promise.all([c.call(A, r), c.call(B, r)]);
+    const [a, b] = calls[t]!;
+    if (a.timedOut) slowA++;
+    if (b.timedOut) slowB++;
     msA.push(a.ms);
     msB.push(b.ms);
     const ja = a.out ? c.judge(a.out, r) : null,
@@ -232,7 +323,6 @@ async function shadow(c: Ctx, A: Responder, B: Responder): Promise<Body> {
     agree[t] = both ? nAgree / both : NaN;
     accA[t] = okA / (t + 1);
     accB[t] = okB / (t + 1);
-    c.progress(t);
   }
   const la = latencySummary(msA),
     lb = latencySummary(msB);
@@ -245,6 +335,8 @@ async function shadow(c: Ctx, A: Responder, B: Responder): Promise<Body> {
       { name: 'Challenger accuracy (shadow)', value: okB / N },
       { name: 'Champion errors', value: errA },
       { name: 'Challenger errors', value: errB },
+      { name: 'Champion timeouts (of its errors)', value: slowA },
+      { name: 'Challenger timeouts (of its errors)', value: slowB },
       { name: 'Champion p50 / p95 ms', value: `${la.p50.toFixed(2)} / ${la.p95.toFixed(2)}` },
       { name: 'Challenger p50 / p95 ms', value: `${lb.p50.toFixed(2)} / ${lb.p95.toFixed(2)}` },
     ],
@@ -302,11 +394,16 @@ async function ab(c: Ctx, A: Responder, B: Responder): Promise<Body> {
   let decidedAt = -1,
     naiveFirst = -1;
   const log: LogEntry[] = [];
+  let timeouts = 0;
+  // Routing does not depend on answers: draw it first, then send the requests (concurrently).
+  const routes = Array.from({ length: N }, () => rng.next() < split);
+  const calls = await c.inOrder(N, (t) => c.call(routes[t] ? B : A, c.row(t)));
   for (let t = 0; t < N; t++) {
     const r = c.row(t);
-    const toB = rng.next() < split;
-    const res = await c.call(toB ? B : A, r);
+    const toB = routes[t]!;
+    const res = calls[t]!;
     const ok = res.out ? Number(c.judge(res.out, r).correct) : 0;
+    if (res.timedOut) timeouts++;
     if (!res.out) {
       toB ? errB++ : errA++;
       if (log.length < MAX_LOG)
@@ -336,7 +433,6 @@ async function ab(c: Ctx, A: Responder, B: Responder): Promise<Body> {
       });
     }
     if (naiveFirst < 0 && t >= 20 && pNaive[t]! <= alpha) naiveFirst = t;
-    c.progress(t);
   }
   const test = twoProportionTest(sA, Math.max(1, nA), sB, Math.max(1, nB));
   const mde = c.c.minimumEffect ?? 0.02;
@@ -367,6 +463,7 @@ async function ab(c: Ctx, A: Responder, B: Responder): Promise<Body> {
         value: Number.isFinite(needed) ? needed : '∞',
       },
       { name: 'Errors (champion / challenger)', value: `${errA} / ${errB}` },
+      { name: 'Timeouts (of the errors)', value: timeouts },
     ],
     traces: [
       {
@@ -410,12 +507,12 @@ async function canary(c: Ctx, A: Responder, B: Responder): Promise<Body> {
     errRate = new Float64Array(N);
   let errors = 0,
     correct = 0,
-    seen = 0;
+    seen = 0,
+    timeouts = 0;
   const log: LogEntry[] = [];
-  for (let t = 0; t < N; t++) {
+  const record = (t: number, side: 'candidate' | 'stable', res: Awaited<ReturnType<Ctx['call']>>) => {
     const r = c.row(t);
-    const side = ctl.route();
-    const res = await c.call(side === 'candidate' ? B : A, r);
+    if (res.timedOut) timeouts++;
     const j = res.out ? c.judge(res.out, r) : null;
     if (!j) errors++;
     if (j?.correct) correct++;
@@ -438,6 +535,13 @@ async function canary(c: Ctx, A: Responder, B: Responder): Promise<Body> {
     share[t] = ctl.share;
     errRate[t] = errors / seen;
     c.progress(t);
+  };
+  // A window of `concurrency` requests is routed at the current share, sent at once, then recorded in order.
+  for (let t0 = 0; t0 < N; t0 += c.concurrency) {
+    const batch = Array.from({ length: Math.min(c.concurrency, N - t0) }, (_, i) => t0 + i);
+    const sides = batch.map(() => ctl.route());
+    const results = await Promise.all(batch.map((t, i) => c.call(sides[i] === 'candidate' ? B : A, c.row(t))));
+    for (const [i, t] of batch.entries()) record(t, sides[i]!, results[i]!);
   }
   const xs = thin(N);
   return {
@@ -454,6 +558,7 @@ async function canary(c: Ctx, A: Responder, B: Responder): Promise<Body> {
       { name: 'Rollback reason', value: ctl.events.find((e) => e.kind === 'rollback')?.reason ?? '—' },
       { name: 'Steps', value: cfg.steps.map((s) => `${s * 100}%`).join(' → ') },
       { name: 'Errors seen by users', value: errors },
+      { name: 'Timeouts (of the errors)', value: timeouts },
       { name: 'Accuracy of served answers', value: correct / N },
     ],
     traces: [
@@ -491,10 +596,13 @@ async function interleaving(c: Ctx, A: Responder, B: Responder): Promise<Body> {
   const prefer = new Float64Array(N),
     pv = new Float64Array(N);
   const log: LogEntry[] = [];
-  let errors = 0;
+  let errors = 0,
+    timeouts = 0;
+  const calls = await c.inOrder(N, (t) => Promise.all([c.call(A, c.row(t)), c.call(B, c.row(t))]));
   for (let t = 0; t < N; t++) {
     const r = c.row(t);
-    const [a, b] = await Promise.all([c.call(A, r), c.call(B, r)]);
+    const [a, b] = calls[t]!;
+    if (a.timedOut || b.timedOut) timeouts++;
     if (!a.out || !b.out) {
       errors++;
       outcomes.push('tie');
@@ -515,7 +623,6 @@ async function interleaving(c: Ctx, A: Responder, B: Responder): Promise<Body> {
       prefer[t] = pref.preferB;
       pv[t] = pref.p;
     } else ((prefer[t] = prefer[t - 1] ?? 0.5), (pv[t] = pv[t - 1] ?? 1));
-    c.progress(t);
   }
   const pref = interleavingPreference(outcomes);
   const xs = thin(N);
@@ -538,6 +645,7 @@ async function interleaving(c: Ctx, A: Responder, B: Responder): Promise<Body> {
       },
       { name: 'List length shown', value: L },
       { name: 'Requests where a side failed', value: errors },
+      { name: '… of which a side timed out', value: timeouts },
     ],
     traces: [
       {
@@ -565,14 +673,31 @@ async function bandit(c: Ctx, A: Responder, B: Responder): Promise<Body> {
   const N = c.c.requests,
     n = c.s.n;
   const correct: Uint8Array[] = [];
+  // Rows of a batch that failed or timed out count as wrong answers (reward 0), per side.
+  const failedRows = [0, 0];
+  const failures: LogEntry[] = [];
   for (const side of [A, B]) {
     const ok = new Uint8Array(n);
     for (let lo = 0; lo < n; lo += 256) {
       if (c.h.signal.aborted) throw new Error('Cancelled.');
       const rows = Int32Array.from({ length: Math.min(256, n - lo) }, (_, i) => lo + i);
-      const out = await side.predict(rows, c.h.signal);
-      const w = out.length / rows.length;
-      rows.forEach((r, i) => (ok[r] = Number(c.judge(out.subarray(i * w, (i + 1) * w), r).correct)));
+      try {
+        const out = await c.timed(side, rows);
+        const w = out.length / rows.length;
+        rows.forEach((r, i) => (ok[r] = Number(c.judge(out.subarray(i * w, (i + 1) * w), r).correct)));
+      } catch (e) {
+        if (c.h.signal.aborted) throw e;
+        failedRows[side === A ? 0 : 1]! += rows.length;
+        if (failures.length < MAX_LOG)
+          failures.push({
+            request: lo,
+            row: lo,
+            label: '',
+            text:
+              `${side === A ? 'champion' : 'challenger'} failed on rows ${lo + 1}–${lo + rows.length} ` +
+              `(counted as wrong): ${(e as Error).message}`,
+          });
+      }
       c.h.onProgress?.(Math.round(((side === A ? 0 : n) + lo + rows.length) / 2), N);
     }
     correct.push(ok);
@@ -616,6 +741,7 @@ async function bandit(c: Ctx, A: Responder, B: Responder): Promise<Body> {
         name: `${p.name}: regret / share to the better version`,
         value: `${p.trace.regret[N - 1]!.toFixed(1)} / ${pctText(p.pulls[best]! / N)}`,
       })),
+      { name: 'Stream rows a side failed on (champion / challenger)', value: `${failedRows[0]} / ${failedRows[1]}` },
     ],
     traces: [
       {
@@ -633,7 +759,7 @@ async function bandit(c: Ctx, A: Responder, B: Responder): Promise<Body> {
         series: all.map((p) => ({ name: p.name, y: pick(p.trace.reward, xs) })),
       },
     ],
-    log: [],
+    log: failures,
   };
 }
 
@@ -651,20 +777,38 @@ async function fallback(c: Ctx, A: Responder, B: Responder): Promise<Body> {
     correct = 0,
     unanswered = 0;
   const log: LogEntry[] = [];
+  // The backup gets the per-call limit (a stalled backup must not hang the request either).
+  const answers = await c.inOrder(N, async (t) => {
+    const rows = Int32Array.of(c.row(t));
+    try {
+      return await withFallback(
+        (signal) => c.timed(A, rows, undefined, signal),
+        () => c.timed(B, rows),
+        timeoutMs,
+      );
+    } catch (e) {
+      if (c.h.signal.aborted) throw e;
+      return e as Error;
+    }
+  });
   for (let t = 0; t < N; t++) {
     const r = c.row(t);
-    try {
-      const both = anySignal(c.h.signal);
-      const ans = await withFallback(
-        (signal) => A.predict(Int32Array.of(r), both.with(signal)),
-        () => B.predict(Int32Array.of(r), c.h.signal),
-        timeoutMs,
-      ).finally(both.dispose);
+    const ans = answers[t]!;
+    if (ans instanceof Error) {
+      unanswered++;
+      if (log.length < MAX_LOG)
+        log.push({
+          request: t,
+          row: r,
+          label: c.label(r),
+          text: `no answer: the backup failed too (${ans.message})`,
+        });
+    } else {
       ms.push(ans.ms);
       if (c.judge(ans.value, r).correct) correct++;
       if (ans.source === 'backup') {
         fallbacks++;
-        if (/no answer within/.test(ans.reason ?? '')) timeouts++;
+        if (isTimeout({ message: ans.reason })) timeouts++;
         if (log.length < MAX_LOG)
           log.push({
             request: t,
@@ -673,19 +817,8 @@ async function fallback(c: Ctx, A: Responder, B: Responder): Promise<Body> {
             text: `backup answered after ${ans.ms.toFixed(0)} ms: ${ans.reason}`,
           });
       }
-    } catch (e) {
-      if (c.h.signal.aborted) throw e;
-      unanswered++;
-      if (log.length < MAX_LOG)
-        log.push({
-          request: t,
-          row: r,
-          label: c.label(r),
-          text: `no answer: the backup failed too (${(e as Error).message})`,
-        });
     }
     fb[t] = fallbacks;
-    c.progress(t);
   }
   const l = latencySummary(ms);
   const xs = thin(N);
@@ -694,6 +827,8 @@ async function fallback(c: Ctx, A: Responder, B: Responder): Promise<Body> {
       { name: 'Requests answered', value: `${N - unanswered} of ${N}` },
       { name: 'Fallbacks (backup answered)', value: fallbacks },
       { name: '… of which timeouts', value: timeouts },
+      { name: '… of which primary errors', value: fallbacks - timeouts },
+      { name: 'Backup failed too (unanswered)', value: unanswered },
       { name: 'Accuracy of the answers', value: correct / N },
       {
         name: 'Answer latency p50 / p95 / p99 ms',
@@ -719,22 +854,6 @@ async function fallback(c: Ctx, A: Responder, B: Responder): Promise<Body> {
       },
     ],
     log,
-  };
-}
-
-/** A signal that aborts when the long-lived `outer` or a per-request signal does; dispose() unhooks it. */
-function anySignal(outer: AbortSignal) {
-  const ctl = new AbortController();
-  const stop = () => ctl.abort();
-  if (outer.aborted) ctl.abort();
-  outer.addEventListener('abort', stop, { once: true });
-  return {
-    with(inner: AbortSignal) {
-      if (inner.aborted) ctl.abort();
-      inner.addEventListener('abort', stop, { once: true });
-      return ctl.signal;
-    },
-    dispose: () => outer.removeEventListener('abort', stop),
   };
 }
 

@@ -72,10 +72,17 @@ export async function buildResponder(
     if (!X.ok) return X;
     const p = await loadPredictor(spec.model);
     const d = pre.inputSize;
+    // One prediction at a time: a rehearsal may send requests concurrently, and not every runtime's
+    // session takes overlapping runs (local work is CPU-bound, so queueing costs nothing).
+    let queue: Promise<unknown> = Promise.resolve();
     return ok({
       name: spec.name,
       kind: 'local',
-      predict: (rows) => p.predict(gather(X.value, d, rows), rows.length),
+      predict: (rows) => {
+        const next = queue.then(() => p.predict(gather(X.value, d, rows), rows.length));
+        queue = next.catch(() => {});
+        return next;
+      },
       dispose: () => p.dispose(),
     });
   }
