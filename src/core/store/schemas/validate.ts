@@ -40,17 +40,54 @@ function mustBe(issue: v.BaseIssue<unknown>): string {
   return TYPE_WORDS[issue.type] ?? (issue.expected ? `${issue.expected}` : 'something else');
 }
 
+type SchemaNode = {
+  message?: unknown;
+  pipe?: SchemaNode[];
+  entries?: Record<string, SchemaNode>;
+  item?: SchemaNode;
+  value?: SchemaNode;
+  wrapped?: SchemaNode;
+  getter?: (x: unknown) => SchemaNode;
+};
+
+/** The schema at a path (to say what a missing field must be); undefined where the walk cannot follow. */
+function schemaAt(root: RecordSchema, issue: v.BaseIssue<unknown>): SchemaNode | undefined {
+  const base = (s: SchemaNode | undefined): SchemaNode | undefined => {
+    let n = s;
+    for (let i = 0; n && i < 8; i++) {
+      if (n.pipe?.[0] && n.pipe[0] !== n) n = n.pipe[0];
+      else if (n.getter) n = n.getter(undefined);
+      else if (n.wrapped) n = n.wrapped;
+      else break;
+    }
+    return n;
+  };
+  let node = base(root as SchemaNode);
+  for (const item of issue.path ?? []) {
+    const k = (item as { key?: unknown }).key;
+    node = base(
+      typeof k === 'number' ? node?.item : node?.entries ? node.entries[String(k)] : (node?.value ?? undefined),
+    );
+  }
+  return node;
+}
+
 /**
  * The sentence for one schema issue, naming the file and the field path:
  * `run.json: field "history" must be a list of epochs (it holds a string "nope").`,
  * `run.json: field "status" is missing (it must be one of …).`, `run.json must be a run record (it holds null).`
  */
-export function issueMessage(issue: v.BaseIssue<unknown>, label: string): string {
+export function issueMessage(issue: v.BaseIssue<unknown>, label: string, schema?: RecordSchema): string {
   const path = pathOf(issue);
   const words = mustBe(issue);
   if (!path) return `${label} must be ${words} (it holds ${describeValue(issue.input)}).`;
-  if (issue.input === undefined && issue.kind === 'schema')
-    return `${label}: field "${path}" is missing (it must be ${words}).`;
+  if (issue.input === undefined && issue.kind === 'schema') {
+    // valibot reports a missing key in the words of the object around it; say what the field must be.
+    const own = schema ? schemaAt(schema, issue)?.message : undefined;
+    return typeof own === 'string' && !own.startsWith('Invalid ')
+      ? `${label}: field "${path}" is missing (it must be ${own}).`
+      : `${label}: field "${path}" is missing.`;
+  }
   return `${label}: field "${path}" must be ${words} (it holds ${describeValue(issue.input)}).`;
 }
 
@@ -73,5 +110,9 @@ export function validateRecord<S extends RecordSchema>(
 ): Result<v.InferOutput<S>> {
   const r = v.safeParse(schema, value, { abortEarly: true });
   if (r.success) return ok(r.output);
-  return fail({ kind: opts.kind ?? 'bad-record', file, message: issueMessage(r.issues[0], opts.label ?? file) });
+  return fail({
+    kind: opts.kind ?? 'bad-record',
+    file,
+    message: issueMessage(r.issues[0], opts.label ?? file, schema),
+  });
 }
