@@ -6,7 +6,7 @@
  */
 import type { ClassicalState, ModelArtifacts, TrainedModel } from '../contracts/model.ts';
 import { describeValue } from '../store/schemas/describe-value.ts';
-import type { Result } from '../util/result.ts';
+import type { Problem, Result } from '../util/result.ts';
 import { fail, ok } from '../util/result.ts';
 
 /** The largest network Benchtop loads, and the largest activations one row may need. */
@@ -404,5 +404,23 @@ export function checkModel(model: TrainedModel, names: ModelFileNames = MODEL_FI
       return ok(undefined);
     case 'onnx':
       return ok(undefined);
+  }
+}
+
+/** How messages name a model read from storage (IndexedDB, the file store's record) rather than from files. */
+export const STORED_MODEL_NAMES: ModelFileNames = Object.freeze({
+  topology: 'the saved model',
+  weights: 'the saved weights',
+  classical: 'the saved model',
+});
+
+/**
+ * Thrown by code that must return a model, not a Result (`artifactsToModel`), when the model's
+ * sizes fail {@link checkNetworkShape}: the message is the person's sentence, `problem` the plain data.
+ */
+export class UnsafeModelError extends Error {
+  constructor(readonly problem: Problem) {
+    super(problem.message);
+    this.name = 'UnsafeModelError';
   }
 }
