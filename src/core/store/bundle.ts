@@ -217,7 +217,7 @@ export function readBundle(bytes: Uint8Array, source = 'the bundle'): Result<Imp
     for (const [p, b] of Object.entries(entries)) if (p.startsWith(prefix)) mf[p.slice(prefix.length)] = b;
     if (Object.keys(mf).length === 0) return ok(undefined);
     mf['run.json'] = json(run);
-    const b = filesToBundle(mf, `${source}/${prefix}`);
+    const b = filesToBundle(mf, `${source}/${prefix.replace(/\/$/, '')}`);
     return b.ok ? ok(b.value.model) : b;
   };
   for (const id of manifest.runs) {
