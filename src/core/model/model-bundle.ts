@@ -160,8 +160,26 @@ function modelFiles(b: ModelBundle): Record<string, Uint8Array> {
  * `bad-weights` (a weights file of the wrong size, non-finite weights), `bad-model`, `model-too-large`.
  */
 export function filesToBundle(files: Record<string, Uint8Array>, source: string): Result<ModelBundle> {
+  const r = readModelFiles(files, source, true);
+  return r.ok ? ok({ model: r.value.model, run: r.value.run! }, r.warnings) : r;
+}
+
+/**
+ * The model alone from a model directory's files (no `run.json` needed): what a store keeps beside a
+ * run or a version whose run record lives elsewhere. Same checks and errors as {@link filesToBundle}.
+ */
+export function filesToModel(files: Record<string, Uint8Array>, source: string): Result<TrainedModel> {
+  const r = readModelFiles(files, source, false);
+  return r.ok ? ok(r.value.model, r.warnings) : r;
+}
+
+function readModelFiles(
+  files: Record<string, Uint8Array>,
+  source: string,
+  withRun: boolean,
+): Result<{ model: TrainedModel; run?: RunRecord }> {
   const at = (name: string) => (source ? `${source}/${name}` : name);
-  const b = filesToBundleWithoutAttachments(files, source, at);
+  const b = filesToBundleWithoutAttachments(files, source, at, withRun);
   if (!b.ok) return b;
   let model = b.value.model;
   if (files['compression.json']) {
@@ -201,7 +219,8 @@ function filesToBundleWithoutAttachments(
   files: Record<string, Uint8Array>,
   source: string,
   at: (name: string) => string,
-): Result<ModelBundle> {
+  withRun: boolean,
+): Result<{ model: TrainedModel; run?: RunRecord }> {
   const needed = files['onnx.json']
     ? ['model.onnx', 'onnx.json', 'preprocessing.json', 'run.json']
     : files['ensemble.json']
@@ -209,6 +228,7 @@ function filesToBundleWithoutAttachments(
       : files['classical.json']
         ? ['classical.json', 'preprocessing.json', 'run.json']
         : ['model.json', 'weights.bin', 'preprocessing.json', 'run.json'];
+  if (!withRun) needed.pop();
   for (const f of needed)
     if (!files[f])
       return fail({
@@ -220,10 +240,14 @@ function filesToBundleWithoutAttachments(
       });
   const pre = readJson(files, 'preprocessing.json', at, PreprocessorSchema);
   if (!pre.ok) return pre;
-  const rawRun = readJson(files, 'run.json', at, v.unknown());
-  if (!rawRun.ok) return rawRun;
-  const run = parseRun(rawRun.value, at('run.json'));
-  if (!run.ok) return run;
+  const run: { value?: RunRecord } = {};
+  if (withRun) {
+    const rawRun = readJson(files, 'run.json', at, v.unknown());
+    if (!rawRun.ok) return rawRun;
+    const parsed = parseRun(rawRun.value, at('run.json'));
+    if (!parsed.ok) return parsed;
+    run.value = parsed.value;
+  }
   const preprocessor = pre.value;
   if (files['onnx.json']) {
     const meta = readJson(files, 'onnx.json', at, OnnxMetaSchema);
