@@ -1,6 +1,7 @@
 import { access, appendFile, link, mkdir, readdir, readFile, rename, rm, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { bundleToFiles, filesToBundle } from '../src/core/model/model-bundle.ts';
+import type { InferOutput } from 'valibot';
+import { bundleToFiles, filesToModel } from '../src/core/model/model-bundle.ts';
 import type { RunRecord, TrainedModel } from '../src/core/model/spec.ts';
 import type {
   AliasMove,
@@ -11,8 +12,14 @@ import type {
   ModelVersion,
 } from '../src/core/store/records.ts';
 import type { ImportPayload, Store } from '../src/core/store/store.ts';
-import type { Result } from '../src/core/util/result.ts';
-import { upgradeRun } from '../src/core/store/upgrade.ts';
+import { AliasListSchema, AliasMoveSchema } from '../src/core/store/schemas/alias.ts';
+import { ModelCardProseSchema } from '../src/core/store/schemas/card.ts';
+import { DatasetRecordSchema } from '../src/core/store/schemas/dataset-record.ts';
+import { ExperimentSchema } from '../src/core/store/schemas/experiment.ts';
+import { ModelVersionSchema } from '../src/core/store/schemas/model-version.ts';
+import { type RecordSchema, validateRecord } from '../src/core/store/schemas/validate.ts';
+import type { Problem, Result } from '../src/core/util/result.ts';
+import { parseRun } from '../src/core/store/upgrade.ts';
 import { fail, ok } from '../src/core/util/result.ts';
 import { importConflict } from '../src/core/store/import-ids.ts';
 
@@ -27,20 +34,71 @@ const seg = (id: string) => encodeURIComponent(id);
  *
  * Grouped writes are atomic: files go to a temporary directory that is renamed into place, so an
  * interrupted write leaves no half run or half version.
+ *
+ * Every JSON file read is checked against its schema (src/core/store/schemas). A corrupt file never
+ * crashes a command: the `load*` methods return it as a Result naming the path and the field; the
+ * Store methods treat it as absent (lists skip it) and keep the problem in {@link FsStore.problems}
+ * for the command to report.
  */
 export class FsStore implements Store {
+  /** Files that could not be read as records since this store was opened (each names its path and field). */
+  readonly problems: Problem[] = [];
+
   constructor(readonly root: string) {}
 
   private path(...p: string[]) {
     return join(this.root, ...p);
   }
 
-  private async readJson<T>(...p: string[]): Promise<T | undefined> {
+  /** Reads a file's text; `undefined` when it does not exist. */
+  private async readText(file: string): Promise<Result<string | undefined>> {
     try {
-      return JSON.parse(await readFile(this.path(...p), 'utf8')) as T;
-    } catch {
-      return undefined;
+      return ok(await readFile(file, 'utf8'));
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' || code === 'ENOTDIR') return ok(undefined);
+      return fail({ kind: 'unreadable', file, message: `Cannot read ${file}: ${code ?? (e as Error).message}` });
     }
+  }
+
+  /** Parses `text` as JSON and checks it against `schema`; a refusal names `file` and the field. */
+  private parse<S extends RecordSchema>(schema: S, text: string, file: string): Result<InferOutput<S>> {
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch (e) {
+      return fail({ kind: 'bad-json', file, message: `${file} is not valid JSON: ${(e as Error).message}` });
+    }
+    return validateRecord(schema, value, file);
+  }
+
+  /** A JSON record from disk, checked: `undefined` when the file does not exist, a problem when it is corrupt. */
+  async load<S extends RecordSchema>(schema: S, ...p: string[]): Promise<Result<InferOutput<S> | undefined>> {
+    const file = this.path(...p);
+    const text = await this.readText(file);
+    if (!text.ok) return text;
+    if (text.value === undefined) return ok(undefined);
+    return this.parse(schema, text.value, file);
+  }
+
+  /** A run record from disk, upgraded from any version and checked (src/core/store/upgrade.ts parseRun). */
+  async loadRun(id: string): Promise<Result<RunRecord | undefined>> {
+    const file = this.path('runs', seg(id), 'run.json');
+    const text = await this.readText(file);
+    if (!text.ok) return text;
+    if (text.value === undefined) return ok(undefined);
+    try {
+      return parseRun(JSON.parse(text.value), file);
+    } catch (e) {
+      return fail({ kind: 'bad-json', file, message: `${file} is not valid JSON: ${(e as Error).message}` });
+    }
+  }
+
+  /** The value of a checked read, or `undefined` with the problem kept in {@link FsStore.problems}. */
+  private kept<T>(r: Result<T | undefined>): T | undefined {
+    if (r.ok) return r.value;
+    if (!this.problems.some((p) => p.message === r.error.message)) this.problems.push(r.error);
+    return undefined;
   }
 
   /** Writes a directory of files atomically (temp dir + rename). */
@@ -85,34 +143,38 @@ export class FsStore implements Store {
     }
   }
 
-  private async readModel(dir: string, run: RunRecord): Promise<TrainedModel | undefined> {
+  /** The model files of a run or version directory, checked (schemas and model sanity). */
+  async loadModel(dir: string): Promise<Result<TrainedModel | undefined>> {
+    const files: Record<string, Uint8Array> = {};
     try {
-      const files: Record<string, Uint8Array> = {};
       for (const f of await readdir(this.path(dir)))
-        if (f !== 'version.json' && f !== 'model.onnx') files[f] = await readFile(this.path(dir, f));
-      files['run.json'] = new TextEncoder().encode(JSON.stringify(run));
-      const b = filesToBundle(files, dir);
-      return b.ok ? b.value.model : undefined;
-    } catch {
-      return undefined;
+        if (f !== 'version.json' && f !== 'model.onnx' && f !== 'run.json' && !f.includes('.tmp-'))
+          files[f] = await readFile(this.path(dir, f));
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT') return ok(undefined);
+      return fail({ kind: 'unreadable', file: this.path(dir), message: `Cannot read ${this.path(dir)}: ${code}` });
     }
+    if (Object.keys(files).length === 0) return ok(undefined);
+    return filesToModel(files, this.path(dir));
   }
 
-  private async list<T>(dir: string, file?: string): Promise<T[]> {
-    let names: string[];
+  /** Names in a directory (none when it does not exist), without interrupted writes. */
+  private async names(dir: string): Promise<string[]> {
     try {
-      names = (await readdir(this.path(dir))).filter((n) => !n.includes('.tmp-'));
+      return (await readdir(this.path(dir))).filter((n) => !n.includes('.tmp-'));
     } catch {
       return [];
     }
-    const out: T[] = [];
-    for (const n of names) {
-      const v = file
-        ? await this.readJson<T>(dir, n, file)
-        : n.endsWith('.json')
-          ? await this.readJson<T>(dir, n)
-          : undefined;
-      if (v) out.push(v);
+  }
+
+  /** Every record of a directory that reads; corrupt ones are skipped and kept in {@link FsStore.problems}. */
+  private async list<S extends RecordSchema>(schema: S, dir: string, file?: string): Promise<InferOutput<S>[]> {
+    const out: InferOutput<S>[] = [];
+    for (const n of await this.names(dir)) {
+      if (!file && !n.endsWith('.json')) continue;
+      const v = this.kept(file ? await this.load(schema, dir, n, file) : await this.load(schema, dir, n));
+      if (v !== undefined) out.push(v);
     }
     return out;
   }
@@ -132,17 +194,19 @@ export class FsStore implements Store {
   }
   /** Runs written by any version read as today's records (src/core/store/upgrade.ts). */
   async getRun(id: string) {
-    const run = await this.readJson<RunRecord>('runs', seg(id), 'run.json');
-    return run ? upgradeRun(run) : undefined;
+    return this.kept(await this.loadRun(id));
   }
   async listRuns() {
-    return (await this.list<RunRecord>('runs', 'run.json'))
-      .map(upgradeRun)
-      .sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+    const runs: RunRecord[] = [];
+    for (const n of await this.names('runs')) {
+      const r = this.kept(await this.loadRun(decodeURIComponent(n)));
+      if (r) runs.push(r);
+    }
+    return runs.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
   }
   async getModel(runId: string) {
     const run = await this.getRun(runId);
-    return run ? this.readModel(`runs/${seg(runId)}`, run) : undefined;
+    return run ? this.kept(await this.loadModel(`runs/${seg(runId)}`)) : undefined;
   }
 
   async saveDatasetRecord(record: DatasetRecord, data?: Uint8Array): Promise<Result<void>> {
@@ -160,7 +224,7 @@ export class FsStore implements Store {
     return this.writeJson(`datasets/${seg(record.id)}.json`, { ...record, bytes: data?.byteLength ?? record.bytes });
   }
   async getDatasetRecord(id: string) {
-    return this.readJson<DatasetRecord>('datasets', `${seg(id)}.json`);
+    return this.kept(await this.load(DatasetRecordSchema, 'datasets', `${seg(id)}.json`));
   }
   async getDatasetData(id: string) {
     try {
@@ -169,15 +233,15 @@ export class FsStore implements Store {
       return undefined;
     }
   }
-  async listDatasetRecords() {
-    return this.list<DatasetRecord>('datasets');
+  async listDatasetRecords(): Promise<DatasetRecord[]> {
+    return this.list(DatasetRecordSchema, 'datasets');
   }
 
   async saveExperiment(e: Experiment) {
     return this.writeJson(`experiments/${seg(e.id)}.json`, e);
   }
-  async listExperiments() {
-    return this.list<Experiment>('experiments');
+  async listExperiments(): Promise<Experiment[]> {
+    return this.list(ExperimentSchema, 'experiments');
   }
 
   async addVersion(version: ModelVersion, model: TrainedModel): Promise<Result<void>> {
@@ -191,8 +255,8 @@ export class FsStore implements Store {
     if (onnx) files['model.onnx'] = new Uint8Array(onnx);
     return this.writeDir(`versions/${seg(version.id)}`, files, false);
   }
-  async getVersion(id: string) {
-    const v = await this.readJson<ModelVersion>('versions', seg(id), 'version.json');
+  async getVersion(id: string): Promise<ModelVersion | undefined> {
+    const v = this.kept(await this.load(ModelVersionSchema, 'versions', seg(id), 'version.json'));
     if (!v) return undefined;
     try {
       v.onnx = (await readFile(this.path('versions', seg(id), 'model.onnx'))).buffer as ArrayBuffer;
@@ -201,16 +265,15 @@ export class FsStore implements Store {
     }
     return v;
   }
-  async listVersions(name?: string) {
-    return (await this.list<ModelVersion>('versions', 'version.json'))
+  async listVersions(name?: string): Promise<ModelVersion[]> {
+    return (await this.list(ModelVersionSchema, 'versions', 'version.json'))
       .filter((v) => !name || v.name === name)
       .sort((a, b) => a.name.localeCompare(b.name) || a.version - b.version);
   }
   async getVersionModel(id: string) {
     const v = await this.getVersion(id);
     if (!v) return undefined;
-    const run = (await this.getRun(v.runId)) ?? ({ id: v.runId, format: 'benchtop-run@2' } as RunRecord);
-    return this.readModel(`versions/${seg(id)}`, run);
+    return this.kept(await this.loadModel(`versions/${seg(id)}`));
   }
   async updateVersion(version: ModelVersion): Promise<Result<void>> {
     const { onnx, ...rest } = version;
@@ -219,7 +282,10 @@ export class FsStore implements Store {
   }
 
   async moveAlias(move: AliasMove): Promise<Result<void>> {
-    const all = (await this.readJson<AliasRecord[]>('aliases.json')) ?? [];
+    const read = await this.load(AliasListSchema, 'aliases.json');
+    // A corrupt aliases.json is reported, never replaced by a list holding only this move.
+    if (!read.ok) return read;
+    const all: AliasRecord[] = read.value ?? [];
     const key = `${move.name}:${move.alias}`;
     const current = all.find((a) => a.key === key);
     const next = all.filter((a) => a.key !== key);
@@ -236,23 +302,28 @@ export class FsStore implements Store {
     }
     return this.writeJson('aliases.json', next);
   }
-  async listAliases(name?: string) {
-    return ((await this.readJson<AliasRecord[]>('aliases.json')) ?? []).filter((a) => !name || a.name === name);
+  async listAliases(name?: string): Promise<AliasRecord[]> {
+    return (this.kept(await this.load(AliasListSchema, 'aliases.json')) ?? []).filter((a) => !name || a.name === name);
   }
-  async aliasHistory(name?: string) {
-    try {
-      const lines = (await readFile(this.path('alias-audit.jsonl'), 'utf8')).split('\n').filter(Boolean);
-      return lines.map((l) => JSON.parse(l) as AliasMove).filter((m) => !name || m.name === name);
-    } catch {
-      return [];
+  /** The audit trail; a corrupt line is skipped and kept in {@link FsStore.problems} (`alias-audit.jsonl line 3: …`). */
+  async aliasHistory(name?: string): Promise<AliasMove[]> {
+    const file = this.path('alias-audit.jsonl');
+    const text = this.kept(await this.readText(file));
+    if (text === undefined) return [];
+    const out: AliasMove[] = [];
+    for (const [i, line] of text.split('\n').entries()) {
+      if (!line.trim()) continue;
+      const m = this.kept<AliasMove>(this.parse(AliasMoveSchema, line, `${file} line ${i + 1}`));
+      if (m && (!name || m.name === name)) out.push(m);
     }
+    return out;
   }
 
   async saveCard(prose: ModelCardProse) {
     return this.writeJson(`cards/${seg(prose.versionId)}.json`, prose);
   }
-  async getCard(versionId: string) {
-    return this.readJson<ModelCardProse>('cards', `${seg(versionId)}.json`);
+  async getCard(versionId: string): Promise<ModelCardProse | undefined> {
+    return this.kept(await this.load(ModelCardProseSchema, 'cards', `${seg(versionId)}.json`));
   }
 
   /** Whether a path exists under the store. */

@@ -87,7 +87,9 @@ export function modelsApi(ctx: TrainContext) {
       if (files.length === 1 && /\.zip$/i.test(files[0]!.name)) return unzipBundle(files[0]!.bytes, files[0]!.name);
       const byName: Record<string, Uint8Array> = {};
       for (const f of files) byName[f.name.split('/').pop()!] = f.bytes;
-      return filesToBundle(byName, files.map((f) => f.name).join(', ') || 'the selected files');
+      // Files chosen one by one have no folder: messages name the file at fault alone ("model.json: …").
+      const dirs = new Set(files.map((f) => f.name.split('/').slice(0, -1).join('/')));
+      return filesToBundle(byName, dirs.size === 1 ? [...dirs][0]! : '');
     },
 
     /** Imports an ONNX model over the loaded dataset's feature columns and label, evaluated on its splits. */

@@ -9,7 +9,8 @@ import type {
   ModelVersion,
 } from '../../core/store/records.ts';
 import type { ImportPayload, Store } from '../../core/store/store.ts';
-import type { Result } from '../../core/util/result.ts';
+import { parseRun } from '../../core/store/upgrade.ts';
+import type { Problem, Result } from '../../core/util/result.ts';
 import { fail, ok } from '../../core/util/result.ts';
 import { importConflict } from '../../core/store/import-ids.ts';
 import { persistStorage, storageProblem, storageUsage } from './storage-problem.ts';
@@ -160,14 +161,35 @@ export class Repository implements Store {
     );
   }
 
-  async getRun(id: string): Promise<RunRecord | undefined> {
-    return this.db.get('runs', id);
+  /**
+   * Stored runs that failed their schema (src/core/store/schemas) when read: left in the database
+   * untouched, kept out of lists so no view crashes on them, and named here (`run <id>: field …`).
+   */
+  readonly problems: Problem[] = [];
+
+  /** A stored run checked against its schema; an invalid one is reported in {@link problems}, not returned. */
+  private checkedRun(raw: RunRecord | undefined): RunRecord | undefined {
+    if (raw === undefined) return undefined;
+    const id = (raw as { id?: unknown })?.id;
+    const r = parseRun(raw, `run ${typeof id === 'string' ? id : '(no id)'}`);
+    if (r.ok) return r.value;
+    if (!this.problems.some((p) => p.message === r.error.message)) this.problems.push(r.error);
+    return undefined;
   }
 
-  /** All runs, newest first. */
+  async getRun(id: string): Promise<RunRecord | undefined> {
+    return this.checkedRun(await this.db.get('runs', id));
+  }
+
+  /** All runs, newest first; runs that fail their schema are left out and named in {@link problems}. */
   async listRuns(): Promise<RunRecord[]> {
     const runs = await this.db.getAllFromIndex('runs', 'createdAt');
-    return runs.reverse();
+    const out: RunRecord[] = [];
+    for (const r of runs.reverse()) {
+      const c = this.checkedRun(r);
+      if (c) out.push(c);
+    }
+    return out;
   }
 
   /**

@@ -1,5 +1,6 @@
 import type { Problem, Result } from '../util/result.ts';
 import { fail } from '../util/result.ts';
+import { describeValue } from '../store/schemas/describe-value.ts';
 import { TableBuilder } from './table-builder.ts';
 import type { Table } from './table.ts';
 
@@ -32,9 +33,7 @@ export function parseJsonRecords(text: string, file: string): Result<Table> {
     return fail({
       kind: 'not-records',
       file,
-      message:
-        `${file} must hold a JSON array of records ([{...}, {...}]); it ` +
-        `holds ${typeof data === 'object' && data ? 'an object' : typeof data}.`,
+      message: `${file} must hold a JSON array of records ([{...}, {...}]); it holds ${describeValue(data)}.`,
     });
   }
   const keys = new Map<string, number>();

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { checkNetworkShape, STORED_MODEL_NAMES, UnsafeModelError } from './model-sanity.ts';
 import type { ModelArtifacts } from './spec.ts';
 
 /**
@@ -23,8 +24,15 @@ export async function modelToArtifacts(model: tf.LayersModel): Promise<ModelArti
   };
 }
 
-/** Rebuilds a LayersModel from {@link ModelArtifacts}. The caller disposes it. */
+/**
+ * Rebuilds a LayersModel from {@link ModelArtifacts}. The caller disposes it. Its sizes are checked
+ * first (src/core/model/model-sanity.ts), so a stored topology asking for 10⁹ units is refused
+ * before tfjs allocates anything.
+ * @throws UnsafeModelError naming the layer and the limit, when the sizes fail the check.
+ */
 export async function artifactsToModel(a: ModelArtifacts): Promise<tf.LayersModel> {
+  const sane = checkNetworkShape(a, STORED_MODEL_NAMES);
+  if (!sane.ok) throw new UnsafeModelError(sane.error);
   // tfjs only reads the buffer (into tensors), so no defensive copy.
   return tf.loadLayersModel(
     tf.io.fromMemory({ modelTopology: a.modelTopology, weightSpecs: a.weightSpecs, weightData: a.weightData }),

@@ -1,9 +1,25 @@
 import { unzipSync, zipSync } from 'fflate';
-import type { Preprocessor } from '../data/preprocess.ts';
+import * as v from 'valibot';
+import { CalibratorSchema, CompressionInfoSchema } from '../store/schemas/attachments.ts';
+import {
+  ClassicalJsonSchema,
+  EnsembleJsonSchema,
+  OnnxMetaSchema,
+  PreprocessorSchema,
+  TfjsModelJsonSchema,
+} from '../store/schemas/model-files.ts';
+import { type RecordSchema, validateRecord } from '../store/schemas/validate.ts';
+import { parseRun, upgradeClassical, upgradeModel } from '../store/upgrade.ts';
 import type { Result } from '../util/result.ts';
 import { fail, ok } from '../util/result.ts';
-import type { ModelArtifacts, RunRecord, TrainedModel } from './spec.ts';
-import { upgradeClassical, upgradeModel, upgradeRun } from '../store/upgrade.ts';
+import {
+  checkClassicalState,
+  checkModel,
+  checkNetworkArtifacts,
+  checkNetworkShape,
+  fileNamesIn,
+} from './model-sanity.ts';
+import type { RunRecord, TrainedModel } from './spec.ts';
 
 /**
  * The portable model format, shared by the app and the command line. A model directory (or a zip
@@ -136,49 +152,75 @@ function modelFiles(b: ModelBundle): Record<string, Uint8Array> {
 }
 
 /**
- * Reads a bundle from its files, checking each one. `source` names the directory or zip in messages.
- * Errors: a missing file, unreadable JSON, a wrong format tag, a weights file of the wrong size.
+ * Reads a bundle from its files, checking each one against its schema (src/core/store/schemas) and
+ * the model's sanity (src/core/model/model-sanity.ts) before anything is built from it. `source`
+ * names the directory or zip in messages (`my-model/model.json: …`); pass `''` for files chosen one
+ * by one, and messages name the file alone (`model.json: …`).
+ * Errors: `missing-file`, `bad-json`, `bad-record` (a field of the wrong type, naming the field),
+ * `bad-weights` (a weights file of the wrong size, non-finite weights), `bad-model`, `model-too-large`.
  */
 export function filesToBundle(files: Record<string, Uint8Array>, source: string): Result<ModelBundle> {
-  const b0 = filesToBundleWithoutCalibrator(files, source);
-  let b = b0;
-  if (b.ok && files['compression.json']) {
-    try {
-      b = ok(
-        {
-          ...b.value,
-          model: { ...b.value.model, compression: JSON.parse(new TextDecoder().decode(files['compression.json'])) },
-        },
-        b.warnings,
-      );
-    } catch (e) {
-      return fail({
-        kind: 'bad-json',
-        file: `${source}/compression.json`,
-        message: `${source}/compression.json is not valid JSON: ${(e as Error).message}`,
-      });
-    }
+  const r = readModelFiles(files, source, true);
+  return r.ok ? ok({ model: r.value.model, run: r.value.run! }, r.warnings) : r;
+}
+
+/**
+ * The model alone from a model directory's files (no `run.json` needed): what a store keeps beside a
+ * run or a version whose run record lives elsewhere. Same checks and errors as {@link filesToBundle}.
+ */
+export function filesToModel(files: Record<string, Uint8Array>, source: string): Result<TrainedModel> {
+  const r = readModelFiles(files, source, false);
+  return r.ok ? ok(r.value.model, r.warnings) : r;
+}
+
+function readModelFiles(
+  files: Record<string, Uint8Array>,
+  source: string,
+  withRun: boolean,
+): Result<{ model: TrainedModel; run?: RunRecord }> {
+  const at = (name: string) => (source ? `${source}/${name}` : name);
+  const b = filesToBundleWithoutAttachments(files, source, at, withRun);
+  if (!b.ok) return b;
+  let model = b.value.model;
+  if (files['compression.json']) {
+    const c = readJson(files, 'compression.json', at, CompressionInfoSchema);
+    if (!c.ok) return c;
+    model = { ...model, compression: c.value };
   }
-  if (!b.ok || !files['calibrator.json']) return b;
+  if (files['calibrator.json']) {
+    const c = readJson(files, 'calibrator.json', at, CalibratorSchema);
+    if (!c.ok) return c;
+    model = { ...model, calibrator: c.value };
+  }
+  return ok({ ...b.value, model }, b.warnings);
+}
+
+/** One JSON file of the bundle, parsed and checked against its schema. */
+function readJson<S extends RecordSchema>(
+  files: Record<string, Uint8Array>,
+  name: string,
+  at: (name: string) => string,
+  schema: S,
+): Result<v.InferOutput<S>> {
+  let value: unknown;
   try {
-    const cal = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(files['calibrator.json']));
-    if (!cal || typeof cal.method !== 'string')
-      return fail({
-        kind: 'bad-format',
-        file: `${source}/calibrator.json`,
-        message: `${source}/calibrator.json is not a calibrator.`,
-      });
-    return ok({ ...b.value, model: { ...b.value.model, calibrator: cal } }, b.warnings);
+    value = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(files[name]!));
   } catch (e) {
     return fail({
       kind: 'bad-json',
-      file: `${source}/calibrator.json`,
-      message: `${source}/calibrator.json is not valid JSON: ${(e as Error).message}`,
+      file: at(name),
+      message: `${at(name)} is not valid JSON: ${(e as Error).message}`,
     });
   }
+  return validateRecord(schema, value, at(name));
 }
 
-function filesToBundleWithoutCalibrator(files: Record<string, Uint8Array>, source: string): Result<ModelBundle> {
+function filesToBundleWithoutAttachments(
+  files: Record<string, Uint8Array>,
+  source: string,
+  at: (name: string) => string,
+  withRun: boolean,
+): Result<{ model: TrainedModel; run?: RunRecord }> {
   const needed = files['onnx.json']
     ? ['model.onnx', 'onnx.json', 'preprocessing.json', 'run.json']
     : files['ensemble.json']
@@ -186,115 +228,75 @@ function filesToBundleWithoutCalibrator(files: Record<string, Uint8Array>, sourc
       : files['classical.json']
         ? ['classical.json', 'preprocessing.json', 'run.json']
         : ['model.json', 'weights.bin', 'preprocessing.json', 'run.json'];
+  if (!withRun) needed.pop();
   for (const f of needed)
     if (!files[f])
       return fail({
         kind: 'missing-file',
-        file: source,
-        message: `${source} is not a Benchtop model: it has no ${f} (expected ${needed.join(', ')}).`,
+        file: source || f,
+        message: source
+          ? `${source} is not a Benchtop model: it has no ${f} (expected ${needed.join(', ')}).`
+          : `The chosen files are not a Benchtop model: they have no ${f} (expected ${needed.join(', ')}).`,
       });
-  const parse = (name: string): Result<Record<string, unknown>> => {
-    try {
-      return ok(JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(files[name]!)));
-    } catch (e) {
-      return fail({
-        kind: 'bad-json',
-        file: `${source}/${name}`,
-        message: `${source}/${name} is not valid JSON: ${(e as Error).message}`,
-      });
-    }
-  };
-  const pre = parse('preprocessing.json');
+  const pre = readJson(files, 'preprocessing.json', at, PreprocessorSchema);
   if (!pre.ok) return pre;
-  const run = parse('run.json');
-  if (!run.ok) return run;
-  if (pre.value.format !== 'benchtop-preprocessor@1')
-    return fail({
-      kind: 'bad-format',
-      file: `${source}/preprocessing.json`,
-      message:
-        `${source}/preprocessing.json has format "${String(pre.value.format)}", expected ` +
-        `"benchtop-preprocessor@1".`,
-    });
-  if (run.value.format !== 'benchtop-run@1' && run.value.format !== 'benchtop-run@2')
-    return fail({
-      kind: 'bad-format',
-      file: `${source}/run.json`,
-      message: `${source}/run.json has format "${String(run.value.format)}", expected "benchtop-run@2" (or @1).`,
-    });
-  const runRecord = upgradeRun(run.value);
+  const run: { value?: RunRecord } = {};
+  if (withRun) {
+    const rawRun = readJson(files, 'run.json', at, v.unknown());
+    if (!rawRun.ok) return rawRun;
+    const parsed = parseRun(rawRun.value, at('run.json'));
+    if (!parsed.ok) return parsed;
+    run.value = parsed.value;
+  }
+  const preprocessor = pre.value;
   if (files['onnx.json']) {
-    const meta = parse('onnx.json');
+    const meta = readJson(files, 'onnx.json', at, OnnxMetaSchema);
     if (!meta.ok) return meta;
     const b = files['model.onnx']!;
     return ok({
       model: {
         kind: 'onnx',
         onnx: {
-          ...(meta.value as { input: string; output: string; file: string }),
+          ...meta.value,
           bytes: b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer,
         },
-        preprocessor: pre.value as unknown as Preprocessor,
+        preprocessor,
       },
-      run: runRecord,
+      run: run.value,
     });
   }
   if (files['ensemble.json']) {
-    const e = parse('ensemble.json');
+    const e = readJson(files, 'ensemble.json', at, EnsembleJsonSchema);
     if (!e.ok) return e;
-    if (!e.value.ensemble)
-      return fail({
-        kind: 'bad-format',
-        file: `${source}/ensemble.json`,
-        message: `${source}/ensemble.json has no ensemble.`,
-      });
-    return ok({ model: modelFromJson(e.value), run: runRecord });
+    const model = modelFromJson(e.value);
+    const file = at('ensemble.json');
+    const sane = checkModel(model, { topology: file, weights: file, classical: file });
+    return sane.ok ? ok({ model, run: run.value }) : sane;
   }
   if (files['classical.json']) {
-    const classical = parse('classical.json');
-    if (!classical.ok) return classical;
-    if (typeof (classical.value.family ?? classical.value.kind) !== 'string' || classical.value.state === undefined)
-      return fail({
-        kind: 'bad-format',
-        file: `${source}/classical.json`,
-        message: `${source}/classical.json has no model kind and state.`,
-      });
-    return ok({
-      model: {
-        kind: 'classical',
-        classical: upgradeClassical(classical.value),
-        preprocessor: pre.value as unknown as Preprocessor,
-      },
-      run: runRecord,
-    });
+    const c = readJson(files, 'classical.json', at, ClassicalJsonSchema);
+    if (!c.ok) return c;
+    const classical = upgradeClassical(c.value);
+    const sane = checkClassicalState(classical, preprocessor.inputSize, at('classical.json'));
+    if (!sane.ok) return sane;
+    return ok({ model: { kind: 'classical', classical, preprocessor }, run: run.value });
   }
-  const modelJson = parse('model.json');
+  const modelJson = readJson(files, 'model.json', at, TfjsModelJsonSchema);
   if (!modelJson.ok) return modelJson;
-  const manifest = modelJson.value.weightsManifest as { weights: ModelArtifacts['weightSpecs'] }[] | undefined;
-  if (!modelJson.value.modelTopology || !Array.isArray(manifest))
-    return fail({
-      kind: 'bad-format',
-      file: `${source}/model.json`,
-      message: `${source}/model.json is not a tfjs layers model (no modelTopology or weightsManifest).`,
-    });
-  const weightSpecs = manifest.flatMap((g) => g.weights);
-  const expected = weightSpecs.reduce((s, w) => s + w.shape.reduce((a, b) => a * b, 1) * 4, 0);
+  const weightSpecs = modelJson.value.weightsManifest.flatMap((g) => g.weights);
   const bin = files['weights.bin']!;
-  if (bin.byteLength !== expected)
-    return fail({
-      kind: 'bad-weights',
-      file: `${source}/weights.bin`,
-      message: `${source}/weights.bin has ${bin.byteLength} bytes; model.json describes ${expected}.`,
-    });
+  const names = fileNamesIn(source);
+  // Sizes first, on the byte count alone: nothing is copied before the model is known to fit.
+  const shape = checkNetworkShape(
+    { modelTopology: modelJson.value.modelTopology, weightSpecs, weightData: bin },
+    names,
+  );
+  if (!shape.ok) return shape;
   const weightData = bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.byteLength) as ArrayBuffer;
-  return ok({
-    model: {
-      kind: 'network',
-      artifacts: { modelTopology: modelJson.value.modelTopology as object, weightSpecs, weightData },
-      preprocessor: pre.value as unknown as Preprocessor,
-    },
-    run: runRecord,
-  });
+  const artifacts = { modelTopology: modelJson.value.modelTopology as object, weightSpecs, weightData };
+  const sane = checkNetworkArtifacts(artifacts, names);
+  if (!sane.ok) return sane;
+  return ok({ model: { kind: 'network', artifacts, preprocessor }, run: run.value });
 }
 
 /** Zips the bundle's files (no compression of weights beyond deflate level 6). */

@@ -6,6 +6,7 @@ import { onnxRunner, toProbabilities } from './onnx-runner.ts';
 import type { Result } from '../util/result.ts';
 import { assert, ok } from '../util/result.ts';
 import { artifactsToModel, disposeModel } from './artifacts.ts';
+import { checkModel, STORED_MODEL_NAMES } from './model-sanity.ts';
 import { predictOutputs, rawToOutputs } from './predict.ts';
 import type { TrainedModel } from './spec.ts';
 
@@ -95,7 +96,8 @@ export function calibrated(model: TrainedModel, out: Float64Array): Float64Array
 /**
  * Loads a saved model and predicts the given rows of a table, applying the saved preprocessing.
  * Returns outputs row-major (probabilities n × k, or regression values).
- * Errors: a column the model needs is missing from the table.
+ * Errors: a column the model needs is missing from the table; the model fails its sanity check
+ * (src/core/model/model-sanity.ts: sizes, memory, non-finite weights) — checked before it is built.
  */
 export async function predictTableRows(
   model: TrainedModel,
@@ -103,6 +105,8 @@ export async function predictTableRows(
   rows: Uint32Array,
   file = 'the dataset',
 ): Promise<Result<Float64Array>> {
+  const sane = checkModel(model, STORED_MODEL_NAMES);
+  if (!sane.ok) return sane;
   const X = transformFeatures(model.preprocessor, table, rows, file);
   if (!X.ok) return X;
   return ok(await predictMatrix(model, X.value, rows.length));

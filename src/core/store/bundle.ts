@@ -1,4 +1,5 @@
 import { unzipSync, zipSync } from 'fflate';
+import type { InferOutput } from 'valibot';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import { datasetVersionId } from '../data/dataset-hash.ts';
@@ -7,12 +8,18 @@ import { bundleToFiles, filesToBundle } from '../model/model-bundle.ts';
 import type { RunRecord, TrainedModel } from '../model/spec.ts';
 import type { Result } from '../util/result.ts';
 import { fail, ok } from '../util/result.ts';
-import type { DatasetRecord, Experiment, ModelCardProse, ModelVersion } from './records.ts';
-import { upgradeRun } from './upgrade.ts';
+import type { ModelVersion } from './records.ts';
+import { ModelCardProseSchema } from './schemas/card.ts';
+import { DatasetRecordSchema } from './schemas/dataset-record.ts';
+import { ExperimentListSchema } from './schemas/experiment.ts';
+import { BUNDLE_FORMAT, ManifestSchema, type BundleManifest } from './schemas/manifest.ts';
+import { ModelVersionSchema } from './schemas/model-version.ts';
+import { type RecordSchema, validateRecord } from './schemas/validate.ts';
+import { parseRun } from './upgrade.ts';
 import type { ImportPayload, Store } from './store.ts';
 import { resolveImport, storedIds, type KeptStored, type Renamed } from './import-ids.ts';
 
-export const BUNDLE_FORMAT = 'benchtop-bundle@1';
+export { BUNDLE_FORMAT } from './schemas/manifest.ts';
 
 /** Limits an import checks before inflating anything. */
 export const BUNDLE_LIMITS = Object.freeze({
@@ -21,14 +28,7 @@ export const BUNDLE_LIMITS = Object.freeze({
   maxFileBytes: 512 * 1024 * 1024,
 });
 
-interface Manifest {
-  format: typeof BUNDLE_FORMAT;
-  createdAt: string;
-  runs: string[];
-  versions: string[];
-  datasets: string[];
-  files: Record<string, { sha256: string; bytes: number }>;
-}
+type Manifest = BundleManifest;
 
 const enc = new TextEncoder();
 const json = (v: unknown) => enc.encode(JSON.stringify(v, null, 1));
@@ -120,10 +120,10 @@ export function packBundle(collected: Record<string, Uint8Array>): Uint8Array {
   return zipSync({ ...files, 'manifest.json': json(manifest) }, { level: 6 });
 }
 
-function parseJson<T>(bytes: Uint8Array | undefined, path: string, source: string): Result<T> {
+function parseJson(bytes: Uint8Array | undefined, path: string, source: string): Result<unknown> {
   if (!bytes) return fail({ kind: 'bad-bundle', file: source, message: `${source}: ${path} is missing.` });
   try {
-    return ok(JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes)) as T);
+    return ok(JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes)) as unknown);
   } catch (e) {
     return fail({
       kind: 'bad-bundle',
@@ -133,7 +133,17 @@ function parseJson<T>(bytes: Uint8Array | undefined, path: string, source: strin
   }
 }
 
-const isStr = (v: unknown) => typeof v === 'string' && v.length > 0 && v.length < 512;
+/** A JSON file of the bundle, checked against its schema; a refusal names the bundle, the file and the field. */
+function readRecord<S extends RecordSchema>(
+  schema: S,
+  bytes: Uint8Array | undefined,
+  path: string,
+  source: string,
+): Result<InferOutput<S>> {
+  const j = parseJson(bytes, path, source);
+  if (!j.ok) return j;
+  return validateRecord(schema, j.value, source, { label: `${source}: ${path}` });
+}
 
 /**
  * Reads and validates a bundle without writing anything: zip limits (file count, sizes, paths), the
@@ -173,23 +183,21 @@ export function readBundle(bytes: Uint8Array, source = 'the bundle'): Result<Imp
       file: source,
       message: `${source} was refused: ${limitError}. Nothing was imported.`,
     });
-  const m = parseJson<Manifest>(entries['manifest.json'], 'manifest.json', source);
+  const m = parseJson(entries['manifest.json'], 'manifest.json', source);
   if (!m.ok) return m;
-  const manifest = m.value;
-  if (
-    manifest.format !== BUNDLE_FORMAT ||
-    typeof manifest.files !== 'object' ||
-    !Array.isArray(manifest.runs) ||
-    !Array.isArray(manifest.versions)
-  )
+  const format = (m.value as { format?: unknown } | null)?.format;
+  if (format !== BUNDLE_FORMAT)
     return fail({
       kind: 'bad-bundle',
       file: source,
-      message: `${source} is not a Benchtop bundle (manifest format "${String(manifest.format)}").`,
+      message: `${source} is not a Benchtop bundle (manifest format ${format === undefined ? 'missing' : JSON.stringify(format)}).`,
     });
+  const checked = validateRecord(ManifestSchema, m.value, source, { label: `${source}: manifest.json` });
+  if (!checked.ok) return checked;
+  const manifest: Manifest = checked.value;
   for (const path of Object.keys(entries)) {
     if (path === 'manifest.json') continue;
-    const want = manifest.files[path];
+    const want = Object.hasOwn(manifest.files, path) ? manifest.files[path] : undefined;
     if (!want)
       return fail({ kind: 'bad-bundle', file: source, message: `${source}: ${path} is not listed in the manifest.` });
     const got = entries[path]!;
@@ -210,47 +218,35 @@ export function readBundle(bytes: Uint8Array, source = 'the bundle'): Result<Imp
     for (const [p, b] of Object.entries(entries)) if (p.startsWith(prefix)) mf[p.slice(prefix.length)] = b;
     if (Object.keys(mf).length === 0) return ok(undefined);
     mf['run.json'] = json(run);
-    const b = filesToBundle(mf, `${source}/${prefix}`);
+    const b = filesToBundle(mf, `${source}/${prefix.replace(/\/$/, '')}`);
     return b.ok ? ok(b.value.model) : b;
   };
   for (const id of manifest.runs) {
-    const r = parseJson<RunRecord>(entries[`runs/${seg(id)}/run.json`], `runs/${id}/run.json`, source);
+    const path = `runs/${id}/run.json`;
+    const j = parseJson(entries[`runs/${seg(id)}/run.json`], path, source);
+    if (!j.ok) return j;
+    const r = parseRun(j.value, source, { label: `${source}: ${path}` });
     if (!r.ok) return r;
-    if (
-      (r.value.format !== 'benchtop-run@2' && (r.value.format as string) !== 'benchtop-run@1') ||
-      r.value.id !== id ||
-      !isStr(r.value.name) ||
-      !r.value.dataset ||
-      !isStr(r.value.dataset.id)
-    )
+    if (r.value.id !== id)
       return fail({
         kind: 'bad-bundle',
         file: source,
-        message: `${source}: runs/${id}/run.json is not a Benchtop run record.`,
+        message: `${source}: ${path} holds run ${JSON.stringify(r.value.id)}, not ${JSON.stringify(id)}.`,
       });
     const model = modelAt(`runs/${seg(id)}/model/`, r.value);
     if (!model.ok) return model;
-    payload.runs.push({ run: upgradeRun(r.value), model: model.value });
+    payload.runs.push({ run: r.value, model: model.value });
   }
   for (const id of manifest.versions) {
-    const v = parseJson<ModelVersion>(
-      entries[`versions/${seg(id)}/version.json`],
-      `versions/${id}/version.json`,
-      source,
-    );
+    const path = `versions/${id}/version.json`;
+    const v = readRecord(ModelVersionSchema, entries[`versions/${seg(id)}/version.json`], path, source);
     if (!v.ok) return v;
-    const ver = v.value;
-    if (
-      ver.id !== id ||
-      ver.id !== `${ver.name}@${ver.version}` ||
-      !Number.isInteger(ver.version) ||
-      !isStr(ver.label) ||
-      !isStr(ver.runId)
-    )
+    const ver: ModelVersion = v.value;
+    if (ver.id !== id)
       return fail({
         kind: 'bad-bundle',
         file: source,
-        message: `${source}: versions/${id}/version.json is not a model version.`,
+        message: `${source}: ${path} holds version ${JSON.stringify(ver.id)}, not ${JSON.stringify(id)}.`,
       });
     const run = payload.runs.find((r) => r.run.id === ver.runId);
     if (!run)
@@ -270,7 +266,7 @@ export function readBundle(bytes: Uint8Array, source = 'the bundle'): Result<Imp
     });
     const card = entries[`cards/${seg(id)}.json`];
     if (card) {
-      const c = parseJson<ModelCardProse>(card, `cards/${id}.json`, source);
+      const c = readRecord(ModelCardProseSchema, card, `cards/${id}.json`, source);
       if (!c.ok) return c;
       if (c.value.versionId !== id)
         return fail({
@@ -282,7 +278,7 @@ export function readBundle(bytes: Uint8Array, source = 'the bundle'): Result<Imp
     }
   }
   for (const id of manifest.datasets ?? []) {
-    const rec = parseJson<DatasetRecord>(entries[`datasets/${seg(id)}.json`], `datasets/${id}.json`, source);
+    const rec = readRecord(DatasetRecordSchema, entries[`datasets/${seg(id)}.json`], `datasets/${id}.json`, source);
     if (!rec.ok) return rec;
     if (rec.value.id !== id)
       return fail({
@@ -309,14 +305,8 @@ export function readBundle(bytes: Uint8Array, source = 'the bundle'): Result<Imp
     payload.datasets.push({ record: rec.value, data });
   }
   if (entries['experiments.json']) {
-    const e = parseJson<Experiment[]>(entries['experiments.json'], 'experiments.json', source);
+    const e = readRecord(ExperimentListSchema, entries['experiments.json'], 'experiments.json', source);
     if (!e.ok) return e;
-    if (!Array.isArray(e.value) || !e.value.every((x) => isStr(x.id) && isStr(x.name)))
-      return fail({
-        kind: 'bad-bundle',
-        file: source,
-        message: `${source}: experiments.json is not a list of experiments.`,
-      });
     payload.experiments = e.value;
   }
   return ok(payload);

@@ -3,6 +3,9 @@ import type { RunRecord } from '../contracts/run-record.ts';
 import type { Params, TrainConfig } from '../contracts/train-config.ts';
 import { configFor } from '../families/index.ts';
 import { familyOf } from '../families/index.ts';
+import type { Result } from '../util/result.ts';
+import { RunFormatSchema, RunRecordSchema } from './schemas/run-record.ts';
+import { validateRecord } from './schemas/validate.ts';
 
 type Loose = Record<string, unknown>;
 const isObject = (v: unknown): v is Loose => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -39,6 +42,20 @@ export function upgradeRun(raw: RunRecord | Loose): RunRecord {
   const r = raw as Loose;
   if (r.format === 'benchtop-run@2') return raw as RunRecord;
   return { ...r, format: 'benchtop-run@2', config: upgradeConfig(r.config) } as unknown as RunRecord;
+}
+
+/**
+ * A stored run record of any version, checked: its `format` first (`benchtop-run@2` or @1), then —
+ * after {@link upgradeRun} — every field against today's schema, so a migrated record is as sound as
+ * a new one. `file` names the record in the refusal (`opts` as in `validateRecord`).
+ * Cost: one pass over the record.
+ * @example parseRun(JSON.parse(text), 'runs/a/run.json')
+ *   // { ok: false, error: { kind: 'bad-record', message: 'runs/a/run.json: field "status" must be one of … (it holds the number 42).' } }
+ */
+export function parseRun(raw: unknown, file: string, opts: { kind?: string; label?: string } = {}): Result<RunRecord> {
+  const f = validateRecord(RunFormatSchema, raw, file, opts);
+  if (!f.ok) return f;
+  return validateRecord(RunRecordSchema, upgradeRun(raw as Loose), file, opts);
 }
 
 /**

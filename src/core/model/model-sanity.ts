@@ -1,0 +1,426 @@
+/**
+ * Model sanity before allocation: a stored network or classical model is checked as plain data —
+ * every declared size, the weights' byte count, a memory estimate and every weight's value — before
+ * tfjs builds a layer or a typed array is made from it. A model.json with `units: 1e9` would
+ * otherwise end in `RangeError: Invalid typed array length`; NaN weights would predict NaN quietly.
+ */
+import type { ClassicalState, ModelArtifacts, TrainedModel } from '../contracts/model.ts';
+import { describeValue } from '../store/schemas/describe-value.ts';
+import type { Problem, Result } from '../util/result.ts';
+import { fail, ok } from '../util/result.ts';
+
+/** The largest network Benchtop loads, and the largest activations one row may need. */
+export const MODEL_LIMITS = Object.freeze({
+  /** Bytes of weights (float32): 512 MiB. */
+  maxWeightBytes: 512 * 2 ** 20,
+  /** Bytes of the activations of one row through every layer: 64 MiB. */
+  maxActivationBytesPerRow: 64 * 2 ** 20,
+  maxLayers: 10_000,
+});
+
+/** How messages name the files of a network: `model.json` and `weights.bin` in a folder, else the saved model. */
+export interface ModelFileNames {
+  topology: string;
+  weights: string;
+  classical: string;
+}
+
+export const MODEL_FILE_NAMES: ModelFileNames = Object.freeze({
+  topology: 'model.json',
+  weights: 'weights.bin',
+  classical: 'classical.json',
+});
+
+/** The files of a model in a folder or zip (`dir/model.json`), or the bare names when there is none. */
+export function fileNamesIn(source: string): ModelFileNames {
+  const at = (f: string) => (source ? `${source}/${f}` : f);
+  return { topology: at('model.json'), weights: at('weights.bin'), classical: at('classical.json') };
+}
+
+const MIB = 2 ** 20;
+const bytesInWords = (b: number) =>
+  b >= 2 ** 30 ? `${(b / 2 ** 30).toFixed(1)} GiB` : b >= MIB ? `${(b / MIB).toFixed(1)} MiB` : `${b} bytes`;
+
+type Loose = Record<string, unknown>;
+const isObject = (x: unknown): x is Loose => typeof x === 'object' && x !== null && !Array.isArray(x);
+const isPositiveInt = (x: unknown): x is number => typeof x === 'number' && Number.isInteger(x) && x >= 1;
+const product = (s: readonly number[]) => s.reduce((a, b) => a * b, 1);
+
+interface Layer {
+  className: string;
+  name: string;
+  config: Loose;
+}
+
+/** The layers of a tfjs topology (Sequential `{config: {layers}}`, the older `{config: [...]}`, or a functional model). */
+function layersOf(topology: unknown): { layers: Layer[]; sequential: boolean } | string {
+  let t = topology;
+  if (isObject(t) && isObject(t.model_config)) t = t.model_config;
+  if (!isObject(t)) return 'has no model topology';
+  const config = t.config;
+  const raw = Array.isArray(config) ? config : isObject(config) ? config.layers : undefined;
+  if (!Array.isArray(raw)) return 'has no list of layers in its topology';
+  if (raw.length > MODEL_LIMITS.maxLayers) return `has ${raw.length} layers (at most ${MODEL_LIMITS.maxLayers})`;
+  const layers: Layer[] = [];
+  for (const [i, l] of raw.entries()) {
+    if (!isObject(l) || typeof l.class_name !== 'string' || !isObject(l.config))
+      return `layer ${i + 1} is not a layer (it holds ${describeValue(l)})`;
+    const name = typeof l.config.name === 'string' ? l.config.name : typeof l.name === 'string' ? l.name : `#${i + 1}`;
+    layers.push({ className: l.class_name, name, config: l.config });
+  }
+  return { layers, sequential: t.class_name === 'Sequential' };
+}
+
+/** Sizes a layer declares; each must be a whole number ≥ 1 (or a list of them; `null` for the batch). */
+function checkDims(l: Layer): string | null {
+  const bad = (field: string, v: unknown, what: string) =>
+    `layer "${l.name}" field "${field}" must be ${what} (it holds ${describeValue(v)})`;
+  for (const f of ['units', 'filters', 'input_dim'] as const) {
+    const v = l.config[f];
+    if (v !== undefined && v !== null && !isPositiveInt(v)) return bad(f, v, 'a whole number ≥ 1');
+  }
+  for (const f of ['kernel_size', 'pool_size', 'strides', 'dilation_rate'] as const) {
+    const v = l.config[f];
+    if (v === undefined || v === null) continue;
+    if (!(isPositiveInt(v) || (Array.isArray(v) && v.length <= 3 && v.length > 0 && v.every(isPositiveInt))))
+      return bad(f, v, 'a whole number ≥ 1 or a list of them');
+  }
+  for (const f of ['batch_input_shape', 'input_shape'] as const) {
+    const v = l.config[f];
+    if (v === undefined || v === null) continue;
+    const dims = f === 'batch_input_shape' && Array.isArray(v) ? v.slice(1) : v;
+    if (!Array.isArray(v) || !Array.isArray(dims) || dims.length > 8 || !dims.every(isPositiveInt))
+      return bad(f, v, 'a list of sizes (whole numbers ≥ 1)');
+  }
+  const ts = l.config.target_shape;
+  if (ts !== undefined && (!Array.isArray(ts) || ts.length > 8 || !ts.every((d) => isPositiveInt(d) || d === -1)))
+    return bad('target_shape', ts, 'a list of sizes (whole numbers ≥ 1, or one -1)');
+  return null;
+}
+
+const pair = (v: unknown, dflt: number): [number, number] =>
+  v === undefined || v === null
+    ? [dflt, dflt]
+    : typeof v === 'number'
+      ? [v, v]
+      : [(v as number[])[0]!, (v as number[])[1] ?? (v as number[])[0]!];
+
+/** The weights a known layer allocates (name → shape) and the shape it outputs; `null` when unknown. */
+function layerStep(
+  l: Layer,
+  input: number[] | null,
+): { weights: Record<string, number[]>; output: number[] | null } | string {
+  const c = l.config;
+  const cls = l.className;
+  if (cls === 'Dense') {
+    if (!input) return { weights: {}, output: null };
+    const units = c.units as number;
+    const inDim = input.at(-1)!;
+    const weights: Record<string, number[]> = { kernel: [inDim, units] };
+    if (c.use_bias !== false) weights.bias = [units];
+    return { weights, output: [...input.slice(0, -1), units] };
+  }
+  if (cls === 'Conv2D' || cls === 'MaxPooling2D' || cls === 'AveragePooling2D') {
+    if (!input) return { weights: {}, output: null };
+    if (input.length !== 3) return `layer "${l.name}" (${cls}) needs an image input (height × width × channels)`;
+    const channelsFirst = c.data_format === 'channels_first';
+    const [h, w, ch] = channelsFirst ? [input[1]!, input[2]!, input[0]!] : [input[0]!, input[1]!, input[2]!];
+    const [kh, kw] = pair(cls === 'Conv2D' ? c.kernel_size : c.pool_size, cls === 'Conv2D' ? 1 : 2);
+    const [sh, sw] = pair(c.strides, cls === 'Conv2D' ? 1 : kh);
+    const same = c.padding === 'same';
+    const oh = same ? Math.ceil(h / sh) : Math.floor((h - kh) / sh) + 1;
+    const ow = same ? Math.ceil(w / sw) : Math.floor((w - kw) / sw) + 1;
+    if (oh < 1 || ow < 1) return `layer "${l.name}": its ${kh}×${kw} window does not fit its ${h}×${w} input`;
+    const outCh = cls === 'Conv2D' ? (c.filters as number) : ch;
+    const weights: Record<string, number[]> = {};
+    if (cls === 'Conv2D') {
+      weights.kernel = [kh, kw, ch, outCh];
+      if (c.use_bias !== false) weights.bias = [outCh];
+    }
+    return { weights, output: channelsFirst ? [outCh, oh, ow] : [oh, ow, outCh] };
+  }
+  if (cls === 'Flatten') return { weights: {}, output: input ? [product(input)] : null };
+  if (cls === 'Reshape') {
+    const target = (c.target_shape as number[]).slice();
+    if (!input) return { weights: {}, output: target.includes(-1) ? null : target };
+    const known = product(target.filter((d) => d !== -1));
+    const total = product(input);
+    const free = target.indexOf(-1);
+    if (free >= 0 && total % known === 0) target[free] = total / known;
+    if (product(target) !== total)
+      return `layer "${l.name}" reshapes ${total} values into ${target.join(' × ')}, which does not hold them`;
+    return { weights: {}, output: target };
+  }
+  if (cls === 'BatchNormalization') {
+    if (!input) return { weights: {}, output: null };
+    const axis = typeof c.axis === 'number' ? c.axis : -1;
+    const ch = input.at(axis < 0 ? axis : axis - 1) ?? input.at(-1)!;
+    const weights: Record<string, number[]> = { moving_mean: [ch], moving_variance: [ch] };
+    if (c.scale !== false) weights.gamma = [ch];
+    if (c.center !== false) weights.beta = [ch];
+    return { weights, output: input };
+  }
+  if (['Activation', 'Dropout', 'ReLU', 'Softmax', 'LeakyReLU', 'ELU', 'GaussianNoise'].includes(cls))
+    return { weights: {}, output: input };
+  return { weights: {}, output: null };
+}
+
+const specNameRe = (layer: string, weight: string) =>
+  new RegExp(`^${layer.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/${weight}(_\\d+)?$`);
+
+/** Bytes per element of a weight's dtype (Benchtop stores float32; int32 reads the same way). */
+const DTYPE_BYTES: Readonly<Record<string, number>> = Object.freeze({ float32: 4, int32: 4 });
+
+/**
+ * Checks a network's declared structure against its weights without touching the weight values:
+ * every layer size a whole number ≥ 1; the weights the layers would allocate, and the activations
+ * of one row, within {@link MODEL_LIMITS}; each known layer's weights (Dense, Conv2D,
+ * BatchNormalization) of the shape the weights manifest declares; the weight buffer exactly as long
+ * as the manifest says. Nothing is allocated: this runs before tfjs builds the model.
+ * Cost: O(layers + weights in the manifest).
+ * Errors: `bad-model` (a size that is not a whole number ≥ 1, shapes that disagree), `model-too-large`
+ * (over the limits, naming them), `bad-weights` (the buffer is not the size the manifest describes).
+ * @example checkNetworkShape(artifacts, fileNamesIn('my-model'))
+ */
+export function checkNetworkShape(
+  a: { modelTopology: unknown; weightSpecs: ModelArtifacts['weightSpecs']; weightData: { byteLength: number } },
+  names: ModelFileNames = MODEL_FILE_NAMES,
+): Result<void> {
+  const bad = (kind: string, message: string, file = names.topology) =>
+    fail<void>({ kind, file, message: `${file}: ${message}.` });
+  let specBytes = 0;
+  for (const w of a.weightSpecs) {
+    const per = DTYPE_BYTES[w.dtype];
+    if (!per) return bad('bad-model', `weight "${w.name}" has type ${w.dtype}; Benchtop reads float32 weights`);
+    if ((w as { quantization?: unknown }).quantization !== undefined)
+      return bad('bad-model', `weight "${w.name}" is quantized; Benchtop reads float32 weights`);
+    specBytes += product(w.shape) * per;
+    if (specBytes > MODEL_LIMITS.maxWeightBytes)
+      return bad(
+        'model-too-large',
+        `the weights manifest describes more than ${bytesInWords(MODEL_LIMITS.maxWeightBytes)} of weights ` +
+          `(reached at weight "${w.name}"); Benchtop loads networks of at most ` +
+          `${bytesInWords(MODEL_LIMITS.maxWeightBytes)} of weights`,
+      );
+  }
+  if (a.weightData.byteLength !== specBytes)
+    return bad(
+      'bad-weights',
+      `it has ${a.weightData.byteLength} bytes; ${names.topology} describes ${specBytes}`,
+      names.weights,
+    );
+  const found = layersOf(a.modelTopology);
+  if (typeof found === 'string') return bad('bad-model', found);
+  const { layers, sequential } = found;
+  for (const l of layers) {
+    const d = checkDims(l);
+    if (d) return bad('bad-model', d);
+  }
+  const first = layers[0]?.config;
+  const bis = first?.batch_input_shape as (number | null)[] | undefined;
+  let shape: number[] | null = !sequential
+    ? null
+    : Array.isArray(bis)
+      ? (bis.slice(1) as number[])
+      : Array.isArray(first?.input_shape)
+        ? (first.input_shape as number[])
+        : isPositiveInt(first?.input_dim)
+          ? [first.input_dim]
+          : null;
+  let weightBytes = 0;
+  let activationBytes = shape ? product(shape) * 4 : 0;
+  for (const l of layers) {
+    // Layers of a functional model, or after an unknown layer, declare their sizes but not their input.
+    const step = layerStep(l, shape);
+    if (typeof step === 'string') return bad('bad-model', step);
+    for (const [weight, dims] of Object.entries(step.weights)) {
+      const bytes = product(dims) * 4;
+      weightBytes += bytes;
+      if (weightBytes > MODEL_LIMITS.maxWeightBytes)
+        return bad(
+          'model-too-large',
+          `layer "${l.name}" would need ${bytesInWords(bytes)} for its weight "${weight}" ` +
+            `(${dims.join(' × ')}); Benchtop loads networks of at most ` +
+            `${bytesInWords(MODEL_LIMITS.maxWeightBytes)} of weights`,
+        );
+      const re = specNameRe(l.name, weight);
+      const spec = a.weightSpecs.find((s) => re.test(s.name));
+      if (spec && (spec.shape.length !== dims.length || spec.shape.some((s, i) => s !== dims[i])))
+        return bad(
+          'bad-model',
+          `layer "${l.name}" declares a weight "${weight}" of ${dims.join(' × ')}, but the weights manifest ` +
+            `holds ${spec.shape.join(' × ') || 'a scalar'}`,
+        );
+    }
+    shape = step.output;
+    // Unknown input shapes still bound what the layer outputs when it declares its width.
+    const width = shape ? product(shape) : isPositiveInt(l.config.units) ? l.config.units : 0;
+    activationBytes += width * 4;
+    if (activationBytes > MODEL_LIMITS.maxActivationBytesPerRow)
+      return bad(
+        'model-too-large',
+        `its activations would need more than ${bytesInWords(MODEL_LIMITS.maxActivationBytesPerRow)} per row ` +
+          `(reached at layer "${l.name}"); Benchtop loads networks of at most that`,
+      );
+  }
+  return ok(undefined);
+}
+
+/**
+ * {@link checkNetworkShape}, then every float32 weight finite: NaN or ±Infinity is refused naming
+ * the layer, the weight and the index (`weights.bin: layer "dense_1" weight "kernel" holds NaN at index 17.`).
+ * Reads the weights through a view of the buffer (no copy).
+ * Cost: O(weights).
+ */
+export function checkNetworkArtifacts(a: ModelArtifacts, names: ModelFileNames = MODEL_FILE_NAMES): Result<void> {
+  const shape = checkNetworkShape(a, names);
+  if (!shape.ok) return shape;
+  let offset = 0;
+  for (const w of a.weightSpecs) {
+    const n = product(w.shape);
+    if (w.dtype === 'float32') {
+      const view = offset % 4 === 0 ? new Float32Array(a.weightData, offset, n) : null;
+      const dv = view ? null : new DataView(a.weightData, offset, n * 4);
+      for (let i = 0; i < n; i++) {
+        const x = view ? view[i]! : dv!.getFloat32(i * 4, true);
+        if (!Number.isFinite(x)) {
+          const slash = w.name.lastIndexOf('/');
+          const where =
+            slash > 0 ? `layer "${w.name.slice(0, slash)}" weight "${w.name.slice(slash + 1)}"` : `weight "${w.name}"`;
+          return fail({
+            kind: 'bad-weights',
+            file: names.weights,
+            message: `${names.weights}: ${where} holds ${x} at index ${i}; a model with non-finite weights predicts nothing useful.`,
+          });
+        }
+      }
+    }
+    offset += n * 4;
+  }
+  return ok(undefined);
+}
+
+/** Walks a classical state: refuses NaN anywhere, and trees whose nodes are out of range or not finite. */
+function checkState(value: unknown, path: string, inputSize: number): string | null {
+  if (typeof value === 'number') return Number.isNaN(value) ? `field "${path}" holds NaN` : null;
+  if (Array.isArray(value)) {
+    if (value.length > 0 && typeof value[0] === 'number') {
+      for (let i = 0; i < value.length; i++)
+        if (typeof value[i] === 'number' && Number.isNaN(value[i])) return `field "${path}[${i}]" holds NaN`;
+      return null;
+    }
+    for (let i = 0; i < value.length; i++) {
+      const e = checkState(value[i], `${path}[${i}]`, inputSize);
+      if (e) return e;
+    }
+    return null;
+  }
+  if (!isObject(value)) return null;
+  const t = value;
+  if (Array.isArray(t.feature) && Array.isArray(t.left) && Array.isArray(t.right) && Array.isArray(t.value)) {
+    const e = checkTree(t, path, inputSize);
+    if (e) return e;
+  }
+  for (const [k, v] of Object.entries(value)) {
+    const e = checkState(v, path ? `${path}.${k}` : k, inputSize);
+    if (e) return e;
+  }
+  return null;
+}
+
+/** A CART tree as flat arrays (src/core/classical/decision-tree.ts): children after their parent, all in range. */
+function checkTree(t: Loose, path: string, inputSize: number): string | null {
+  const feature = t.feature as unknown[],
+    left = t.left as unknown[],
+    right = t.right as unknown[],
+    value = t.value as unknown[],
+    threshold = t.threshold as unknown[] | undefined;
+  const n = feature.length;
+  const width = t.width;
+  if (n === 0) return `field "${path}" is a tree with no nodes`;
+  if (!isPositiveInt(width))
+    return `field "${path}.width" must be a whole number ≥ 1 (it holds ${describeValue(width)})`;
+  if (left.length !== n || right.length !== n || (threshold && threshold.length !== n) || value.length !== n * width)
+    return `field "${path}" is a tree whose node lists have different lengths`;
+  for (let i = 0; i < n; i++) {
+    const f = feature[i];
+    if (typeof f !== 'number' || !Number.isInteger(f) || f >= inputSize)
+      return `field "${path}.feature[${i}]" must be an input index below ${inputSize} or -1 (it holds ${describeValue(f)})`;
+    if (f < 0) continue;
+    for (const [side, arr] of [
+      ['left', left],
+      ['right', right],
+    ] as const) {
+      const c = arr[i];
+      if (typeof c !== 'number' || !Number.isInteger(c) || c <= i || c >= n)
+        return `field "${path}.${side}[${i}]" must be a node after ${i} and below ${n} (it holds ${describeValue(c)})`;
+    }
+    if (threshold && (typeof threshold[i] !== 'number' || !Number.isFinite(threshold[i])))
+      return `field "${path}.threshold[${i}]" must be a finite number (it holds ${describeValue(threshold[i])})`;
+  }
+  for (let i = 0; i < value.length; i++)
+    if (typeof value[i] !== 'number' || !Number.isFinite(value[i]))
+      return `field "${path}.value[${i}]" must be a finite number (it holds ${describeValue(value[i])})`;
+  return null;
+}
+
+/**
+ * Checks a classical model's fitted state before it predicts: no NaN anywhere, and every tree (a
+ * decision tree, a forest's or boosting's trees) with finite thresholds and leaf values, input
+ * indices below `inputSize`, and child nodes in range after their parent (so prediction ends).
+ * Cost: O(size of the state).
+ * Errors: `bad-model`, naming the file and the field (`classical.json: field "state.threshold[3]" …`).
+ */
+export function checkClassicalState(
+  c: ClassicalState,
+  inputSize: number,
+  file = MODEL_FILE_NAMES.classical,
+): Result<void> {
+  const e = checkState(c.state, 'state', inputSize);
+  return e ? fail({ kind: 'bad-model', file, message: `${file}: ${e}.` }) : ok(undefined);
+}
+
+/**
+ * Sanity of any trained model before it predicts: networks by {@link checkNetworkArtifacts},
+ * classical models by {@link checkClassicalState}, ensembles member by member; ONNX graphs are left to
+ * onnxruntime (src/core/onnx).
+ * @example const s = checkModel(model, fileNamesIn('')); if (!s.ok) return s;
+ */
+export function checkModel(model: TrainedModel, names: ModelFileNames = MODEL_FILE_NAMES): Result<void> {
+  switch (model.kind) {
+    case 'network':
+      return checkNetworkArtifacts(model.artifacts, names);
+    case 'classical':
+      return checkClassicalState(model.classical, model.preprocessor.inputSize, names.classical);
+    case 'ensemble':
+      for (const [i, m] of model.ensemble.members.entries()) {
+        const r = checkModel(m, {
+          topology: `${names.topology} (member ${i + 1})`,
+          weights: `${names.weights} (member ${i + 1})`,
+          classical: `${names.classical} (member ${i + 1})`,
+        });
+        if (!r.ok) return r;
+      }
+      return ok(undefined);
+    case 'onnx':
+      return ok(undefined);
+  }
+}
+
+/** How messages name a model read from storage (IndexedDB, the file store's record) rather than from files. */
+export const STORED_MODEL_NAMES: ModelFileNames = Object.freeze({
+  topology: 'the saved model',
+  weights: 'the saved weights',
+  classical: 'the saved model',
+});
+
+/**
+ * Thrown by code that must return a model, not a Result (`artifactsToModel`), when the model's
+ * sizes fail {@link checkNetworkShape}: the message is the person's sentence, `problem` the plain data.
+ */
+export class UnsafeModelError extends Error {
+  constructor(readonly problem: Problem) {
+    super(problem.message);
+    this.name = 'UnsafeModelError';
+  }
+}
