@@ -92,7 +92,7 @@ describe('readBundle checks every record against its schema', () => {
   it('a bundle as exported imports, every record unchanged', async () => {
     const fresh = new MemoryStore();
     const r = await importBundle(fresh, bundle, 'b.zip');
-    expect(r.ok && r.value).toEqual({ runs: 2, versions: 1, datasets: 1 });
+    expect(r.ok && r.value).toEqual({ runs: 2, versions: 1, datasets: 1, renamed: [], kept: [] });
     expect(JSON.parse(JSON.stringify(await fresh.getRun('mlp-1')))).toEqual(JSON.parse(JSON.stringify(runs[0]!.run)));
     expect((await fresh.listExperiments()).map((e) => e.id)).toEqual(['exp-1']);
     expect((await fresh.getCard('wine@1'))?.overview).toBe('o');
