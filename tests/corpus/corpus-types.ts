@@ -28,18 +28,15 @@ export interface Expectation {
   status?: number[];
   /**
    * Store-touching cases: `unchanged` (a refused import writes nothing), `keep-both` (ids that exist
-   * stay byte-identical and the import is added beside them), `added` (new records only).
+   * stay byte-identical and the import is added beside them: the store grows), `same` (an import of
+   * what the store already holds: nothing changes byte-wise, a copy may be added), `added` (new records
+   * only: everything there before is unchanged and the store grows).
    */
-  store?: 'unchanged' | 'keep-both' | 'added';
+  store?: 'unchanged' | 'keep-both' | 'same' | 'added';
 }
 
 export type CoreFn =
-  | 'parseDelimitedBytes'
-  | 'parseJsonRecords'
-  | 'importOnnxModel'
-  | 'filesToBundle'
-  | 'unzipBundle'
-  | 'importBundle';
+  'parseDelimitedBytes' | 'parseJsonRecords' | 'importOnnxModel' | 'filesToBundle' | 'unzipBundle' | 'importBundle';
 
 /**
  * One place a case is fed to. CLI arguments may hold placeholders: `{input}` (the case's input,

@@ -11,6 +11,7 @@
  *
  * Output: tests/corpus/cases/<category>/<case-id>/… and tests/corpus/cases/index.json.
  */
+/* eslint-disable @typescript-eslint/no-explicit-any -- the generator edits parsed JSON of a known shape in place */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -344,13 +345,9 @@ function csvCases() {
   c('whitespace-only', 'only spaces, tabs and newlines', '  \n\n \t\n', refused());
   c('header-only', 'a header and no data rows', 'a,b,c,label\n', refused());
   c('header-only-no-newline', 'a header without even a newline', 'a,b,c,label', refused());
-  c(
-    'duplicate-header',
-    'two columns are both called "a"',
-    csvText(['a', 'b', 'a', 'label'], ROWS),
-    noted('a_2'),
-    { train: noted('a_2') },
-  );
+  c('duplicate-header', 'two columns are both called "a"', csvText(['a', 'b', 'a', 'label'], ROWS), noted('a_2'), {
+    train: noted('a_2'),
+  });
   c('empty-header-name', 'the second column has no name', csvText(['a', '', 'c', 'label'], ROWS), noted('column_2'));
   c(
     'whitespace-header-name',
@@ -461,14 +458,20 @@ function csvCases() {
   c(
     'label-all-missing',
     'the label column is empty in every row',
-    csvText(HEADER, ROWS.map((r) => [...r.slice(0, 3), ''])),
+    csvText(
+      HEADER,
+      ROWS.map((r) => [...r.slice(0, 3), '']),
+    ),
     noted('label'),
     { train: refused('label') },
   );
   c(
     'label-one-class',
     'every row has the same label',
-    csvText(HEADER, ROWS.map((r) => [...r.slice(0, 3), 'yes'])),
+    csvText(
+      HEADER,
+      ROWS.map((r) => [...r.slice(0, 3), 'yes']),
+    ),
     accepted(BASE_TABLE),
     { train: refused('label') },
   );
@@ -532,7 +535,11 @@ function csvCases() {
   c(
     'mixed-delimiters',
     'the header uses commas, rows 10 to 20 semicolons',
-    csvText(HEADER, ROWS).replace(/\n/g, '\n').split('\n').map((l, i) => (i >= 10 && i <= 20 ? l.replace(/,/g, ';') : l)).join('\n'),
+    csvText(HEADER, ROWS)
+      .replace(/\n/g, '\n')
+      .split('\n')
+      .map((l, i) => (i >= 10 && i <= 20 ? l.replace(/,/g, ';') : l))
+      .join('\n'),
     refused('row'),
   );
   c(
@@ -610,12 +617,7 @@ function csvCases() {
     '# exported by SensorHub v2\n# units: mm\n' + BASE_CSV,
     either(refused(), 'accepted-with-note'),
   );
-  c(
-    'excel-sep-line',
-    'Excel\'s "sep=," first line',
-    'sep=,\n' + BASE_CSV,
-    either(refused(), 'accepted-with-note'),
-  );
+  c('excel-sep-line', 'Excel\'s "sep=," first line', 'sep=,\n' + BASE_CSV, either(refused(), 'accepted-with-note'));
   c(
     'html-error-page',
     'an HTML 404 page saved as data.csv (a broken download link)',
@@ -638,8 +640,13 @@ function jsonCases() {
   j('truncated', 'the array is cut off half way (an interrupted download)', recs.slice(0, recs.length / 2), refused(), {
     e2e: true,
   });
-  j('trailing-commas', 'trailing commas (valid JavaScript, not JSON)', '[{"a": 1, "b": 2, "c": 3, "label": "no",},]', refused());
-  j('single-quotes', "a Python repr with single quotes", "[{'a': 1, 'b': 2, 'c': 3, 'label': 'no'}]", refused());
+  j(
+    'trailing-commas',
+    'trailing commas (valid JavaScript, not JSON)',
+    '[{"a": 1, "b": 2, "c": 3, "label": "no",},]',
+    refused(),
+  );
+  j('single-quotes', 'a Python repr with single quotes', "[{'a': 1, 'b': 2, 'c': 3, 'label': 'no'}]", refused());
   j('null', 'the JSON value null', 'null', refused());
   j('a-number', 'the JSON value 42', '42', refused(), { e2e: true });
   j('a-string', 'a JSON string', '"records"', refused());
@@ -670,7 +677,11 @@ function jsonCases() {
   j(
     'duplicate-keys',
     'every record has the key "price" twice; JSON.parse keeps the last one silently',
-    '[' + RECORDS.map((r, i) => JSON.stringify(r).replace('{', `{"price": ${i}, `).replace(/}$/, `, "price": ${-i}}`)).join(',') + ']',
+    '[' +
+      RECORDS.map((r, i) => JSON.stringify(r).replace('{', `{"price": ${i}, `).replace(/}$/, `, "price": ${-i}}`)).join(
+        ',',
+      ) +
+      ']',
     either(noted('price'), 'refused'),
   );
   j(
@@ -684,7 +695,9 @@ function jsonCases() {
     'field "deep" of record 1 is nested 100,000 deep',
     '[' +
       RECORDS.map((r, i) =>
-        i === 0 ? JSON.stringify(r).replace(/}$/, `, "deep": ${'['.repeat(100_000)}${']'.repeat(100_000)}}`) : JSON.stringify(r),
+        i === 0
+          ? JSON.stringify(r).replace(/}$/, `, "deep": ${'['.repeat(100_000)}${']'.repeat(100_000)}}`)
+          : JSON.stringify(r),
       ).join(',') +
       ']',
     either(refused('deep'), 'accepted-with-note'),
@@ -699,7 +712,11 @@ function jsonCases() {
   j(
     'huge-number-1e400',
     'field b of record 3 is 1e400 (JSON.parse gives Infinity)',
-    '[' + RECORDS.map((r, i) => (i === 2 ? JSON.stringify(r).replace(/"b":[^,]+/, '"b":1e400') : JSON.stringify(r))).join(',') + ']',
+    '[' +
+      RECORDS.map((r, i) => (i === 2 ? JSON.stringify(r).replace(/"b":[^,]+/, '"b":1e400') : JSON.stringify(r))).join(
+        ',',
+      ) +
+      ']',
     either(noted('b'), 'refused'),
   );
   j(
@@ -707,12 +724,19 @@ function jsonCases() {
     "Python's json.dumps default: NaN and Infinity literals (not JSON)",
     '[' +
       RECORDS.map((r, i) =>
-        i % 10 === 1 ? JSON.stringify(r).replace(/"b":[^,]+/, `"b":${i % 20 === 1 ? 'NaN' : 'Infinity'}`) : JSON.stringify(r),
+        i % 10 === 1
+          ? JSON.stringify(r).replace(/"b":[^,]+/, `"b":${i % 20 === 1 ? 'NaN' : 'Infinity'}`)
+          : JSON.stringify(r),
       ).join(',') +
       ']',
     either(refused(['NaN', 'JSON', 'line']), 'accepted-with-note'),
   );
-  j('bom', 'a UTF-8 byte order mark before the array', concat(Buffer.from([0xef, 0xbb, 0xbf]), recs), accepted(BASE_TABLE));
+  j(
+    'bom',
+    'a UTF-8 byte order mark before the array',
+    concat(Buffer.from([0xef, 0xbb, 0xbf]), recs),
+    accepted(BASE_TABLE),
+  );
   dataCase(
     'json',
     'invalid-utf8',
@@ -737,7 +761,7 @@ function jsonCases() {
     'sparse-keys',
     'valid: records with different keys (missing fields are missing values)',
     JSON.stringify(RECORDS.map((r, i) => (i % 4 === 0 ? { label: r.label, a: r.a, c: r.c } : r))),
-    accepted({ rows: 60, columns: ['a', 'b', 'c', 'label'] }),
+    accepted({ rows: 60, columns: ['label', 'a', 'c', 'b'] }),
   );
   j(
     'empty-key',
@@ -778,7 +802,7 @@ function jsonCases() {
 
 function onnxCases(b: Bases) {
   const serve = ['serve', '--model', '{input}', '--name', 'corpus', '--port', '0'];
-  const o = (id: string, wrong: string, content: Bytes, e: Expectation, serveExpect?: Partial<Expectation>) => {
+  const o = (id: string, wrong: string, content: string | Bytes, e: Expectation, serveExpect?: Partial<Expectation>) => {
     const file = `${id}.onnx`;
     add(
       {
@@ -796,7 +820,12 @@ function onnxCases(b: Bases) {
   o('valid-export', 'valid: the base MLP exported by benchtop export', b.onnx, accepted());
   o('valid-handmade', 'valid: a hand-built logistic regression', buildOnnx(spec), accepted());
   o('empty-file', 'zero bytes', new Uint8Array(0), refused());
-  o('truncated-60pct', 'the export cut at 60% (an interrupted copy)', b.onnx.slice(0, Math.floor(b.onnx.length * 0.6)), refused());
+  o(
+    'truncated-60pct',
+    'the export cut at 60% (an interrupted copy)',
+    b.onnx.slice(0, Math.floor(b.onnx.length * 0.6)),
+    refused(),
+  );
   o('truncated-7-bytes', 'only the first 7 bytes', b.onnx.slice(0, 7), refused());
   o('random-bytes', '2 KB of random bytes', lcgBytes(2048, 3), refused());
   o(
@@ -895,7 +924,10 @@ function onnxCases(b: Bases) {
   o(
     'dangling-node-input',
     'a node reads "Q", which nothing defines',
-    buildOnnx({ ...spec, nodes: [{ op: 'Gemm', inputs: ['features', 'Q', 'B'], outputs: ['logits'] }, spec.nodes![1]!] }),
+    buildOnnx({
+      ...spec,
+      nodes: [{ op: 'Gemm', inputs: ['features', 'Q', 'B'], outputs: ['logits'] }, spec.nodes![1]!],
+    }),
     refused(),
   );
   o('opset-999', 'opset 999 (from the future)', buildOnnx({ ...spec, opset: 999 }), refused());
@@ -946,10 +978,22 @@ function modelCases(b: Bases) {
     info: true,
     e2e: true,
   });
-  m('missing-model-json', 'model.json was not copied', without(net, 'model.json'), refused('model.json'), { info: true });
-  m('missing-preprocessing', 'preprocessing.json is missing', without(net, 'preprocessing.json'), refused('preprocessing.json'));
+  m('missing-model-json', 'model.json was not copied', without(net, 'model.json'), refused('model.json'), {
+    info: true,
+  });
+  m(
+    'missing-preprocessing',
+    'preprocessing.json is missing',
+    without(net, 'preprocessing.json'),
+    refused('preprocessing.json'),
+  );
   m('missing-run-json', 'run.json is missing', without(net, 'run.json'), refused('run.json'));
-  m('empty-folder', 'an empty folder', { '.keep': '' }, refused(['model.json', 'classical.json', 'no model', 'not a Benchtop model']));
+  m(
+    'empty-folder',
+    'an empty folder',
+    { '.keep': '' },
+    refused(['model.json', 'classical.json', 'no model', 'not a Benchtop model']),
+  );
   m('model-json-not-json', 'model.json is not JSON', { ...net, 'model.json': 'not json {' }, refused('model.json'), {
     info: true,
     e2e: true,
@@ -990,14 +1034,25 @@ function modelCases(b: Bases) {
     const w = weights();
     w[0] = NaN;
     w[5] = NaN;
-    m('nan-weights', 'two weights are NaN (a diverged training run)', { ...net, 'weights.bin': new Uint8Array(w.buffer) }, refused('weights.bin'), {
-      e2e: true,
-    });
+    m(
+      'nan-weights',
+      'two weights are NaN (a diverged training run)',
+      { ...net, 'weights.bin': new Uint8Array(w.buffer) },
+      refused('weights.bin'),
+      {
+        e2e: true,
+      },
+    );
   }
   {
     const w = weights();
     w[2] = Infinity;
-    m('infinite-weights', 'a weight is Infinity', { ...net, 'weights.bin': new Uint8Array(w.buffer) }, refused('weights.bin'));
+    m(
+      'infinite-weights',
+      'a weight is Infinity',
+      { ...net, 'weights.bin': new Uint8Array(w.buffer) },
+      refused('weights.bin'),
+    );
   }
   m(
     'truncated-weights',
@@ -1065,7 +1120,12 @@ function modelCases(b: Bases) {
     refused('run.json', ['status', 'history']),
     { info: true },
   );
-  m('run-json-not-json', 'run.json is not JSON', { ...net, 'run.json': '{"format": "benchtop-run@2", ' }, refused('run.json'));
+  m(
+    'run-json-not-json',
+    'run.json is not JSON',
+    { ...net, 'run.json': '{"format": "benchtop-run@2", ' },
+    refused('run.json'),
+  );
   m(
     'run-json-no-format',
     'run.json has no format tag',
@@ -1088,12 +1148,15 @@ function modelCases(b: Bases) {
   );
   m(
     'classical-json-state-garbage',
-    'classical.json\'s tree state has strings where arrays go',
-    { ...tree, 'classical.json': json({ family: 'tree', state: { feature: 'x', threshold: null, left: 3, width: -1 } }) },
+    "classical.json's tree state has strings where arrays go",
+    {
+      ...tree,
+      'classical.json': json({ family: 'tree', state: { feature: 'x', threshold: null, left: 3, width: -1 } }),
+    },
     refused('classical.json'),
   );
   // Zipped model folders (what the app exports).
-  const z = (id: string, wrong: string, content: Bytes, e: Expectation) => {
+  const z = (id: string, wrong: string, content: string | Bytes, e: Expectation) => {
     const file = `${id}.zip`;
     add(
       {
@@ -1119,11 +1182,22 @@ function modelCases(b: Bases) {
 
 function bundleCases(b: Bases) {
   const seed = b.seed;
-  const runPath = 'runs/corpus-net-run/run.json';
+  // Damaged copies start from the net run under a new id and without the version, so no id collides with
+  // the seeded store and the damage itself is what an import meets first.
+  const fresh: { files: Record<string, Bytes>; sel: BundleSelection } = {
+    files: {},
+    sel: { ...seed.sel, runs: ['corpus-net-copy'], versions: [] },
+  };
+  for (const [p, x] of Object.entries(seed.files)) {
+    if (p.startsWith('versions/') || p.startsWith('cards/')) continue;
+    const q = p.replace('runs/corpus-net-run/', 'runs/corpus-net-copy/');
+    fresh.files[q] = q.endsWith('/run.json') ? json({ ...JSON.parse(dec.decode(x)), id: 'corpus-net-copy' }) : x;
+  }
+  const runPath = 'runs/corpus-net-copy/run.json';
   const bz = (
     id: string,
     wrong: string,
-    content: Bytes | null,
+    content: string | Bytes | null,
     e: Expectation,
     o: { e2e?: boolean; generated?: CorpusCase['generated'] } = {},
   ) => {
@@ -1142,23 +1216,30 @@ function bundleCases(b: Bases) {
       content ? { [file]: content } : {},
     );
   };
-  const edited = (edit: (files: Record<string, Bytes>, sel: BundleSelection) => void) => {
-    const files = { ...seed.files };
-    const sel = structuredClone(seed.sel);
+  const edited = (edit: (files: Record<string, Bytes>, sel: BundleSelection) => void, from = fresh) => {
+    const files = { ...from.files };
+    const sel = structuredClone(from.sel);
     edit(files, sel);
     return packBundle(files, sel);
   };
-  const seedRun = () => JSON.parse(dec.decode(seed.files[runPath])) as Record<string, any>;
+  const seedRun = () => JSON.parse(dec.decode(seed.files['runs/corpus-net-run/run.json'])) as Record<string, any>;
+  const freshRun = () => JSON.parse(dec.decode(fresh.files[runPath])) as Record<string, any>;
   const seedZip = packBundle(seed.files, seed.sel);
+  const freshZip = packBundle(fresh.files, fresh.sel);
 
-  bz('valid-other-run', 'valid: a bundle of a run the store does not have', packBundle(b.treeBundle.files, b.treeBundle.sel), accepted());
+  bz(
+    'valid-other-run',
+    'valid: a bundle of a run the store does not have',
+    packBundle(b.treeBundle.files, b.treeBundle.sel),
+    accepted(),
+  );
   bz('not-a-zip', 'a text file named .zip', 'PK? no, just text\n', refused(), { e2e: true });
   bz('empty-file', 'zero bytes', new Uint8Array(0), refused());
-  bz('truncated', 'the bundle cut at 70%', seedZip.slice(0, Math.floor(seedZip.length * 0.7)), refused());
+  bz('truncated', 'the bundle cut at 70%', freshZip.slice(0, Math.floor(freshZip.length * 0.7)), refused());
   bz(
     'zip-bomb-claimed-size',
     'weights.bin claims 4 GB uncompressed (headers patched)',
-    patchClaimedSize(seedZip, 'runs/corpus-net-run/model/weights.bin', 0xfffffff0),
+    patchClaimedSize(freshZip, 'runs/corpus-net-copy/model/weights.bin', 0xfffffff0),
     refused(),
   );
   bz('zip-bomb-600mb', 'a real bomb: 600 MB of zeros deflated to about 600 KB', null, refused(), {
@@ -1170,29 +1251,29 @@ function bundleCases(b: Bases) {
   bz(
     'path-traversal',
     'an entry named ../x (with a valid manifest)',
-    packBundle({ ...seed.files, '../x': enc.encode('pwned') }, seed.sel),
+    packBundle({ ...fresh.files, '../x': enc.encode('pwned') }, fresh.sel),
     refused('../x'),
     { e2e: true },
   );
   bz(
     'absolute-path',
     'an entry named /etc/cron.d/x',
-    packBundle({ ...seed.files, '/etc/cron.d/x': enc.encode('* * * * * root id') }, seed.sel),
+    packBundle({ ...fresh.files, '/etc/cron.d/x': enc.encode('* * * * * root id') }, fresh.sel),
     refused('/etc/cron.d/x'),
   );
   bz(
     'backslash-path',
     'an entry named runs\\..\\..\\x (Windows separators)',
-    packBundle({ ...seed.files, 'runs\\..\\..\\x': enc.encode('x') }, seed.sel),
+    packBundle({ ...fresh.files, 'runs\\..\\..\\x': enc.encode('x') }, fresh.sel),
     refused(),
   );
   {
-    const files = { ...seed.files };
+    const files = { ...fresh.files };
     files[runPath] = enc.encode(dec.decode(files[runPath]).replace('"finished"', '"failed"'));
     bz(
       'checksum-mismatch',
       'run.json was edited after export (manifest checksum no longer matches)',
-      zipFixed({ ...files, 'manifest.json': json(JSON.parse(dec.decode(zipEntry(seedZip, 'manifest.json')))) }),
+      zipFixed({ ...files, 'manifest.json': json(JSON.parse(dec.decode(zipEntry(freshZip, 'manifest.json')))) }),
       refused('run.json'),
       { e2e: true },
     );
@@ -1200,33 +1281,41 @@ function bundleCases(b: Bases) {
   bz(
     'run-json-wrong-types',
     'run.json has "status": 42 and "history": "nope", with checksums fixed',
-    edited((f) => (f[runPath] = json({ ...seedRun(), status: 42, history: 'nope' }))),
+    edited((f) => (f[runPath] = json({ ...freshRun(), status: 42, history: 'nope' }))),
     refused('run.json', ['status', 'history']),
     { e2e: true },
   );
   bz(
     'run-json-metrics-garbage',
     'run.json has "metrics": "x" and no fingerprint, with checksums fixed',
-    edited((f) => (f[runPath] = json({ ...seedRun(), metrics: 'x', fingerprint: undefined }))),
+    edited((f) => (f[runPath] = json({ ...freshRun(), metrics: 'x', fingerprint: undefined }))),
     refused('run.json', ['metrics', 'fingerprint']),
   );
-  bz('manifest-missing', 'no manifest.json', zipFixed(seed.files), refused('manifest.json'));
-  bz('manifest-not-json', 'manifest.json is not JSON', zipFixed({ ...seed.files, 'manifest.json': enc.encode('{"format":') }), refused('manifest.json'));
+  bz('manifest-missing', 'no manifest.json', zipFixed(fresh.files), refused('manifest.json'));
+  bz(
+    'manifest-not-json',
+    'manifest.json is not JSON',
+    zipFixed({ ...fresh.files, 'manifest.json': enc.encode('{"format":') }),
+    refused('manifest.json'),
+  );
   bz(
     'manifest-wrong-format',
     'manifest.json has another format tag',
-    zipFixed({ ...seed.files, 'manifest.json': json({ format: 'mlflow-export@3', files: {}, runs: [], versions: [] }) }),
+    zipFixed({
+      ...fresh.files,
+      'manifest.json': json({ format: 'mlflow-export@3', files: {}, runs: [], versions: [] }),
+    }),
     refused('manifest'),
   );
   {
-    const manifest = JSON.parse(dec.decode(zipEntry(seedZip, 'manifest.json')));
+    const manifest = JSON.parse(dec.decode(zipEntry(freshZip, 'manifest.json')));
     bz(
       'file-not-in-manifest',
       'an extra file notes.txt that the manifest does not list',
-      zipFixed({ ...seed.files, 'notes.txt': enc.encode('hi'), 'manifest.json': json(manifest) }),
+      zipFixed({ ...fresh.files, 'notes.txt': enc.encode('hi'), 'manifest.json': json(manifest) }),
       refused('notes.txt'),
     );
-    const { [runPath.replace('run.json', 'model/weights.bin')]: _dropped, ...rest } = seed.files;
+    const { [runPath.replace('run.json', 'model/weights.bin')]: _dropped, ...rest } = fresh.files;
     bz(
       'listed-but-missing',
       'the manifest lists weights.bin but the zip lacks it',
@@ -1242,12 +1331,16 @@ function bundleCases(b: Bases) {
   );
   bz('run-already-in-store-identical', 'the store already holds this very bundle', seedZip, {
     ...accepted(),
-    store: 'keep-both',
+    store: 'same',
   });
   {
     const files = { ...seed.files };
     for (const p of Object.keys(files)) if (p.startsWith('versions/') || p.startsWith('cards/')) delete files[p];
-    files[runPath] = json({ ...seedRun(), name: 'someone else’s run with the same id', tags: ['other'] });
+    files['runs/corpus-net-run/run.json'] = json({
+      ...seedRun(),
+      name: 'someone else’s run with the same id',
+      tags: ['other'],
+    });
     bz(
       'run-id-already-in-store-different',
       'a different run under an id the store already has (must keep both, never replace)',
@@ -1261,7 +1354,7 @@ function bundleCases(b: Bases) {
     bz(
       'version-id-already-in-store',
       'version corpus-net@1 exists in the store; the bundle brings another corpus-net@1',
-      edited((f) => (f[vPath] = json({ ...v, description: 'retrained elsewhere', tags: ['other'] }))),
+      edited((f) => (f[vPath] = json({ ...v, description: 'retrained elsewhere', tags: ['other'] })), seed),
       { ...accepted(), store: 'keep-both' },
     );
   }
@@ -1278,7 +1371,7 @@ function bundleCases(b: Bases) {
       refused('datasets/'),
     );
   }
-  const wPath = 'runs/corpus-net-run/model/weights.bin';
+  const wPath = 'runs/corpus-net-copy/model/weights.bin';
   bz(
     'weights-truncated-in-bundle',
     'weights.bin inside the bundle is cut short, with checksums fixed',
@@ -1286,7 +1379,7 @@ function bundleCases(b: Bases) {
     refused('weights.bin'),
   );
   {
-    const w = new Float32Array(seed.files[wPath]!.slice().buffer);
+    const w = new Float32Array(fresh.files[wPath]!.slice().buffer);
     w[1] = NaN;
     bz(
       'nan-weights-in-bundle',
@@ -1296,8 +1389,8 @@ function bundleCases(b: Bases) {
     );
   }
   {
-    const mPath = 'runs/corpus-net-run/model/model.json';
-    const mj = JSON.parse(dec.decode(seed.files[mPath])) as Record<string, any>;
+    const mPath = 'runs/corpus-net-copy/model/model.json';
+    const mj = JSON.parse(dec.decode(fresh.files[mPath])) as Record<string, any>;
     mj.modelTopology.config.layers[0].config.units = 1e9;
     bz(
       'units-1e9-in-bundle',
@@ -1312,7 +1405,7 @@ function bundleCases(b: Bases) {
     edited((f, sel) => {
       for (const p of Object.keys(f)) if (p.startsWith('runs/')) delete f[p];
       sel.runs = [];
-    }),
+    }, seed),
     refused(),
   );
 }
@@ -1366,7 +1459,12 @@ function httpCases() {
     post('features=1,2,3', { 'content-type': 'application/x-www-form-urlencoded' }),
     bad([400, 415]),
   );
-  h('xml-body', 'an XML body with content-type text/xml', post('<inputs><x>1</x></inputs>', { 'content-type': 'text/xml' }), bad([400, 415]));
+  h(
+    'xml-body',
+    'an XML body with content-type text/xml',
+    post('<inputs><x>1</x></inputs>', { 'content-type': 'text/xml' }),
+    bad([400, 415]),
+  );
   h('malformed-json', 'a body cut off mid-JSON', post('{"inputs": [{"name": "features", "shape": [1, 3'), b400('JSON'));
   h('json-trailing-comma', 'a trailing comma in the body', post('{"inputs": [],}'), b400('JSON'));
   h('empty-body', 'POST with an empty body', post(''), b400());
@@ -1374,21 +1472,58 @@ function httpCases() {
   h('json-number', 'the body is 42', post('42'), b400('inputs'));
   h('inputs-empty', '"inputs": []', post({ inputs: [] }), b400('inputs'));
   h('inputs-not-list', '"inputs": "features"', post({ inputs: 'features' }), b400('inputs'));
-  h('wrong-tensor-shape', 'shape [1, 5] with 5 values; the model takes 3 features', post(withInput({ shape: [1, 5], data: [1, 2, 3, 4, 5] })), b400('shape'));
-  h('shape-data-mismatch', 'shape [2, 3] with only 3 values', post(withInput({ shape: [2, 3] })), b400(['shape', 'values']));
+  h(
+    'wrong-tensor-shape',
+    'shape [1, 5] with 5 values; the model takes 3 features',
+    post(withInput({ shape: [1, 5], data: [1, 2, 3, 4, 5] })),
+    b400('shape'),
+  );
+  h(
+    'shape-data-mismatch',
+    'shape [2, 3] with only 3 values',
+    post(withInput({ shape: [2, 3] })),
+    b400(['shape', 'values']),
+  );
   h('negative-shape', 'shape [-1, 3]', post(withInput({ shape: [-1, 3] })), b400('shape'));
   h('huge-shape', 'shape [1e12, 3] with 3 values', post(withInput({ shape: [1e12, 3] })), b400('shape'));
   h('shape-missing', 'no shape', post(withInput({ shape: undefined })), b400('shape'));
-  h('wrong-input-name', 'input named "x" instead of "features"', post(withInput({ name: 'x' })), b400(['x', 'features']));
-  h('nan-string-in-data', 'data ["NaN", 2, 3]', post(withInput({ data: ['NaN', 2, 3] })), b400(['features', 'NaN', 'number']));
+  h(
+    'wrong-input-name',
+    'input named "x" instead of "features"',
+    post(withInput({ name: 'x' })),
+    b400(['x', 'features']),
+  );
+  h(
+    'nan-string-in-data',
+    'data ["NaN", 2, 3]',
+    post(withInput({ data: ['NaN', 2, 3] })),
+    b400(['features', 'NaN', 'number']),
+  );
   h('null-in-data', 'data [null, 2, 3]', post(withInput({ data: [null, 2, 3] })), b400(['features', 'null', 'number']));
-  h('nan-literal-in-body', 'data [NaN, 2, 3] (a JavaScript literal, not JSON)', post('{"inputs":[{"name":"features","shape":[1,3],"datatype":"FP32","data":[NaN,2,3]}]}'), b400(['JSON', 'NaN']));
-  h('huge-number-in-data', 'data [1e400, 2, 3] (JSON.parse gives Infinity)', post('{"inputs":[{"name":"features","shape":[1,3],"datatype":"FP32","data":[1e400,2,3]}]}'), b400(['features', 'finite', 'Infinity', '1e400']));
-  h('string-datatype', 'datatype BYTES with strings', post(withInput({ datatype: 'BYTES', data: ['a', 'b', 'c'] })), b400(['BYTES', 'datatype', 'features']));
+  h(
+    'nan-literal-in-body',
+    'data [NaN, 2, 3] (a JavaScript literal, not JSON)',
+    post('{"inputs":[{"name":"features","shape":[1,3],"datatype":"FP32","data":[NaN,2,3]}]}'),
+    b400(['JSON', 'NaN']),
+  );
+  h(
+    'huge-number-in-data',
+    'data [1e400, 2, 3] (JSON.parse gives Infinity)',
+    post('{"inputs":[{"name":"features","shape":[1,3],"datatype":"FP32","data":[1e400,2,3]}]}'),
+    b400(['features', 'finite', 'Infinity', '1e400']),
+  );
+  h(
+    'string-datatype',
+    'datatype BYTES with strings',
+    post(withInput({ datatype: 'BYTES', data: ['a', 'b', 'c'] })),
+    b400(['BYTES', 'datatype', 'features']),
+  );
   h(
     'deep-nested-data',
     'data nested 100,000 deep (a recursive flatten overflows its stack)',
-    post(`{"inputs":[{"name":"features","shape":[1,3],"datatype":"FP32","data":${'['.repeat(100_000)}1${']'.repeat(100_000)}}]}`),
+    post(
+      `{"inputs":[{"name":"features","shape":[1,3],"datatype":"FP32","data":${'['.repeat(100_000)}1${']'.repeat(100_000)}}]}`,
+    ),
     b400(),
   );
   h(
@@ -1397,7 +1532,12 @@ function httpCases() {
     post(good, { ...JSONH, 'inference-header-content-length': '99999999' }),
     b400('Inference-Header-Content-Length'),
   );
-  h('tfserving-instances-not-list', 'TF Serving: "instances": 5', post({ instances: 5 }, JSONH, '/v1/models/corpus:predict'), b400('instances'));
+  h(
+    'tfserving-instances-not-list',
+    'TF Serving: "instances": 5',
+    post({ instances: 5 }, JSONH, '/v1/models/corpus:predict'),
+    b400('instances'),
+  );
   h(
     'tfserving-both-keys',
     'TF Serving: both "instances" and "inputs"',
@@ -1407,14 +1547,38 @@ function httpCases() {
   h(
     'tfserving-ragged-instances',
     'TF Serving: rows of 3 and 2 values',
-    post({ instances: [[1, 2, 3], [1, 2]] }, JSONH, '/v1/models/corpus:predict'),
+    post(
+      {
+        instances: [
+          [1, 2, 3],
+          [1, 2],
+        ],
+      },
+      JSONH,
+      '/v1/models/corpus:predict',
+    ),
     b400(),
   );
   h('unknown-route', 'GET /v3/anything', { method: 'GET', path: '/v3/anything', headers: {} }, bad([404]));
-  h('unknown-model', 'infer on a model this server does not have', post(good, JSONH, '/v2/models/nope/infer'), bad([404], 'nope'));
-  h('bad-percent-encoding', 'a model name with broken percent-encoding (%E0%A4%A)', post(good, JSONH, '/v2/models/%E0%A4%A/infer'), bad([400, 404]));
+  h(
+    'unknown-model',
+    'infer on a model this server does not have',
+    post(good, JSONH, '/v2/models/nope/infer'),
+    bad([404], 'nope'),
+  );
+  h(
+    'bad-percent-encoding',
+    'a model name with broken percent-encoding (%E0%A4%A)',
+    post(good, JSONH, '/v2/models/%E0%A4%A/infer'),
+    bad([400, 404]),
+  );
   h('wrong-method-get-infer', 'GET on the infer route', { method: 'GET', path: INFER, headers: {} }, bad([405]));
-  h('wrong-method-delete', 'DELETE on the model', { method: 'DELETE', path: '/v2/models/corpus', headers: {} }, bad([405]));
+  h(
+    'wrong-method-delete',
+    'DELETE on the model',
+    { method: 'DELETE', path: '/v2/models/corpus', headers: {} },
+    bad([405]),
+  );
   h('body-over-64mib-content-length', 'a body of 70 MiB announced by Content-Length', null, bad([413]), {
     kind: 'http-content-length-over',
     note: 'streamed at test time: headers claim 70 MiB, then the body is sent until the server answers',
@@ -1423,10 +1587,16 @@ function httpCases() {
     kind: 'http-chunked-over',
     note: 'streamed at test time in 1 MiB chunks until the server answers',
   });
-  h('slowloris-headers', 'headers sent one byte every 2 s and never finished', null, { ...refused(), status: [408, 0] }, {
-    kind: 'http-slowloris',
-    note: 'at test time: the server must close the connection (or answer 408) within 30 s and keep serving others',
-  });
+  h(
+    'slowloris-headers',
+    'headers sent one byte every 2 s and never finished',
+    null,
+    { ...refused(), status: [408, 0] },
+    {
+      kind: 'http-slowloris',
+      note: 'at test time: the server must close the connection (or answer 408) within 30 s and keep serving others',
+    },
+  );
 }
 
 // ---------------------------------------------------------------------------------------------------
