@@ -172,7 +172,7 @@ async function runCliTarget(
       .replaceAll('{store}', store ?? ''),
   );
   const before = store ? snapshotDir(store) : null;
-  const r = await runCli(args, WORK, c.generated ? 240_000 : 150_000);
+  const r = await runCli(args, WORK, c.generated ? 120_000 : 90_000);
   const loss = store && e.store ? storeLoss(e.store, before!, snapshotDir(store)) : null;
   rmSync(out, { recursive: true, force: true });
   if (store) rmSync(store, { recursive: true, force: true });

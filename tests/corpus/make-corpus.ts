@@ -801,8 +801,14 @@ function jsonCases() {
 // ---------------------------------------------------------------------------------------------------
 
 function onnxCases(b: Bases) {
-  const serve = ['serve', '--model', '{input}', '--name', 'corpus', '--port', '0'];
-  const o = (id: string, wrong: string, content: string | Bytes, e: Expectation, serveExpect?: Partial<Expectation>) => {
+  const serve = ['serve', '--model', '{input}', '--port', '0'];
+  const o = (
+    id: string,
+    wrong: string,
+    content: string | Bytes,
+    e: Expectation,
+    serveExpect?: Partial<Expectation>,
+  ) => {
     const file = `${id}.onnx`;
     add(
       {
