@@ -38,7 +38,7 @@ import {
   seenHttp,
   snapshotDir,
   snapshotMemory,
-  storeLoss,
+  storeCheck,
   type Seen,
   type TableShape,
   type Verdict,
@@ -107,7 +107,7 @@ async function runCore(c: CorpusCase, t: Extract<Target, { core: string }>, inpu
   const e = expectFor(c, t);
   const name = basename(input);
   let seen: Seen;
-  let loss: string | null = null;
+  let store: ReturnType<typeof storeCheck> | null = null;
   switch (t.core) {
     case 'parseDelimitedBytes':
       seen = await core(() => parseDelimitedBytes(new Uint8Array(readFileSync(input)), name), shapeOf);
@@ -140,18 +140,20 @@ async function runCore(c: CorpusCase, t: Extract<Target, { core: string }>, inpu
       seen = await core(() => unzipBundle(new Uint8Array(readFileSync(input)), name));
       break;
     case 'importBundle': {
-      const store = await seededMemory();
-      const before = snapshotMemory(store);
-      seen = await core(async () => importBundle(store, new Uint8Array(readFileSync(input)), name));
-      loss = e.store ? storeLoss(e.store, before, snapshotMemory(store)) : null;
+      const mem = await seededMemory();
+      const before = snapshotMemory(mem);
+      seen = await core(async () => importBundle(mem, new Uint8Array(readFileSync(input)), name));
+      store = e.store ? storeCheck(e.store, before, snapshotMemory(mem)) : null;
       break;
     }
   }
-  return { target: `core ${t.core}`, verdict: withLoss(judge(e, seen), loss) };
+  return { target: `core ${t.core}`, verdict: withStore(judge(e, seen), store) };
 }
 
-function withLoss(v: Verdict, loss: string | null): Verdict {
-  return loss ? { ...v, pass: false, loss: true, why: `${v.why}; LOSS: ${loss}` } : v;
+function withStore(v: Verdict, s: ReturnType<typeof storeCheck> | null): Verdict {
+  if (s?.loss) return { ...v, pass: false, loss: true, why: `${v.why}; LOSS: ${s.loss}` };
+  if (s?.dropped) return { ...v, pass: false, why: `${v.why}; ${s.dropped}` };
+  return v;
 }
 
 async function runCliTarget(
@@ -173,10 +175,10 @@ async function runCliTarget(
   );
   const before = store ? snapshotDir(store) : null;
   const r = await runCli(args, WORK, c.generated ? 120_000 : 90_000);
-  const loss = store && e.store ? storeLoss(e.store, before!, snapshotDir(store)) : null;
+  const check = store && e.store ? storeCheck(e.store, before!, snapshotDir(store)) : null;
   rmSync(out, { recursive: true, force: true });
   if (store) rmSync(store, { recursive: true, force: true });
-  return { target: `benchtop ${t.cli[0]}`, verdict: withLoss(judge(e, seenCli(r)), loss) };
+  return { target: `benchtop ${t.cli[0]}`, verdict: withStore(judge(e, seenCli(r)), check) };
 }
 
 // ---------------------------------------------------------------------------------------------------

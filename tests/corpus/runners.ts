@@ -231,21 +231,26 @@ export function snapshotMemory(store: object): Map<string, string> {
   return out;
 }
 
-/** Compares two snapshots by the case's store rule; returns a loss description or null. */
-export function storeLoss(
+/**
+ * Compares two snapshots by the case's store rule. `loss`: something stored was changed or removed, or
+ * a refused import wrote anyway; `dropped`: an import that should have been kept beside what exists
+ * added nothing (a failure, but nothing stored was lost).
+ */
+export function storeCheck(
   rule: NonNullable<Expectation['store']>,
   before: Map<string, string>,
   after: Map<string, string>,
-): string | null {
+): { loss: string | null; dropped: string | null } {
   const changed = [...before]
     .filter(([k, h]) => after.get(k) !== h)
     .map(([k]) => (after.has(k) ? `${k} changed` : `${k} removed`));
-  if (changed.length) return `the store lost what it had: ${changed.slice(0, 5).join(', ')}`;
+  if (changed.length) return { loss: `the store lost what it had: ${changed.slice(0, 5).join(', ')}`, dropped: null };
   const added = [...after.keys()].filter((k) => !before.has(k));
-  if (rule === 'unchanged' && added.length) return `a refused import still wrote ${added.slice(0, 5).join(', ')}`;
+  if (rule === 'unchanged' && added.length)
+    return { loss: `a refused import still wrote ${added.slice(0, 5).join(', ')}`, dropped: null };
   if ((rule === 'keep-both' || rule === 'added') && added.length === 0)
-    return `nothing was added: the import was dropped (or replaced records in place)`;
-  return null;
+    return { loss: null, dropped: 'nothing was added beside what the store had' };
+  return { loss: null, dropped: null };
 }
 
 // ---------------------------------------------------------------------------------------------------
