@@ -62,7 +62,7 @@ export function parseJsonRecords(text: string, file: string): Result<Table> {
         nested.add(k);
         return JSON.stringify(v);
       }
-      if (typeof v === 'number' && !Number.isFinite(v)) return '';
+      // A number out of range (1e400) parses as Infinity: the builder makes it missing, with a note.
       return String(v);
     }),
   );
