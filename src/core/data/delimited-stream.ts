@@ -89,7 +89,11 @@ export class DelimitedParser {
     if (!this.problem) this.parse(true);
     if (this.problem) return fail(this.problem, this.warnings);
     if (this.builder === null)
-      return fail({ kind: 'empty-file', file: this.file, message: `${this.file} is empty: it has no header and no rows.` });
+      return fail({
+        kind: 'empty-file',
+        file: this.file,
+        message: `${this.file} is empty: it has no header and no rows.`,
+      });
     const r = this.builder.finish();
     return { ...r, warnings: [...this.warnings, ...r.warnings] };
   }

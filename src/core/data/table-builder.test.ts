@@ -59,3 +59,10 @@ describe('non-finite numbers become missing values, with a note naming the colum
     expect(parseNumber('1e-400')).toBe(0);
   });
 });
+
+describe('records without fields', () => {
+  it('[{}] is an error naming the file, not a crash (found by the property tests)', () => {
+    const r = parseJsonRecords('[{}]', 'e.json');
+    expect(!r.ok && r.error).toMatchObject({ kind: 'no-columns', file: 'e.json' });
+  });
+});

@@ -111,6 +111,11 @@ export class TableBuilder {
     if (this.rowCount === 0) {
       return fail({ kind: 'header-only', file, message: `${file} has a header row but no data rows.` }, this.warnings);
     }
+    if (this.names.length === 0)
+      return fail(
+        { kind: 'no-columns', file, message: `${file} has no columns: no row names a field.` },
+        this.warnings,
+      );
     const columns: Column[] = this.names.map((name, c) => ({
       name,
       dictionary: this.dictionaries[c]!,
@@ -178,7 +183,7 @@ export class TableBuilder {
   }
 
   private ensureCapacity(n: number): void {
-    if (n <= this.codes[0]!.length) return;
+    if (this.codes.length === 0 || n <= this.codes[0]!.length) return;
     const cap = Math.max(n, this.codes[0]!.length * 2);
     this.codes = this.codes.map((old) => {
       const next = new Int32Array(cap);
