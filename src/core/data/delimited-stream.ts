@@ -133,6 +133,10 @@ export class DelimitedParser {
     }
     this.builder?.addRows(batch);
     this.rowsSeen = next;
+    if (this.builder?.error) {
+      this.problem = this.builder.error;
+      return;
+    }
     if (errors.length > 0) {
       this.problem = this.quoteProblem(errors[0]!);
       return;

@@ -66,3 +66,13 @@ describe('records without fields', () => {
     expect(!r.ok && r.error).toMatchObject({ kind: 'no-columns', file: 'e.json' });
   });
 });
+
+describe('a column with more distinct values than a Map holds', () => {
+  it('is an error naming the column and the row, not a RangeError (the limit is lowered here)', () => {
+    const b = new TableBuilder('ids.csv', ['id', 'y'], 1000);
+    b.addRows(Array.from({ length: 1500 }, (_, i) => [`id-${i}`, 'a']));
+    expect(b.error).toMatchObject({ kind: 'too-many-values', column: 'id', row: 1001 });
+    const r = b.finish();
+    expect(!r.ok && r.error.message).toMatch(/^ids\.csv: column "id" has more than 1,000 distinct values/);
+  });
+});

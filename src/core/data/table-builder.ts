@@ -6,6 +6,9 @@ import { parseNumber } from './values.ts';
 /** How many bad rows we name before summarising the rest. */
 const MAX_NAMED_ROWS = 5;
 
+/** Distinct values one column may hold: a JavaScript Map holds at most 2^24 entries. */
+export const MAX_DISTINCT = 2 ** 24 - 1;
+
 /** Missing-value tokens that are NaN spelled out (noted, unlike an empty cell or NA). */
 const NAN_SPELLING = /^[+-]?nan$/i;
 /** Spellings of non-finite numbers that are not missing tokens: inf, -Infinity, NAN, … */
@@ -37,9 +40,14 @@ export class TableBuilder {
   private readonly nanCells: number[];
   private readonly nanFirst: number[];
 
+  /** Set when a column outgrows {@link MAX_DISTINCT}; later rows are ignored and finish() fails. */
+  private overflow: Problem | null = null;
+
+  /** @param maxDistinct distinct values one column may hold (tests lower it). */
   constructor(
     readonly file: string,
     header: string[],
+    private readonly maxDistinct = MAX_DISTINCT,
   ) {
     this.names = repairHeader(file, header, this.warnings);
     this.lookups = this.names.map(() => new Map());
@@ -61,6 +69,7 @@ export class TableBuilder {
   addRows(rows: readonly (readonly string[])[]): void {
     const width = this.names.length;
     for (const fields of rows) {
+      if (this.overflow) return;
       if (fields.length !== width) {
         this.raggedCount++;
         if (this.ragged.length < MAX_NAMED_ROWS)
@@ -78,6 +87,10 @@ export class TableBuilder {
           const found = lookup.get(v);
           if (found === undefined) {
             code = this.dictionaries[c]!.length;
+            if (code >= this.maxDistinct) {
+              this.tooManyValues(c);
+              return;
+            }
             this.dictionaries[c]!.push(v);
             lookup.set(v, code);
           } else code = found;
@@ -88,9 +101,29 @@ export class TableBuilder {
     }
   }
 
+  /** The problem that stops the table early (a column with too many distinct values), if any. */
+  get error(): Problem | null {
+    return this.overflow;
+  }
+
+  private tooManyValues(c: number): void {
+    const name = this.names[c]!;
+    this.overflow = {
+      kind: 'too-many-values',
+      file: this.file,
+      row: this.rowCount + 1,
+      column: name,
+      message:
+        `${this.file}: column "${name}" has more than ${this.maxDistinct.toLocaleString('en-US')} distinct ` +
+        `values (reached at row ${this.rowCount + 1}), more than Benchtop can hold for one column. ` +
+        'Drop or round that column, or sample rows.',
+    };
+  }
+
   /** Finishes the table, or explains why the input cannot become one. */
   finish(): Result<Table> {
     const file = this.file;
+    if (this.overflow) return fail(this.overflow, this.warnings);
     if (this.raggedCount > 0) {
       const first = this.ragged[0]!;
       const named = this.ragged.map((r) => `row ${r.row} has ${r.fields}`).join(', ');
