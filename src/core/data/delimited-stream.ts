@@ -59,6 +59,8 @@ export class DelimitedParser {
   private linesBefore = 0;
   private problem: Problem | null = null;
   private readonly warnings: Problem[] = [];
+  /** papaparse found no delimiter in the first rows. */
+  private undetectable = false;
 
   /** @param delimiter fixed delimiter, or `undefined` to guess among , tab | ; */
   constructor(
@@ -94,14 +96,7 @@ export class DelimitedParser {
         file: this.file,
         message: `${this.file} is empty: it has no header and no rows.`,
       });
-    const r = this.builder.finish();
-    return { ...r, warnings: [...this.warnings, ...r.warnings] };
-  }
-
-  private start(): Papa.Parser {
-    const sample = this.pending.slice(0, GUESS_CHARS);
-    const guess = Papa.parse<string[]>(sample, { delimiter: this.delimiter, preview: 10, skipEmptyLines: 'greedy' });
-    if (guess.errors.some((e) => e.code === 'UndetectableDelimiter'))
+    if (this.undetectable && this.builder.names.length === 1)
       this.warnings.push({
         kind: 'one-column',
         file: this.file,
@@ -109,11 +104,19 @@ export class DelimitedParser {
           `${this.file}: no delimiter (comma, tab, | or ;) separates the first rows into fields, so ` +
           'each line is read as one cell of a single column.',
       });
+    const r = this.builder.finish();
+    return { ...r, warnings: [...this.warnings, ...r.warnings] };
+  }
+
+  private start(): Papa.Parser {
+    const sample = this.pending.slice(0, GUESS_CHARS);
+    const guess = Papa.parse<string[]>(sample, { delimiter: this.delimiter, preview: 10, skipEmptyLines: 'greedy' });
+    this.undetectable = guess.errors.some((e) => e.code === 'UndetectableDelimiter');
     return new Papa.Parser({ delimiter: guess.meta.delimiter, newline: guess.meta.linebreak as '\n' });
   }
 
   private parse(last: boolean): void {
-    if (this.pending === '' && !last) return;
+    if (this.pending === '' && (!last || this.parser === null)) return;
     this.parser ??= this.start();
     const parsed = this.parser.parse(this.pending, 0, !last) as PapaRows;
     const rows = parsed.data;
