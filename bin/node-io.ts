@@ -19,7 +19,7 @@ import { fail } from '../src/core/util/result.ts';
 /** Where the notes of a table that loaded go (warnings: repaired names, values read as missing, …). */
 export type NoteSink = (note: Problem) => void;
 
-/** The command line's default: one JSON line per note on stderr, `{"note":{kind, message, file, row?, column?}}`. */
+/** A sink that writes one JSON line per note on stderr, `{"note":{kind, message, file, row?, column?}}`. */
 export const noteToStderr: NoteSink = (note) => process.stderr.write(JSON.stringify({ note }) + '\n');
 
 function unreadable(path: string, e: unknown) {
@@ -34,12 +34,13 @@ function unreadable(path: string, e: unknown) {
  * Reads a CSV/TSV/JSON file from disk into a table with the same parsers as the app. Files over
  * {@link MAX_FILE_BYTES} are refused before reading (the app's limit). CSV/TSV is streamed: 1 MB
  * chunks through the UTF-8 check and the incremental parser into the table builder, so the file
- * never sits in memory as one string. A table that loads hands each of its warnings to `onNote`
- * (by default a JSON line on stderr) and still carries them in `warnings`.
+ * never sits in memory as one string. The notes of a table that loads (values read as missing,
+ * repaired names, …) are its `warnings`; each is also handed to `onNote` (none by default: stderr
+ * carries only the one JSON error, so commands put the notes in their JSON output).
  * Cost: O(bytes); memory O(1 MB + the encoded table) for CSV, O(file) for JSON.
  * @example const t = await readTableFile('wine.csv'); if (!t.ok) console.error(t.error.message);
  */
-export async function readTableFile(path: string, onNote: NoteSink = noteToStderr): Promise<Result<Table>> {
+export async function readTableFile(path: string, onNote: NoteSink = () => {}): Promise<Result<Table>> {
   const name = basename(path);
   let size: number;
   try {
