@@ -156,3 +156,15 @@ describe('notes', () => {
     expect(t.ok && t.value.columns.map((c) => c.name)).toEqual(['a', 'b']);
   });
 });
+
+describe('NUL bytes (binary data, UTF-16 read as UTF-8) are an error naming the row and line', () => {
+  it('in a cell, and in UTF-16 text without a BOM', () => {
+    const cellNul = parseDelimitedBytes(bytes('a,b\n1,x\n2,y\u0000z\n3,w\n'), 'n.csv');
+    expect(!cellNul.ok && cellNul.error).toMatchObject({ kind: 'nul-byte', file: 'n.csv', row: 2 });
+    expect(!cellNul.ok && cellNul.error.message).toContain('row 2 (line 3) holds a NUL byte');
+    const utf16 = Uint8Array.from([...'a,b\n1,2\n'].flatMap((ch) => [ch.charCodeAt(0), 0]));
+    const r = parseDelimitedBytes(utf16, 'u16.csv');
+    expect(!r.ok && r.error).toMatchObject({ kind: 'nul-byte', row: 0 });
+    expect(!r.ok && r.error.message).toContain('UTF-16');
+  });
+});

@@ -118,6 +118,11 @@ export class DelimitedParser {
   private parse(last: boolean): void {
     if (this.pending === '' && (!last || this.parser === null)) return;
     this.parser ??= this.start();
+    const nul = this.pending.indexOf('\u0000');
+    if (nul !== -1) {
+      this.problem = this.nulProblem(nul);
+      return;
+    }
     const parsed = this.parser.parse(this.pending, 0, !last) as PapaRows;
     const rows = parsed.data;
     // Errors of the unfinished last row come again once the row is complete; handle only emitted rows.
@@ -198,6 +203,26 @@ export class DelimitedParser {
         `${file}: ${this.where()} (line ${line}) has a quoted field whose closing quote is followed by ` +
         `other characters (${column}). Quote the whole cell and double each quote inside it (""), then ` +
         'load the file again.',
+    };
+  }
+
+  /** A NUL character: binary data, or UTF-16 text read as UTF-8 (every other byte is NUL). */
+  private nulProblem(index: number): Problem {
+    const probe = this.parser!.parse(this.pending.slice(0, index), 0, false) as PapaRows;
+    const before = probe.data.slice(0, -1).filter((f) => !isBlankLine(f)).length;
+    const row = this.rowsSeen + before;
+    const field = Math.max(0, (probe.data[probe.data.length - 1]?.length ?? 1) - 1);
+    const name = row === 0 ? undefined : this.builder?.names[field];
+    const where = row === 0 ? 'the header row' : `row ${row}`;
+    return {
+      kind: 'nul-byte',
+      file: this.file,
+      row,
+      ...(name !== undefined && { column: name }),
+      message:
+        `${this.file}: ${where} (line ${this.lineAt(index)}) holds a NUL byte` +
+        `${name !== undefined ? ` (column "${name}")` : ''}: the file is binary, or text saved as UTF-16 ` +
+        'rather than UTF-8. Save it as UTF-8 text (for example "CSV UTF-8") and load it again.',
     };
   }
 

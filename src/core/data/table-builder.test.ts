@@ -76,3 +76,15 @@ describe('a column with more distinct values than a Map holds', () => {
     expect(!r.ok && r.error.message).toMatch(/^ids\.csv: column "id" has more than 1,000 distinct values/);
   });
 });
+
+describe('JSON records that cannot be kept', () => {
+  it('a field nested deeper than the call stack is an error naming the record and field', () => {
+    const deep = '['.repeat(200_000) + ']'.repeat(200_000);
+    const r = parseJsonRecords(`[{"a":1,"deep":${deep}}]`, 'd.json');
+    expect(!r.ok && r.error).toMatchObject({ kind: 'too-deep', row: 1, column: 'deep' });
+  });
+  it('null is named as null', () => {
+    const r = parseJsonRecords('null', 'n.json');
+    expect(!r.ok && r.error.message).toContain('it holds null');
+  });
+});
