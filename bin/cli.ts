@@ -142,7 +142,7 @@ function baselineFromArg(v: string | undefined): UserBaseline[] {
 /** Loads the data file and builds the schema with the label (and ignored columns) set. */
 async function loadData(
   values: Record<string, string | boolean | undefined>,
-): Promise<{ table: Table; name: string; schema: Schema } | Problem> {
+): Promise<{ table: Table; name: string; schema: Schema; notes: Problem[] } | Problem> {
   const path = values.data as string;
   const table = await readTableFile(path);
   if (!table.ok) return table.error;
@@ -162,7 +162,7 @@ async function loadData(
       message: `${name} has no column "${label}". Columns: ${schema.columns.map((c) => c.name).join(', ')}`,
     };
   schema = withRole(schema, label, 'label');
-  return { table: table.value, name, schema };
+  return { table: table.value, name, schema, notes: table.warnings };
 }
 
 function splitFromArgs(values: Record<string, string | boolean | undefined>, seed: number): SplitSpec {
@@ -312,7 +312,7 @@ async function train(argv: string[]): Promise<number> {
         out: values.out,
         store: stored,
         ...runSummary(result.value.run),
-        warnings: result.warnings.map((w) => w.message),
+        warnings: [...data.notes, ...result.warnings].map((w) => w.message),
       },
       null,
       2,

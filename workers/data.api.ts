@@ -5,6 +5,7 @@ import { parseJsonRecords } from '../src/core/data/parse-json.ts';
 import { inferSchema, type Schema } from '../src/core/data/schema.ts';
 import { previewRows, tableByteSize, type Table } from '../src/core/data/table.ts';
 import { decodeTable, encodeTable } from '../src/core/data/table-codec.ts';
+import { fileTooLarge, MAX_FILE_BYTES } from '../src/core/data/limits.ts';
 import type { Result } from '../src/core/util/result.ts';
 import { fail, ok } from '../src/core/util/result.ts';
 
@@ -21,8 +22,8 @@ export interface DatasetInfo {
   split?: { kind: 'random' | 'stratified' | 'time'; timeColumn?: string };
 }
 
-/** Files larger than this are refused before reading, with a message. */
-export const MAX_FILE_BYTES = 512 * 1024 * 1024;
+/** Files larger than this are refused before reading, with a message (the command line shares it). */
+export { MAX_FILE_BYTES };
 
 const PREVIEW_ROWS = 8;
 
@@ -89,15 +90,7 @@ export function createDataApi(fetchImpl: typeof fetch, baseUrl: string) {
       onProgress?: (p: ParseProgress) => void,
     ): Promise<Result<DatasetInfo>> {
       const name = file.name || 'file';
-      if (file.size > MAX_FILE_BYTES) {
-        return fail({
-          kind: 'too-large',
-          file: name,
-          message:
-            `${name} is ${(file.size / 2 ** 20).toFixed(0)} MB; Benchtop reads files up ` +
-            `to ${MAX_FILE_BYTES / 2 ** 20} MB in a browser tab. Sample or split it first.`,
-        });
-      }
+      if (file.size > MAX_FILE_BYTES) return fail(fileTooLarge(name, file.size, ' in a browser tab'));
       let parsed: Result<Table>;
       if (/\.json$/i.test(name)) {
         const bytes = new Uint8Array(await file.arrayBuffer());

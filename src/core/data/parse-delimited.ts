@@ -1,7 +1,6 @@
-import Papa from 'papaparse';
 import type { Result } from '../util/result.ts';
 import { fail } from '../util/result.ts';
-import { TableBuilder } from './table-builder.ts';
+import { DelimitedParser } from './delimited-stream.ts';
 import type { Table } from './table.ts';
 import { finishUtf8, newUtf8Scan, scanUtf8 } from './utf8.ts';
 
@@ -11,6 +10,9 @@ export interface ParseProgress {
   totalBytes: number;
   rows: number;
 }
+
+/** Bytes (or characters) handed to the parser at a time. */
+const CHUNK = 1 << 20;
 
 /** Picks the delimiter from the file name; `undefined` lets papaparse guess among , ; tab |. */
 export function delimiterFor(fileName: string): string | undefined {
@@ -28,83 +30,101 @@ function notUtf8(file: string, line: number, offset: number) {
   });
 }
 
-function emptyFile(file: string) {
-  return fail<Table>({ kind: 'empty-file', file, message: `${file} is empty: it has no header and no rows.` });
+/**
+ * Delimited bytes arriving in chunks (a file stream, a Blob stream, a buffer cut in pieces): each
+ * chunk is checked as UTF-8 (the first bad byte is reported with its line), decoded without
+ * splitting a character across chunks, and fed to a {@link DelimitedParser}. A leading BOM is dropped.
+ * Shared by the app's data worker and the Node command line, so both read a file the same way.
+ *
+ * Cost: O(bytes), one pass; memory O(one chunk + the longest row + the encoded table).
+ * @example
+ *   const s = new DelimitedByteStream('a.csv');
+ *   for (const chunk of chunks) if (!s.push(chunk)) break;
+ *   const table = s.finish();
+ */
+export class DelimitedByteStream {
+  private readonly scan = newUtf8Scan();
+  private readonly decoder = new TextDecoder('utf-8');
+  private readonly parser: DelimitedParser;
+
+  constructor(readonly file: string) {
+    this.parser = new DelimitedParser(file, delimiterFor(file));
+  }
+
+  /** Bytes seen so far. */
+  get bytes(): number {
+    return this.scan.offset;
+  }
+
+  /** Data rows read so far. */
+  get rows(): number {
+    return this.parser.rows;
+  }
+
+  /** Feeds the next chunk. Returns false once the input is known to be bad: stop reading then. */
+  push(bytes: Uint8Array): boolean {
+    if (!scanUtf8(this.scan, bytes)) return false;
+    this.parser.push(this.decoder.decode(bytes, { stream: true }));
+    return this.parser.error === null;
+  }
+
+  /** Finishes the table, or explains why the bytes cannot become one. */
+  finish(): Result<Table> {
+    if (!finishUtf8(this.scan)) return notUtf8(this.file, this.scan.badLine!, this.scan.badOffset!);
+    if (this.parser.error === null) this.parser.push(this.decoder.decode());
+    return this.parser.finish();
+  }
 }
 
 /**
- * Parses delimited text (CSV, TSV) already in memory: the Node command line and tests use this.
- * RFC 4180 quoting via papaparse; first row is the header.
+ * Parses delimited text (CSV, TSV) already in memory as bytes: catalog datasets and tests use this.
+ * RFC 4180 quoting via papaparse; first row is the header. The bytes are decoded a chunk at a time,
+ * so even a buffer larger than the longest JavaScript string parses.
  * Cost: O(bytes).
  * @example parseDelimitedBytes(new TextEncoder().encode('a,b\n1,2\n'), 'x.csv')
  */
 export function parseDelimitedBytes(bytes: Uint8Array, file: string): Result<Table> {
-  const scan = newUtf8Scan();
-  if (!scanUtf8(scan, bytes) || !finishUtf8(scan)) return notUtf8(file, scan.badLine!, scan.badOffset!);
-  let text = new TextDecoder('utf-8').decode(bytes);
-  if (text.trim() === '') return emptyFile(file);
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  const parsed = Papa.parse<string[]>(text, { delimiter: delimiterFor(file), skipEmptyLines: 'greedy' });
-  const [header, ...rows] = parsed.data;
-  const builder = new TableBuilder(file, header ?? []);
-  builder.addRows(rows);
-  return builder.finish();
+  const stream = new DelimitedByteStream(file);
+  for (let at = 0; at < bytes.length; at += CHUNK) if (!stream.push(bytes.subarray(at, at + CHUNK))) break;
+  return stream.finish();
 }
 
 /**
- * Streams a file (a Blob in a Web Worker) through a UTF-8 check and then papaparse in chunks,
- * reporting progress, so a 50 MB CSV never sits in memory as one string.
- * Browser/worker only (papaparse reads Blobs with FileReader).
- * Cost: two passes over the bytes; memory O(one chunk + the encoded table).
+ * Parses delimited text already decoded to a string (a leading BOM is dropped).
+ * Cost: O(characters).
+ * @example parseDelimitedText('a,b\n1,2\n', 'x.csv')
+ */
+export function parseDelimitedText(text: string, file: string): Result<Table> {
+  const parser = new DelimitedParser(file, delimiterFor(file));
+  const start = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+  for (let at = start; at < text.length && parser.error === null; at += CHUNK) parser.push(text.slice(at, at + CHUNK));
+  return parser.finish();
+}
+
+/**
+ * Streams a file (a Blob: a File in a Web Worker, or a Blob in Node) through the UTF-8 check and
+ * the incremental parser, reporting progress, so a 500 MB CSV never sits in memory as one string.
+ * Cost: one pass over the bytes; memory O(one chunk + the longest row + the encoded table).
  */
 export async function parseDelimitedBlob(
   blob: Blob,
   file: string,
   onProgress: (p: ParseProgress) => void = () => {},
-  chunkSize = 1 << 20,
 ): Promise<Result<Table>> {
-  if (blob.size === 0) return emptyFile(file);
-  const scan = newUtf8Scan();
+  const stream = new DelimitedByteStream(file);
   const reader = blob.stream().getReader();
-  let onlyWhitespace = true;
-  for (;;) {
-    const { value, done } = await reader.read();
-    if (done) break;
-    if (onlyWhitespace && value.some((b) => b !== 0x20 && b !== 0x0a && b !== 0x0d && b !== 0x09))
-      onlyWhitespace = false;
-    if (!scanUtf8(scan, value)) {
-      await reader.cancel();
-      break;
+  try {
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      if (!stream.push(value)) {
+        await reader.cancel();
+        break;
+      }
+      onProgress({ bytes: stream.bytes, totalBytes: blob.size, rows: stream.rows });
     }
-    onProgress({ bytes: scan.offset / 4, totalBytes: blob.size, rows: 0 });
+  } catch (e) {
+    return fail({ kind: 'read-error', file, message: `${file} could not be read: ${(e as Error).message}` });
   }
-  if (!finishUtf8(scan)) return notUtf8(file, scan.badLine!, scan.badOffset!);
-  if (onlyWhitespace) return emptyFile(file);
-
-  return new Promise((resolve) => {
-    let builder: TableBuilder | null = null;
-    Papa.parse<string[]>(blob as File, {
-      delimiter: delimiterFor(file),
-      skipEmptyLines: 'greedy',
-      chunkSize,
-      chunk: (results) => {
-        let rows = results.data;
-        if (builder === null) {
-          const header = [...(rows[0] ?? [])];
-          if (header.length > 0 && header[0]!.charCodeAt(0) === 0xfeff) header[0] = header[0]!.slice(1);
-          builder = new TableBuilder(file, header);
-          rows = rows.slice(1);
-        }
-        builder.addRows(rows);
-        const cursor = results.meta.cursor;
-        onProgress({ bytes: blob.size / 4 + (cursor * 3) / 4, totalBytes: blob.size, rows: builder.rows });
-      },
-      complete: () => {
-        if (builder === null) resolve(emptyFile(file));
-        else resolve(builder.finish());
-      },
-      error: (err: Error) =>
-        resolve(fail({ kind: 'read-error', file, message: `${file} could not be read: ${err.message}` })),
-    });
-  });
+  return stream.finish();
 }

@@ -53,18 +53,32 @@ export function parseJsonRecords(text: string, file: string): Result<Table> {
   const warnings: Problem[] = [];
   const nested = new Set<string>();
   const builder = new TableBuilder(file, names);
-  const rows = data.map((rec: Record<string, unknown>) =>
+  let tooDeep: Problem | null = null;
+  const rows = data.map((rec: Record<string, unknown>, i: number) =>
     names.map((k) => {
       const v = rec[k];
       if (v === null || v === undefined) return '';
       if (typeof v === 'object') {
         nested.add(k);
-        return JSON.stringify(v);
+        try {
+          return JSON.stringify(v);
+        } catch {
+          // Nesting deeper than the call stack (JSON.parse reads it, JSON.stringify cannot write it back).
+          tooDeep ??= {
+            kind: 'too-deep',
+            file,
+            row: i + 1,
+            column: k,
+            message: `${file}: record ${i + 1}'s field "${k}" is nested too deeply to keep as a value.`,
+          };
+          return '';
+        }
       }
-      if (typeof v === 'number' && !Number.isFinite(v)) return '';
+      // A number out of range (1e400) parses as Infinity: the builder makes it missing, with a note.
       return String(v);
     }),
   );
+  if (tooDeep) return fail(tooDeep);
   builder.addRows(rows);
   for (const k of nested)
     warnings.push({

@@ -31,4 +31,12 @@ describe('splitRows', () => {
   it('rejects fractions that do not sum to 1', () => {
     expect(() => splitRows(10, { kind: 'random', fractions: [0.5, 0.2, 0.2], seed: 1 })).toThrow(/sum to 1/);
   });
+  it('stratified: a class of 1.78M rows splits (it overflowed the call stack with push(...rows))', () => {
+    const n = 1_780_000;
+    const strata = Int32Array.from({ length: n }, (_, i) => (i < 1_700_000 ? 0 : 1));
+    const s = splitRows(n, { kind: 'stratified', fractions: [0.7, 0.15, 0.15], seed: 3 });
+    expect(s.train.length + s.validation.length + s.test.length).toBe(n);
+    const t = splitRows(n, { kind: 'stratified', fractions: [0.7, 0.15, 0.15], seed: 3 }, strata);
+    expect([t.train.length, t.validation.length, t.test.length]).toEqual([1_246_000, 267_000, 267_000]);
+  });
 });

@@ -60,9 +60,8 @@ export function splitRows(n: number, spec: SplitSpec, strata?: Int32Array, order
     const rows = Uint32Array.from(groups.get(key)!);
     shuffleInPlace(rows, rng);
     const [a, b] = sizes(rows.length, spec.fractions);
-    train.push(...rows.subarray(0, a));
-    validation.push(...rows.subarray(a, a + b));
-    test.push(...rows.subarray(a + b));
+    // A loop, not push(...rows): spreading a class of ~100k+ rows overflows the call stack.
+    for (let i = 0; i < rows.length; i++) (i < a ? train : i < a + b ? validation : test).push(rows[i]!);
   }
   // Interleave classes so mini-batches drawn in order are not single-class.
   const mix = (xs: number[]) => shuffleInPlace(Uint32Array.from(xs), rng);

@@ -1,9 +1,20 @@
 import type { Problem, Result } from '../util/result.ts';
 import { fail, ok } from '../util/result.ts';
 import { isMissing, type Column, type Table } from './table.ts';
+import { parseNumber } from './values.ts';
 
 /** How many bad rows we name before summarising the rest. */
 const MAX_NAMED_ROWS = 5;
+
+/** Distinct values one column may hold: a JavaScript Map holds at most 2^24 entries. */
+export const MAX_DISTINCT = 2 ** 24 - 1;
+
+/** Missing-value tokens that are NaN spelled out (noted, unlike an empty cell or NA). */
+const NAN_SPELLING = /^[+-]?nan$/i;
+/** Spellings of non-finite numbers that are not missing tokens: inf, -Infinity, NAN, … */
+const NON_FINITE = /^[+-]?(nan|inf|infinity)$/i;
+/** A decimal number, possibly out of a double's range. */
+const NUMBER_LIKE = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
 /**
  * Builds a {@link Table} from rows that arrive in chunks (a streaming CSV parser, a JSON array).
@@ -25,15 +36,25 @@ export class TableBuilder {
   private readonly warnings: Problem[] = [];
   private readonly ragged: { row: number; fields: number }[] = [];
   private raggedCount = 0;
+  /** Per column: cells spelled NaN (missing tokens), and the first data row holding one. */
+  private readonly nanCells: number[];
+  private readonly nanFirst: number[];
 
+  /** Set when a column outgrows {@link MAX_DISTINCT}; later rows are ignored and finish() fails. */
+  private overflow: Problem | null = null;
+
+  /** @param maxDistinct distinct values one column may hold (tests lower it). */
   constructor(
     readonly file: string,
     header: string[],
+    private readonly maxDistinct = MAX_DISTINCT,
   ) {
     this.names = repairHeader(file, header, this.warnings);
     this.lookups = this.names.map(() => new Map());
     this.dictionaries = this.names.map(() => []);
     this.codes = this.names.map(() => new Int32Array(1024));
+    this.nanCells = this.names.map(() => 0);
+    this.nanFirst = this.names.map(() => 0);
   }
 
   /** Rows seen so far. */
@@ -48,6 +69,7 @@ export class TableBuilder {
   addRows(rows: readonly (readonly string[])[]): void {
     const width = this.names.length;
     for (const fields of rows) {
+      if (this.overflow) return;
       if (fields.length !== width) {
         this.raggedCount++;
         if (this.ragged.length < MAX_NAMED_ROWS)
@@ -58,11 +80,17 @@ export class TableBuilder {
       for (let c = 0; c < width; c++) {
         const v = String(fields[c] ?? '').trim();
         let code = -1;
-        if (!isMissing(v)) {
+        if (isMissing(v)) {
+          if (NAN_SPELLING.test(v) && this.nanCells[c]!++ === 0) this.nanFirst[c] = this.rowCount + 1;
+        } else {
           const lookup = this.lookups[c]!;
           const found = lookup.get(v);
           if (found === undefined) {
             code = this.dictionaries[c]!.length;
+            if (code >= this.maxDistinct) {
+              this.tooManyValues(c);
+              return;
+            }
             this.dictionaries[c]!.push(v);
             lookup.set(v, code);
           } else code = found;
@@ -73,9 +101,29 @@ export class TableBuilder {
     }
   }
 
+  /** The problem that stops the table early (a column with too many distinct values), if any. */
+  get error(): Problem | null {
+    return this.overflow;
+  }
+
+  private tooManyValues(c: number): void {
+    const name = this.names[c]!;
+    this.overflow = {
+      kind: 'too-many-values',
+      file: this.file,
+      row: this.rowCount + 1,
+      column: name,
+      message:
+        `${this.file}: column "${name}" has more than ${this.maxDistinct.toLocaleString('en-US')} distinct ` +
+        `values (reached at row ${this.rowCount + 1}), more than Benchtop can hold for one column. ` +
+        'Drop or round that column, or sample rows.',
+    };
+  }
+
   /** Finishes the table, or explains why the input cannot become one. */
   finish(): Result<Table> {
     const file = this.file;
+    if (this.overflow) return fail(this.overflow, this.warnings);
     if (this.raggedCount > 0) {
       const first = this.ragged[0]!;
       const named = this.ragged.map((r) => `row ${r.row} has ${r.fields}`).join(', ');
@@ -96,11 +144,17 @@ export class TableBuilder {
     if (this.rowCount === 0) {
       return fail({ kind: 'header-only', file, message: `${file} has a header row but no data rows.` }, this.warnings);
     }
+    if (this.names.length === 0)
+      return fail(
+        { kind: 'no-columns', file, message: `${file} has no columns: no row names a field.` },
+        this.warnings,
+      );
     const columns: Column[] = this.names.map((name, c) => ({
       name,
       dictionary: this.dictionaries[c]!,
       codes: this.codes[c]!.slice(0, this.rowCount),
     }));
+    columns.forEach((col, c) => this.dropNonFinite(col, c));
     for (const col of columns) {
       if (col.dictionary.length === 0) {
         this.warnings.push({
@@ -115,8 +169,54 @@ export class TableBuilder {
     return ok({ columns, rowCount: this.rowCount }, this.warnings);
   }
 
+  /**
+   * In a column of numbers, cells that are not finite numbers (NaN, ±Infinity, inf, or a number too
+   * large for a double, like 1e400) become missing values, with one note per column: the count,
+   * the spellings and the first row. Otherwise a single "inf" would turn the column into categories
+   * and a 1e400 would reach training as Infinity. NaN spellings are missing in every column, and noted.
+   */
+  private dropNonFinite(col: Column, c: number): void {
+    const dict = col.dictionary;
+    const bad = dict.map((s) => NON_FINITE.test(s) || (NUMBER_LIKE.test(s) && !Number.isFinite(Number(s))));
+    const finite = dict.map((s) => !Number.isNaN(parseNumber(s)));
+    const numeric = bad.some(Boolean) && finite.some(Boolean) && dict.every((_, k) => bad[k] || finite[k]);
+    let count = this.nanCells[c]!;
+    let first = count > 0 ? this.nanFirst[c]! : Infinity;
+    const spellings = count > 0 ? ['NaN'] : [];
+    if (numeric) {
+      const remap = new Int32Array(dict.length);
+      const kept: string[] = [];
+      dict.forEach((s, k) => {
+        remap[k] = bad[k] ? -1 : kept.push(s) - 1;
+        if (bad[k] && spellings.length < 4) spellings.push(s);
+      });
+      const codes = col.codes;
+      for (let r = 0; r < codes.length; r++) {
+        const code = codes[r]!;
+        if (code < 0) continue;
+        const next = remap[code]!;
+        if (next < 0) {
+          count++;
+          if (r + 1 < first) first = r + 1;
+        }
+        codes[r] = next;
+      }
+      col.dictionary = kept;
+    }
+    if (count === 0) return;
+    this.warnings.push({
+      kind: 'non-finite-number',
+      file: this.file,
+      column: col.name,
+      row: first,
+      message:
+        `${this.file}: column "${col.name}" has ${count} cell(s) that are not finite numbers ` +
+        `(${spellings.join(', ')}), first at row ${first}; they are read as missing values.`,
+    });
+  }
+
   private ensureCapacity(n: number): void {
-    if (n <= this.codes[0]!.length) return;
+    if (this.codes.length === 0 || n <= this.codes[0]!.length) return;
     const cap = Math.max(n, this.codes[0]!.length * 2);
     this.codes = this.codes.map((old) => {
       const next = new Int32Array(cap);

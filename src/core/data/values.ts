@@ -5,9 +5,14 @@
 
 const NUMBER_RE = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
-/** A finite number, or NaN when the cell is not a plain decimal number ("1e3" yes, "0x10", "1,000" no). */
+/**
+ * A finite number, or NaN when the cell is not a plain decimal number ("1e3" yes, "0x10", "1,000" no)
+ * or is out of a double's range ("1e400" would be Infinity).
+ */
 export function parseNumber(s: string): number {
-  return NUMBER_RE.test(s) ? Number(s) : NaN;
+  if (!NUMBER_RE.test(s)) return NaN;
+  const n = Number(s);
+  return Number.isFinite(n) ? n : NaN;
 }
 
 const TRUE = new Set(['true', 't', 'yes', 'y']);

@@ -42,7 +42,8 @@ export function networkSpec(kind: NeuralKind, p: Params, seed: number): NetworkS
 
 /**
  * Parameters and bytes a network needs to train: weights + gradients + two Adam moments, plus one
- * batch's activations. Returns null when it fits the budget, else the sentence to show.
+ * batch's activations, plus the training split as float32 tensors (rows × (inputs + outputs) × 4
+ * bytes). Returns null when it fits the budget, else the sentence to show.
  */
 function memoryProblem(spec: NetworkSpec, ctx: FitContext): string | null {
   const out = outputUnits(ctx.task, ctx.classes);
@@ -66,8 +67,16 @@ function memoryProblem(spec: NetworkSpec, ctx: FitContext): string | null {
     widest = Math.max(widest, u);
     prev = u;
   }
-  const bytes = params * 4 * 4 + spec.batchSize * widest * 4 * 2 * (widths.length + spec.filters.length + 2);
+  // The training set is held as one float32 tensor of inputs and one of targets while training.
+  const data = ctx.rows * (ctx.inputSize + out) * 4;
+  const bytes = params * 4 * 4 + spec.batchSize * widest * 4 * 2 * (widths.length + spec.filters.length + 2) + data;
   if (bytes <= ctx.memoryBudget) return null;
+  if (data * 2 > bytes)
+    return (
+      `The training split (${ctx.rows.toLocaleString('en-US')} rows × ${ctx.inputSize} inputs) needs about ` +
+      `${(bytes / 2 ** 20).toFixed(0)} MB as float32 tensors to train, more than the ` +
+      `${(ctx.memoryBudget / 2 ** 20).toFixed(0)} MB this device allows; sample fewer rows or use fewer columns.`
+    );
   return (
     `This network has ${params.toLocaleString('en-US')} parameters and needs about ` +
     `${(bytes / 2 ** 20).toFixed(0)} MB to train, more than the ${(ctx.memoryBudget / 2 ** 20).toFixed(0)} MB ` +

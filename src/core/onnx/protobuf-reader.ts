@@ -1,3 +1,6 @@
+import type { Result } from '../util/result.ts';
+import { fail, ok } from '../util/result.ts';
+
 /**
  * A minimal Protocol Buffers decoder: walks the fields of one message. Enough to read an ONNX
  * model's metadata (inputs, outputs, operators, opset) without a schema library.
@@ -45,6 +48,23 @@ export function readFields(buf: Uint8Array): Field[] {
     } else throw new Error(`unsupported wire type ${wire}`);
   }
   return out;
+}
+
+/**
+ * {@link readFields} as a value: the fields, or a `bad-protobuf` problem naming `file` and what is
+ * wrong (truncated, malformed). Never throws.
+ * @example readMessage(bytes, 'model.onnx') // {ok: true, value: [{field: 1, wire: 0, int: 8n}, …]}
+ */
+export function readMessage(buf: Uint8Array, file = 'the file'): Result<Field[]> {
+  try {
+    return ok(readFields(buf));
+  } catch (e) {
+    return fail({
+      kind: 'bad-protobuf',
+      file,
+      message: `${file} is not a readable protobuf message (corrupt or truncated): ${(e as Error).message}.`,
+    });
+  }
 }
 
 export const text = (b: Uint8Array | undefined) => (b ? new TextDecoder().decode(b) : '');
