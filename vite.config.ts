@@ -2,36 +2,7 @@ import { defineConfig, type Plugin } from 'vite';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { VitePWA } from 'vite-plugin-pwa';
 import pkg from './package.json' with { type: 'json' };
-
-/**
- * Cross-origin isolation (COOP + COEP) on every server we run: it unlocks SharedArrayBuffer,
- * which tfjs-backend-wasm and onnxruntime-web need for their multi-threaded builds.
- * Production hosts get the same headers from `public/_headers` (see README).
- */
-const isolationHeaders = {
-  'Cross-Origin-Opener-Policy': 'same-origin',
-  'Cross-Origin-Embedder-Policy': 'require-corp',
-  'Cross-Origin-Resource-Policy': 'same-origin',
-};
-
-/** Preview serves `.wasm` with the right MIME type already; this only pins the headers on every response. */
-function isolation(): Plugin {
-  return {
-    name: 'benchtop-isolation',
-    configureServer(server) {
-      server.middlewares.use((_req, res, next) => {
-        for (const [k, v] of Object.entries(isolationHeaders)) res.setHeader(k, v);
-        next();
-      });
-    },
-    configurePreviewServer(server) {
-      server.middlewares.use((_req, res, next) => {
-        for (const [k, v] of Object.entries(isolationHeaders)) res.setHeader(k, v);
-        next();
-      });
-    },
-  };
-}
+import { SECURITY_HEADERS, securityHeaders } from './src/app/csp.ts';
 
 /**
  * tfjs-backend-wasm starts its pthreads from `factory.toString()` in a Blob. Its Emscripten factory
@@ -59,7 +30,8 @@ function tfjsWasmThreadsFix(): Plugin {
 export default defineConfig({
   plugins: [
     svelte(),
-    isolation(),
+    // CSP + COOP/COEP on dev and preview responses, and dist/_headers for production hosts.
+    securityHeaders(),
     tfjsWasmThreadsFix(),
     VitePWA({
       registerType: 'autoUpdate',
@@ -90,8 +62,8 @@ export default defineConfig({
     }),
   ],
   define: { __APP_VERSION__: JSON.stringify(pkg.version) },
-  server: { headers: isolationHeaders },
-  preview: { headers: isolationHeaders },
+  server: { headers: { ...SECURITY_HEADERS } },
+  preview: { headers: { ...SECURITY_HEADERS } },
   worker: { format: 'es', plugins: () => [tfjsWasmThreadsFix()] },
   build: {
     target: 'es2022',

@@ -5,10 +5,47 @@ import { basename, join } from 'node:path';
 import { promisify } from 'node:util';
 import { expect, type Locator, type Page } from '@playwright/test';
 
-/** Opens the app at a view's address (the Data view by default) and waits until the workers are up and the dataset is loaded. */
+/**
+ * Opens the app at a view's address (the Data view by default) and waits until the workers are up and
+ * the dataset is loaded. From then on every Content-Security-Policy violation on the page fails the test.
+ */
 export async function openApp(page: Page, hash = '#/data'): Promise<void> {
+  await guardCsp(page);
   await page.goto(`/${hash}`);
   await waitReady(page);
+}
+
+/** Violations recorded per page (by {@link guardCsp}), as `directive: blocked URI (source:line)`. */
+const cspViolations = new WeakMap<Page, string[]>();
+
+/**
+ * Records every `securitypolicyviolation` of the page (from its first script on, across reloads) into
+ * `window.__cspViolations`, and the browser's "Refused to …" console reports (which also come from
+ * workers); each one is a soft failure of the running test. Idempotent per page.
+ */
+export async function guardCsp(page: Page): Promise<string[]> {
+  const known = cspViolations.get(page);
+  if (known) return known;
+  const seen: string[] = [];
+  cspViolations.set(page, seen);
+  const fail = (what: string) => {
+    seen.push(what);
+    expect.soft(what, 'Content-Security-Policy violation').toBe('');
+  };
+  await page.exposeBinding('__benchtopCspViolation', (_src, what: string) => fail(what));
+  await page.addInitScript(() => {
+    const w = window as unknown as { __cspViolations: string[]; __benchtopCspViolation(s: string): void };
+    w.__cspViolations = [];
+    addEventListener('securitypolicyviolation', (e) => {
+      const what = `${e.effectiveDirective}: ${e.blockedURI || 'inline'} (${e.sourceFile}:${e.lineNumber})`;
+      w.__cspViolations.push(what);
+      void w.__benchtopCspViolation(what);
+    });
+  });
+  page.on('console', (m) => {
+    if (m.type() === 'error' && /Content Security Policy/.test(m.text())) fail(m.text());
+  });
+  return seen;
 }
 
 /** Waits until the app is ready again (after a reload). */
