@@ -49,6 +49,7 @@ describe('FsStore reads', () => {
       {
         kind: 'bad-record',
         file,
+        field: 'status',
         message:
           `${file}: field "status" must be one of "running", "finished", "cancelled", "failed" or ` +
           '"interrupted" (it holds the number 42).',

@@ -1,4 +1,4 @@
-import { access, appendFile, link, mkdir, readdir, readFile, rename, rm, unlink, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { InferOutput } from 'valibot';
 import { bundleToFiles, filesToModel } from '../src/core/model/model-bundle.ts';
@@ -22,6 +22,7 @@ import type { Problem, Result } from '../src/core/util/result.ts';
 import { parseRun } from '../src/core/store/upgrade.ts';
 import { fail, ok } from '../src/core/util/result.ts';
 import { importConflict } from '../src/core/store/import-ids.ts';
+import * as disk from './fs-files.ts';
 
 const seg = (id: string) => encodeURIComponent(id);
 
@@ -33,7 +34,7 @@ const seg = (id: string) => encodeURIComponent(id);
  *   aliases.json   alias-audit.jsonl
  *
  * Grouped writes are atomic: files go to a temporary directory that is renamed into place, so an
- * interrupted write leaves no half run or half version.
+ * interrupted write leaves no half run or half version (the file operations are in fs-files.ts).
  *
  * Every JSON file read is checked against its schema (src/core/store/schemas). A corrupt file never
  * crashes a command: the `load*` methods return it as a Result naming the path and the field; the
@@ -50,17 +51,6 @@ export class FsStore implements Store {
     return join(this.root, ...p);
   }
 
-  /** Reads a file's text; `undefined` when it does not exist. */
-  private async readText(file: string): Promise<Result<string | undefined>> {
-    try {
-      return ok(await readFile(file, 'utf8'));
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT' || code === 'ENOTDIR') return ok(undefined);
-      return fail({ kind: 'unreadable', file, message: `Cannot read ${file}: ${code ?? (e as Error).message}` });
-    }
-  }
-
   /** Parses `text` as JSON and checks it against `schema`; a refusal names `file` and the field. */
   private parse<S extends RecordSchema>(schema: S, text: string, file: string): Result<InferOutput<S>> {
     let value: unknown;
@@ -75,7 +65,7 @@ export class FsStore implements Store {
   /** A JSON record from disk, checked: `undefined` when the file does not exist, a problem when it is corrupt. */
   async load<S extends RecordSchema>(schema: S, ...p: string[]): Promise<Result<InferOutput<S> | undefined>> {
     const file = this.path(...p);
-    const text = await this.readText(file);
+    const text = await disk.readText(file);
     if (!text.ok) return text;
     if (text.value === undefined) return ok(undefined);
     return this.parse(schema, text.value, file);
@@ -84,7 +74,7 @@ export class FsStore implements Store {
   /** A run record from disk, upgraded from any version and checked (src/core/store/upgrade.ts parseRun). */
   async loadRun(id: string): Promise<Result<RunRecord | undefined>> {
     const file = this.path('runs', seg(id), 'run.json');
-    const text = await this.readText(file);
+    const text = await disk.readText(file);
     if (!text.ok) return text;
     if (text.value === undefined) return ok(undefined);
     try {
@@ -99,48 +89,6 @@ export class FsStore implements Store {
     if (r.ok) return r.value;
     if (!this.problems.some((p) => p.message === r.error.message)) this.problems.push(r.error);
     return undefined;
-  }
-
-  /** Writes a directory of files atomically (temp dir + rename). */
-  private async writeDir(
-    dir: string,
-    files: Record<string, Uint8Array | string>,
-    replace = true,
-  ): Promise<Result<void>> {
-    const final = this.path(dir);
-    const tmp = `${final}.tmp-${process.pid}-${Date.now()}`;
-    try {
-      await mkdir(tmp, { recursive: true });
-      for (const [name, data] of Object.entries(files)) await writeFile(join(tmp, name), data);
-      if (replace) await rm(final, { recursive: true, force: true });
-      await mkdir(join(final, '..'), { recursive: true });
-      await rename(tmp, final);
-      return ok(undefined);
-    } catch (e) {
-      await rm(tmp, { recursive: true, force: true }).catch(() => undefined);
-      const code = (e as NodeJS.ErrnoException).code;
-      if (code === 'ENOTEMPTY' || code === 'EEXIST')
-        return fail({ kind: 'conflict', message: `${dir} already exists.` });
-      return fail({
-        kind: code === 'ENOSPC' ? 'quota' : 'storage',
-        message:
-          `Could not write ${final}: ` +
-          (code === 'ENOSPC' ? 'the disk is full; delete or export old runs' : (e as Error).message),
-      });
-    }
-  }
-
-  private async writeJson(file: string, value: unknown): Promise<Result<void>> {
-    const final = this.path(file);
-    const tmp = `${final}.tmp-${process.pid}`;
-    try {
-      await mkdir(join(final, '..'), { recursive: true });
-      await writeFile(tmp, JSON.stringify(value, null, 1));
-      await rename(tmp, final);
-      return ok(undefined);
-    } catch (e) {
-      return fail({ kind: 'storage', message: `Could not write ${final}: ${(e as Error).message}` });
-    }
   }
 
   /** The model files of a run or version directory, checked (schemas and model sanity). */
@@ -159,19 +107,10 @@ export class FsStore implements Store {
     return filesToModel(files, this.path(dir));
   }
 
-  /** Names in a directory (none when it does not exist), without interrupted writes. */
-  private async names(dir: string): Promise<string[]> {
-    try {
-      return (await readdir(this.path(dir))).filter((n) => !n.includes('.tmp-'));
-    } catch {
-      return [];
-    }
-  }
-
   /** Every record of a directory that reads; corrupt ones are skipped and kept in {@link FsStore.problems}. */
   private async list<S extends RecordSchema>(schema: S, dir: string, file?: string): Promise<InferOutput<S>[]> {
     const out: InferOutput<S>[] = [];
-    for (const n of await this.names(dir)) {
+    for (const n of await disk.names(this.path(dir))) {
       if (!file && !n.endsWith('.json')) continue;
       const v = this.kept(file ? await this.load(schema, dir, n, file) : await this.load(schema, dir, n));
       if (v !== undefined) out.push(v);
@@ -180,11 +119,16 @@ export class FsStore implements Store {
   }
 
   async saveRun(run: RunRecord, model: TrainedModel): Promise<Result<void>> {
-    return this.writeDir(`runs/${seg(run.id)}`, bundleToFiles({ run, model }));
+    return disk.writeDir(this.path(`runs/${seg(run.id)}`), `runs/${seg(run.id)}`, bundleToFiles({ run, model }));
   }
   /** Adds a run only if its id is new: the directory is renamed into place, which fails when one is there. */
   async addRun(run: RunRecord, model: TrainedModel): Promise<Result<void>> {
-    const w = await this.writeDir(`runs/${seg(run.id)}`, bundleToFiles({ run, model }), false);
+    const w = await disk.writeDir(
+      this.path(`runs/${seg(run.id)}`),
+      `runs/${seg(run.id)}`,
+      bundleToFiles({ run, model }),
+      false,
+    );
     return !w.ok && w.error.kind === 'conflict'
       ? fail({
           kind: 'conflict',
@@ -198,7 +142,7 @@ export class FsStore implements Store {
   }
   async listRuns() {
     const runs: RunRecord[] = [];
-    for (const n of await this.names('runs')) {
+    for (const n of await disk.names(this.path('runs'))) {
       const r = this.kept(await this.loadRun(decodeURIComponent(n)));
       if (r) runs.push(r);
     }
@@ -221,7 +165,10 @@ export class FsStore implements Store {
         });
       }
     }
-    return this.writeJson(`datasets/${seg(record.id)}.json`, { ...record, bytes: data?.byteLength ?? record.bytes });
+    return disk.writeJson(this.path(`datasets/${seg(record.id)}.json`), {
+      ...record,
+      bytes: data?.byteLength ?? record.bytes,
+    });
   }
   async getDatasetRecord(id: string) {
     return this.kept(await this.load(DatasetRecordSchema, 'datasets', `${seg(id)}.json`));
@@ -238,7 +185,7 @@ export class FsStore implements Store {
   }
 
   async saveExperiment(e: Experiment) {
-    return this.writeJson(`experiments/${seg(e.id)}.json`, e);
+    return disk.writeJson(this.path(`experiments/${seg(e.id)}.json`), e);
   }
   async listExperiments(): Promise<Experiment[]> {
     return this.list(ExperimentSchema, 'experiments');
@@ -253,7 +200,7 @@ export class FsStore implements Store {
     };
     delete files['run.json'];
     if (onnx) files['model.onnx'] = new Uint8Array(onnx);
-    return this.writeDir(`versions/${seg(version.id)}`, files, false);
+    return disk.writeDir(this.path(`versions/${seg(version.id)}`), `versions/${seg(version.id)}`, files, false);
   }
   async getVersion(id: string): Promise<ModelVersion | undefined> {
     const v = this.kept(await this.load(ModelVersionSchema, 'versions', seg(id), 'version.json'));
@@ -278,7 +225,7 @@ export class FsStore implements Store {
   async updateVersion(version: ModelVersion): Promise<Result<void>> {
     const { onnx, ...rest } = version;
     if (onnx) await writeFile(this.path('versions', seg(version.id), 'model.onnx'), new Uint8Array(onnx));
-    return this.writeJson(`versions/${seg(version.id)}/version.json`, rest);
+    return disk.writeJson(this.path(`versions/${seg(version.id)}/version.json`), rest);
   }
 
   async moveAlias(move: AliasMove): Promise<Result<void>> {
@@ -300,7 +247,7 @@ export class FsStore implements Store {
     } catch (e) {
       return fail({ kind: 'storage', message: `Could not record the alias move: ${(e as Error).message}` });
     }
-    return this.writeJson('aliases.json', next);
+    return disk.writeJson(this.path('aliases.json'), next);
   }
   async listAliases(name?: string): Promise<AliasRecord[]> {
     return (this.kept(await this.load(AliasListSchema, 'aliases.json')) ?? []).filter((a) => !name || a.name === name);
@@ -308,7 +255,7 @@ export class FsStore implements Store {
   /** The audit trail; a corrupt line is skipped and kept in {@link FsStore.problems} (`alias-audit.jsonl line 3: …`). */
   async aliasHistory(name?: string): Promise<AliasMove[]> {
     const file = this.path('alias-audit.jsonl');
-    const text = this.kept(await this.readText(file));
+    const text = this.kept(await disk.readText(file));
     if (text === undefined) return [];
     const out: AliasMove[] = [];
     for (const [i, line] of text.split('\n').entries()) {
@@ -320,42 +267,10 @@ export class FsStore implements Store {
   }
 
   async saveCard(prose: ModelCardProse) {
-    return this.writeJson(`cards/${seg(prose.versionId)}.json`, prose);
+    return disk.writeJson(this.path(`cards/${seg(prose.versionId)}.json`), prose);
   }
   async getCard(versionId: string): Promise<ModelCardProse | undefined> {
     return this.kept(await this.load(ModelCardProseSchema, 'cards', `${seg(versionId)}.json`));
-  }
-
-  /** Whether a path exists under the store. */
-  private async exists(...p: string[]): Promise<boolean> {
-    return access(this.path(...p)).then(
-      () => true,
-      () => false,
-    );
-  }
-
-  /**
-   * Creates a file only if there is none: written to a temporary file, then hard-linked into place,
-   * which fails atomically when the name is taken (a racing writer never has its file replaced).
-   */
-  private async createFile(file: string, data: Uint8Array | string): Promise<Result<'created' | 'exists'>> {
-    const final = this.path(file);
-    const tmp = `${final}.tmp-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}`;
-    try {
-      await mkdir(join(final, '..'), { recursive: true });
-      await writeFile(tmp, data, { flag: 'wx' });
-      await link(tmp, final);
-      return ok('created');
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      if (code === 'EEXIST') return ok('exists');
-      return fail({
-        kind: code === 'ENOSPC' ? 'quota' : 'storage',
-        message: `Could not write ${final}: ` + (code === 'ENOSPC' ? 'the disk is full' : (e as Error).message),
-      });
-    } finally {
-      await unlink(tmp).catch(() => undefined);
-    }
   }
 
   /**
@@ -367,11 +282,11 @@ export class FsStore implements Store {
    */
   async importAll(p: ImportPayload): Promise<Result<void>> {
     const taken: string[] = [];
-    for (const r of p.runs) if (await this.exists('runs', seg(r.run.id))) taken.push(`run ${r.run.id}`);
+    for (const r of p.runs) if (await disk.exists(this.path('runs', seg(r.run.id)))) taken.push(`run ${r.run.id}`);
     for (const v of p.versions)
-      if (await this.exists('versions', seg(v.version.id))) taken.push(`version ${v.version.id}`);
+      if (await disk.exists(this.path('versions', seg(v.version.id)))) taken.push(`version ${v.version.id}`);
     for (const c of p.cards)
-      if (await this.exists('cards', `${seg(c.versionId)}.json`)) taken.push(`the card of ${c.versionId}`);
+      if (await disk.exists(this.path('cards', `${seg(c.versionId)}.json`))) taken.push(`the card of ${c.versionId}`);
     if (taken.length) return fail({ kind: 'conflict', message: `${importConflict(taken)} (store ${this.root})` });
 
     const created: string[] = [];
@@ -384,13 +299,13 @@ export class FsStore implements Store {
         : r;
     };
     const create = async (file: string, data: Uint8Array | string): Promise<Result<'created' | 'exists'>> => {
-      const w = await this.createFile(file, data);
+      const w = await disk.createFile(this.path(file), data);
       if (w.ok && w.value === 'created') created.push(file);
       return w;
     };
     for (const d of p.datasets) {
       const id = seg(d.record.id);
-      if (await this.exists('datasets', `${id}.json`)) continue;
+      if (await disk.exists(this.path('datasets', `${id}.json`))) continue;
       if (d.data) {
         const w = await create(`datasets/${id}.bin`, d.data);
         if (!w.ok) return undo(w);
@@ -404,7 +319,7 @@ export class FsStore implements Store {
       const files = r.model
         ? bundleToFiles({ run: r.run, model: r.model })
         : { 'run.json': JSON.stringify(r.run, null, 1) };
-      const w = await this.writeDir(dir, files, false);
+      const w = await disk.writeDir(this.path(dir), dir, files, false);
       if (!w.ok) return undo(w);
       created.push(dir);
     }

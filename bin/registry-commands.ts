@@ -18,13 +18,52 @@ export const REGISTRY_HELP =
   benchtop bundle-export [--runs ID,ID] [--versions NAME@N,…] --out FILE.zip
   benchtop bundle-import FILE.zip                     runs and versions whose ids are stored are kept
                                                       beside them under new ids (printed as renamed)
+
+A stored record that cannot be read (a corrupt run.json, version.json, card, …) is skipped and left
+as it is, and named with its file and field: as "problems" in a command's JSON object, or, beside a
+list (runs, versions) or a card's text, as {"ok":true,"problems":[…]} on stderr.
 `;
 
-const out = (v: unknown) => process.stdout.write(JSON.stringify(v, null, 2) + '\n');
-const err = (p: Problem) => {
-  process.stderr.write(JSON.stringify({ ok: false, error: p }, null, 2) + '\n');
-  return 2;
-};
+const json = (v: unknown) => JSON.stringify(v, null, 2) + '\n';
+
+/** A stored record the store could not read, as the JSON names it: what is wrong, the file and the field. */
+const problemJson = (p: Problem) => ({
+  kind: p.kind,
+  message: p.message,
+  ...(p.file !== undefined ? { file: p.file } : {}),
+  ...(p.field !== undefined ? { field: p.field } : {}),
+});
+
+/**
+ * How a command prints, with the records of the store it could not read (skipped, left as they are)
+ * named beside what it prints, never dropped silently: an object gets `"problems": […]`; a list (runs,
+ * versions) stays a list and a text (a card) stays a text, and the problems go to stderr as
+ * `{"ok":true,"problems":[…]}`; a failure's JSON gets `"problems"` beside its `"error"`.
+ */
+function printer(store: FsStore) {
+  const problems = () => store.problems.map(problemJson);
+  const aside = () => {
+    if (store.problems.length) process.stderr.write(json({ ok: true, problems: problems() }));
+  };
+  return {
+    out(v: unknown): void {
+      const plain = typeof v === 'object' && v !== null && !Array.isArray(v);
+      if (plain && store.problems.length) process.stdout.write(json({ ...v, problems: problems() }));
+      else {
+        process.stdout.write(json(v));
+        aside();
+      }
+    },
+    text(t: string): void {
+      process.stdout.write(t);
+      aside();
+    },
+    err(p: Problem): number {
+      process.stderr.write(json({ ok: false, error: p, ...(store.problems.length ? { problems: problems() } : {}) }));
+      return 2;
+    },
+  };
+}
 
 /** Runs a registry command; returns the exit code, or null when `command` is not one of them. */
 export async function registryCommand(command: string, argv: string[]): Promise<number | null> {
@@ -55,6 +94,7 @@ export async function registryCommand(command: string, argv: string[]): Promise<
     return 0;
   }
   const store = new FsStore(values.store!);
+  const { out, text: outText, err } = printer(store);
   const list = (s?: string) =>
     s
       ? s
@@ -89,8 +129,11 @@ export async function registryCommand(command: string, argv: string[]): Promise<
     case 'register': {
       if (!values.run || !values.name)
         return err({ kind: 'usage', message: 'register needs --run ID and --name NAME' });
-      const run = await store.getRun(values.run);
-      const model = await store.getModel(values.run);
+      // A stored run that cannot be read is refused with its own problem, not as "no run".
+      const loaded = await store.loadRun(values.run);
+      if (!loaded.ok) return err(loaded.error);
+      const run = loaded.value;
+      const model = run ? await store.getModel(values.run) : undefined;
       if (!run || !model)
         return err({ kind: 'missing', message: `No run ${values.run} with a model in ${values.store}.` });
       const relation = values.relation as VersionRelation | undefined;
@@ -177,7 +220,7 @@ export async function registryCommand(command: string, argv: string[]): Promise<
             ? cardToHtml(card)
             : cardToMarkdown(card);
       if (values.out) await writeFile(values.out, text);
-      else process.stdout.write(text);
+      outText(values.out ? '' : text);
       return 0;
     }
     case 'bundle-export': {

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { RunRecord, TrainedModel } from '../core/model/spec.ts';
 import type { Repository, StoreChange } from './storage/repository.ts';
@@ -49,7 +49,12 @@ describe('the page side of the run port', () => {
   it('every run announcement in the repository names its run, but the two that touch many (code reading)', () => {
     // Writes through write('runs', …) must name their run (the overloads make it a type error);
     // bare announcements are markInterrupted (many runs at once) and deleteRehearsal (its id only).
-    const src = readFileSync(new URL('./storage/repository.ts', import.meta.url), 'utf8');
-    expect([...src.matchAll(/this\.notify\('runs'\)/g)]).toHaveLength(2);
+    // The repository's areas live in storage/*.ts modules (run-records.ts, run-attachments.ts, …).
+    const dir = new URL('./storage/', import.meta.url);
+    const src = readdirSync(dir)
+      .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'))
+      .map((f) => readFileSync(new URL(f, dir), 'utf8'))
+      .join('\n');
+    expect([...src.matchAll(/\bnotify\('runs'\)/g)]).toHaveLength(2);
   });
 });

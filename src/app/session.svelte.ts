@@ -51,6 +51,8 @@ export class Session {
   ready = $state(false);
 
   runs = $state.raw<RunRecord[]>([]);
+  /** Stored records that failed their schema when the lists were read: left as they are, shown, never dropped silently. */
+  storeProblems = $state.raw<Problem[]>([]);
   selectedRunId = $state<string | null>(null);
   /** Runs ticked in the list: combined into an ensemble, compared, or exported as a bundle. */
   picked = $state.raw<string[]>([]);
@@ -227,6 +229,7 @@ export class Session {
       this.repo.listExperiments(),
     ]);
     this.experiments = experiments;
+    if (this.repo.problems.length !== this.storeProblems.length) this.storeProblems = [...this.repo.problems];
     this.runs = runs;
     this.versions = versions;
     this.aliases = aliases;

@@ -114,6 +114,60 @@ test('production rehearsals against benchtop serve: shadow, canary rollback, smo
   }
 });
 
+test('a stalling server costs each call at most the per-call timeout; the timeouts are counted and shown', async ({
+  page,
+  baseURL,
+}) => {
+  const model = await trainAndImport(page);
+  const origin = new URL(baseURL!).origin;
+  // A third of the calls never answer (the server holds the connection open).
+  const stalling = await serve([
+    '--model',
+    model,
+    '--name',
+    'wine',
+    '--cors-origin',
+    origin,
+    '--stall-rate',
+    '0.3',
+    '--seed',
+    '5',
+  ]);
+  try {
+    await openRun(page, 'cloud');
+    const cloud = page.getByTestId('cloud-compare');
+    await cloud.getByTestId('endpoint-url').fill(stalling.url);
+    await cloud.getByTestId('endpoint-model').fill('wine');
+    await runTab(page, 'rehearse');
+    const panel = page.getByTestId('rehearsals');
+    await expect(panel.getByRole('spinbutton', { name: 'Per-call timeout (ms)' })).toHaveValue('2000');
+    await expect(panel.getByRole('spinbutton', { name: 'Requests in flight' })).toHaveValue('8');
+
+    // An unusable limit is refused naming the field, and the rehearsal cannot start.
+    await panel.getByRole('spinbutton', { name: 'Requests in flight' }).fill('0');
+    await expect(panel.getByTestId('rehearsal-limits-problem')).toContainText('Requests in flight');
+    await expect(panel.getByTestId('rehearsal-run')).toBeDisabled();
+
+    await panel.getByRole('spinbutton', { name: 'Requests in flight' }).fill('8');
+    await panel.getByRole('spinbutton', { name: 'Per-call timeout (ms)' }).fill('400');
+    await rehearse(panel, { kind: 'shadow', champion: 'local', challenger: 'remote', requests: 80 });
+    const t0 = Date.now();
+    await runIt(panel, 'shadow');
+    // About 80 / 8 × 400 ms at worst; one call at a time without a limit would wait on every stall.
+    expect(Date.now() - t0).toBeLessThan(30_000);
+    const timedOut = Number(await summary(panel, 'Challenger timeouts').getAttribute('data-value'));
+    expect(timedOut).toBeGreaterThan(5);
+    expect(timedOut).toBeLessThan(50);
+    await expect(panel.getByTestId('rehearsal-timeouts')).toHaveAttribute('data-timed-out', String(timedOut));
+    await expect(panel.getByTestId('rehearsal-timeouts')).toContainText(
+      `Calls that timed out: ${timedOut} · each call abandoned after 400 ms · 8 requests in flight`,
+    );
+    await expect(summary(panel, 'Champion timeouts')).toHaveText('0');
+  } finally {
+    stalling.proc.kill();
+  }
+});
+
 test('batch versus online prediction, and the auth header stored only when asked', async ({ page }) => {
   await trainAndImport(page);
   const section = await openRun(page, 'batch');

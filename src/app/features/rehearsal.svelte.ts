@@ -5,6 +5,7 @@ import type { RehearsalRecord } from '../storage/repository.ts';
 import type { Session } from '../session.svelte.ts';
 import { jobProgress } from '../job-progress.ts';
 import type { ServingFeature } from './serving.svelte.ts';
+import { callLimitsProblem, REHEARSAL_CALL_DEFAULTS } from '../rehearsal-timeouts.ts';
 
 /** How each production test is named on the page. */
 export const REHEARSAL_LABELS: Readonly<Record<RehearsalKind, string>> = Object.freeze({
@@ -44,10 +45,22 @@ export class RehearsalFeature {
     saved: [],
   });
 
+  /**
+   * Limits on every call to either side, as `benchtop rehearse` has them: a call is abandoned after
+   * `callTimeoutMs` and counted as a timeout, and `concurrency` requests are in flight at once, so a
+   * stalled server costs at most about requests / concurrency × timeout.
+   */
+  limits = $state({ ...REHEARSAL_CALL_DEFAULTS });
+
   constructor(
     private readonly s: Session,
     private readonly serving: ServingFeature,
   ) {}
+
+  /** Why the limits cannot be used (naming the field), or null. */
+  get limitsProblem(): string | null {
+    return callLimitsProblem(this.limits.callTimeoutMs, this.limits.concurrency);
+  }
 
   /** Loads the saved rehearsals of a run (shown under its comparison). */
   async load(runId: string): Promise<void> {
@@ -63,7 +76,8 @@ export class RehearsalFeature {
   /**
    * Rehearses a production test in the worker over the run's replayed test split: the champion is this
    * run's model (local) or the endpoint; the challenger another run's model, the endpoint, or the
-   * heuristic. The result is saved with the run.
+   * heuristic. Every call runs under {@link limits} (per-call timeout, requests in flight). The
+   * result is saved with the run.
    */
   async rehearse(
     runId: string,
@@ -75,6 +89,11 @@ export class RehearsalFeature {
     const s = this.s;
     const run = s.runs.find((r) => r.id === runId);
     if (!run) return;
+    const limits = this.limitsProblem;
+    if (limits) {
+      this.state = { ...this.state, runId, error: { kind: 'bad-limits', message: limits } };
+      return;
+    }
     if (!(await s.ensureDataset(run))) {
       this.state = { ...this.state, runId, error: s.missingDataset(run, ' to rehearse') };
       return;
@@ -101,7 +120,11 @@ export class RehearsalFeature {
         runId,
         a,
         b,
-        $state.snapshot(config) as RehearsalConfig,
+        {
+          ...($state.snapshot(config) as RehearsalConfig),
+          callTimeoutMs: this.limits.callTimeoutMs,
+          concurrency: this.limits.concurrency,
+        },
         jobProgress(
           () => this.state.busy,
           (progress) => (this.state = { ...this.state, progress }),

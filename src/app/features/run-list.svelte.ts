@@ -9,6 +9,7 @@ import { filterRuns, type RunSort } from '../run-filter.ts';
 import type { TrainingFeature } from './training.svelte.ts';
 import type { Download } from './registry.svelte.ts';
 import { resolveImport } from '../../core/store/import-ids.ts';
+import { storedProblemsNote, type StoredProblemsNote } from '../stored-problems.ts';
 
 /** What a model import came from, in words: the folder, the zip, or the files' names. */
 function modelSource(files: File[]): string {
@@ -56,6 +57,10 @@ export class RunList {
   }
   get experimentId(): string {
     return this.s.experimentId;
+  }
+  /** Stored records the lists skipped because they failed their schema (left untouched), as the note says it. */
+  get storedProblems(): StoredProblemsNote | null {
+    return storedProblemsNote(this.s.storeProblems);
   }
 
   /** Shows a run. */

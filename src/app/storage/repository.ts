@@ -9,16 +9,16 @@ import type {
   ModelVersion,
 } from '../../core/store/records.ts';
 import type { ImportPayload, Store } from '../../core/store/store.ts';
-import { parseRun } from '../../core/store/upgrade.ts';
 import type { Problem, Result } from '../../core/util/result.ts';
-import { fail, ok } from '../../core/util/result.ts';
-import { importConflict } from '../../core/store/import-ids.ts';
-import { persistStorage, storageProblem, storageUsage } from './storage-problem.ts';
+import * as datasets from './datasets.ts';
+import { importAll } from './import-all.ts';
 import { deletePredictions, lookupPrediction, savePredictions } from './predictions.ts';
+import * as registry from './registry-records.ts';
+import * as attachments from './run-attachments.ts';
+import * as runs from './run-records.ts';
 import {
   DB_NAME,
   DB_VERSION,
-  DEFAULT_EXPERIMENT,
   upgradeDatabase,
   type BenchtopDB,
   type EndpointSettings,
@@ -27,6 +27,9 @@ import {
   type RehearsalRecord,
   type Settings,
 } from './schema.ts';
+import * as settings from './settings.ts';
+import { persistStorage, storageUsage } from './storage-problem.ts';
+import { storeContext, type StoreChange, type StoreContext } from './store-context.ts';
 
 export {
   DB_NAME,
@@ -40,21 +43,34 @@ export {
   type Settings,
   type StoredDataset,
 } from './schema.ts';
-
-/** What another tab changed, sent over BroadcastChannel so every tab's lists stay current. */
-export type StoreChange = 'runs' | 'datasets' | 'versions' | 'aliases' | 'cards' | 'experiments' | 'all';
+export type { StoreChange } from './store-context.ts';
 
 /**
  * The one repository over IndexedDB: domain verbs only, no idb types outside `storage/`. It
  * implements the core {@link Store}, so the registry, cards and bundles work on it as on the file
  * system. Versioned upgrades live in `schema.ts`; writes that belong together share one transaction;
  * every write is announced to other tabs.
+ *
+ * This class is the API and the announcements; each area's reads and writes live in its module:
+ * runs and models (`run-records.ts`), latency and rehearsals (`run-attachments.ts`), predictions
+ * (`predictions.ts`), datasets and experiments (`datasets.ts`), versions, aliases and cards
+ * (`registry-records.ts`), bundle imports (`import-all.ts`), settings (`settings.ts`).
  */
 export class Repository implements Store {
   private readonly channel: BroadcastChannel | null =
     typeof BroadcastChannel === 'undefined' ? null : new BroadcastChannel('benchtop-store');
 
-  private constructor(private readonly db: IDBPDatabase<BenchtopDB>) {}
+  /**
+   * Stored runs that failed their schema (src/core/store/schemas) when read: left in the database
+   * untouched, kept out of lists so no view crashes on them, and named here (`run <id>: field …`).
+   */
+  readonly problems: Problem[] = [];
+
+  private readonly ctx: StoreContext;
+
+  private constructor(private readonly db: IDBPDatabase<BenchtopDB>) {
+    this.ctx = storeContext(db, this.problems, (what, runId) => this.notify(what, runId));
+  }
 
   /**
    * Opens (creating or upgrading) the database. `onBlocked` runs when an older tab holds the
@@ -98,173 +114,61 @@ export class Repository implements Store {
     this.channel?.postMessage(what);
   }
 
-  /** Runs a write and announces it; a write to runs names its run, so a worker's cache forgets just that one. */
-  private async write<T>(what: 'runs', label: string, f: () => Promise<T>, runId: string): Promise<Result<void>>;
-  private async write<T>(what: Exclude<StoreChange, 'runs'>, label: string, f: () => Promise<T>): Promise<Result<void>>;
-  private async write<T>(what: StoreChange, label: string, f: () => Promise<T>, runId?: string): Promise<Result<void>> {
-    try {
-      await f();
-      this.notify(what, runId);
-      return ok(undefined);
-    } catch (e) {
-      return storageProblem(e, label);
-    }
-  }
-
-  // ---- runs ----
+  // ---- runs (run-records.ts) ----
 
   /** Saves a run and its model atomically: both or neither. */
-  async saveRun(run: RunRecord, model: TrainedModel): Promise<Result<void>> {
-    return this.write(
-      'runs',
-      `run "${run.name}"`,
-      async () => {
-        const tx = this.db.transaction(['runs', 'models'], 'readwrite');
-        await Promise.all([
-          tx.objectStore('runs').put({ experimentId: DEFAULT_EXPERIMENT.id, tags: [], ...run }),
-          tx.objectStore('models').put({ ...model, runId: run.id }),
-          tx.done,
-        ]);
-      },
-      run.id,
-    );
+  saveRun(run: RunRecord, model: TrainedModel): Promise<Result<void>> {
+    return runs.saveRun(this.ctx, run, model);
   }
-
-  /**
-   * Adds a run and its model only if no run has its id (an imported model): `add` in one
-   * transaction, so a run stored meanwhile by another tab fails it instead of being replaced.
-   */
-  async addRun(run: RunRecord, model: TrainedModel): Promise<Result<void>> {
-    try {
-      const tx = this.db.transaction(['runs', 'models'], 'readwrite');
-      await Promise.all([
-        tx.objectStore('runs').add({ experimentId: DEFAULT_EXPERIMENT.id, tags: [], ...run }),
-        tx.objectStore('models').add({ ...model, runId: run.id }),
-        tx.done,
-      ]);
-      this.notify('runs', run.id);
-      return ok(undefined);
-    } catch (e) {
-      if ((e as DOMException)?.name === 'ConstraintError')
-        return fail({ kind: 'conflict', message: `A run with id ${run.id} is already stored; nothing was replaced.` });
-      return storageProblem(e, `run "${run.name}"`);
-    }
+  /** Adds a run and its model only if no run has its id (an imported model); a stored one is never replaced. */
+  addRun(run: RunRecord, model: TrainedModel): Promise<Result<void>> {
+    return runs.addRun(this.ctx, run, model);
   }
-
   /** Saves a run record alone: a run that is starting or in progress (its model comes at the end), or new tags. */
-  async saveRunRecord(run: RunRecord): Promise<Result<void>> {
-    return this.write(
-      'runs',
-      `run "${run.name}"`,
-      () => this.db.put('runs', { experimentId: DEFAULT_EXPERIMENT.id, tags: [], ...run }),
-      run.id,
-    );
+  saveRunRecord(run: RunRecord): Promise<Result<void>> {
+    return runs.saveRunRecord(this.ctx, run);
   }
-
-  /**
-   * Stored runs that failed their schema (src/core/store/schemas) when read: left in the database
-   * untouched, kept out of lists so no view crashes on them, and named here (`run <id>: field …`).
-   */
-  readonly problems: Problem[] = [];
-
-  /** A stored run checked against its schema; an invalid one is reported in {@link problems}, not returned. */
-  private checkedRun(raw: RunRecord | undefined): RunRecord | undefined {
-    if (raw === undefined) return undefined;
-    const id = (raw as { id?: unknown })?.id;
-    const r = parseRun(raw, `run ${typeof id === 'string' ? id : '(no id)'}`);
-    if (r.ok) return r.value;
-    if (!this.problems.some((p) => p.message === r.error.message)) this.problems.push(r.error);
-    return undefined;
+  /** A run checked against its schema; an invalid one is named in {@link problems}, not returned. */
+  getRun(id: string): Promise<RunRecord | undefined> {
+    return runs.getRun(this.ctx, id);
   }
-
-  async getRun(id: string): Promise<RunRecord | undefined> {
-    return this.checkedRun(await this.db.get('runs', id));
-  }
-
   /** All runs, newest first; runs that fail their schema are left out and named in {@link problems}. */
-  async listRuns(): Promise<RunRecord[]> {
-    const runs = await this.db.getAllFromIndex('runs', 'createdAt');
-    const out: RunRecord[] = [];
-    for (const r of runs.reverse()) {
-      const c = this.checkedRun(r);
-      if (c) out.push(c);
-    }
-    return out;
+  listRuns(): Promise<RunRecord[]> {
+    return runs.listRuns(this.ctx);
   }
-
-  /**
-   * Marks runs left `running` by a page that closed mid-run as `interrupted`. `isLive` says whether
-   * some open tab is still training that run (it holds the run's lock); those are left alone.
-   */
-  async markInterrupted(isLive: (runId: string) => Promise<boolean>): Promise<number> {
-    let n = 0;
-    for (const r of await this.db.getAll('runs')) {
-      if (r.status !== 'running' || (await isLive(r.id))) continue;
-      r.status = 'interrupted';
-      r.message = 'The page was closed or reloaded while this run was training.';
-      await this.db.put('runs', r);
-      n++;
-    }
-    if (n) this.notify('runs');
-    return n;
+  /** Marks runs left `running` by a closed page as `interrupted`, except those `isLive` says some tab trains. */
+  markInterrupted(isLive: (runId: string) => Promise<boolean>): Promise<number> {
+    return runs.markInterrupted(this.ctx, isLive);
   }
-
-  async getModel(runId: string): Promise<TrainedModel | undefined> {
-    const m = await this.db.get('models', runId);
-    if (!m) return undefined;
-    const { runId: _runId, ...model } = m;
-    return model;
+  getModel(runId: string): Promise<TrainedModel | undefined> {
+    return runs.getModel(this.ctx, runId);
   }
-
   /** Deletes a run with its model, rehearsals and precomputed predictions. */
-  async deleteRun(runId: string): Promise<void> {
-    const tx = this.db.transaction(
-      ['runs', 'models', 'rehearsals', 'predictionSets', 'predictionChunks', 'latency'],
-      'readwrite',
-    );
-    const rehearsals = await tx.objectStore('rehearsals').index('runId').getAllKeys(runId);
-    await Promise.all([
-      tx.objectStore('runs').delete(runId),
-      tx.objectStore('models').delete(runId),
-      ...rehearsals.map((k) => tx.objectStore('rehearsals').delete(k)),
-      tx.objectStore('predictionSets').delete(runId),
-      tx.objectStore('predictionChunks').delete(IDBKeyRange.bound([runId, 0], [runId, Infinity])),
-      tx.objectStore('latency').delete(runId),
-      tx.done,
-    ]);
-    this.notify('runs', runId);
+  deleteRun(runId: string): Promise<void> {
+    return runs.deleteRun(this.ctx, runId);
   }
 
-  // ---- latency ----
+  // ---- latency and rehearsals (run-attachments.ts) ----
 
   /** Keeps a run's latest latency measurement (the one measured before is replaced: the person asked again). */
-  async saveLatency(record: LatencyRecord): Promise<Result<void>> {
-    return this.write('runs', `the latency of run ${record.runId}`, () => this.db.put('latency', record), record.runId);
+  saveLatency(record: LatencyRecord): Promise<Result<void>> {
+    return attachments.saveLatency(this.ctx, record);
   }
-
   /** Every latency measurement kept in this browser, by run id. */
-  async listLatency(): Promise<LatencyRecord[]> {
-    return this.db.getAll('latency');
+  listLatency(): Promise<LatencyRecord[]> {
+    return attachments.listLatency(this.ctx);
+  }
+  addRehearsal(r: RehearsalRecord): Promise<Result<void>> {
+    return attachments.addRehearsal(this.ctx, r);
+  }
+  listRehearsals(runId: string): Promise<RehearsalRecord[]> {
+    return attachments.listRehearsals(this.ctx, runId);
+  }
+  deleteRehearsal(id: string): Promise<void> {
+    return attachments.deleteRehearsal(this.ctx, id);
   }
 
-  // ---- rehearsals ----
-
-  async addRehearsal(r: RehearsalRecord): Promise<Result<void>> {
-    return this.write('runs', `rehearsal "${r.name}"`, () => this.db.add('rehearsals', r), r.runId);
-  }
-
-  async listRehearsals(runId: string): Promise<RehearsalRecord[]> {
-    return (await this.db.getAllFromIndex('rehearsals', 'runId', runId)).sort((a, b) =>
-      b.createdAt.localeCompare(a.createdAt),
-    );
-  }
-
-  async deleteRehearsal(id: string): Promise<void> {
-    await this.db.delete('rehearsals', id);
-    this.notify('runs');
-  }
-
-  // ---- batch predictions (storage/predictions.ts) ----
+  // ---- batch predictions (predictions.ts) ----
 
   /** Stores a run's predictions for every dataset row in chunks, replacing any earlier set atomically. */
   savePredictions(
@@ -284,205 +188,83 @@ export class Repository implements Store {
     return deletePredictions(this.db, runId);
   }
 
-  // ---- datasets ----
+  // ---- datasets and experiments (datasets.ts) ----
 
-  async saveDatasetRecord(record: DatasetRecord, data?: Uint8Array): Promise<Result<void>> {
-    return this.write('datasets', `dataset "${record.name}"`, async () => {
-      const prev = await this.db.get('datasets', record.id);
-      const table = data ? new Blob([data as BlobPart], { type: 'application/octet-stream' }) : prev?.table;
-      await this.db.put('datasets', { ...record, bytes: table?.size ?? 0, table });
-    });
+  saveDatasetRecord(record: DatasetRecord, data?: Uint8Array): Promise<Result<void>> {
+    return datasets.saveDatasetRecord(this.ctx, record, data);
+  }
+  getDatasetRecord(id: string): Promise<DatasetRecord | undefined> {
+    return datasets.getDatasetRecord(this.ctx, id);
+  }
+  getDatasetData(id: string): Promise<Uint8Array | undefined> {
+    return datasets.getDatasetData(this.ctx, id);
+  }
+  listDatasetRecords(): Promise<DatasetRecord[]> {
+    return datasets.listDatasetRecords(this.ctx);
+  }
+  saveExperiment(e: Experiment): Promise<Result<void>> {
+    return datasets.saveExperiment(this.ctx, e);
+  }
+  listExperiments(): Promise<Experiment[]> {
+    return datasets.listExperiments(this.ctx);
   }
 
-  async getDatasetRecord(id: string): Promise<DatasetRecord | undefined> {
-    const d = await this.db.get('datasets', id);
-    if (!d) return undefined;
-    const { table: _t, ...rec } = d;
-    return rec;
-  }
-
-  async getDatasetData(id: string): Promise<Uint8Array | undefined> {
-    const d = await this.db.get('datasets', id);
-    return d?.table ? new Uint8Array(await d.table.arrayBuffer()) : undefined;
-  }
-
-  async listDatasetRecords(): Promise<DatasetRecord[]> {
-    return (await this.db.getAll('datasets')).map(({ table: _t, ...rec }) => rec);
-  }
-
-  // ---- experiments ----
-
-  async saveExperiment(e: Experiment): Promise<Result<void>> {
-    return this.write('experiments', `experiment "${e.name}"`, () => this.db.put('experiments', e));
-  }
-
-  async listExperiments(): Promise<Experiment[]> {
-    return this.db.getAll('experiments');
-  }
-
-  // ---- model versions ----
+  // ---- model versions, aliases and cards (registry-records.ts) ----
 
   /** Adds a version and its artifacts in one transaction; refuses an existing version id. */
-  async addVersion(version: ModelVersion, model: TrainedModel): Promise<Result<void>> {
-    try {
-      const tx = this.db.transaction(['versions', 'versionModels'], 'readwrite');
-      await Promise.all([
-        tx.objectStore('versions').add(version),
-        tx.objectStore('versionModels').put({ ...model, versionId: version.id }),
-        tx.done,
-      ]);
-      this.notify('versions');
-      return ok(undefined);
-    } catch (e) {
-      if ((e as DOMException)?.name === 'ConstraintError')
-        return fail({ kind: 'conflict', message: `Version ${version.id} already exists.` });
-      return storageProblem(e, `version ${version.id}`);
-    }
+  addVersion(version: ModelVersion, model: TrainedModel): Promise<Result<void>> {
+    return registry.addVersion(this.ctx, version, model);
   }
-
-  async getVersion(id: string): Promise<ModelVersion | undefined> {
-    return this.db.get('versions', id);
+  getVersion(id: string): Promise<ModelVersion | undefined> {
+    return registry.getVersion(this.ctx, id);
   }
-
-  async listVersions(name?: string): Promise<ModelVersion[]> {
-    const all = name ? await this.db.getAllFromIndex('versions', 'name', name) : await this.db.getAll('versions');
-    return all.sort((a, b) => a.name.localeCompare(b.name) || a.version - b.version);
+  listVersions(name?: string): Promise<ModelVersion[]> {
+    return registry.listVersions(this.ctx, name);
   }
-
-  async getVersionModel(id: string): Promise<TrainedModel | undefined> {
-    const m = await this.db.get('versionModels', id);
-    if (!m) return undefined;
-    const { versionId: _v, ...model } = m;
-    return model;
+  getVersionModel(id: string): Promise<TrainedModel | undefined> {
+    return registry.getVersionModel(this.ctx, id);
   }
-
-  async updateVersion(version: ModelVersion): Promise<Result<void>> {
-    return this.write('versions', `version ${version.id}`, () => this.db.put('versions', version));
+  updateVersion(version: ModelVersion): Promise<Result<void>> {
+    return registry.updateVersion(this.ctx, version);
   }
-
-  // ---- aliases ----
-
   /** Moves an alias and appends to the audit trail in one transaction; `from` is read inside it. */
-  async moveAlias(move: AliasMove): Promise<Result<void>> {
-    return this.write('aliases', `alias ${move.alias}`, async () => {
-      const tx = this.db.transaction(['aliases', 'aliasAudit'], 'readwrite');
-      const key = `${move.name}:${move.alias}`;
-      const current = await tx.objectStore('aliases').get(key);
-      const entry = { ...move, from: current?.versionId ?? null };
-      if (move.to === null) await tx.objectStore('aliases').delete(key);
-      else
-        await tx
-          .objectStore('aliases')
-          .put({ key, name: move.name, alias: move.alias, versionId: move.to, movedAt: move.when });
-      await tx.objectStore('aliasAudit').add(entry);
-      await tx.done;
-    });
+  moveAlias(move: AliasMove): Promise<Result<void>> {
+    return registry.moveAlias(this.ctx, move);
+  }
+  listAliases(name?: string): Promise<AliasRecord[]> {
+    return registry.listAliases(this.ctx, name);
+  }
+  aliasHistory(name?: string): Promise<AliasMove[]> {
+    return registry.aliasHistory(this.ctx, name);
+  }
+  saveCard(prose: ModelCardProse): Promise<Result<void>> {
+    return registry.saveCard(this.ctx, prose);
+  }
+  getCard(versionId: string): Promise<ModelCardProse | undefined> {
+    return registry.getCard(this.ctx, versionId);
   }
 
-  async listAliases(name?: string): Promise<AliasRecord[]> {
-    return name ? this.db.getAllFromIndex('aliases', 'name', name) : this.db.getAll('aliases');
+  // ---- import (import-all.ts) ----
+
+  /** Writes a whole validated import in one transaction, everything or nothing, never replacing a stored record. */
+  importAll(p: ImportPayload): Promise<Result<void>> {
+    return importAll(this.ctx, p);
   }
 
-  async aliasHistory(name?: string): Promise<AliasMove[]> {
-    return name ? this.db.getAllFromIndex('aliasAudit', 'name', name) : this.db.getAll('aliasAudit');
+  // ---- settings (settings.ts) and quota ----
+
+  getSettings(): Promise<Settings> {
+    return settings.getSettings(this.ctx);
   }
-
-  // ---- cards ----
-
-  async saveCard(prose: ModelCardProse): Promise<Result<void>> {
-    return this.write('cards', `the model card of ${prose.versionId}`, () => this.db.put('cards', prose));
+  getEndpointSettings(): Promise<EndpointSettings | undefined> {
+    return settings.getEndpointSettings(this.ctx);
   }
-
-  async getCard(versionId: string): Promise<ModelCardProse | undefined> {
-    return this.db.get('cards', versionId);
-  }
-
-  // ---- import ----
-
-  /**
-   * Writes a whole validated import in one transaction, everything or nothing, never replacing: a
-   * run, version or card whose id is stored aborts it (read inside the transaction, and written with
-   * `add`, so a racing tab's record fails it too); a stored dataset (same id: same content) or
-   * experiment is kept as it is.
-   */
-  async importAll(p: ImportPayload): Promise<Result<void>> {
-    try {
-      const tx = this.db.transaction(
-        ['runs', 'models', 'datasets', 'versions', 'versionModels', 'cards', 'experiments'],
-        'readwrite',
-      );
-      const [runs, versions, cards, datasets, experiments] = await Promise.all([
-        Promise.all(p.runs.map((r) => tx.objectStore('runs').getKey(r.run.id))),
-        Promise.all(p.versions.map((v) => tx.objectStore('versions').getKey(v.version.id))),
-        Promise.all(p.cards.map((c) => tx.objectStore('cards').getKey(c.versionId))),
-        Promise.all(p.datasets.map((d) => tx.objectStore('datasets').getKey(d.record.id))),
-        Promise.all(p.experiments.map((e) => tx.objectStore('experiments').getKey(e.id))),
-      ]);
-      const taken = [
-        ...p.runs.filter((_, i) => runs[i] !== undefined).map((r) => `run ${r.run.id}`),
-        ...p.versions.filter((_, i) => versions[i] !== undefined).map((v) => `version ${v.version.id}`),
-        ...p.cards.filter((_, i) => cards[i] !== undefined).map((c) => `the card of ${c.versionId}`),
-      ];
-      if (taken.length) {
-        tx.abort();
-        await tx.done.catch(() => undefined);
-        return fail({ kind: 'conflict', message: importConflict(taken) });
-      }
-      const w: Promise<unknown>[] = [];
-      for (const r of p.runs) {
-        w.push(tx.objectStore('runs').add({ experimentId: DEFAULT_EXPERIMENT.id, tags: [], ...r.run }));
-        if (r.model) w.push(tx.objectStore('models').add({ ...r.model, runId: r.run.id }));
-      }
-      p.datasets.forEach((d, i) => {
-        if (datasets[i] === undefined)
-          w.push(
-            tx.objectStore('datasets').add({ ...d.record, table: d.data ? new Blob([d.data as BlobPart]) : undefined }),
-          );
-      });
-      for (const v of p.versions) {
-        w.push(tx.objectStore('versions').add(v.version));
-        w.push(tx.objectStore('versionModels').add({ ...v.model, versionId: v.version.id }));
-      }
-      for (const c of p.cards) w.push(tx.objectStore('cards').add(c));
-      p.experiments.forEach((e, i) => {
-        if (experiments[i] === undefined) w.push(tx.objectStore('experiments').add(e));
-      });
-      await Promise.all([...w, tx.done]);
-      this.notify('all');
-      return ok(undefined);
-    } catch (e) {
-      if ((e as DOMException)?.name === 'ConstraintError')
-        return fail({
-          kind: 'conflict',
-          message: 'Some records of the import were stored meanwhile; nothing was imported and nothing was replaced.',
-        });
-      return storageProblem(e, 'the bundle');
-    }
-  }
-
-  // ---- settings and quota ----
-
-  async getSettings(): Promise<Settings> {
-    return (
-      ((await this.db.get('settings', 'app')) as Settings | undefined) ?? {
-        key: 'app',
-        dataset: null,
-        selectedRun: null,
-      }
-    );
-  }
-
-  async getEndpointSettings(): Promise<EndpointSettings | undefined> {
-    return (await this.db.get('settings', 'endpoint')) as EndpointSettings | undefined;
-  }
-
   /** Saves the endpoint; the auth header only when given (the caller passes it only on the person's choice). */
-  async saveEndpointSettings(e: Omit<EndpointSettings, 'key'>): Promise<Result<void>> {
-    return this.write('all', 'the endpoint settings', () => this.db.put('settings', { key: 'endpoint', ...e }));
+  saveEndpointSettings(e: Omit<EndpointSettings, 'key'>): Promise<Result<void>> {
+    return settings.saveEndpointSettings(this.ctx, e);
   }
-
-  async saveSettings(s: Omit<Settings, 'key'>): Promise<void> {
-    await this.db.put('settings', { key: 'app', ...s }).catch(() => undefined);
+  saveSettings(s: Omit<Settings, 'key'>): Promise<void> {
+    return settings.saveSettings(this.ctx, s);
   }
 
   /** Storage used and allowed for this site, and whether the browser keeps it under pressure. */

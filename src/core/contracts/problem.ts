@@ -13,6 +13,11 @@ export interface Problem {
   /** 1-based data row (the header is row 0). */
   row?: number;
   column?: string;
+  /**
+   * The field inside a record or model the problem is about, as a path:
+   * `history[1].train.loss`, `layers.dense_0.units`, `state.threshold[3]`.
+   */
+  field?: string;
 }
 
 export type Result<T> =

@@ -57,6 +57,7 @@ describe('network sanity before allocation', () => {
     const r = filesToBundle(files, 'my-model');
     expect(!r.ok && r.error.kind).toBe('model-too-large');
     expect(!r.ok && r.error.file).toBe('my-model/model.json');
+    expect(!r.ok && r.error.field).toBe('layers.dense_0.kernel');
     expect(!r.ok && r.error.message).toMatch(
       /^my-model\/model\.json: layer "dense_0" would need 48\.4 GiB for its weight "kernel" \(13 × 1000000000\); Benchtop loads networks of at most 512\.0 MiB of weights\.$/,
     );
@@ -76,7 +77,11 @@ describe('network sanity before allocation', () => {
       withTopology(mlp, (ls) => (ls[1]!.units = -5)),
       'my-model',
     );
-    expect(!neg.ok && neg.error).toMatchObject({ kind: 'bad-model', file: 'my-model/model.json' });
+    expect(!neg.ok && neg.error).toMatchObject({
+      kind: 'bad-model',
+      file: 'my-model/model.json',
+      field: 'layers.output.units',
+    });
     expect(!neg.ok && neg.error.message).toBe(
       'my-model/model.json: layer "output" field "units" must be a whole number ≥ 1 (it holds the number -5).',
     );
@@ -85,6 +90,7 @@ describe('network sanity before allocation', () => {
       'd',
     );
     expect(!frac.ok && frac.error.message).toMatch(/layer "dense_0" field "units" must be a whole number ≥ 1/);
+    expect(!frac.ok && frac.error.field).toBe('layers.dense_0.units');
     const kernel = filesToBundle(
       withTopology(cnn, (ls) => (ls[1]!.kernel_size = [0, 3])),
       'd',
@@ -92,6 +98,7 @@ describe('network sanity before allocation', () => {
     expect(!kernel.ok && kernel.error.message).toMatch(
       /layer "conv_0" field "kernel_size" must be a whole number ≥ 1 or a list/,
     );
+    expect(!kernel.ok && kernel.error.field).toBe('layers.conv_0.kernel_size');
     const shape = filesToBundle(
       withTopology(mlp, (ls) => (ls[0]!.batch_input_shape = [null, 0])),
       'd',
@@ -99,6 +106,7 @@ describe('network sanity before allocation', () => {
     expect(!shape.ok && shape.error.message).toMatch(
       /layer "dense_0" field "batch_input_shape" must be a list of sizes/,
     );
+    expect(!shape.ok && shape.error.field).toBe('layers.dense_0.batch_input_shape');
   });
 
   it('a layer size that disagrees with its weights is refused naming both', () => {
@@ -109,6 +117,7 @@ describe('network sanity before allocation', () => {
     expect(!r.ok && r.error.message).toBe(
       'd/model.json: layer "dense_0" declares a weight "kernel" of 13 × 7, but the weights manifest holds 13 × 8.',
     );
+    expect(!r.ok && r.error.field).toBe('layers.dense_0.kernel');
     const conv = filesToBundle(
       withTopology(cnn, (ls) => (ls[1]!.filters = 5)),
       'd',
@@ -126,6 +135,7 @@ describe('network sanity before allocation', () => {
       expect(!r.ok && r.error).toEqual({
         kind: 'bad-weights',
         file: 'my-model/weights.bin',
+        field: 'layers.dense_0.kernel[17]',
         message:
           `my-model/weights.bin: layer "dense_0" weight "kernel" holds ${bad} at index 17; ` +
           'a model with non-finite weights predicts nothing useful.',
@@ -138,6 +148,7 @@ describe('network sanity before allocation', () => {
     files['weights.bin'] = new Uint8Array(w.buffer);
     const r = filesToBundle(files, 'm');
     expect(!r.ok && r.error.message).toMatch(/layer "output" weight "bias" holds NaN at index 2;/);
+    expect(!r.ok && r.error.field).toBe('layers.output.bias[2]');
   });
 
   it('a stored model with NaN weights predicts nothing: predictTableRows returns the problem', async () => {
@@ -173,6 +184,7 @@ describe('network sanity before allocation', () => {
     const r = filesToBundle(files, '');
     expect(!r.ok && r.error.kind).toBe('model-too-large');
     expect(!r.ok && r.error.message).toMatch(/^model\.json: the weights manifest describes more than 512\.0 MiB/);
+    expect(!r.ok && r.error.field).toBe('layers.dense_0.kernel');
   });
 
   it('messages for files chosen one by one name the file alone', () => {
@@ -189,6 +201,7 @@ describe('network sanity before allocation', () => {
     badRun['run.json'] = enc.encode(JSON.stringify({ ...mlp.run, status: 42 }));
     const br = filesToBundle(badRun, '');
     expect(!br.ok && br.error.message).toMatch(/^run\.json: field "status" must be one of/);
+    expect(!br.ok && br.error.field).toBe('status');
     const badJson = bundleToFiles(mlp);
     badJson['model.json'] = enc.encode('{"modelTopology": {}, "weightsManifest": "x"}');
     const bj = filesToBundle(badJson, 'dir');
@@ -215,6 +228,7 @@ describe('classical sanity', () => {
     expect(!r1.ok && r1.error.message).toBe(
       `m/classical.json: field "state.left[${internal}]" must be a node after ${internal} and below ${s.state.feature.length} (it holds the number ${internal}).`,
     );
+    expect(!r1.ok && r1.error.field).toBe(`state.left[${internal}]`);
     const nul = structuredClone(s);
     nul.state.threshold[internal] = null;
     const r2 = checkClassicalState(nul, inputs());
@@ -225,6 +239,7 @@ describe('classical sanity', () => {
     feat.state.feature[internal] = 99;
     const r3 = checkClassicalState(feat, inputs());
     expect(!r3.ok && r3.error.message).toMatch(/field "state\.feature\[\d+\]" must be an input index below 13 or -1/);
+    expect(!r3.ok && r3.error.field).toBe(`state.feature[${internal}]`);
     const nan = structuredClone(s);
     nan.state.value[0] = NaN;
     expect(checkClassicalState(nan, inputs()).ok).toBe(false);
@@ -236,7 +251,11 @@ describe('classical sanity', () => {
     c.state.value[0] = 'x';
     files['classical.json'] = enc.encode(JSON.stringify(c));
     const r = filesToBundle(files, 'tree-model');
-    expect(!r.ok && r.error).toMatchObject({ kind: 'bad-model', file: 'tree-model/classical.json' });
+    expect(!r.ok && r.error).toMatchObject({
+      kind: 'bad-model',
+      file: 'tree-model/classical.json',
+      field: 'state.value[0]',
+    });
     expect(!r.ok && r.error.message).toMatch(
       /^tree-model\/classical\.json: field "state\.value\[0\]" must be a finite number \(it holds a string "x"\)/,
     );

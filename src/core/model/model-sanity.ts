@@ -4,7 +4,8 @@
  * tfjs builds a layer or a typed array is made from it. A model.json with `units: 1e9` would
  * otherwise end in `RangeError: Invalid typed array length`; NaN weights would predict NaN quietly.
  */
-import type { ClassicalState, ModelArtifacts, TrainedModel } from '../contracts/model.ts';
+import type { ModelArtifacts, TrainedModel } from '../contracts/model.ts';
+import { checkClassicalState } from './classical-sanity.ts';
 import { describeValue } from '../store/schemas/describe-value.ts';
 import type { Problem, Result } from '../util/result.ts';
 import { fail, ok } from '../util/result.ts';
@@ -37,6 +38,8 @@ export function fileNamesIn(source: string): ModelFileNames {
   return { topology: at('model.json'), weights: at('weights.bin'), classical: at('classical.json') };
 }
 
+export { checkClassicalState } from './classical-sanity.ts';
+
 const MIB = 2 ** 20;
 const bytesInWords = (b: number) =>
   b >= 2 ** 30 ? `${(b / 2 ** 30).toFixed(1)} GiB` : b >= MIB ? `${(b / MIB).toFixed(1)} MiB` : `${b} bytes`;
@@ -46,6 +49,18 @@ const isObject = (x: unknown): x is Loose => typeof x === 'object' && x !== null
 const isPositiveInt = (x: unknown): x is number => typeof x === 'number' && Number.isInteger(x) && x >= 1;
 const product = (s: readonly number[]) => s.reduce((a, b) => a * b, 1);
 
+/** Why a check refused, and the field it is about (`layers.dense_0.units`, `state.threshold[3]`). */
+interface Refusal {
+  message: string;
+  field?: string;
+}
+
+/** `layers.dense_0.kernel` for the weight `dense_0/kernel`; `weights.w` for a weight of no layer. */
+function weightField(name: string): string {
+  const slash = name.lastIndexOf('/');
+  return slash > 0 ? `layers.${name.slice(0, slash)}.${name.slice(slash + 1)}` : `weights.${name}`;
+}
+
 interface Layer {
   className: string;
   name: string;
@@ -53,18 +68,19 @@ interface Layer {
 }
 
 /** The layers of a tfjs topology (Sequential `{config: {layers}}`, the older `{config: [...]}`, or a functional model). */
-function layersOf(topology: unknown): { layers: Layer[]; sequential: boolean } | string {
+function layersOf(topology: unknown): { layers: Layer[]; sequential: boolean } | Refusal {
   let t = topology;
   if (isObject(t) && isObject(t.model_config)) t = t.model_config;
-  if (!isObject(t)) return 'has no model topology';
+  if (!isObject(t)) return { message: 'has no model topology', field: 'modelTopology' };
   const config = t.config;
   const raw = Array.isArray(config) ? config : isObject(config) ? config.layers : undefined;
-  if (!Array.isArray(raw)) return 'has no list of layers in its topology';
-  if (raw.length > MODEL_LIMITS.maxLayers) return `has ${raw.length} layers (at most ${MODEL_LIMITS.maxLayers})`;
+  if (!Array.isArray(raw)) return { message: 'has no list of layers in its topology', field: 'layers' };
+  if (raw.length > MODEL_LIMITS.maxLayers)
+    return { message: `has ${raw.length} layers (at most ${MODEL_LIMITS.maxLayers})`, field: 'layers' };
   const layers: Layer[] = [];
   for (const [i, l] of raw.entries()) {
     if (!isObject(l) || typeof l.class_name !== 'string' || !isObject(l.config))
-      return `layer ${i + 1} is not a layer (it holds ${describeValue(l)})`;
+      return { message: `layer ${i + 1} is not a layer (it holds ${describeValue(l)})`, field: `layers[${i}]` };
     const name = typeof l.config.name === 'string' ? l.config.name : typeof l.name === 'string' ? l.name : `#${i + 1}`;
     layers.push({ className: l.class_name, name, config: l.config });
   }
@@ -72,9 +88,11 @@ function layersOf(topology: unknown): { layers: Layer[]; sequential: boolean } |
 }
 
 /** Sizes a layer declares; each must be a whole number ≥ 1 (or a list of them; `null` for the batch). */
-function checkDims(l: Layer): string | null {
-  const bad = (field: string, v: unknown, what: string) =>
-    `layer "${l.name}" field "${field}" must be ${what} (it holds ${describeValue(v)})`;
+function checkDims(l: Layer): Refusal | null {
+  const bad = (field: string, v: unknown, what: string): Refusal => ({
+    message: `layer "${l.name}" field "${field}" must be ${what} (it holds ${describeValue(v)})`,
+    field: `layers.${l.name}.${field}`,
+  });
   for (const f of ['units', 'filters', 'input_dim'] as const) {
     const v = l.config[f];
     if (v !== undefined && v !== null && !isPositiveInt(v)) return bad(f, v, 'a whole number ≥ 1');
@@ -109,7 +127,7 @@ const pair = (v: unknown, dflt: number): [number, number] =>
 function layerStep(
   l: Layer,
   input: number[] | null,
-): { weights: Record<string, number[]>; output: number[] | null } | string {
+): { weights: Record<string, number[]>; output: number[] | null } | Refusal {
   const c = l.config;
   const cls = l.className;
   if (cls === 'Dense') {
@@ -122,7 +140,11 @@ function layerStep(
   }
   if (cls === 'Conv2D' || cls === 'MaxPooling2D' || cls === 'AveragePooling2D') {
     if (!input) return { weights: {}, output: null };
-    if (input.length !== 3) return `layer "${l.name}" (${cls}) needs an image input (height × width × channels)`;
+    if (input.length !== 3)
+      return {
+        message: `layer "${l.name}" (${cls}) needs an image input (height × width × channels)`,
+        field: `layers.${l.name}`,
+      };
     const channelsFirst = c.data_format === 'channels_first';
     const [h, w, ch] = channelsFirst ? [input[1]!, input[2]!, input[0]!] : [input[0]!, input[1]!, input[2]!];
     const [kh, kw] = pair(cls === 'Conv2D' ? c.kernel_size : c.pool_size, cls === 'Conv2D' ? 1 : 2);
@@ -130,7 +152,11 @@ function layerStep(
     const same = c.padding === 'same';
     const oh = same ? Math.ceil(h / sh) : Math.floor((h - kh) / sh) + 1;
     const ow = same ? Math.ceil(w / sw) : Math.floor((w - kw) / sw) + 1;
-    if (oh < 1 || ow < 1) return `layer "${l.name}": its ${kh}×${kw} window does not fit its ${h}×${w} input`;
+    if (oh < 1 || ow < 1)
+      return {
+        message: `layer "${l.name}": its ${kh}×${kw} window does not fit its ${h}×${w} input`,
+        field: `layers.${l.name}.${cls === 'Conv2D' ? 'kernel_size' : 'pool_size'}`,
+      };
     const outCh = cls === 'Conv2D' ? (c.filters as number) : ch;
     const weights: Record<string, number[]> = {};
     if (cls === 'Conv2D') {
@@ -148,7 +174,10 @@ function layerStep(
     const free = target.indexOf(-1);
     if (free >= 0 && total % known === 0) target[free] = total / known;
     if (product(target) !== total)
-      return `layer "${l.name}" reshapes ${total} values into ${target.join(' × ')}, which does not hold them`;
+      return {
+        message: `layer "${l.name}" reshapes ${total} values into ${target.join(' × ')}, which does not hold them`,
+        field: `layers.${l.name}.target_shape`,
+      };
     return { weights: {}, output: target };
   }
   if (cls === 'BatchNormalization') {
@@ -180,20 +209,27 @@ const DTYPE_BYTES: Readonly<Record<string, number>> = Object.freeze({ float32: 4
  * Cost: O(layers + weights in the manifest).
  * Errors: `bad-model` (a size that is not a whole number ≥ 1, shapes that disagree), `model-too-large`
  * (over the limits, naming them), `bad-weights` (the buffer is not the size the manifest describes).
+ * A refusal about one layer or weight names it in `field`: `layers.dense_0.units`, `layers.dense_0.kernel`.
  * @example checkNetworkShape(artifacts, fileNamesIn('my-model'))
  */
 export function checkNetworkShape(
   a: { modelTopology: unknown; weightSpecs: ModelArtifacts['weightSpecs']; weightData: { byteLength: number } },
   names: ModelFileNames = MODEL_FILE_NAMES,
 ): Result<void> {
-  const bad = (kind: string, message: string, file = names.topology) =>
-    fail<void>({ kind, file, message: `${file}: ${message}.` });
+  const bad = (kind: string, message: string, field?: string, file = names.topology) =>
+    fail<void>({ kind, file, ...(field ? { field } : {}), message: `${file}: ${message}.` });
+  const refuse = (r: Refusal) => bad('bad-model', r.message, r.field);
   let specBytes = 0;
   for (const w of a.weightSpecs) {
     const per = DTYPE_BYTES[w.dtype];
-    if (!per) return bad('bad-model', `weight "${w.name}" has type ${w.dtype}; Benchtop reads float32 weights`);
+    if (!per)
+      return bad(
+        'bad-model',
+        `weight "${w.name}" has type ${w.dtype}; Benchtop reads float32 weights`,
+        weightField(w.name),
+      );
     if ((w as { quantization?: unknown }).quantization !== undefined)
-      return bad('bad-model', `weight "${w.name}" is quantized; Benchtop reads float32 weights`);
+      return bad('bad-model', `weight "${w.name}" is quantized; Benchtop reads float32 weights`, weightField(w.name));
     specBytes += product(w.shape) * per;
     if (specBytes > MODEL_LIMITS.maxWeightBytes)
       return bad(
@@ -201,20 +237,22 @@ export function checkNetworkShape(
         `the weights manifest describes more than ${bytesInWords(MODEL_LIMITS.maxWeightBytes)} of weights ` +
           `(reached at weight "${w.name}"); Benchtop loads networks of at most ` +
           `${bytesInWords(MODEL_LIMITS.maxWeightBytes)} of weights`,
+        weightField(w.name),
       );
   }
   if (a.weightData.byteLength !== specBytes)
     return bad(
       'bad-weights',
       `it has ${a.weightData.byteLength} bytes; ${names.topology} describes ${specBytes}`,
+      undefined,
       names.weights,
     );
   const found = layersOf(a.modelTopology);
-  if (typeof found === 'string') return bad('bad-model', found);
+  if ('message' in found) return refuse(found);
   const { layers, sequential } = found;
   for (const l of layers) {
     const d = checkDims(l);
-    if (d) return bad('bad-model', d);
+    if (d) return refuse(d);
   }
   const first = layers[0]?.config;
   const bis = first?.batch_input_shape as (number | null)[] | undefined;
@@ -232,7 +270,7 @@ export function checkNetworkShape(
   for (const l of layers) {
     // Layers of a functional model, or after an unknown layer, declare their sizes but not their input.
     const step = layerStep(l, shape);
-    if (typeof step === 'string') return bad('bad-model', step);
+    if ('message' in step) return refuse(step);
     for (const [weight, dims] of Object.entries(step.weights)) {
       const bytes = product(dims) * 4;
       weightBytes += bytes;
@@ -242,6 +280,7 @@ export function checkNetworkShape(
           `layer "${l.name}" would need ${bytesInWords(bytes)} for its weight "${weight}" ` +
             `(${dims.join(' × ')}); Benchtop loads networks of at most ` +
             `${bytesInWords(MODEL_LIMITS.maxWeightBytes)} of weights`,
+          `layers.${l.name}.${weight}`,
         );
       const re = specNameRe(l.name, weight);
       const spec = a.weightSpecs.find((s) => re.test(s.name));
@@ -250,6 +289,7 @@ export function checkNetworkShape(
           'bad-model',
           `layer "${l.name}" declares a weight "${weight}" of ${dims.join(' × ')}, but the weights manifest ` +
             `holds ${spec.shape.join(' × ') || 'a scalar'}`,
+          `layers.${l.name}.${weight}`,
         );
     }
     shape = step.output;
@@ -261,6 +301,7 @@ export function checkNetworkShape(
         'model-too-large',
         `its activations would need more than ${bytesInWords(MODEL_LIMITS.maxActivationBytesPerRow)} per row ` +
           `(reached at layer "${l.name}"); Benchtop loads networks of at most that`,
+        `layers.${l.name}`,
       );
   }
   return ok(undefined);
@@ -290,6 +331,7 @@ export function checkNetworkArtifacts(a: ModelArtifacts, names: ModelFileNames =
           return fail({
             kind: 'bad-weights',
             file: names.weights,
+            field: `${weightField(w.name)}[${i}]`,
             message: `${names.weights}: ${where} holds ${x} at index ${i}; a model with non-finite weights predicts nothing useful.`,
           });
         }
@@ -298,86 +340,6 @@ export function checkNetworkArtifacts(a: ModelArtifacts, names: ModelFileNames =
     offset += n * 4;
   }
   return ok(undefined);
-}
-
-/** Walks a classical state: refuses NaN anywhere, and trees whose nodes are out of range or not finite. */
-function checkState(value: unknown, path: string, inputSize: number): string | null {
-  if (typeof value === 'number') return Number.isNaN(value) ? `field "${path}" holds NaN` : null;
-  if (Array.isArray(value)) {
-    if (value.length > 0 && typeof value[0] === 'number') {
-      for (let i = 0; i < value.length; i++)
-        if (typeof value[i] === 'number' && Number.isNaN(value[i])) return `field "${path}[${i}]" holds NaN`;
-      return null;
-    }
-    for (let i = 0; i < value.length; i++) {
-      const e = checkState(value[i], `${path}[${i}]`, inputSize);
-      if (e) return e;
-    }
-    return null;
-  }
-  if (!isObject(value)) return null;
-  const t = value;
-  if (Array.isArray(t.feature) && Array.isArray(t.left) && Array.isArray(t.right) && Array.isArray(t.value)) {
-    const e = checkTree(t, path, inputSize);
-    if (e) return e;
-  }
-  for (const [k, v] of Object.entries(value)) {
-    const e = checkState(v, path ? `${path}.${k}` : k, inputSize);
-    if (e) return e;
-  }
-  return null;
-}
-
-/** A CART tree as flat arrays (src/core/classical/decision-tree.ts): children after their parent, all in range. */
-function checkTree(t: Loose, path: string, inputSize: number): string | null {
-  const feature = t.feature as unknown[],
-    left = t.left as unknown[],
-    right = t.right as unknown[],
-    value = t.value as unknown[],
-    threshold = t.threshold as unknown[] | undefined;
-  const n = feature.length;
-  const width = t.width;
-  if (n === 0) return `field "${path}" is a tree with no nodes`;
-  if (!isPositiveInt(width))
-    return `field "${path}.width" must be a whole number ≥ 1 (it holds ${describeValue(width)})`;
-  if (left.length !== n || right.length !== n || (threshold && threshold.length !== n) || value.length !== n * width)
-    return `field "${path}" is a tree whose node lists have different lengths`;
-  for (let i = 0; i < n; i++) {
-    const f = feature[i];
-    if (typeof f !== 'number' || !Number.isInteger(f) || f >= inputSize)
-      return `field "${path}.feature[${i}]" must be an input index below ${inputSize} or -1 (it holds ${describeValue(f)})`;
-    if (f < 0) continue;
-    for (const [side, arr] of [
-      ['left', left],
-      ['right', right],
-    ] as const) {
-      const c = arr[i];
-      if (typeof c !== 'number' || !Number.isInteger(c) || c <= i || c >= n)
-        return `field "${path}.${side}[${i}]" must be a node after ${i} and below ${n} (it holds ${describeValue(c)})`;
-    }
-    if (threshold && (typeof threshold[i] !== 'number' || !Number.isFinite(threshold[i])))
-      return `field "${path}.threshold[${i}]" must be a finite number (it holds ${describeValue(threshold[i])})`;
-  }
-  for (let i = 0; i < value.length; i++)
-    if (typeof value[i] !== 'number' || !Number.isFinite(value[i]))
-      return `field "${path}.value[${i}]" must be a finite number (it holds ${describeValue(value[i])})`;
-  return null;
-}
-
-/**
- * Checks a classical model's fitted state before it predicts: no NaN anywhere, and every tree (a
- * decision tree, a forest's or boosting's trees) with finite thresholds and leaf values, input
- * indices below `inputSize`, and child nodes in range after their parent (so prediction ends).
- * Cost: O(size of the state).
- * Errors: `bad-model`, naming the file and the field (`classical.json: field "state.threshold[3]" …`).
- */
-export function checkClassicalState(
-  c: ClassicalState,
-  inputSize: number,
-  file = MODEL_FILE_NAMES.classical,
-): Result<void> {
-  const e = checkState(c.state, 'state', inputSize);
-  return e ? fail({ kind: 'bad-model', file, message: `${file}: ${e}.` }) : ok(undefined);
 }
 
 /**

@@ -114,6 +114,7 @@ describe('readBundle checks every record against its schema', () => {
     expect(!r.ok && r.error).toEqual({
       kind: 'bad-record',
       file: 'evil.zip',
+      field: 'status',
       message:
         'evil.zip: runs/mlp-1/run.json: field "status" must be one of "running", "finished", "cancelled", ' +
         '"failed" or "interrupted" (it holds the number 42).',

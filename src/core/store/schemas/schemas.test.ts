@@ -116,6 +116,7 @@ describe('RunRecordSchema', () => {
     expect(!both.ok && both.error).toEqual({
       kind: 'bad-record',
       file: 'run.json',
+      field: 'status',
       message:
         'run.json: field "status" must be one of "running", "finished", "cancelled", "failed" or ' +
         '"interrupted" (it holds the number 42).',
@@ -133,9 +134,14 @@ describe('RunRecordSchema', () => {
     expect(!nested.ok && nested.error.message).toBe(
       'run.json: field "history[1].train.loss" must be a number or null (it holds a string "high").',
     );
+    expect(!nested.ok && nested.error.field).toBe('history[1].train.loss');
     const { status: _status, ...noStatus } = run;
     const missing = parseRun(noStatus, 'run.json');
     expect(!missing.ok && missing.error.message).toMatch(/^run\.json: field "status" is missing \(it must be one of /);
+    expect(!missing.ok && missing.error.field).toBe('status');
+    // The whole record is wrong: there is no field to name.
+    const whole = parseRun(null, 'run.json');
+    expect(!whole.ok && 'field' in whole.error).toBe(false);
     expect(
       !parseRun(null, 'run.json').ok && (parseRun(null, 'run.json') as { error: { message: string } }).error.message,
     ).toBe('run.json must be a Benchtop run record (it holds null).');
@@ -149,6 +155,7 @@ describe('RunRecordSchema', () => {
     );
     const fp = parseRun({ ...run, fingerprint: { rows: [0, -1], outputs: [] } }, 'run.json');
     expect(!fp.ok && fp.error.message).toMatch(/field "fingerprint\.rows\[1\]" must be a whole number ≥ 0/);
+    expect(!fp.ok && fp.error.field).toBe('fingerprint.rows[1]');
     const long = parseRun({ ...run, id: 'x'.repeat(600) }, 'run.json');
     expect(!long.ok && long.error.message).toMatch(/field "id" must be an id of at most 512 characters/);
   });
@@ -294,5 +301,6 @@ describe('the other records', () => {
     expect(!bad.ok && bad.error.message).toBe(
       'manifest.json: field "files["runs/a/run.json"].sha256" must be a SHA-256 (64 hex digits) (it holds a string "zz").',
     );
+    expect(!bad.ok && bad.error.field).toBe('files["runs/a/run.json"].sha256');
   });
 });

@@ -94,12 +94,13 @@ export function issueMessage(issue: v.BaseIssue<unknown>, label: string, schema?
 /**
  * Checks a stored record (a parsed JSON file, an IndexedDB value) against its schema before anything
  * reads it. Returns the schema's output (unknown extra keys kept; a JSON `null` in a metric read as
- * NaN), or the first problem as `{kind, file, message}` naming the file and the field path in words.
+ * NaN), or the first problem as `{kind, file, field, message}` naming the file and the field path in
+ * words (`field` is the path, `history[1].train.loss`; absent when the whole record is wrong).
  * Cost: one pass over the value.
  * @param file where the record came from (`Problem.file`); `opts.label` replaces it in the message
  *   (`evil.zip: runs/a/run.json`), `opts.kind` the problem's kind (default `bad-record`).
  * @example validateRecord(RunRecordSchema, JSON.parse(text), 'run.json')
- *   // { ok: false, error: { kind: 'bad-record', file: 'run.json',
+ *   // { ok: false, error: { kind: 'bad-record', file: 'run.json', field: 'history',
  *   //   message: 'run.json: field "history" must be a list of epochs (it holds a string "nope").' } }
  */
 export function validateRecord<S extends RecordSchema>(
@@ -110,9 +111,11 @@ export function validateRecord<S extends RecordSchema>(
 ): Result<v.InferOutput<S>> {
   const r = v.safeParse(schema, value, { abortEarly: true });
   if (r.success) return ok(r.output);
+  const field = pathOf(r.issues[0]);
   return fail({
     kind: opts.kind ?? 'bad-record',
     file,
+    ...(field ? { field } : {}),
     message: issueMessage(r.issues[0], opts.label ?? file, schema),
   });
 }
