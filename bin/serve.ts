@@ -220,7 +220,12 @@ export async function startServer(
     try {
       out = await session.run({ [input.name]: new ort.Tensor('float32', x, [n, width]) });
     } catch (e) {
-      throw new Error(`onnxruntime-node could not run ${file}: ${cleanOrtMessage(String((e as Error)?.message ?? e))}`);
+      throw new Error(
+        `onnxruntime-node could not run ${file}: ${cleanOrtMessage(String((e as Error)?.message ?? e))}`,
+        {
+          cause: e,
+        },
+      );
     }
     const t = out[output.name]!;
     return { data: Array.from(t.data as Float32Array), shape: t.dims.map(Number) };
@@ -617,9 +622,12 @@ KServe V2 infer also speaks Triton's binary tensor data extension (Inference-Hea
 (add more with --cors-origin, or '*'). Fault injection, for rehearsals: --latency adds milliseconds to
 every answer; --error-rate, --malformed-rate and --stall-rate answer that fraction of inference calls
 with a 500, a truncated body, or nothing (seeded by --seed). Request bodies are limited to 64 MiB
-(a larger one is answered 413 with {"error":"request body is over the 64 MiB limit"}). Prints one JSON
-line with the URL and model. A model it cannot serve (unreadable ONNX, impossible dimensions or
-initializers, a bad model folder) is refused with a JSON error on stderr and exit code 2.
+(a larger one is answered 413 with {"error":"request body is over the 64 MiB limit"}); a client has 10 s
+to send the headers and 60 s for the whole request (else 408). A bad request is a 4xx with {"error": reason};
+input values must be finite FP32 numbers. Prints one JSON line with the URL and model. A model it cannot
+serve (unreadable ONNX, impossible dimensions, NaN weights, not exactly one float32 input, an operator or
+opset onnxruntime-node lacks, a bad model folder) is refused with a JSON error naming the --model path on
+stderr and exit code 2.
 `;
 
 export async function serveCommand(argv: string[]): Promise<number> {

@@ -426,7 +426,10 @@ export function cleanOrtMessage(message: string): string {
     return `opset ${opset[1]} of domain ${opset[2]} is newer than this onnxruntime supports (max ${opset[3]}).`;
   return message
     .replace(/Can't create a session\.?\s*(?:ERROR_CODE: \d+,\s*)?(?:ERROR_MESSAGE:\s*)?/g, '')
-    .replace(/(?:[A-Za-z]:)?(?:[\\/][^\s:\\/]+)+\.(?:h|hh|hpp|c|cc|cpp|cxx):\d+\s+(?:[^()]*::[^()]*\([^)]*\)(?:\s*const)?\s*)?/g, '')
+    .replace(
+      /(?:[A-Za-z]:)?(?:[\\/][^\s:\\/]+)+\.(?:h|hh|hpp|c|cc|cpp|cxx):\d+\s+(?:[^()]*::[^()]*\([^)]*\)(?:\s*const)?\s*)?/g,
+      '',
+    )
     .replace(/\s+/g, ' ')
     .trim();
 }
