@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { basename } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { modelToOnnx } from '../src/core/onnx/export-dense.ts';
-import { explainOrtError, inspectOnnx, MAX_ONNX_BYTES } from '../src/core/onnx/inspect.ts';
+import { cleanOrtMessage, explainOrtError, inspectOnnx, MAX_ONNX_BYTES } from '../src/core/onnx/inspect.ts';
 import type { Problem, Result } from '../src/core/util/result.ts';
 import { fail, ok } from '../src/core/util/result.ts';
 import { reportError, EXIT, parseCommandArgs, UsageError } from './cli-errors.ts';
@@ -30,6 +30,8 @@ export interface Faults {
 export interface ServeOptions {
   onnx: Uint8Array;
   name: string;
+  /** The file (or folder) the model came from, as the person gave it: refusals name it. Default: `name`. */
+  file?: string;
   version: string;
   port: number;
   host?: string;
@@ -56,6 +58,25 @@ export const MAX_BODY_BYTES = 64 * 2 ** 20;
 export const BODY_LIMIT_MESSAGE = `request body is over the ${MAX_BODY_BYTES / 2 ** 20} MiB limit`;
 /** How long a connection refused with 413 stays open (discarding) so the client can read the answer. */
 const LINGER_MS = 1000;
+/**
+ * A client has this long to send a request's headers, and this long for the whole request, before
+ * the server answers 408 and closes the connection (a slow or stuck client cannot hold a connection
+ * forever). Checked every CHECK_MS.
+ */
+export const HEADERS_TIMEOUT_MS = 10_000;
+export const REQUEST_TIMEOUT_MS = 60_000;
+const CHECK_MS = 1000;
+
+/** What a request the HTTP parser cannot read is answered: status and the JSON reason. */
+export function clientErrorAnswer(e: { code?: string; message?: string }): { status: number; error: string } {
+  if (e.code === 'ERR_HTTP_REQUEST_TIMEOUT')
+    return {
+      status: 408,
+      error: `the request did not arrive in time (headers within ${HEADERS_TIMEOUT_MS / 1000} s, all of it within ${REQUEST_TIMEOUT_MS / 1000} s)`,
+    };
+  if (e.code === 'HPE_HEADER_OVERFLOW') return { status: 431, error: 'the request headers are too large' };
+  return { status: 400, error: `the request is not valid HTTP/1.1: ${e.message ?? e.code ?? 'unreadable'}` };
+}
 
 /** Why a server did not start: a model it cannot serve (the message names the file and the problem). */
 export class ServeRefused extends Error {
@@ -67,6 +88,8 @@ export class ServeRefused extends Error {
 export interface Servable {
   onnx: Uint8Array;
   name: string;
+  /** The path it was read from (as given to --model). */
+  file: string;
   features?: string[];
 }
 
@@ -86,9 +109,9 @@ export async function loadServable(path: string, version = 'dev'): Promise<Resul
         message: `${path} is ${(s.size / 2 ** 20).toFixed(0)} MiB; benchtop serve loads ONNX models up to ${MAX_ONNX_BYTES / 2 ** 20} MiB.`,
       });
     const onnx = new Uint8Array(await readFile(path));
-    const info = inspectOnnx(onnx, basename(path));
+    const info = inspectOnnx(onnx, path);
     if (!info.ok) return info;
-    return ok({ onnx, name: basename(path, '.onnx') });
+    return ok({ onnx, name: basename(path, '.onnx'), file: path });
   }
   const b = await readBundle(path);
   if (!b.ok) return b;
@@ -97,6 +120,7 @@ export async function loadServable(path: string, version = 'dev'): Promise<Resul
   return ok({
     onnx: onnx.value,
     name: basename(path).replace(/\.zip$/, ''),
+    file: path,
     features: b.value.model.preprocessor.inputNames,
   });
 }
@@ -104,23 +128,36 @@ export async function loadServable(path: string, version = 'dev'): Promise<Resul
 export async function startServer(
   o: ServeOptions,
 ): Promise<{ url: string; close(): Promise<void>; requests: () => number }> {
-  const info = inspectOnnx(o.onnx, o.name);
+  const file = o.file ?? o.name;
+  const info = inspectOnnx(o.onnx, file);
   if (!info.ok) throw new ServeRefused(info.error);
-  const input = info.value.inputs[0],
-    output = info.value.outputs[0];
-  if (!input || !output)
+  const { inputs, outputs } = info.value;
+  const input = inputs[0],
+    output = outputs[0];
+  const list = (ts: { name: string }[]) => ts.map((t) => `"${t.name}"`).join(', ');
+  if (inputs.length !== 1 || !input || !output)
     throw new ServeRefused({
       kind: 'bad-onnx',
-      file: o.name,
-      message: `${o.name} has ${info.value.inputs.length} graph inputs and ${info.value.outputs.length} outputs; benchtop serve needs at least one of each.`,
+      file,
+      message:
+        `${file} has ${inputs.length} graph input${inputs.length === 1 ? '' : 's'}` +
+        `${inputs.length ? ` (${list(inputs)})` : ''} and ${outputs.length} output${outputs.length === 1 ? '' : 's'}; ` +
+        `benchtop serve feeds one features tensor, so the model needs exactly one input (besides its ` +
+        `initializers) and at least one output.`,
+    });
+  if (input.elemType !== 'float32')
+    throw new ServeRefused({
+      kind: 'bad-onnx',
+      file,
+      message: `${file}'s input "${input.name}" is ${input.elemType}; benchtop serve feeds float32 features.`,
     });
   const width = Number(input.shape.at(-1));
   if (!Number.isInteger(width) || width <= 0)
     throw new ServeRefused({
       kind: 'bad-onnx',
-      file: o.name,
+      file,
       message:
-        `${o.name}'s input "${input.name}" has shape [${input.shape.join(', ')}]; benchtop serve needs its last ` +
+        `${file}'s input "${input.name}" has shape [${input.shape.join(', ')}]; benchtop serve needs its last ` +
         `dimension (the number of features) to be a fixed positive number.`,
     });
   let session: ort.InferenceSession;
@@ -131,8 +168,8 @@ export async function startServer(
   } catch (e) {
     throw new ServeRefused({
       kind: 'unsupported-onnx',
-      file: o.name,
-      message: explainOrtError((e as Error).message, info.value, o.name).replace('onnxruntime-web', 'onnxruntime-node'),
+      file,
+      message: explainOrtError(String((e as Error)?.message ?? e), info.value, file, 'onnxruntime-node'),
     });
   }
   const dtype = (t: string) =>
@@ -145,7 +182,7 @@ export async function startServer(
     await session.release();
     throw new ServeRefused({
       kind: 'shape-mismatch',
-      file: o.name,
+      file,
       message: `--per-feature-inputs: the model takes ${width} features, ${split.length} names were given.`,
     });
   }
@@ -163,14 +200,33 @@ export async function startServer(
   const rng = createRandom(o.faults.seed);
   let count = 0;
 
-  const run = async (values: number[], n: number) => {
-    if (!Number.isInteger(n) || n < 0 || values.length !== n * width)
+  /** `what(i)` names the i-th value for a refusal (input, row, feature). */
+  const run = async (values: ArrayLike<number>, n: number, what: (i: number) => string) => {
+    if (!Number.isInteger(n) || n < 1 || values.length !== n * width)
       throw new HttpError(
         400,
-        `unexpected shape for input '${input.name}' for model '${o.name}'. Expected [-1, ${width}], ` +
-          `got ${values.length} values for ${n} rows`,
+        `unexpected shape for input '${input.name}' for model '${o.name}'. Expected [-1, ${width}] with at ` +
+          `least one row, got ${values.length} values for ${n} rows`,
       );
-    const out = await session.run({ [input.name]: new ort.Tensor('float32', Float32Array.from(values), [n, width]) });
+    const x = Float32Array.from(values);
+    for (let i = 0; i < x.length; i++)
+      if (!Number.isFinite(x[i]!))
+        throw new HttpError(
+          400,
+          `${what(i)} is ${Number.isFinite(values[i]!) ? `${values[i]}, out of FP32 range` : values[i]}; ` +
+            `model '${o.name}' takes finite numbers`,
+        );
+    let out: ort.InferenceSession.OnnxValueMapType;
+    try {
+      out = await session.run({ [input.name]: new ort.Tensor('float32', x, [n, width]) });
+    } catch (e) {
+      throw new Error(
+        `onnxruntime-node could not run ${file}: ${cleanOrtMessage(String((e as Error)?.message ?? e))}`,
+        {
+          cause: e,
+        },
+      );
+    }
     const t = out[output.name]!;
     return { data: Array.from(t.data as Float32Array), shape: t.dims.map(Number) };
   };
@@ -179,8 +235,12 @@ export async function startServer(
     req: IncomingMessage,
     body: Buffer,
   ): Promise<{ status: number; body: unknown; binary?: Uint8Array; headerLength?: number } | 'stall' | 'malformed'> => {
-    const url = new URL(req.url ?? '/', 'http://x');
-    const p = url.pathname;
+    let p: string;
+    try {
+      p = new URL(req.url ?? '/', 'http://x').pathname;
+    } catch {
+      throw new HttpError(400, `the request target ${JSON.stringify(String(req.url).slice(0, 200))} is not a URL path`);
+    }
     const m = /^\/v2\/models\/([^/]+)(?:\/versions\/([^/]+))?(\/ready|\/infer)?$/.exec(p);
     const tf = /^\/v1\/models\/([^/:]+)(?:\/versions\/(\d+)|\/labels\/([^/:]+))?(\/metadata|:predict)?$/i.exec(p);
     const isInfer = (m && m[3] === '/infer') || (tf && tf[4]?.toLowerCase() === ':predict');
@@ -195,12 +255,13 @@ export async function startServer(
     if (p === '/v2/health/ready') return { status: 200, body: { ready: true } };
     if (p === '/v2') return { status: 200, body: { name: 'benchtop-serve', version: o.version, extensions: [] } };
     if (m) {
-      if (decodeURIComponent(m[1]!) !== o.name)
+      const model = decodePart(m[1]!, 'model name');
+      if (model !== o.name)
         return {
           status: 404,
-          body: { error: `Model '${decodeURIComponent(m[1]!)}' is not served here (this server has '${o.name}').` },
+          body: { error: `Model '${model}' is not served here (this server has '${o.name}').` },
         };
-      if (m[2] && m[2] !== o.version)
+      if (m[2] && decodePart(m[2], 'model version') !== o.version)
         return {
           status: 404,
           body: { error: `Version '${m[2]}' of '${o.name}' is not served here (this server has '${o.version}').` },
@@ -214,7 +275,7 @@ export async function startServer(
       const headerLength = hl === undefined ? body.length : Number(hl);
       if (!Number.isInteger(headerLength) || headerLength < 0 || headerLength > body.length)
         throw new HttpError(400, `Inference-Header-Content-Length ${hl} does not fit a ${body.length}-byte body`);
-      const r = JSON.parse(body.subarray(0, headerLength).toString('utf8')) as {
+      const r = jsonObject(body.subarray(0, headerLength), '"inputs"') as {
         id?: string;
         parameters?: { binary_data_output?: boolean };
         inputs?: {
@@ -228,6 +289,11 @@ export async function startServer(
       };
       if (!Array.isArray(r.inputs) || !r.inputs.length)
         throw new HttpError(400, 'the request needs "inputs" with name, shape, datatype and data');
+      for (const [i, t] of r.inputs.entries())
+        if (!t || typeof t !== 'object' || Array.isArray(t))
+          throw new HttpError(400, `inputs[${i}] must be an object with name, shape, datatype and data`);
+      if (r.outputs !== undefined && !Array.isArray(r.outputs))
+        throw new HttpError(400, '"outputs" must be a list of {name, parameters}');
       const bins = splitBinary(
         r.inputs,
         new Uint8Array(body.buffer, body.byteOffset + headerLength, body.length - headerLength),
@@ -269,9 +335,14 @@ export async function startServer(
           );
         values = read(t);
       }
-      const out = await run(values, n);
+      const names = split ?? [input.name];
+      const out = await run(values, n, (i) =>
+        split
+          ? `input '${split[i % width]}' row ${Math.floor(i / width) + 1}`
+          : `input '${names[0]}' value ${i + 1} (row ${Math.floor(i / width) + 1}, feature ${(i % width) + 1})`,
+      );
       const wantBinary =
-        r.parameters?.binary_data_output === true || !!r.outputs?.some((x) => x.parameters?.binary_data);
+        r.parameters?.binary_data_output === true || !!r.outputs?.some((x) => x?.parameters?.binary_data === true);
       if (wantBinary) {
         const bytes = encodeTensor(out.data, 'FP32');
         const b = binaryBody(
@@ -298,10 +369,11 @@ export async function startServer(
       };
     }
     if (tf) {
-      if (decodeURIComponent(tf[1]!).toLowerCase() !== o.name.toLowerCase())
+      const model = decodePart(tf[1]!, 'model name');
+      if (model.toLowerCase() !== o.name.toLowerCase())
         return {
           status: 404,
-          body: { error: `Servable not found for request: Latest(${decodeURIComponent(tf[1]!)})` },
+          body: { error: `Servable not found for request: Latest(${model})` },
         };
       if (tf[2] && tf[2] !== o.version && o.version !== 'dev')
         return { status: 404, body: { error: `Servable not found for request: Specific(${o.name}, ${tf[2]})` } };
@@ -341,14 +413,20 @@ export async function startServer(
             },
           },
         };
-      const r = JSON.parse(body.toString('utf8')) as { instances?: unknown[]; inputs?: unknown };
+      if (req.method !== 'POST') return { status: 405, body: { error: 'use POST' } };
+      const r = jsonObject(body, '"instances" or "inputs"') as { instances?: unknown[]; inputs?: unknown };
       if ((r.instances === undefined) === (r.inputs === undefined))
         throw new HttpError(400, 'the request needs either "instances" or "inputs", not both and not neither');
       const rows =
         r.instances ??
         (r.inputs && typeof r.inputs === 'object' && !Array.isArray(r.inputs) ? Object.values(r.inputs)[0] : r.inputs);
       if (!Array.isArray(rows)) throw new HttpError(400, 'instances/inputs must be a list of rows');
-      const out = await run(flattenData(rows, 'instances'), rows.length);
+      const where = r.instances !== undefined ? 'instances' : 'inputs';
+      const out = await run(
+        flattenData(rows, where),
+        rows.length,
+        (i) => `${where} row ${Math.floor(i / width) + 1}, feature ${(i % width) + 1} ('${input.name}')`,
+      );
       const k = out.data.length / rows.length;
       const preds = Array.from({ length: rows.length }, (_, i) =>
         k === 1 ? out.data[i] : out.data.slice(i * k, i * k + k),
@@ -391,24 +469,43 @@ export async function startServer(
     req.resume();
   };
 
-  const server = createServer((req, res) => {
-    const declared = Number(req.headers['content-length'] ?? 0);
-    if (declared > MAX_BODY_BYTES) return tooLarge(req, res);
-    const parts: Buffer[] = [];
-    let size = 0,
-      over = false;
-    req.on('data', (c: Buffer) => {
-      if (over) return;
-      size += c.length;
-      if (size > MAX_BODY_BYTES) {
-        over = true;
-        parts.length = 0;
-        return tooLarge(req, res);
-      }
-      parts.push(c);
-    });
-    req.on('error', () => {}); // a client that goes away mid-body: nothing to answer
-    req.on('end', () => void answer(req, res, Buffer.concat(parts), over).catch(() => res.destroy()));
+  const server = createServer(
+    { headersTimeout: HEADERS_TIMEOUT_MS, requestTimeout: REQUEST_TIMEOUT_MS, connectionsCheckingInterval: CHECK_MS },
+    (req, res) => {
+      const declared = Number(req.headers['content-length'] ?? 0);
+      if (declared > MAX_BODY_BYTES) return tooLarge(req, res);
+      const parts: Buffer[] = [];
+      let size = 0,
+        over = false;
+      req.on('data', (c: Buffer) => {
+        if (over) return;
+        size += c.length;
+        if (size > MAX_BODY_BYTES) {
+          over = true;
+          parts.length = 0;
+          return tooLarge(req, res);
+        }
+        parts.push(c);
+      });
+      req.on('error', () => {}); // a client that goes away mid-body: nothing to answer
+      req.on('end', () => void answer(req, res, Buffer.concat(parts), over).catch(() => res.destroy()));
+    },
+  );
+  // A request the parser cannot read (broken framing, oversized headers) or that did not arrive in
+  // time: answered with the status and a JSON reason, then the connection is closed.
+  server.on('clientError', (e: NodeJS.ErrnoException, socket) => {
+    // An answer already under way on this socket (a 413 still discarding the body) cannot get another.
+    const started = (socket as { _httpMessage?: ServerResponse })._httpMessage?.headersSent;
+    if (e.code === 'ECONNRESET' || !socket.writable || started) return void socket.destroy();
+    const a = clientErrorAnswer(e);
+    const body = JSON.stringify({ error: a.error });
+    const reason =
+      a.status === 408 ? 'Request Timeout' : a.status === 431 ? 'Request Header Fields Too Large' : 'Bad Request';
+    socket.end(
+      `HTTP/1.1 ${a.status} ${reason}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n` +
+        `connection: close\r\n\r\n${body}`,
+    );
+    setTimeout(() => socket.destroy(), LINGER_MS).unref();
   });
   const answer = async (req: IncomingMessage, res: ServerResponse, body: Buffer, over: boolean) => {
     {
@@ -421,14 +518,7 @@ export async function startServer(
       try {
         result = await handle(req, body);
       } catch (e) {
-        result =
-          e instanceof HttpError
-            ? { status: e.status, body: { error: e.message } }
-            : e instanceof ServingError
-              ? { status: 400, body: { error: e.message } }
-              : e instanceof SyntaxError
-                ? { status: 400, body: { error: `the request body is not JSON: ${e.message}` } }
-                : { status: 500, body: { error: (e as Error).message } };
+        result = errorAnswer(e);
       }
       if (result === 'stall') return; // never answers; the client's timeout must cope
       if (result === 'malformed')
@@ -464,6 +554,7 @@ export async function startServer(
   };
 }
 
+/** An answer to a request the client got wrong (4xx), with the reason. */
 class HttpError extends Error {
   constructor(
     readonly status: number,
@@ -471,6 +562,49 @@ class HttpError extends Error {
   ) {
     super(message);
   }
+}
+
+/** A percent-encoded path segment, decoded; broken encoding (`%E0%A4%A`) is the client's error. */
+function decodePart(segment: string, what: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw new HttpError(
+      400,
+      `the ${what} in the path, ${JSON.stringify(segment.slice(0, 200))}, is not valid percent-encoding`,
+    );
+  }
+}
+
+/** A request body that must be a JSON object (`needs` names what it should hold). */
+function jsonObject(body: Buffer, needs: string): Record<string, unknown> {
+  let v: unknown;
+  try {
+    v = JSON.parse(body.toString('utf8'));
+  } catch (e) {
+    throw new HttpError(400, `the request body is not JSON: ${(e as Error).message}`);
+  }
+  if (!v || typeof v !== 'object' || Array.isArray(v))
+    throw new HttpError(
+      400,
+      `the request body must be a JSON object with ${needs}; got ${v === null ? 'null' : Array.isArray(v) ? 'a list' : typeof v}`,
+    );
+  return v as Record<string, unknown>;
+}
+
+/**
+ * The answer to an error thrown while handling a request: the client's mistakes (a refused request,
+ * a malformed tensor) are 400s with the reason; anything else is a 500 that says so, without a stack.
+ */
+export function errorAnswer(e: unknown): { status: number; body: { error: string } } {
+  if (e instanceof HttpError) return { status: e.status, body: { error: e.message } };
+  if (e instanceof ServingError) return { status: 400, body: { error: e.message } };
+  if (e instanceof SyntaxError) return { status: 400, body: { error: `the request body is not JSON: ${e.message}` } };
+  const message = e instanceof Error ? e.message : String(e);
+  return {
+    status: 500,
+    body: { error: `benchtop serve failed on this request: ${message.split('\n')[0]!.slice(0, 300)}` },
+  };
 }
 
 export const SERVE_HELP =
@@ -488,9 +622,12 @@ KServe V2 infer also speaks Triton's binary tensor data extension (Inference-Hea
 (add more with --cors-origin, or '*'). Fault injection, for rehearsals: --latency adds milliseconds to
 every answer; --error-rate, --malformed-rate and --stall-rate answer that fraction of inference calls
 with a 500, a truncated body, or nothing (seeded by --seed). Request bodies are limited to 64 MiB
-(a larger one is answered 413 with {"error":"request body is over the 64 MiB limit"}). Prints one JSON
-line with the URL and model. A model it cannot serve (unreadable ONNX, impossible dimensions or
-initializers, a bad model folder) is refused with a JSON error on stderr and exit code 2.
+(a larger one is answered 413 with {"error":"request body is over the 64 MiB limit"}); a client has 10 s
+to send the headers and 60 s for the whole request (else 408). A bad request is a 4xx with {"error": reason};
+input values must be finite FP32 numbers. Prints one JSON line with the URL and model. A model it cannot
+serve (unreadable ONNX, impossible dimensions, NaN weights, not exactly one float32 input, an operator or
+opset onnxruntime-node lacks, a bad model folder) is refused with a JSON error naming the --model path on
+stderr and exit code 2.
 `;
 
 export async function serveCommand(argv: string[]): Promise<number> {
@@ -549,6 +686,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
     s = await startServer({
       perFeatureInputs: values['per-feature-inputs'] ? servable.features : undefined,
       onnx: servable.onnx,
+      file: servable.file,
       name,
       version: values.version ?? '1',
       port,

@@ -240,6 +240,7 @@ async function sendHttpCase(c: CorpusCase): Promise<{ seen: Seen; extra?: string
     return { seen: seenHttp(r, e) };
   }
   const chunk = Buffer.alloc(MB, 0x31);
+  const framed = Buffer.concat([Buffer.from(`${MB.toString(16)}\r\n`), chunk, Buffer.from('\r\n')]);
   if (kind === 'http-content-length-over' || kind === 'http-chunked-over') {
     const chunked = kind === 'http-chunked-over';
     const head =
@@ -249,7 +250,10 @@ async function sendHttpCase(c: CorpusCase): Promise<{ seen: Seen; extra?: string
       timeoutMs: 60_000,
       feed: async (write, stopped) => {
         for (let i = 0; i < 70 && !stopped(); i++) {
-          const ok = chunked ? write(`${MB.toString(16)}\r\n`) && write(chunk) && write('\r\n') : write(chunk);
+          // One write per chunk, size line and CRLF included. `write(size) && write(chunk) && write(CRLF)`
+          // never wrote the CRLF (a 1 MiB write is over the socket's high-water mark, so it returns
+          // false): the framing broke after the first chunk and the server rightly answered 400.
+          const ok = write(chunked ? framed : chunk);
           await delay(ok ? 0 : 20);
         }
         if (chunked && !stopped()) write('0\r\n\r\n');

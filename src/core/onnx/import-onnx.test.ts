@@ -11,8 +11,8 @@ import { inspectOnnx } from './inspect.ts';
 registerOrtWebRunner();
 
 /** A softmax-regression ONNX model over raw inputs, with known weights. */
-function handMade(d: number, k: number): { bytes: Uint8Array; W: Float32Array; b: Float32Array } {
-  const W = Float32Array.from({ length: d * k }, (_, i) => Math.sin(i) * 0.01);
+function handMade(d: number, k: number, nanAt?: number): { bytes: Uint8Array; W: Float32Array; b: Float32Array } {
+  const W = Float32Array.from({ length: d * k }, (_, i) => (i === nanAt ? NaN : Math.sin(i) * 0.01));
   const b = Float32Array.from({ length: k }, (_, i) => i * 0.1);
   const topology = {
     class_name: 'Sequential',
@@ -43,6 +43,16 @@ describe('importing an ONNX model', () => {
   const ds = { id: datasetVersionId(table), name: 'wine.csv' };
   const schema = inferSchema(table, 'cultivar');
   const split = { kind: 'stratified' as const, fractions: [0.6, 0.2, 0.2] as [number, number, number], seed: 1 };
+
+  it('refuses a model whose weights hold NaN (a diverged run), naming the file, the tensor and the index', async () => {
+    const { bytes } = handMade(13, 3, 7);
+    const r = await importOnnxModel(bytes, 'diverged.onnx', table, ds, schema, split, { runId: 'o', environment: env });
+    expect(r.ok).toBe(false);
+    if (!r.ok) {
+      expect(r.error).toMatchObject({ kind: 'bad-onnx', file: 'diverged.onnx' });
+      expect(r.error.message).toMatch(/^diverged\.onnx's initializer "[^"]+" holds NaN at index 7;/);
+    }
+  });
 
   it('reads metadata and scores the model on the dataset', async () => {
     const { bytes } = handMade(13, 3);

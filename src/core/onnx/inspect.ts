@@ -136,7 +136,63 @@ function checkDims(dims: readonly (bigint | string)[], what: string): bigint {
   return count;
 }
 
+/** Whether a float16 / bfloat16 bit pattern is NaN. */
+const halfNaN = (h: number, type: number) =>
+  type === 10 ? (h & 0x7c00) === 0x7c00 && (h & 0x3ff) !== 0 : (h & 0x7f80) === 0x7f80 && (h & 0x7f) !== 0;
+
+/**
+ * The index of the first NaN among a float tensor's values (float32, float64, float16, bfloat16;
+ * raw_data or the typed fields), or -1. Other types cannot hold NaN.
+ * Cost: one pass over the tensor's data.
+ */
+function firstNaN(t: Field[], type: number): number {
+  const raw = t.find((x) => x.field === 9)?.bytes;
+  let index = 0;
+  if (type === 1 || type === 11) {
+    const w = type === 1 ? 4 : 8;
+    const scan = (b: Uint8Array): number => {
+      const v = new DataView(b.buffer, b.byteOffset, b.byteLength);
+      for (let o = 0; o + w <= b.length; o += w, index++)
+        if (Number.isNaN(w === 4 ? v.getFloat32(o, true) : v.getFloat64(o, true))) return index;
+      return -1;
+    };
+    if (raw) return scan(raw);
+    // float_data (4) or double_data (10): packed (wire 2) or one fixed-width value per field (wire 5/1).
+    for (const f of t) if (f.field === (type === 1 ? 4 : 10) && f.bytes) if (scan(f.bytes) >= 0) return index;
+    return -1;
+  }
+  if (type === 10 || type === 16) {
+    if (raw) {
+      const v = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
+      for (let o = 0; o + 2 <= raw.length; o += 2, index++) if (halfNaN(v.getUint16(o, true), type)) return index;
+      return -1;
+    }
+    // Half floats without raw_data travel as their bit patterns in int32_data (5).
+    for (const f of t)
+      if (f.field === 5)
+        for (const h of f.wire === 0 ? [f.int!] : packedVarints(f.bytes!)) {
+          if (halfNaN(Number(h & 0xffffn), type)) return index;
+          index++;
+        }
+  }
+  return -1;
+}
+
 const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(bytes < 2 ** 20 ? 3 : 0)} MiB`;
+
+/**
+ * Refuses a float tensor holding NaN: weights that are not numbers mean a diverged training run, and
+ * every prediction through them is NaN. (±Infinity is let through: graphs use it on purpose, as
+ * masks and clip bounds.)
+ */
+function checkNotNaN(t: Field[], type: number, what: string): void {
+  const i = firstNaN(t, type);
+  if (i >= 0)
+    throw new DeclarationError(
+      `${what} holds NaN at index ${i}; a model with NaN weights predicts nothing useful (a diverged ` +
+        `training run?). Export it from a checkpoint before it diverged.`,
+    );
+}
 
 /**
  * Checks one initializer (TensorProto): sane dimensions, data inside the file, and exactly as much
@@ -165,6 +221,7 @@ function checkTensor(t: Field[], what: string): number {
         throw new DeclarationError(
           `${what} declares shape ${shape} (${plural(declared, 'byte')}) but carries ${plural(raw.length, 'byte')} of data.`,
         );
+      checkNotNaN(t, type, what);
       return Number(declared);
     }
     // Typed fields: float_data 4, int32_data 5, int64_data 7, double_data 10, uint64_data 11.
@@ -177,6 +234,7 @@ function checkTensor(t: Field[], what: string): number {
       throw new DeclarationError(
         `${what} declares shape ${shape} (${plural(count, 'element')}) but carries ${plural(values, 'value')}.`,
       );
+    checkNotNaN(t, type, what);
     return Number(declared);
   }
   if (type === STRING) {
@@ -287,7 +345,8 @@ function valueInfo(b: Uint8Array): OnnxTensorInfo {
  * should load (`bad-onnx`, naming the tensor): a graph input/output dimension that is negative, over
  * MAX_DIM, or whose fixed dimensions need more than MAX_DECLARED_BYTES; an initializer (or Constant
  * attribute) whose data is not exactly its dimensions × element size, lives in an external file, or
- * that together with the others is over MAX_DECLARED_BYTES. Cost: one pass over the bytes.
+ * that together with the others is over MAX_DECLARED_BYTES; a float initializer (or Constant) holding
+ * NaN, naming the tensor and the index. Cost: one pass over the bytes.
  */
 export function inspectOnnx(bytes: Uint8Array, file = 'the ONNX file'): Result<OnnxInfo> {
   if (bytes.byteLength === 0) return fail({ kind: 'empty-file', file, message: `${file} is empty.` });
@@ -355,13 +414,41 @@ export function inspectOnnx(bytes: Uint8Array, file = 'the ONNX file'): Result<O
   }
 }
 
-/** Turns an onnxruntime error into a message that names the unsupported operator when there is one. */
-export function explainOrtError(message: string, info: OnnxInfo | null, file: string): string {
+/**
+ * onnxruntime's error text without its internals: the "Can't create a session. ERROR_CODE: n,
+ * ERROR_MESSAGE:" wrapper, C++ source paths with line numbers and the function signatures after them
+ * (`/onnxruntime_src/…/model_load_utils.h:46 void onnxruntime::…(…)`). An opset newer than the runtime
+ * knows becomes one plain sentence.
+ */
+export function cleanOrtMessage(message: string): string {
+  const opset = /Opset (\d+) is under development[\s\S]*?support for domain (\S+) is till opset (\d+)/i.exec(message);
+  if (opset)
+    return `opset ${opset[1]} of domain ${opset[2]} is newer than this onnxruntime supports (max ${opset[3]}).`;
+  return message
+    .replace(/Can't create a session\.?\s*(?:ERROR_CODE: \d+,\s*)?(?:ERROR_MESSAGE:\s*)?/g, '')
+    .replace(
+      /(?:[A-Za-z]:)?(?:[\\/][^\s:\\/]+)+\.(?:h|hh|hpp|c|cc|cpp|cxx):\d+\s+(?:[^()]*::[^()]*\([^)]*\)(?:\s*const)?\s*)?/g,
+      '',
+    )
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+/**
+ * Turns an onnxruntime error into a message that names the file and, when there is one, the
+ * unsupported operator; onnxruntime's internals (source paths, C++ signatures) are left out.
+ */
+export function explainOrtError(
+  message: string,
+  info: OnnxInfo | null,
+  file: string,
+  runtime = 'onnxruntime-web',
+): string {
   const m =
     /(?:Could not find an implementation for|no kernel.*?for|not supported.*?op(?:erator)?)\s*'?([A-Za-z0-9_.]+)/i.exec(
       message,
     ) ?? /op type[: ]+'?([A-Za-z0-9_.]+)/i.exec(message);
-  if (m) return `${file} uses the operator ${m[1]}, which onnxruntime-web cannot run here.`;
+  if (m) return `${file} uses the operator ${m[1]}, which ${runtime} cannot run here.`;
   const ops = info ? Object.keys(info.operators).join(', ') : '';
-  return `onnxruntime-web cannot load ${file}: ${message}${ops ? ` (operators: ${ops})` : ''}`;
+  return `${runtime} cannot load ${file}: ${cleanOrtMessage(message)}${ops ? ` (operators: ${ops})` : ''}`;
 }

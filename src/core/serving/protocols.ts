@@ -64,16 +64,47 @@ function modelPath(e: Endpoint): string {
   );
 }
 
-/** Flattens nested or flat row-major `data` into numbers; booleans become 0/1. */
+/** The deepest nesting of `data` accepted: tensors have a handful of dimensions, never thousands. */
+export const MAX_DATA_DEPTH = 64;
+
+/** A short description of a value that is not a number (never walks into it: it may be deep). */
+function describeValue(v: unknown): string {
+  if (v === null) return 'null';
+  if (v === undefined) return 'nothing';
+  if (typeof v === 'string') return JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v);
+  if (typeof v === 'object') return 'an object';
+  return String(v);
+}
+
+/**
+ * Flattens nested or flat row-major `data` into numbers; booleans become 0/1. Iterative, so deep
+ * nesting cannot overflow the stack; nesting deeper than MAX_DATA_DEPTH is refused.
+ * @throws ServingError('malformed') naming `where` and what was found.
+ */
 export function flattenData(data: unknown, where: string): number[] {
   const out: number[] = [];
-  const walk = (v: unknown) => {
-    if (Array.isArray(v)) for (const x of v) walk(x);
-    else if (typeof v === 'number') out.push(v);
+  const leaf = (v: unknown) => {
+    if (typeof v === 'number') out.push(v);
     else if (typeof v === 'boolean') out.push(v ? 1 : 0);
-    else throw new ServingError('malformed', `${where}: expected numbers, found ${JSON.stringify(v)?.slice(0, 40)}.`);
+    else throw new ServingError('malformed', `${where}: expected numbers, found ${describeValue(v)}.`);
   };
-  walk(data);
+  if (!Array.isArray(data)) return (leaf(data), out);
+  const stack: { a: unknown[]; i: number }[] = [{ a: data, i: 0 }];
+  while (stack.length) {
+    const top = stack[stack.length - 1]!;
+    if (top.i >= top.a.length) {
+      stack.pop();
+      continue;
+    }
+    const v = top.a[top.i++];
+    if (!Array.isArray(v)) leaf(v);
+    else if (stack.length >= MAX_DATA_DEPTH)
+      throw new ServingError(
+        'malformed',
+        `${where}: the data is nested more than ${MAX_DATA_DEPTH} levels deep; send it flat or nested by its shape.`,
+      );
+    else stack.push({ a: v, i: 0 });
+  }
   return out;
 }
 

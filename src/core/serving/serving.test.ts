@@ -4,7 +4,9 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callJson, ServingError } from './http.ts';
 import {
+  flattenData,
   health,
+  MAX_DATA_DEPTH,
   kserveInfer,
   kserveMetadata,
   kserveRequest,
@@ -14,7 +16,7 @@ import {
   tfServingStatus,
   type Endpoint,
 } from './protocols.ts';
-import { JsonSyntaxError, parseTolerantJson } from './tolerant-json.ts';
+import { JsonSyntaxError, MAX_JSON_DEPTH, parseTolerantJson } from './tolerant-json.ts';
 
 const fixture = (f: string) => readFileSync(new URL(`../../../tests/fixtures/protocols/${f}`, import.meta.url), 'utf8');
 const fast = { timeoutMs: 300, retries: 2, backoffMs: 10 };
@@ -44,6 +46,37 @@ describe('tolerant JSON', () => {
       expect((e as JsonSyntaxError).line).toBe(3);
       expect((e as Error).message).toMatch(/expected "," or "}" at line 3/);
     }
+  });
+});
+
+describe('deeply nested data is an error, never a stack overflow', () => {
+  it('parseTolerantJson reads 512 levels and refuses the 513th with its position', () => {
+    const at = (n: number) => '['.repeat(n) + '1' + ']'.repeat(n);
+    expect(parseTolerantJson(at(MAX_JSON_DEPTH))).toBeDefined();
+    expect(() => parseTolerantJson(at(MAX_JSON_DEPTH + 1))).toThrow(
+      /nested more than 512 levels deep at line 1, column 513/,
+    );
+    expect(() => parseTolerantJson('{"a":'.repeat(100_000))).toThrow(JsonSyntaxError);
+  });
+
+  it('flattenData keeps row-major order, reads 64 levels and refuses deeper, naming where', () => {
+    expect(flattenData([[1, [2, true]], [], [[[3]]], 4], 'x')).toEqual([1, 2, 1, 3, 4]);
+    expect(flattenData(7, 'x')).toEqual([7]);
+    let deep: unknown = [1];
+    for (let i = 1; i < MAX_DATA_DEPTH; i++) deep = [deep];
+    expect(flattenData(deep, 'x')).toEqual([1]);
+    expect(() => flattenData([deep], 'input "f"')).toThrow(/^input "f": the data is nested more than 64 levels deep/);
+    let huge: unknown = [];
+    for (let i = 0; i < 100_000; i++) huge = [huge];
+    expect(() => flattenData(huge, 'x')).toThrow(ServingError);
+  });
+
+  it('describes a non-number without walking into it', () => {
+    let o: unknown = 1;
+    for (let i = 0; i < 100_000; i++) o = { a: o };
+    expect(() => flattenData([1, o], 'x')).toThrow(/^x: expected numbers, found an object\.$/);
+    expect(() => flattenData([null], 'x')).toThrow(/found null/);
+    expect(() => flattenData(['NaN'], 'x')).toThrow(/found "NaN"/);
   });
 });
 

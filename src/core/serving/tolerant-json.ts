@@ -1,7 +1,8 @@
 /**
  * JSON with the non-finite numbers TensorFlow Serving writes (`NaN`, `Infinity`, `-Infinity`), which
  * `JSON.parse` rejects. A small recursive-descent parser: standard JSON otherwise, with the position
- * (line, column) of the first error.
+ * (line, column) of the first error. Arrays and objects nested deeper than MAX_JSON_DEPTH are an
+ * error (not a stack overflow).
  * Cost: O(length).
  */
 export class JsonSyntaxError extends Error {
@@ -14,8 +15,12 @@ export class JsonSyntaxError extends Error {
   }
 }
 
+/** The deepest nesting parseTolerantJson reads; model servers' answers are a few levels deep. */
+export const MAX_JSON_DEPTH = 512;
+
 export function parseTolerantJson(text: string): unknown {
-  let i = 0;
+  let i = 0,
+    depth = 0;
   const fail = (msg: string): never => {
     const before = text.slice(0, i);
     const line = before.split('\n').length;
@@ -28,6 +33,15 @@ export function parseTolerantJson(text: string): unknown {
   const value = (): unknown => {
     ws();
     const c = text[i];
+    if ((c === '{' || c === '[') && depth >= MAX_JSON_DEPTH) fail(`nested more than ${MAX_JSON_DEPTH} levels deep`);
+    depth += c === '{' || c === '[' ? 1 : 0;
+    try {
+      return scalarOrNested(c);
+    } finally {
+      depth -= c === '{' || c === '[' ? 1 : 0;
+    }
+  };
+  const scalarOrNested = (c: string | undefined): unknown => {
     if (c === '{') {
       i++;
       const o: Record<string, unknown> = {};
