@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { csvTable } from '../../../tests/unit/fixtures.ts';
 import { inferSchema } from '../data/schema.ts';
+import type { SplitSpec } from '../data/split.ts';
 import { prepareData } from './prepare.ts';
 
-const split = { kind: 'stratified', fractions: [0.7, 0.15, 0.15], seed: 1 } as const;
+const split: SplitSpec = { kind: 'stratified', fractions: [0.7, 0.15, 0.15], seed: 1 };
 
 describe('prepareData: refusals and notes name the data file and the label', () => {
   it('no labelled rows: refused naming the file, the label and how many rows have one', () => {
