@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { shippedTable, trainRequest } from '../../../tests/unit/fixtures.ts';
 import type { ClassicalModel, RunRecord, TrainedModel } from '../contracts/index.ts';
-import { FAMILIES } from '../families/registry.ts';
+import { FAMILIES } from '../families/index.ts';
 import { CLASSICAL_STATE_SCHEMAS } from '../store/schemas/model-files.ts';
 import { upgradeConfig } from '../store/upgrade.ts';
 import { bundleToFiles, filesToBundle } from './model-bundle.ts';
