@@ -211,6 +211,14 @@ function runSummary(run: RunRecord) {
   };
 }
 
+/**
+ * The messages of notes for a command's JSON output, each once (the same note can come from loading
+ * and from training).
+ */
+function messages(notes: readonly Problem[]): string[] {
+  return [...new Set(notes.map((n) => n.message))];
+}
+
 function problem(p: Problem, code: number = EXIT.input): number {
   return reportError(p, code);
 }
@@ -312,7 +320,7 @@ async function train(argv: string[]): Promise<number> {
         out: values.out,
         store: stored,
         ...runSummary(result.value.run),
-        warnings: [...data.notes, ...result.warnings].map((w) => w.message),
+        warnings: messages([...data.notes, ...result.warnings]),
       },
       null,
       2,
@@ -444,6 +452,7 @@ async function tuneCommand(argv: string[]): Promise<number> {
           message: t.message,
         })),
         seconds: Number(((performance.now() - started) / 1000).toFixed(1)),
+        warnings: messages([...data.notes, ...tuningData.warnings, ...final.warnings]),
       },
       null,
       2,
@@ -502,7 +511,13 @@ async function loadForModel(values: { model?: string; data?: string; label?: str
         .map((c) => (c.name === values.label ? { ...c, name: want } : c)),
     };
   }
-  return ok({ bundle: bundle.value, table: t, name: basename(values.data!) });
+  return ok({
+    bundle: bundle.value,
+    table: t,
+    name: basename(values.data!),
+    /** The notes of loading the model and the data (values read as missing, repaired names, …). */
+    notes: [...bundle.warnings, ...table.warnings],
+  });
 }
 
 async function evaluateCommand(argv: string[]): Promise<number> {
@@ -586,6 +601,7 @@ async function evaluateCommand(argv: string[]): Promise<number> {
       adjustedP: s.adjustedP,
     })),
     notes: ev.value.notes.map((n) => n.message),
+    warnings: messages([...loaded.value.notes, ...ev.warnings]),
   };
   if (values.json) process.stdout.write(JSON.stringify(out, null, 2) + '\n');
   else
@@ -593,7 +609,7 @@ async function evaluateCommand(argv: string[]): Promise<number> {
       `${out.model} on ${name} (${out.rows} rows)\n${Object.entries(headline)
         .filter(([, v]) => typeof v === 'number')
         .map(([k, v]) => `  ${k}: ${(v as number).toFixed(4)}`)
-        .join('\n')}\n${out.notes.map((n) => `  note: ${n}`).join('\n')}\n`,
+        .join('\n')}\n${[...out.warnings, ...out.notes].map((n) => `  note: ${n}`).join('\n')}\n`,
     );
   return 0;
 }
@@ -746,7 +762,7 @@ async function compressCommand(argv: string[]): Promise<number> {
     if (!X.ok) return problem(X.error);
     calibration = { X: X.value, n: cal.value.rowCount };
   }
-  const warnings: string[] = [];
+  const warnings: string[] = messages(loaded.value.notes);
   let teacher: RunWithModel | undefined;
   if (method === 'distill' && values.teacher) {
     const t = await readBundle(values.teacher);
@@ -967,6 +983,7 @@ async function calibrateCommand(argv: string[]): Promise<number> {
         calibrator: r.value.model.calibrator,
         before: pick(c.before),
         after: pick(c.after),
+        warnings: messages([...loaded.value.notes, ...r.warnings]),
       },
       null,
       2,
@@ -1037,7 +1054,17 @@ async function predict(argv: string[]): Promise<number> {
   }
   await writeFile(values.out!, lines.join('\n') + '\n');
   process.stdout.write(
-    JSON.stringify({ ok: true, out: values.out, rows: rows.length, task: label.task }, null, 2) + '\n',
+    JSON.stringify(
+      {
+        ok: true,
+        out: values.out,
+        rows: rows.length,
+        task: label.task,
+        warnings: messages([...bundle.warnings, ...table.warnings, ...out.warnings]),
+      },
+      null,
+      2,
+    ) + '\n',
   );
   return 0;
 }
@@ -1090,6 +1117,7 @@ async function info(argv: string[]): Promise<number> {
     await startBackend(values.backend);
     const out = await predictAnyRows(model, table.value, Uint32Array.from(run.fingerprint.rows), basename(values.data));
     if (!out.ok) return problem(out.error);
+    summary.warnings = messages([...table.warnings, ...out.warnings]);
     summary.fingerprint = {
       rows: run.fingerprint.rows.length,
       maxAbsDiff: maxAbsDifference(out.value, run.fingerprint.outputs),

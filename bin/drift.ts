@@ -82,7 +82,15 @@ export async function driftCommand(argv: string[]): Promise<number> {
   const schema = inferSchema(ref.value, null);
   if (values['suggest-expectations']) {
     process.stdout.write(
-      JSON.stringify({ ok: true, expectations: suggestExpectations(ref.value, schema) }, null, 2) + '\n',
+      JSON.stringify(
+        {
+          ok: true,
+          expectations: suggestExpectations(ref.value, schema),
+          warnings: ref.warnings.map((w) => w.message),
+        },
+        null,
+        2,
+      ) + '\n',
     );
     return 0;
   }
@@ -183,6 +191,8 @@ export async function driftCommand(argv: string[]): Promise<number> {
     schema: report.schema,
     multivariate: report.multivariate,
     expectations,
+    // The notes of loading both files (values read as missing, repaired names, …).
+    warnings: [...ref.warnings, ...cur.warnings].map((w) => w.message),
   };
   if (values.json) process.stdout.write(JSON.stringify(out, null, 2) + '\n');
   else {
@@ -196,6 +206,7 @@ export async function driftCommand(argv: string[]): Promise<number> {
           `stat ${String(f.statistic).padEnd(10)} p ${f.pValue.toExponential(2).padEnd(9)} PSI ${f.psi}`,
       );
     for (const s of report.schema) lines.push(`  schema: ${s.message}`);
+    for (const w of out.warnings) lines.push(`  note: ${w}`);
     if (report.multivariate)
       lines.push(
         `  MMD² ${report.multivariate.mmd.mmd2.toExponential(3)} ` +

@@ -142,6 +142,8 @@ export async function rehearseCommand(argv: string[]): Promise<number> {
       concurrency,
       ms: Math.round(r.wallMs),
       summary: Object.fromEntries(r.summary.map((x) => [x.name, x.value])),
+      // The notes of loading the data file (values read as missing, repaired names, …).
+      warnings: [...t.warnings, ...prep.warnings].map((w) => w.message),
       ...(values.json
         ? { traces: r.traces, log: r.log }
         : { log: r.log.slice(0, 10).map((l) => `request ${l.request + 1}: ${l.text}`) }),

@@ -1,6 +1,7 @@
 import type { Problem, Result } from '../util/result.ts';
 import { fail } from '../util/result.ts';
 import { describeValue } from '../store/schemas/describe-value.ts';
+import { scanJsonRecords, type JsonScan } from './json-scan.ts';
 import { TableBuilder } from './table-builder.ts';
 import type { Table } from './table.ts';
 
@@ -14,7 +15,9 @@ function lineOf(text: string, offset: number): number {
 /**
  * Parses a JSON array of records (`[{"a": 1, "b": "x"}, ...]`) into a table. Columns are the union
  * of keys in order of first appearance; `null`/absent fields are missing; nested values are kept as
- * JSON text, with a warning.
+ * JSON text, with a warning. What `JSON.parse` would drop silently is noted: a key repeated in one
+ * object (the last value is kept) and integers beyond a double's precision (a record's own field
+ * keeps the digits as written; inside a nested value they round).
  * Cost: O(characters).
  * @example parseJsonRecords('[{"a":1}]', 'x.json')
  */
@@ -50,13 +53,18 @@ export function parseJsonRecords(text: string, file: string): Result<Table> {
     for (const k of Object.keys(rec)) if (!keys.has(k)) keys.set(k, keys.size);
   }
   const names = [...keys.keys()];
-  const warnings: Problem[] = [];
+  const scan = scanJsonRecords(text);
+  const warnings: Problem[] = scanNotes(scan, file);
   const nested = new Set<string>();
   const builder = new TableBuilder(file, names);
   let tooDeep: Problem | null = null;
-  const rows = data.map((rec: Record<string, unknown>, i: number) =>
-    names.map((k) => {
+  const rows = data.map((rec: Record<string, unknown>, i: number) => {
+    const exact = scan.exact.get(i);
+    return names.map((k) => {
       const v = rec[k];
+      // An integer a double rounds keeps the digits as written (as a CSV cell would).
+      const digits = exact?.get(k);
+      if (digits !== undefined && typeof v === 'number') return digits;
       if (v === null || v === undefined) return '';
       if (typeof v === 'object') {
         nested.add(k);
@@ -76,8 +84,8 @@ export function parseJsonRecords(text: string, file: string): Result<Table> {
       }
       // A number out of range (1e400) parses as Infinity: the builder makes it missing, with a note.
       return String(v);
-    }),
-  );
+    });
+  });
   if (tooDeep) return fail(tooDeep);
   builder.addRows(rows);
   for (const k of nested)
@@ -89,4 +97,42 @@ export function parseJsonRecords(text: string, file: string): Result<Table> {
     });
   const result = builder.finish();
   return result.ok ? { ...result, warnings: [...warnings, ...result.warnings] } : result;
+}
+
+/** Notes for what the scan found: one per repeated key path and one per column of rounded integers. */
+function scanNotes(scan: JsonScan, file: string): Problem[] {
+  const notes: Problem[] = [];
+  for (const d of scan.duplicates) {
+    const where =
+      d.path === d.field
+        ? `the key "${d.field}" appears more than once`
+        : `field "${d.field}" holds an object in which the key "${d.path.slice(d.field.length + 1)}" appears more than once`;
+    notes.push({
+      kind: 'duplicate-key',
+      file,
+      row: d.firstRecord,
+      column: d.field,
+      message:
+        `${file}: in ${d.count} record(s) ${where} (first in record ${d.firstRecord}); JSON keeps only the ` +
+        `last value, so the earlier ones are not read. Give each field its own name.`,
+    });
+  }
+  for (const r of scan.rounded) {
+    const reads = String(Number(r.text));
+    notes.push({
+      kind: 'rounded-integer',
+      file,
+      row: r.firstRecord,
+      column: r.field,
+      message: r.nested
+        ? `${file}: field "${r.field}" holds ${r.count} integer(s) inside nested values that a double cannot ` +
+          `hold exactly (first in record ${r.firstRecord}: ${r.text} reads as ${reads}); the nested JSON text ` +
+          `keeps the rounded numbers. Write such ids as strings ("${r.text}").`
+        : `${file}: column "${r.field}" has ${r.count} integer(s) beyond 2^53 that a double cannot hold exactly ` +
+          `(first in record ${r.firstRecord}: ${r.text} reads as ${reads}); the exact digits are kept as text, ` +
+          `but as numbers different values can become equal. If they are ids, ignore the column or write ` +
+          `them as strings ("${r.text}").`,
+    });
+  }
+  return notes;
 }

@@ -107,3 +107,34 @@ describe('parseJsonRecords', () => {
     expect(!r.ok && r.error.kind).toBe('header-only');
   });
 });
+
+describe('parseJsonRecords: what JSON.parse drops silently is noted', () => {
+  it('a repeated key: a duplicate-key note naming the key and the first record; the last value is read', () => {
+    const r = parseJsonRecords('[{"price":1,"a":0,"price":2},{"price":3,"a":1,"price":4}]', 'dup.json');
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(r.value.columns.find((c) => c.name === 'price')!.dictionary).toEqual(['2', '4']);
+    const note = r.warnings.find((w) => w.kind === 'duplicate-key');
+    expect(note).toMatchObject({ file: 'dup.json', column: 'price', row: 1 });
+    expect(note!.message).toContain(
+      'dup.json: in 2 record(s) the key "price" appears more than once (first in record 1)',
+    );
+  });
+  it('integers beyond 2^53: the digits are kept (two ids stay two) and a note names the column', () => {
+    const r = parseJsonRecords(
+      '[{"id":12345678901234567890,"y":"a"},{"id":12345678901234567891,"y":"b"},{"id":5,"y":"a"}]',
+      'ids.json',
+    );
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(r.value.columns[0]!.dictionary).toEqual(['12345678901234567890', '12345678901234567891', '5']);
+    const note = r.warnings.find((w) => w.kind === 'rounded-integer');
+    expect(note).toMatchObject({ file: 'ids.json', column: 'id', row: 1 });
+    expect(note!.message).toContain('column "id" has 2 integer(s) beyond 2^53');
+    expect(note!.message).toContain('12345678901234567890 reads as 12345678901234567000');
+  });
+  it('an ordinary file gets neither note', () => {
+    const r = parseJsonRecords('[{"a":1,"b":"x"},{"a":9007199254740992,"b":"y"}]', 'fine.json');
+    expect(r.ok && r.warnings).toEqual([]);
+  });
+});

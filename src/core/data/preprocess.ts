@@ -48,7 +48,11 @@ export function fitPreprocessor(
 ): Result<Preprocessor> {
   const warnings: Problem[] = [];
   if (schema.label === null)
-    return fail({ kind: 'no-label', file, message: 'Choose a label column (the value to predict) before training.' });
+    return fail({
+      kind: 'no-label',
+      file,
+      message: `${file}: choose a label column (the value to predict) before training.`,
+    });
   const labelCol = columnByName(table, schema.label);
   if (!labelCol)
     return fail({
@@ -58,8 +62,20 @@ export function fitPreprocessor(
       message: `${file} has no column "${schema.label}".`,
     });
   const featureCols = schema.columns.filter((c) => c.role === 'feature' && c.name !== schema.label);
-  if (featureCols.length === 0)
-    return fail({ kind: 'no-features', file, message: 'Choose at least one feature column.' });
+  if (featureCols.length === 0) {
+    const others = schema.columns.filter((c) => c.name !== schema.label).map((c) => `"${c.name}"`);
+    return fail({
+      kind: 'no-features',
+      file,
+      column: schema.label,
+      message:
+        `${file}: no feature column to learn "${schema.label}" from: ` +
+        (others.length === 0
+          ? `the label is the only column. `
+          : `every other column (${others.slice(0, 5).join(', ')}${others.length > 5 ? ', …' : ''}) is ignored. `) +
+        'Choose at least one feature column.',
+    });
+  }
 
   const features: FeatureTransform[] = [];
   const inputNames: string[] = [];
@@ -100,7 +116,7 @@ export function fitPreprocessor(
             file,
             column: cs.name,
             message:
-              `Column "${cs.name}" has no ${cs.type} values in the training split; set it to ignore ` +
+              `${file}: column "${cs.name}" has no ${cs.type} values in the training split; set it to ignore ` +
               `or change its type.`,
           },
           warnings,
@@ -124,14 +140,17 @@ export function fitPreprocessor(
             kind: 'no-values',
             file,
             column: cs.name,
-            message: `Column "${cs.name}" has no values in the training split; set it to ignore.`,
+            message: `${file}: column "${cs.name}" has no values in the training split; set it to ignore.`,
           },
           warnings,
         );
+      // The most frequent category (the first in sorted order on a tie). A Map, not indexOf: an
+      // id-like column has as many categories as rows.
+      const codeOf = new Map(col.dictionary.map((s, k) => [s, k] as const));
       let fill = categories[0]!,
         best = -1;
       for (const c of categories) {
-        const k = col.dictionary.indexOf(c);
+        const k = codeOf.get(c)!;
         if (counts[k]! > best) ((best = counts[k]!), (fill = c));
       }
       features.push({ kind: 'onehot', column: cs.name, categories, fill });
@@ -153,7 +172,7 @@ export function fitPreprocessor(
           file,
           column: schema.label,
           message:
-            `The label "${schema.label}" has only one class ` +
+            `${file}: the label "${schema.label}" has only one class ` +
             `(${classes.length ? `"${classes[0]}"` : 'none'}) in the training split; a classifier needs at least two.`,
         },
         warnings,
@@ -175,7 +194,7 @@ export function fitPreprocessor(
           kind: 'no-values',
           file,
           column: schema.label,
-          message: `The label "${schema.label}" needs at least two numeric values in the training split.`,
+          message: `${file}: the label "${schema.label}" needs at least two numeric values in the training split.`,
         },
         warnings,
       );
@@ -224,9 +243,9 @@ export function transformFeatures(
       }
       offset += 1;
     } else {
-      const position = new Int32Array(col.dictionary.length).fill(-1);
-      col.dictionary.forEach((s, k) => (position[k] = f.categories.indexOf(s)));
-      const fillPos = f.categories.indexOf(f.fill);
+      const at = new Map(f.categories.map((c, p) => [c, p] as const));
+      const position = Int32Array.from(col.dictionary, (s) => at.get(s) ?? -1);
+      const fillPos = at.get(f.fill) ?? -1;
       for (let i = 0; i < rows.length; i++) {
         const code = col.codes[rows[i]!]!;
         const p = code < 0 ? fillPos : position[code]!;

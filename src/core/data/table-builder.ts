@@ -52,7 +52,10 @@ export class TableBuilder {
     this.names = repairHeader(file, header, this.warnings);
     this.lookups = this.names.map(() => new Map());
     this.dictionaries = this.names.map(() => []);
-    this.codes = this.names.map(() => new Int32Array(1024));
+    // 1024 rows per column to start, fewer for very wide headers (100,000 columns × 1024 would
+    // reserve 400 MB before the first row); ensureCapacity doubles as rows arrive.
+    const start = Math.max(16, Math.min(1024, Math.floor(2 ** 22 / Math.max(1, this.names.length))));
+    this.codes = this.names.map(() => new Int32Array(start));
     this.nanCells = this.names.map(() => 0);
     this.nanFirst = this.names.map(() => 0);
   }

@@ -16,8 +16,11 @@ import {
   checkClassicalState,
   checkModel,
   checkNetworkArtifacts,
+  checkNetworkInputs,
   checkNetworkShape,
+  checkPreprocessor,
   fileNamesIn,
+  labelOutputs,
 } from './model-sanity.ts';
 import type { RunRecord, TrainedModel } from './spec.ts';
 
@@ -157,7 +160,9 @@ function modelFiles(b: ModelBundle): Record<string, Uint8Array> {
  * names the directory or zip in messages (`my-model/model.json: …`); pass `''` for files chosen one
  * by one, and messages name the file alone (`model.json: …`).
  * Errors: `missing-file`, `bad-json`, `bad-record` (a field of the wrong type, naming the field),
- * `bad-weights` (a weights file of the wrong size, non-finite weights), `bad-model`, `model-too-large`.
+ * `bad-weights` (a weights file of the wrong size, non-finite weights), `bad-model` (also: a
+ * preprocessing.json whose input count disagrees with its features or with the network's input, a
+ * classical.json of an unknown family or whose state is not that family's), `model-too-large`.
  */
 export function filesToBundle(files: Record<string, Uint8Array>, source: string): Result<ModelBundle> {
   const r = readModelFiles(files, source, true);
@@ -249,6 +254,9 @@ function filesToBundleWithoutAttachments(
     run.value = parsed.value;
   }
   const preprocessor = pre.value;
+  // Every row the preprocessor encodes must have the width it declares (and the model takes).
+  const consistent = checkPreprocessor(preprocessor, at('preprocessing.json'));
+  if (!consistent.ok) return consistent;
   if (files['onnx.json']) {
     const meta = readJson(files, 'onnx.json', at, OnnxMetaSchema);
     if (!meta.ok) return meta;
@@ -270,14 +278,19 @@ function filesToBundleWithoutAttachments(
     if (!e.ok) return e;
     const model = modelFromJson(e.value);
     const file = at('ensemble.json');
-    const sane = checkModel(model, { topology: file, weights: file, classical: file });
+    const sane = checkModel(model, { topology: file, weights: file, classical: file, preprocessor: file });
     return sane.ok ? ok({ model, run: run.value }) : sane;
   }
   if (files['classical.json']) {
     const c = readJson(files, 'classical.json', at, ClassicalJsonSchema);
     if (!c.ok) return c;
     const classical = upgradeClassical(c.value);
-    const sane = checkClassicalState(classical, preprocessor.inputSize, at('classical.json'));
+    const sane = checkClassicalState(
+      classical,
+      preprocessor.inputSize,
+      at('classical.json'),
+      labelOutputs(preprocessor),
+    );
     if (!sane.ok) return sane;
     return ok({ model: { kind: 'classical', classical, preprocessor }, run: run.value });
   }
@@ -296,6 +309,8 @@ function filesToBundleWithoutAttachments(
   const artifacts = { modelTopology: modelJson.value.modelTopology as object, weightSpecs, weightData };
   const sane = checkNetworkArtifacts(artifacts, names);
   if (!sane.ok) return sane;
+  const inputs = checkNetworkInputs(artifacts.modelTopology, preprocessor, names);
+  if (!inputs.ok) return inputs;
   return ok({ model: { kind: 'network', artifacts, preprocessor }, run: run.value });
 }
 

@@ -261,3 +261,52 @@ describe('classical sanity', () => {
     );
   });
 });
+
+describe('preprocessing.json agrees with itself and with the network', () => {
+  /** The bundle's files with preprocessing.json edited. */
+  function withPre(b: { run: RunRecord; model: TrainedModel }, edit: (p: Record<string, unknown>) => void) {
+    const files = bundleToFiles(b);
+    const p = JSON.parse(dec.decode(files['preprocessing.json']));
+    edit(p);
+    files['preprocessing.json'] = enc.encode(JSON.stringify(p));
+    return filesToBundle(files, 'my-model');
+  }
+
+  it('an inputSize its features do not make is refused naming preprocessing.json (was exit 70 at predict)', () => {
+    const r = withPre(mlp, (p) => {
+      p.inputSize = 15;
+      p.inputNames = [...(p.inputNames as string[]), 'd', 'e'];
+    });
+    expect(!r.ok && r.error).toMatchObject({
+      kind: 'bad-model',
+      file: 'my-model/preprocessing.json',
+      field: 'inputSize',
+    });
+    expect(!r.ok && r.error.message).toContain('field "inputSize" says 15 inputs, but its 13 feature(s) make 13');
+  });
+
+  it('a consistent preprocessor with more features than the network takes is refused naming both files', () => {
+    const r = withPre(mlp, (p) => {
+      const features = p.features as Record<string, unknown>[];
+      features.push({ ...features[0]!, column: 'extra' });
+      p.inputSize = 14;
+      p.inputNames = [...(p.inputNames as string[]), 'extra'];
+    });
+    expect(!r.ok && r.error).toMatchObject({ file: 'my-model/preprocessing.json', field: 'inputSize' });
+    expect(!r.ok && r.error.message).toContain('the network in my-model/model.json takes 13');
+  });
+
+  it('a tree whose preprocessor lost an input is refused (its feature indices reach past the inputs)', () => {
+    const r = withPre(tree, (p) => {
+      (p.features as unknown[]).splice(0, 12);
+      p.inputSize = 1;
+      p.inputNames = (p.inputNames as string[]).slice(0, 1);
+    });
+    expect(!r.ok && r.error.file).toBe('my-model/classical.json');
+  });
+
+  it('inputNames of another length is refused naming the field', () => {
+    const r = withPre(mlp, (p) => (p.inputNames = ['a']));
+    expect(!r.ok && r.error).toMatchObject({ file: 'my-model/preprocessing.json', field: 'inputNames' });
+  });
+});

@@ -4,6 +4,7 @@
  * tfjs builds a layer or a typed array is made from it. A model.json with `units: 1e9` would
  * otherwise end in `RangeError: Invalid typed array length`; NaN weights would predict NaN quietly.
  */
+import type { Preprocessor } from '../contracts/data.ts';
 import type { ModelArtifacts, TrainedModel } from '../contracts/model.ts';
 import { checkClassicalState } from './classical-sanity.ts';
 import { describeValue } from '../store/schemas/describe-value.ts';
@@ -24,18 +25,26 @@ export interface ModelFileNames {
   topology: string;
   weights: string;
   classical: string;
+  /** The preprocessor's file (`preprocessing.json` when absent). */
+  preprocessor?: string;
 }
 
 export const MODEL_FILE_NAMES: ModelFileNames = Object.freeze({
   topology: 'model.json',
   weights: 'weights.bin',
   classical: 'classical.json',
+  preprocessor: 'preprocessing.json',
 });
 
 /** The files of a model in a folder or zip (`dir/model.json`), or the bare names when there is none. */
 export function fileNamesIn(source: string): ModelFileNames {
   const at = (f: string) => (source ? `${source}/${f}` : f);
-  return { topology: at('model.json'), weights: at('weights.bin'), classical: at('classical.json') };
+  return {
+    topology: at('model.json'),
+    weights: at('weights.bin'),
+    classical: at('classical.json'),
+    preprocessor: at('preprocessing.json'),
+  };
 }
 
 export { checkClassicalState } from './classical-sanity.ts';
@@ -114,6 +123,21 @@ function checkDims(l: Layer): Refusal | null {
   if (ts !== undefined && (!Array.isArray(ts) || ts.length > 8 || !ts.every((d) => isPositiveInt(d) || d === -1)))
     return bad('target_shape', ts, 'a list of sizes (whole numbers ≥ 1, or one -1)');
   return null;
+}
+
+/** The input shape (without the batch) a Sequential model's first layer declares; null when unknown. */
+function declaredInput(layers: Layer[], sequential: boolean): number[] | null {
+  const first = layers[0]?.config;
+  const bis = first?.batch_input_shape as (number | null)[] | undefined;
+  return !sequential
+    ? null
+    : Array.isArray(bis)
+      ? (bis.slice(1) as number[])
+      : Array.isArray(first?.input_shape)
+        ? (first.input_shape as number[])
+        : isPositiveInt(first?.input_dim)
+          ? [first.input_dim]
+          : null;
 }
 
 const pair = (v: unknown, dflt: number): [number, number] =>
@@ -254,17 +278,7 @@ export function checkNetworkShape(
     const d = checkDims(l);
     if (d) return refuse(d);
   }
-  const first = layers[0]?.config;
-  const bis = first?.batch_input_shape as (number | null)[] | undefined;
-  let shape: number[] | null = !sequential
-    ? null
-    : Array.isArray(bis)
-      ? (bis.slice(1) as number[])
-      : Array.isArray(first?.input_shape)
-        ? (first.input_shape as number[])
-        : isPositiveInt(first?.input_dim)
-          ? [first.input_dim]
-          : null;
+  let shape = declaredInput(layers, sequential);
   let weightBytes = 0;
   let activationBytes = shape ? product(shape) * 4 : 0;
   for (const l of layers) {
@@ -342,6 +356,61 @@ export function checkNetworkArtifacts(a: ModelArtifacts, names: ModelFileNames =
   return ok(undefined);
 }
 
+/** Outputs per row a preprocessor's label asks of a model: its classes, or 1 for regression. */
+export function labelOutputs(pre: Preprocessor): number {
+  return pre.label.task === 'classification' ? pre.label.classes.length : 1;
+}
+
+/**
+ * A preprocessor that agrees with itself: its features make `inputSize` inputs (one per numeric
+ * feature, one per category of a one-hot feature) and `inputNames` names each one; a classification
+ * label has at least two classes. Otherwise every row it encodes has the wrong width for the model.
+ * Cost: O(features + categories).
+ * Errors: `bad-model`, naming the file and the field (`preprocessing.json: field "inputSize" …`).
+ * @example checkPreprocessor(pre, 'my-model/preprocessing.json')
+ */
+export function checkPreprocessor(pre: Preprocessor, file = 'preprocessing.json'): Result<void> {
+  const bad = (field: string, message: string) =>
+    fail<void>({ kind: 'bad-model', file, field, message: `${file}: field "${field}" ${message}.` });
+  let made = 0;
+  for (const f of pre.features) made += f.kind === 'numeric' ? 1 : f.categories.length;
+  if (pre.inputSize !== made)
+    return bad('inputSize', `says ${pre.inputSize} inputs, but its ${pre.features.length} feature(s) make ${made}`);
+  if (pre.inputNames.length !== made)
+    return bad('inputNames', `names ${pre.inputNames.length} inputs, but its features make ${made}`);
+  if (pre.label.task === 'classification' && pre.label.classes.length < 2)
+    return bad('label.classes', `must list at least two classes (it lists ${pre.label.classes.length})`);
+  return ok(undefined);
+}
+
+/**
+ * A network whose declared input (the first layer's input shape, when it has one) takes as many
+ * values per row as its preprocessor makes. Otherwise tfjs fails on the first prediction.
+ * Errors: `bad-model`, naming the preprocessor's file and the topology's.
+ */
+export function checkNetworkInputs(
+  topology: unknown,
+  pre: Preprocessor,
+  names: ModelFileNames = MODEL_FILE_NAMES,
+): Result<void> {
+  const found = layersOf(topology);
+  if ('message' in found) return ok(undefined); // checkNetworkShape refuses it, naming the topology
+  const shape = declaredInput(found.layers, found.sequential);
+  if (!shape || !shape.every(isPositiveInt)) return ok(undefined);
+  const takes = product(shape);
+  if (takes === pre.inputSize) return ok(undefined);
+  const file = names.preprocessor ?? 'preprocessing.json';
+  return fail({
+    kind: 'bad-model',
+    file,
+    field: 'inputSize',
+    message:
+      `${file}: field "inputSize" says the model gets ${pre.inputSize} inputs per row, but the network in ` +
+      `${names.topology} takes ${takes}${shape.length > 1 ? ` (${shape.join(' × ')})` : ''}; the two files do not ` +
+      `belong together.`,
+  });
+}
+
 /**
  * Sanity of any trained model before it predicts: networks by {@link checkNetworkArtifacts},
  * classical models by {@link checkClassicalState}, ensembles member by member; ONNX graphs are left to
@@ -349,17 +418,27 @@ export function checkNetworkArtifacts(a: ModelArtifacts, names: ModelFileNames =
  * @example const s = checkModel(model, fileNamesIn('')); if (!s.ok) return s;
  */
 export function checkModel(model: TrainedModel, names: ModelFileNames = MODEL_FILE_NAMES): Result<void> {
+  const pre = checkPreprocessor(model.preprocessor, names.preprocessor ?? 'preprocessing.json');
+  if (!pre.ok) return pre;
   switch (model.kind) {
-    case 'network':
-      return checkNetworkArtifacts(model.artifacts, names);
+    case 'network': {
+      const sane = checkNetworkArtifacts(model.artifacts, names);
+      return sane.ok ? checkNetworkInputs(model.artifacts.modelTopology, model.preprocessor, names) : sane;
+    }
     case 'classical':
-      return checkClassicalState(model.classical, model.preprocessor.inputSize, names.classical);
+      return checkClassicalState(
+        model.classical,
+        model.preprocessor.inputSize,
+        names.classical,
+        labelOutputs(model.preprocessor),
+      );
     case 'ensemble':
       for (const [i, m] of model.ensemble.members.entries()) {
         const r = checkModel(m, {
           topology: `${names.topology} (member ${i + 1})`,
           weights: `${names.weights} (member ${i + 1})`,
           classical: `${names.classical} (member ${i + 1})`,
+          preprocessor: `${names.preprocessor ?? names.topology} (member ${i + 1})`,
         });
         if (!r.ok) return r;
       }
@@ -374,6 +453,7 @@ export const STORED_MODEL_NAMES: ModelFileNames = Object.freeze({
   topology: 'the saved model',
   weights: 'the saved weights',
   classical: 'the saved model',
+  preprocessor: 'the saved preprocessing',
 });
 
 /**

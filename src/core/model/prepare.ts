@@ -14,6 +14,9 @@ import { parseDate, parseNumber } from '../data/values.ts';
 import type { Problem, Result } from '../util/result.ts';
 import { fail, ok } from '../util/result.ts';
 
+/** Model inputs above which (and above 10 per training row) a table is noted as far wider than long. */
+const WIDE_INPUTS = 1000;
+
 /** One encoded split: features (row-major n × d), labels, and the table rows they came from. */
 export interface EncodedSet {
   X: Float32Array;
@@ -44,7 +47,11 @@ export function prepareData(
   task: Task = inferTask(schema),
 ): Result<PreparedData> {
   if (schema.label === null)
-    return fail({ kind: 'no-label', file, message: 'Choose a label column (the value to predict) before training.' });
+    return fail({
+      kind: 'no-label',
+      file,
+      message: `${file}: choose a label column (the value to predict) before training.`,
+    });
   const warnings: Problem[] = [];
   const labelled = labelledRows(table, schema.label);
   const dropped = table.rowCount - labelled.length;
@@ -53,16 +60,17 @@ export function prepareData(
       kind: 'missing-label',
       file,
       column: schema.label,
-      message: `${dropped} row(s) have no "${schema.label}" value and are left out of training and evaluation.`,
+      message: `${file}: ${dropped} row(s) have no "${schema.label}" value and are left out of training and evaluation.`,
     });
   if (labelled.length < 3)
     return fail(
       {
         kind: 'too-few-rows',
         file,
+        column: schema.label,
         message:
-          `Only ${labelled.length} row(s) have a label; at least 3 are needed to split into train, ` +
-          `validation and test.`,
+          `${file}: only ${labelled.length} of ${table.rowCount} row(s) have a "${schema.label}" value; ` +
+          `at least 3 are needed to split into train, validation and test.`,
       },
       warnings,
     );
@@ -100,7 +108,7 @@ export function prepareData(
       {
         kind: 'empty-split',
         file,
-        message: 'The validation split is empty; give it a larger fraction or use more rows.',
+        message: `${file}: the validation split is empty; give it a larger fraction or use more rows.`,
       },
       warnings,
     );
@@ -109,6 +117,15 @@ export function prepareData(
   if (!fitted.ok) return fail(fitted.error, [...warnings, ...fitted.warnings]);
   warnings.push(...fitted.warnings);
   const pre = fitted.value;
+  if (pre.inputSize > Math.max(WIDE_INPUTS, 10 * rows.train.length))
+    warnings.push({
+      kind: 'wide-table',
+      file,
+      message:
+        `${file}: ${pre.inputSize.toLocaleString('en-US')} model inputs (from ${pre.features.length.toLocaleString('en-US')} ` +
+        `feature columns) for ${rows.train.length} training rows; with far more inputs than rows a model can fit ` +
+        `noise. Ignore columns or use more rows (a file with rows and columns swapped looks like this).`,
+    });
 
   const encode = (r: Uint32Array): Result<EncodedSet> => {
     const X = transformFeatures(pre, table, r, file);

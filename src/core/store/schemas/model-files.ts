@@ -6,7 +6,7 @@
 import * as v from 'valibot';
 import type { Preprocessor } from '../../contracts/data.ts';
 import type { ModelArtifacts } from '../../contracts/model.ts';
-import { conforms, count, LIMITS, list, metric, names, oneOf, record, text } from './primitives.ts';
+import { conforms, count, LIMITS, list, metric, names, num, oneOf, record, text } from './primitives.ts';
 
 export const PreprocessorSchema = conforms<Preprocessor>()(
   record(
@@ -120,3 +120,79 @@ export const EnsembleJsonSchema = record(
 
 /** `onnx.json`: which graph input and output the model uses, and the file it came from. */
 export const OnnxMetaSchema = record({ input: text(), output: text(), file: text() });
+
+// ---------------------------------------------------------------------------------------------------
+// The fitted state of each classical family (src/core/classical), as classical.json holds it
+// ---------------------------------------------------------------------------------------------------
+
+/** A fitted value: a number, or JSON `null` (what JSON.stringify writes for -Infinity, NaN). Kept as read. */
+const value = v.union([num, v.null()], 'a number or null');
+const values = (noun = 'a list of numbers') => list(value, noun);
+const positive = v.pipe(count, v.minValue(1, 'a whole number ≥ 1'));
+/** An index in a tree: a node, a feature or -1. */
+const index = v.pipe(v.number('a whole number'), v.integer('a whole number'), v.minValue(-1, 'a whole number ≥ -1'));
+
+/** A CART tree as flat arrays (TreeState): the walk in classical-sanity.ts checks the ranges. */
+const TreeStateSchema = record(
+  {
+    feature: list(index, 'a list of feature indices (whole numbers, -1 for a leaf)'),
+    threshold: values('a list of thresholds'),
+    left: list(index, 'a list of node indices'),
+    right: list(index, 'a list of node indices'),
+    value: values('a list of leaf values'),
+    width: positive,
+  },
+  'a decision tree (an object with feature, threshold, left, right, value and width)',
+);
+
+/**
+ * The state schema of each classical family, keyed by the family's kind in the families registry
+ * (a test checks the keys are exactly the registry's classical families). Types and lists only:
+ * sizes that must agree with each other and with the preprocessor are checked by
+ * src/core/model/classical-sanity.ts.
+ */
+export const CLASSICAL_STATE_SCHEMAS = Object.freeze({
+  tree: TreeStateSchema,
+  forest: record(
+    { trees: list(TreeStateSchema, 'a list of decision trees', 100_000), width: positive },
+    'a random forest (an object with trees and width)',
+  ),
+  gbt: record(
+    {
+      mode: oneOf(['regression', 'binary', 'multiclass']),
+      init: values('a list of initial scores'),
+      rate: num,
+      rounds: list(list(TreeStateSchema, 'a list of decision trees'), 'a list of boosting rounds', 100_000),
+      classes: count,
+    },
+    'gradient-boosted trees (an object with mode, init, rate, rounds and classes)',
+  ),
+  knn: record(
+    {
+      X: values('a list of training inputs'),
+      y: values('a list of training targets'),
+      d: count,
+      k: positive,
+      weights: oneOf(['uniform', 'distance']),
+      classes: count,
+    },
+    'a k-nearest-neighbours model (an object with X, y, d, k, weights and classes)',
+  ),
+  'naive-bayes': record(
+    {
+      classes: positive,
+      d: count,
+      logPrior: values('a list of log priors'),
+      mean: values('a list of means'),
+      variance: values('a list of variances'),
+    },
+    'a naive Bayes model (an object with classes, d, logPrior, mean and variance)',
+  ),
+  'linear-svm': record(
+    { classes: positive, d: count, w: values('a list of weights'), iterations: list(count, 'a list of counts') },
+    'a linear SVM (an object with classes, d, w and iterations)',
+  ),
+});
+
+/** A classical family whose state this version reads. */
+export type ClassicalFamilyKind = keyof typeof CLASSICAL_STATE_SCHEMAS;
