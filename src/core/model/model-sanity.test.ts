@@ -59,7 +59,7 @@ describe('network sanity before allocation', () => {
     expect(!r.ok && r.error.file).toBe('my-model/model.json');
     expect(!r.ok && r.error.field).toBe('layers.dense_0.kernel');
     expect(!r.ok && r.error.message).toMatch(
-      /^my-model\/model\.json: layer "dense_0" would need 48\.4 GiB for its weight "kernel" \(13 × 1000000000\); Benchtop loads networks of at most 512\.0 MiB of weights\.$/,
+      /^my-model\/model\.json: layer "dense_0" \(units 1000000000\) would need 48\.4 GiB for its weight "kernel" \(13 × 1000000000\); Benchtop loads networks of at most 512\.0 MiB of weights\.$/,
     );
   });
 
@@ -69,7 +69,9 @@ describe('network sanity before allocation', () => {
     topo.config.layers[0]!.config.units = 1e9;
     const err = await artifactsToModel({ ...a, modelTopology: topo }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(UnsafeModelError);
-    expect((err as Error).message).toMatch(/^the saved model: layer "dense_0" would need .*512\.0 MiB/);
+    expect((err as Error).message).toMatch(
+      /^the saved model: layer "dense_0" \(units 1000000000\) would need .*512\.0 MiB/,
+    );
   });
 
   it('negative, fractional and zero sizes are refused naming the layer and the field', () => {

@@ -97,6 +97,12 @@ function layersOf(topology: unknown): { layers: Layer[]; sequential: boolean } |
 }
 
 /** Sizes a layer declares; each must be a whole number ≥ 1 (or a list of them; `null` for the batch). */
+/** The size a layer declares, in words (" (units 1000000000)"), or nothing. */
+function declaredSize(l: Layer): string {
+  const f = (['units', 'filters'] as const).find((k) => typeof l.config[k] === 'number');
+  return f ? ` (${f} ${String(l.config[f])})` : '';
+}
+
 function checkDims(l: Layer): Refusal | null {
   const bad = (field: string, v: unknown, what: string): Refusal => ({
     message: `layer "${l.name}" field "${field}" must be ${what} (it holds ${describeValue(v)})`,
@@ -291,7 +297,7 @@ export function checkNetworkShape(
       if (weightBytes > MODEL_LIMITS.maxWeightBytes)
         return bad(
           'model-too-large',
-          `layer "${l.name}" would need ${bytesInWords(bytes)} for its weight "${weight}" ` +
+          `layer "${l.name}"${declaredSize(l)} would need ${bytesInWords(bytes)} for its weight "${weight}" ` +
             `(${dims.join(' × ')}); Benchtop loads networks of at most ` +
             `${bytesInWords(MODEL_LIMITS.maxWeightBytes)} of weights`,
           `layers.${l.name}.${weight}`,
