@@ -149,7 +149,7 @@ describe('readBundle checks every record against its schema', () => {
     );
     expect(!units.ok && units.error.kind).toBe('model-too-large');
     expect(!units.ok && units.error.message).toMatch(
-      /^x\.zip\/runs\/mlp-1\/model\/model\.json: layer "dense_0" would need/,
+      /^x\.zip\/runs\/mlp-1\/model\/model\.json: layer "dense_0" \(units 1000000000\) would need/,
     );
     const pre = readBundle(
       tampered((f) => editJson(f, 'runs/mlp-1/model/preprocessing.json', (j) => ({ ...j, inputSize: 'many' }))),
