@@ -16,6 +16,7 @@ import { ServingError } from '../src/core/serving/http.ts';
 import { binaryBody, decodeTensor, encodeTensor, splitBinary } from '../src/core/serving/binary-tensor.ts';
 import { createRandom } from '../src/core/util/random.ts';
 import { readBundle } from './node-io.ts';
+import { ORT_GRAPH_OPTIMIZATION } from '../src/core/onnx/session-options.ts';
 
 export interface Faults {
   /** Added before every answer, in milliseconds. */
@@ -164,7 +165,10 @@ export async function startServer(
   try {
     // onnxruntime's own log lines would mix plain text into stderr (which carries only JSON); its
     // errors still reach us as exceptions.
-    session = await ort.InferenceSession.create(o.onnx, { logSeverityLevel: 4 });
+    session = await ort.InferenceSession.create(o.onnx, {
+      logSeverityLevel: 4,
+      graphOptimizationLevel: ORT_GRAPH_OPTIMIZATION,
+    });
   } catch (e) {
     throw new ServeRefused({
       kind: 'unsupported-onnx',

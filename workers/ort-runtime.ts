@@ -4,6 +4,7 @@
 // larger runtime) is imported only when first asked for.
 import * as ort from 'onnxruntime-web/wasm';
 import { setOnnxRunner } from '../src/core/model/onnx-runner.ts';
+import { ORT_GRAPH_OPTIMIZATION } from '../src/core/onnx/session-options.ts';
 
 let configured = false;
 let webgpuPaths: Readonly<{ wasm: string; mjs: string }> | undefined;
@@ -66,9 +67,15 @@ function session(model: Uint8Array, ep: 'wasm' | 'webgpu'): Promise<Session> {
     s =
       ep === 'webgpu'
         ? loadWebgpuOrt().then((m) =>
-            m.InferenceSession.create(model, { executionProviders: ['webgpu'], graphOptimizationLevel: 'all' }),
+            m.InferenceSession.create(model, {
+              executionProviders: ['webgpu'],
+              graphOptimizationLevel: ORT_GRAPH_OPTIMIZATION,
+            }),
           )
-        : ort.InferenceSession.create(model, { executionProviders: ['wasm'], graphOptimizationLevel: 'all' });
+        : ort.InferenceSession.create(model, {
+            executionProviders: ['wasm'],
+            graphOptimizationLevel: ORT_GRAPH_OPTIMIZATION,
+          });
     cache.set(model, s);
     s.catch(() => cache.delete(model));
     if (cache.size > 4) {
