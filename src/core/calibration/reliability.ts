@@ -105,6 +105,9 @@ export function calibrationSummary(
     const o = Float64Array.from({ length: n }, (_, i) => (yTrue[i] === c ? 1 : 0));
     const b = reliabilityBins(p, o, nBins, 'uniform');
     classwise += gap(b, n) / k;
+    // Brier and its decomposition: for two classes scikit-learn's binary form (the positive class alone,
+    // half the two-class sum); for more, the sum over classes.
+    if (k === 2 && c === 0) continue;
     const base = o.reduce((a, x) => a + x, 0) / n;
     for (let i = 0; i < n; i++) brier += (p[i]! - o[i]!) ** 2 / n;
     for (const x of b)

@@ -101,7 +101,10 @@ describe('calibration', () => {
     const s = calibrationSummary(y, probs, 2, 10);
     expect(s.ece).toBeCloseTo(0.4, 12);
     expect(s.mce).toBeCloseTo(0.4, 12);
-    expect(s.brier).toBeCloseTo((0.01 + 0.01 + 0.81 + 0.81 + 0.16 * 2 + 0.16 * 2) / 4, 12);
+    // Binary: brier_score_loss on the positive class, P(1) = 0.1, 0.1, 0.4, 0.4 against 0, 1, 0, 0.
+    expect(s.brier).toBeCloseTo((0.01 + 0.81 + 0.16 + 0.16) / 4, 12);
+    expect(s.brier).toBeCloseTo(brierBinary(y, [0.1, 0.1, 0.4, 0.4]), 12);
+    expect(s.reliability - s.resolution + s.uncertainty).toBeCloseTo(s.brier, 1);
   });
   it('temperature scaling never changes the predicted class, and lowers NLL on its own data', () => {
     const cal = fitCalibrator('temperature', e.probs, e.y, 3);

@@ -8,7 +8,7 @@ import { bootstrapInterval } from '../metrics/bootstrap.ts';
 import { classificationReport } from '../metrics/classification-report.ts';
 import { confusionMatrix } from '../metrics/confusion-matrix.ts';
 import { logLoss } from '../metrics/log-loss.ts';
-import { brierMulti, mape } from '../metrics/probability-scores.ts';
+import { brierBinary, brierMulti, mape } from '../metrics/probability-scores.ts';
 import { prCurve, rocAucOvr, rocCurve } from '../metrics/ranking-curves.ts';
 import { regressionErrors } from '../metrics/regression-errors.ts';
 import { calibrationSummary } from '../calibration/reliability.ts';
@@ -211,7 +211,14 @@ export async function evaluateModel(
       confusion: Array.from(confusionMatrix(yc, pred, k)),
       confusionNormalized: Array.from(confusionMatrix(yc, pred, k, 'true')),
       logLoss: logLoss(yc, probs, k),
-      brier: brierMulti(yc, probs, k),
+      // Binary: scikit-learn's brier_score_loss (positive class); more classes: the sum over classes.
+      brier:
+        k === 2
+          ? brierBinary(
+              yc,
+              Float64Array.from({ length: n }, (_, i) => probs[i * 2 + 1]!),
+            )
+          : brierMulti(yc, probs, k),
       auc,
       roc,
       pr,
