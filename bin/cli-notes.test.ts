@@ -2,26 +2,15 @@
  * The command line never drops what loading a data file noted (values read as missing, repaired
  * names, keys JSON.parse dropped), and every refusal about the data names the file.
  */
-import { execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { runBenchtop } from './run-cli.ts';
 
-const run = promisify(execFile);
-const CLI = new URL('./benchtop.mjs', import.meta.url).pathname;
 const DIR = mkdtempSync(join(tmpdir(), 'benchtop-notes-'));
 
-async function benchtop(args: string[]) {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [CLI, ...args], { maxBuffer: 1 << 24, cwd: DIR });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
+const benchtop = (args: string[]) => runBenchtop(args, { cwd: DIR });
 
 const rows = (n: number, row: (i: number) => string) => Array.from({ length: n }, (_, i) => row(i)).join('\n') + '\n';
 /** 80 rows; column x holds "inf" in row 5, which the table builder reads as missing, with a note. */

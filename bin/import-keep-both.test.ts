@@ -1,8 +1,6 @@
-import { execFile } from 'node:child_process';
 import { mkdtemp, readdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { FsStore } from './fs-store.ts';
 import { shippedTable, trainRequest } from '../tests/unit/fixtures.ts';
@@ -12,6 +10,7 @@ import { MemoryStore } from '../src/core/store/memory-store.ts';
 import type { DatasetRecord, ModelVersion } from '../src/core/store/records.ts';
 import type { ImportPayload, Store } from '../src/core/store/store.ts';
 import { upgradeConfig } from '../src/core/store/upgrade.ts';
+import { runBenchtop } from './run-cli.ts';
 
 // Issue 16: nothing stored is ever replaced by an import, in the stores and on the command line.
 
@@ -182,19 +181,9 @@ describe('file-system importAll is all or nothing', () => {
 });
 
 // The command line, as a person runs it (bin/cli.test.ts shows the same harness).
-const run = promisify(execFile);
-const CLI = new URL('./benchtop.mjs', import.meta.url).pathname;
 const DATA = new URL('../public/datasets/', import.meta.url).pathname;
 
-async function benchtop(args: string[], cwd: string) {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [CLI, ...args], { maxBuffer: 1 << 24, cwd });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
+const benchtop = (args: string[], cwd: string) => runBenchtop(args, { cwd });
 
 describe('benchtop bundle-import keeps both', () => {
   it('importing the same bundle twice keeps both copies and prints what it renamed', async () => {

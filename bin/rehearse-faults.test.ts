@@ -3,34 +3,21 @@
 // once and finishes in bounded time; timeouts, errors and fallbacks are counted exactly. The server's faults
 // are seeded (one draw per inference call, in arrival order), so the expected counts are computed here
 // from the same random source.
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRandom } from '../src/core/util/random.ts';
-
+import { runBenchtop } from './run-cli.ts';
 const CLI = new URL('./benchtop.mjs', import.meta.url).pathname;
+
 const DATA = new URL('../public/datasets/wine.csv', import.meta.url).pathname;
 const WORK = mkdtempSync(join(tmpdir(), 'benchtop-faults-'));
 const MODEL = join(WORK, 'wine');
-const run = promisify(execFile);
 
-async function benchtop(args: string[]) {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [CLI, ...args], {
-      cwd: WORK,
-      maxBuffer: 1 << 24,
-      timeout: 45_000,
-    });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
+const benchtop = (args: string[]) => runBenchtop(args, { cwd: WORK, timeout: 45_000 });
 
 const servers: ChildProcess[] = [];
 /** Starts `benchtop serve --model MODEL --port 0 <flags>`; resolves with its URL once it prints it. */

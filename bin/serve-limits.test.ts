@@ -1,18 +1,16 @@
 // `benchtop serve` under hostile input: ONNX files that declare impossible tensors are refused before
 // anything is allocated (JSON error, exit 2), and request bodies over the 64 MiB limit get a 413 with
 // the reason — checked with real requests over loopback.
-import { execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ProtoWriter } from '../src/core/onnx/protobuf-writer.ts';
 import { inspectOnnx, MAX_DECLARED_BYTES } from '../src/core/onnx/inspect.ts';
 import { BODY_LIMIT_MESSAGE, MAX_BODY_BYTES, NO_FAULTS, startServer } from './serve.ts';
+import { runBenchtop } from './run-cli.ts';
 
-const CLI = new URL('./benchtop.mjs', import.meta.url).pathname;
 const DIR = mkdtempSync(join(tmpdir(), 'benchtop-limits-'));
 const FLOAT = 1;
 
@@ -66,16 +64,7 @@ function matmulModel(
   return new ProtoWriter().int(1, 8).message(8, new ProtoWriter().string(1, '').int(2, 13)).message(7, graph).finish();
 }
 
-const run = promisify(execFile);
-async function benchtop(args: string[]) {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [CLI, ...args], { cwd: DIR, timeout: 30_000 });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
+const benchtop = (args: string[]) => runBenchtop(args, { cwd: DIR, timeout: 30_000 });
 
 describe('ONNX declarations are checked before anything is loaded', () => {
   it('accepts a sound model and reads its symbolic and fixed dimensions', () => {
